@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Money on the wire: a decimal string with at most two places. Held internally as integer minor units (domain/money). */
+export const MoneyString = z
+  .string({ error: 'must be a decimal string such as "1499.00"' })
+  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'must be a non-negative decimal string with at most 2 places, such as "1499.00"');
+
+export const IsoDate = z
+  .string({ error: 'must be a date such as "2026-11-23"' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: 'is not a real calendar date',
+  });
+
+const Identifier = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may contain only letters, digits, ".", "_", ":" and "-", and must start with a letter or digit');
+
+export const Address = z.object({
+  line1: z.string().min(1),
+  line2: z.string().optional(),
+  city: z.string().min(1),
+  region: z.string().optional(),
+  postalCode: z.string().optional(),
+  country: z.string().length(2, 'must be an ISO 3166 two-letter country code'),
+});
+
+export const DeliveryGroup = z.object({
+  id: Identifier,
+  name: z.string().optional(),
+  address: Address.optional(),
+});
+
+/** `one-time` (default), `usage`, or recurring with a billing period; the unit price of a recurring item is per period. */
+export const Billing = z.union([
+  z.literal('one-time'),
+  z.literal('usage'),
+  z.object({ type: z.literal('recurring'), period: z.enum(['month', 'quarter', 'year']) }),
+]);
+
+export const AttributeValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const OrderItem = z.object({
+  id: Identifier,
+  product: Identifier,
+  quantity: z.number({ error: 'must be a positive whole number' }).int('must be a whole number').positive('must be at least 1'),
+  unitPrice: MoneyString,
+  /** Amount off the whole line (not per unit). */
+  discount: MoneyString.optional(),
+  taxCode: z.string().min(1).optional(),
+  deliveryGroupId: Identifier.optional(),
+  parentItemId: Identifier.optional(),
+  attributes: z.record(z.string(), AttributeValue).optional(),
+  startDate: IsoDate.optional(),
+  endDate: IsoDate.optional(),
+  contractLineId: Identifier.optional(),
+  billing: Billing.optional(),
+});
+
+export const ContractLine = z.object({
+  id: Identifier,
+  product: Identifier,
+  quantity: z.number().int().positive(),
+  unitPrice: MoneyString,
+  startDate: IsoDate.optional(),
+  endDate: IsoDate.optional(),
+});
+
+export const Contract = z.object({ id: Identifier, lines: z.array(ContractLine).min(1) });
+
+export const Order = z.object({
+  id: Identifier,
+  accountId: Identifier,
+  channel: z.enum(['cpq', 'b2b'], { error: 'must be "cpq" or "b2b"' }),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"'),
+  effectiveDate: IsoDate.optional(),
+  /** Order-level discount, allocated across lines by the largest-remainder method. */
+  discount: MoneyString.optional(),
+  deliveryGroups: z.array(DeliveryGroup).optional(),
+  items: z.array(OrderItem).min(1, 'an order needs at least one item'),
+  contract: Contract.optional(),
+  /** Set on a change order: the id of the order it changes. */
+  changeOf: Identifier.optional(),
+});
+
+export type Money = z.infer<typeof MoneyString>;
+export type OrderItem = z.infer<typeof OrderItem>;
+export type Order = z.infer<typeof Order>;
+export type Contract = z.infer<typeof Contract>;
+export type ContractLine = z.infer<typeof ContractLine>;
+export type DeliveryGroup = z.infer<typeof DeliveryGroup>;
+export type Billing = z.infer<typeof Billing>;
+export type AttributeValue = z.infer<typeof AttributeValue>;

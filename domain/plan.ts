@@ -1,0 +1,72 @@
+import type { AttributeValue } from './order';
+import type { Scope, StepDefinition, StepScope, StepType } from './catalog';
+
+/**
+ * The plan: what decomposition produces and what the workflows run. It is recorded in workflow history
+ * (decomposition runs in an activity), so catalog edits never change an order in flight.
+ */
+
+/** A fulfillment line item: one destination (technical) product to be fulfilled. */
+export interface FulfillmentLineItem {
+  /** Unique within the order: `<destination>:<scopeKey>` (scopeKey = item id, bundle root id, `order` or `account`), plus `@<location>` when a bundle-scope FLI is split. */
+  id: string;
+  product: string;
+  scope: Scope;
+  /** The rule(s) that produced it. */
+  ruleIds: string[];
+  sourceItemIds: string[];
+  quantity: number;
+  attributes: Record<string, AttributeValue>;
+  /** The bundle root item id the sources belong to (the item itself when outside any bundle); absent for order/account scope. */
+  bundleId?: string;
+  deliveryGroupId?: string;
+}
+
+/** One instance of a step definition in a fulfillment order's plan. */
+export interface PlanStep {
+  /** Unique within the fulfillment order: `<workspace>.<step>` for plan scope, `<workspace>.<step>[<bundleId or FLI id>]` otherwise. */
+  id: string;
+  /** The definition key `<workspace>.<step>`; the full definition is in the fulfillment order's `definitions`. */
+  definition: string;
+  workspace: string;
+  /** The swimlane (step group) name. */
+  group: string;
+  type: StepType;
+  scope: StepScope;
+  lineItemIds: string[];
+  /** The bundle this instance belongs to (bundle-scope instances, and line-item instances of bundled items). */
+  bundleId?: string;
+  /** Step instance ids (in this fulfillment order) that must be Completed or Skipped first. */
+  dependsOn: string[];
+  pointOfNoReturn: boolean;
+}
+
+export interface FulfillmentOrder {
+  /** Unique within the order: `FO-<location or system>[-<deliveryGroupId>]`. */
+  id: string;
+  location?: string;
+  system?: string;
+  deliveryGroupId?: string;
+  lineItems: FulfillmentLineItem[];
+  steps: PlanStep[];
+  /** Step definitions used by `steps`, keyed by `<workspace>.<step>`. */
+  definitions: Record<string, StepDefinition>;
+}
+
+export interface UnfulfilledItem {
+  itemId: string;
+  product: string;
+  reason: string;
+}
+
+export interface Plan {
+  orderId: string;
+  accountId: string;
+  fulfillmentOrders: FulfillmentOrder[];
+  /** Account-scope FLIs: fulfilled once per (account, destination), shared by every order of the account. */
+  accountLineItems: FulfillmentLineItem[];
+  unfulfilledItems: UnfulfilledItem[];
+}
+
+/** Stock on hand per location and ordered (commercial) product code: `{ "WH-EAST": { "LAPTOP-14": 5 } }`. */
+export type Availability = Record<string, Record<string, number>>;

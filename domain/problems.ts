@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+
+/**
+ * A user mistake, as data: where it is, what is wrong, and how to fix it.
+ * Every entry point (client API, CLI, HTTP, config and catalog loading) reports these instead of stack traces.
+ */
+export interface Problem {
+  /** Where: a dotted path such as `items[2].unitPrice`, prefixed with a file name where one is involved. */
+  path: string;
+  message: string;
+  fix?: string;
+}
+
+/** Thrown for bad input. `problems` is the data; `message` is a readable rendering of it. */
+export class InvalidInput extends Error {
+  override readonly name = 'InvalidInput';
+  constructor(
+    readonly subject: string,
+    readonly problems: Problem[],
+  ) {
+    super(renderProblems(subject, problems));
+  }
+}
+
+export function renderProblems(subject: string, problems: Problem[]): string {
+  const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}${p.fix ? ` (fix: ${p.fix})` : ''}`);
+  return `${subject} is invalid:\n${lines.join('\n')}`;
+}
+
+/** Renders a zod issue path as `items[2].unitPrice`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+export function problemsFromZod(error: z.ZodError, prefix = ''): Problem[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path, prefix), message: issue.message }));
+}
+
+/** Parses with a zod schema, turning failures into InvalidInput naming every bad field. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, subject: string, prefix = ''): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new InvalidInput(subject, problemsFromZod(result.error, prefix));
+  return result.data;
+}
