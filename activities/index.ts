@@ -1,0 +1,118 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { LoadedConfig } from '../config/load';
+import type { Catalog, SystemCall } from '../domain/catalog';
+import { decompose } from '../domain/decompose';
+import { buildInvoice, invoiceIdempotencyKey, type Invoice } from '../domain/invoice';
+import type { Order } from '../domain/order';
+import type { Availability, Plan } from '../domain/plan';
+import { InvalidInput } from '../domain/problems';
+import { validateOrder } from '../domain/validate-order';
+import { builtInHandlers, type AutoTaskContext, type HandlerRegistry } from './handlers';
+import { callSystem } from './http';
+
+export interface ActivityDependencies {
+  config: Pick<LoadedConfig, 'systems' | 'billing'>;
+  catalog: Catalog;
+  handlers?: HandlerRegistry;
+}
+
+export interface CalloutRequest {
+  call: SystemCall;
+  /** Stable across retries of the same step run: the receiving system deduplicates on it. */
+  idempotencyKey: string;
+  body: Record<string, unknown>;
+}
+
+export interface AutoTaskRequest {
+  handler: string;
+  context: AutoTaskContext;
+}
+
+export interface InvoiceRequest {
+  order: Order;
+  kind: 'invoice' | 'creditMemo';
+  /** 1 for an order's invoice; change orders bill under their own order id. */
+  sequence: number;
+}
+
+/** Activities: the only place Ordo does I/O on behalf of a workflow. Built once per worker from its config. */
+export function createActivities(deps: ActivityDependencies) {
+  const handlers = { ...builtInHandlers, ...deps.handlers };
+
+  function endpoint(system: string) {
+    const found = deps.config.systems[system];
+    if (!found) {
+      throw ApplicationFailure.nonRetryable(
+        `no endpoint is configured for system "${system}": add systems.${system}.url to temporal-config.yaml`,
+        'UnknownSystem',
+        { system, code: 'unknown-system' },
+      );
+    }
+    return found;
+  }
+
+  return {
+    /** Validates and decomposes the order against the worker's catalog and live stock; the plan lands in history. */
+    async decomposeOrder(order: Order): Promise<Plan> {
+      try {
+        const valid = validateOrder(order);
+        const availability = deps.config.systems.inventory ? await fetchAvailability(valid) : undefined;
+        return decompose(valid, deps.catalog, availability);
+      } catch (error) {
+        if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
+        throw error;
+      }
+    },
+
+    async callout(request: CalloutRequest): Promise<unknown> {
+      return callSystem({
+        system: request.call.system,
+        endpoint: endpoint(request.call.system),
+        method: 'POST',
+        path: encodeURIComponent(request.call.operation),
+        body: request.body,
+        idempotencyKey: request.idempotencyKey,
+        signal: Context.current().cancellationSignal,
+      });
+    },
+
+    async runAutoTask(request: AutoTaskRequest): Promise<unknown> {
+      const handler = handlers[request.handler];
+      if (!handler) {
+        throw ApplicationFailure.nonRetryable(
+          `no auto-task handler is named "${request.handler}": register it with createActivities({ handlers })`,
+          'UnknownHandler',
+          { code: 'unknown-handler', handler: request.handler },
+        );
+      }
+      return (await handler(request.context)) ?? {};
+    },
+
+    /** Builds the invoice from the order items and sends it with a key derived from the order id: never billed twice. */
+    async issueInvoice(request: InvoiceRequest): Promise<Invoice> {
+      const id = `${request.kind === 'creditMemo' ? 'CM' : 'INV'}-${request.order.id}-${request.sequence}`;
+      const invoice = buildInvoice(request.order, deps.config.billing, { id, kind: request.kind });
+      await callSystem({
+        system: 'billing',
+        endpoint: endpoint('billing'),
+        method: 'POST',
+        path: 'invoices',
+        body: invoice,
+        idempotencyKey: invoiceIdempotencyKey(request.order.id, request.kind, request.sequence),
+      });
+      return invoice;
+    },
+  };
+
+  async function fetchAvailability(order: Order): Promise<Availability> {
+    const products = [...new Set(order.items.map((item) => item.product))].sort();
+    return callSystem<Availability>({
+      system: 'inventory',
+      endpoint: endpoint('inventory'),
+      method: 'GET',
+      path: `availability?products=${products.map(encodeURIComponent).join(',')}`,
+    });
+  }
+}
+
+export type OrdoActivities = ReturnType<typeof createActivities>;

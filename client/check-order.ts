@@ -1,0 +1,21 @@
+import type { Catalog } from '../domain/catalog';
+import { decompose } from '../domain/decompose';
+import type { Order } from '../domain/order';
+import { InvalidInput } from '../domain/problems';
+import { validateOrder } from '../domain/validate-order';
+import { OrdoError } from './errors';
+
+/**
+ * The checks every entry point runs before an order is accepted: the schema and cross-field rules,
+ * the contract, and (with a catalog) that it decomposes, so a missing rule is refused at submission.
+ */
+export function checkOrder(input: unknown, catalog?: Catalog): Order {
+  try {
+    const order = validateOrder(input);
+    if (catalog) decompose(order, catalog);
+    return order;
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new OrdoError('invalid', error.message, error.problems);
+    throw error;
+  }
+}

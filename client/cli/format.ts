@@ -1,0 +1,91 @@
+import type { Finding } from '../../domain/lint';
+import type { Plan } from '../../domain/plan';
+import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary } from '../../workflows/types';
+
+/** Human-readable renderings of what the CLI prints; `--json` prints the objects themselves. */
+
+export function formatSummary(summary: OrderSummary): string {
+  const lines = [`Order ${summary.orderId}  ${summary.state}${summary.reason ? ` — ${summary.reason}` : ''}`];
+  lines.push(`  account ${summary.accountId}, channel ${summary.channel}, currency ${summary.currency}`);
+  if (summary.fulfillmentOrders.length) {
+    lines.push('  Fulfillment orders:');
+    for (const fo of summary.fulfillmentOrders) {
+      const where = fo.location ? `${fo.location} → ${fo.deliveryGroupId}` : fo.system;
+      const s = fo.steps;
+      const extra = [s.fatallyFailed ? `${s.fatallyFailed} in fallout` : '', s.inJeopardy ? `${s.inJeopardy} in jeopardy` : ''].filter(Boolean).join(', ');
+      lines.push(`    ${fo.id.padEnd(28)} ${fo.state.padEnd(11)} ${String(s.completed).padStart(3)}/${s.total} steps done  (${where})${extra ? `  ${extra}` : ''}`);
+    }
+  }
+  for (const item of summary.unfulfilledItems) lines.push(`  Unfulfilled: ${item.itemId} (${item.product}): ${item.reason}`);
+  lines.push(`  Billing milestone: ${summary.billing.milestone}`);
+  for (const invoice of summary.invoices) {
+    lines.push(`  ${invoice.kind === 'creditMemo' ? 'Credit memo' : 'Invoice'} ${invoice.id}  total ${invoice.total} ${invoice.currency} (subtotal ${invoice.subtotal}, discount ${invoice.discount}, tax ${invoice.tax})`);
+    for (const line of invoice.lines) {
+      lines.push(`    ${line.orderItemId.padEnd(10)} ${line.product.padEnd(16)} × ${String(line.quantity).padStart(3)}  amount ${line.amount.padStart(10)}  tax ${line.tax.padStart(8)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function formatPlanView(view: OrderPlanView): string {
+  const lines = [`Order ${view.orderId}  ${view.state}`];
+  for (const fo of view.fulfillmentOrders) lines.push(...formatFulfillmentOrderPlan(fo));
+  if (view.fulfillmentOrders.length === 0) lines.push('  (no fulfillment orders yet)');
+  return lines.join('\n');
+}
+
+function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan): string[] {
+  const lines = [``, `${fo.fulfillmentOrderId}  ${fo.state}  (${fo.location ? `${fo.location} → ${fo.deliveryGroupId}` : fo.system})`];
+  for (const [group, steps] of groupBy(fo.steps, (s) => `${s.workspace} / ${s.group}`)) {
+    lines.push(`  ${group}`);
+    for (const step of steps) {
+      const details = [
+        step.attempts > 1 ? `attempt ${step.attempts}` : '',
+        step.falloutQueue ? `fallout queue ${step.falloutQueue}` : '',
+        step.error && step.state !== 'Completed' ? `error: ${step.error.message}` : '',
+        step.dependsOn.length ? `after ${step.dependsOn.join(', ')}` : '',
+      ].filter(Boolean);
+      lines.push(`    ${stateMark(step.state)} ${step.id.padEnd(40)} ${step.state.padEnd(13)} ${details.join('; ')}`);
+    }
+  }
+  return lines;
+}
+
+export function formatDecomposition(plan: Plan): string {
+  const lines = [`Order ${plan.orderId}: ${plan.fulfillmentOrders.length} fulfillment order(s)`];
+  for (const fo of plan.fulfillmentOrders) {
+    lines.push('', `${fo.id}  (${fo.location ? `location ${fo.location}, delivery group ${fo.deliveryGroupId}` : `system ${fo.system}`})`);
+    lines.push('  Line items:');
+    for (const li of fo.lineItems) lines.push(`    ${li.id.padEnd(36)} ${li.product.padEnd(20)} × ${li.quantity}  ${li.scope}  from ${li.sourceItemIds.join(', ')}`);
+    for (const [group, steps] of groupBy(fo.steps, (s) => `${s.workspace} / ${s.group}`)) {
+      lines.push(`  ${group}`);
+      for (const step of steps) {
+        lines.push(`    ${step.id.padEnd(44)} ${step.type.padEnd(10)} ${step.scope.padEnd(8)}${step.dependsOn.length ? ` after ${step.dependsOn.join(', ')}` : ''}${step.pointOfNoReturn ? '  [PONR]' : ''}`);
+      }
+    }
+  }
+  if (plan.accountLineItems.length) {
+    lines.push('', 'Account-wide line items:');
+    for (const li of plan.accountLineItems) lines.push(`  ${li.id.padEnd(36)} ${li.product} × ${li.quantity} from ${li.sourceItemIds.join(', ')}`);
+  }
+  for (const item of plan.unfulfilledItems) lines.push('', `Unfulfilled: ${item.itemId} (${item.product}): ${item.reason}`);
+  return lines.join('\n');
+}
+
+export function formatFindings(findings: Finding[]): string {
+  if (findings.length === 0) return 'No findings: the catalog is ready.';
+  const lines = findings.map((f) => `${f.severity.toUpperCase().padEnd(7)} ${f.rule}  ${f.path}: ${f.message}${f.fix ? `\n        fix: ${f.fix}` : ''}`);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  lines.push('', `${errors} error(s), ${findings.length - errors} warning(s)`);
+  return lines.join('\n');
+}
+
+function stateMark(state: string): string {
+  return ({ Completed: '✔', Skipped: '↷', FatallyFailed: '✖', Failed: '!', InProgress: '▶', Cancelled: '∅', Discarded: '∅' } as Record<string, string>)[state] ?? '·';
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}

@@ -1,0 +1,210 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadCatalogFiles } from '../../config/catalog-files';
+import { loadConfig, type LoadedConfig } from '../../config/load';
+import { decompose } from '../../domain/decompose';
+import { lintCatalog } from '../../domain/lint';
+import type { Availability } from '../../domain/plan';
+import { InvalidInput } from '../../domain/problems';
+import { stackDown, stackStatus, stackUp } from '../../scripts/stack';
+import { checkOrder } from '../check-order';
+import { OrdoError } from '../errors';
+import { OrdoClient } from '../ordo-client';
+import { formatDecomposition, formatFindings, formatPlanView, formatSummary } from './format';
+import { USAGE, UsageError } from './usage';
+
+/** `ordo`: one command for people and scripts. Exit 0 success, 1 refused or failed, 2 usage error. */
+
+const COMMON = { json: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+type Output = { json: boolean };
+const print = (out: Output, human: string, machine: unknown) => console.log(out.json ? JSON.stringify(machine, null, 2) : human);
+
+function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function config(file: string | undefined): LoadedConfig {
+  return loadConfig({ file });
+}
+
+function readJsonFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new OrdoError('invalid', `${what} ${file} cannot be read: check the path`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OrdoError('invalid', `${what} ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The client for verbs that talk to Temporal; the catalog, when readable, lets submit refuse unplannable orders early. */
+async function connect(cfg: LoadedConfig): Promise<OrdoClient> {
+  let catalog;
+  try {
+    catalog = loadCatalogFiles(cfg.catalogFiles);
+  } catch {
+    catalog = undefined; // the worker's catalog decides; the client only checks early when it can
+  }
+  return OrdoClient.connect(cfg, catalog);
+}
+
+async function withClient<T>(cfg: LoadedConfig, use: (client: OrdoClient) => Promise<T>): Promise<T> {
+  const client = await connect(cfg);
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  async submit(args) {
+    const { values, positionals } = parse(args, { wait: { type: 'boolean' } });
+    if (positionals.length !== 1) throw new UsageError('submit takes one ORDER.json');
+    const out = { json: !!values.json };
+    const order = readJsonFile(positionals[0], 'order file');
+    return withClient(config(values.config), async (client) => {
+      const started = await client.startOrder(order);
+      if (!values.wait) {
+        print(out, `Order ${started.orderId} submitted (workflow ${started.workflowId}). Follow it with: ordo status ${started.orderId}`, { ...started, state: 'acknowledged' });
+        return 0;
+      }
+      const summary = await client.waitForCompletion(started.orderId);
+      print(out, formatSummary(summary), summary);
+      return summary.state === 'completed' ? 0 : 1;
+    });
+  },
+
+  async status(args) {
+    const { values, positionals } = parse(args, {});
+    if (positionals.length !== 1) throw new UsageError('status takes one ORDER id');
+    return withClient(config(values.config), async (client) => {
+      const summary = await client.getSummary(positionals[0]);
+      print({ json: !!values.json }, formatSummary(summary), summary);
+      return 0;
+    });
+  },
+
+  async plan(args) {
+    const { values, positionals } = parse(args, {});
+    if (positionals.length !== 1) throw new UsageError('plan takes one ORDER id');
+    return withClient(config(values.config), async (client) => {
+      const view = await client.getPlan(positionals[0]);
+      print({ json: !!values.json }, formatPlanView(view), view);
+      return 0;
+    });
+  },
+
+  async decompose(args) {
+    const { values, positionals } = parse(args, { catalog: { type: 'string', multiple: true }, availability: { type: 'string' } });
+    const orderFile = positionals.at(-1);
+    if (!orderFile) throw new UsageError('decompose needs an ORDER.json');
+    const catalogFiles = [...(values.catalog ?? []).flatMap((c) => c.split(',')), ...positionals.slice(0, -1)];
+    const files = catalogFiles.length ? catalogFiles.map((f) => path.resolve(f)) : config(values.config).catalogFiles;
+    const availability = values.availability ? (readJsonFile(values.availability, 'availability file') as Availability) : undefined;
+    const catalog = loadCatalogFiles(files);
+    const order = checkOrder(readJsonFile(orderFile, 'order file'));
+    const plan = decompose(order, catalog, availability);
+    print({ json: !!values.json }, formatDecomposition(plan), plan);
+    return 0;
+  },
+
+  async lint(args) {
+    const { values, positionals } = parse(args, {});
+    const files = positionals.length ? positionals.map((f) => path.resolve(f)) : config(values.config).catalogFiles;
+    const findings = lintCatalog(loadCatalogFiles(files));
+    print({ json: !!values.json }, formatFindings(findings), { findings });
+    return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  },
+
+  async stack(args) {
+    const { values, positionals } = parse(args, { detach: { type: 'boolean' } });
+    const cfg = config(values.config);
+    const out = { json: !!values.json };
+    const log = (line: string) => (out.json ? process.stderr : process.stdout).write(`${line}\n`);
+    switch (positionals[0]) {
+      case 'up': {
+        const stack = await stackUp(cfg, { detach: !!values.detach, log });
+        print(out, describeStack(stack.status), stack.status);
+        if (values.detach) return 0;
+        log('Stack running. Ctrl-C stops everything it started.');
+        const stop = () => void stack.stop().then(() => process.exit(0));
+        process.once('SIGINT', stop).once('SIGTERM', stop);
+        const exited = await stack.exited;
+        log(`${exited.part} exited (code ${exited.code}); stopping the rest.`);
+        await stack.stop();
+        return 1;
+      }
+      case 'down':
+        await stackDown(cfg, log);
+        return 0;
+      case 'status': {
+        const status = await stackStatus(cfg);
+        print(out, describeStack(status), status);
+        return status.temporal.reachable && status.simulators.healthy && status.worker.running ? 0 : 1;
+      }
+      default:
+        throw new UsageError('stack takes up, down or status');
+    }
+  },
+};
+
+function describeStack(status: Awaited<ReturnType<typeof stackStatus>>): string {
+  const mark = (ok: boolean) => (ok ? 'up  ' : 'DOWN');
+  return [
+    `${mark(status.temporal.reachable)} Temporal    ${status.temporal.address}${status.temporal.webUi ? `  Web UI ${status.temporal.webUi}` : ''}`,
+    `${mark(status.simulators.healthy)} Simulators  ${status.simulators.url}`,
+    `${mark(status.worker.running)} Worker      ${status.worker.pid ? `pid ${status.worker.pid}` : '(none started by ordo)'}`,
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  const json = rest.includes('--json');
+  try {
+    if (!verb || verb === '-h' || verb === '--help' || verb === 'help') {
+      console.log(USAGE);
+      return verb ? 0 : 2;
+    }
+    const command = commands[verb];
+    if (!command) throw new UsageError(`unknown verb "${verb}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(USAGE);
+      return 0;
+    }
+    return await command(rest);
+  } catch (error) {
+    return report(error, json);
+  }
+}
+
+function report(error: unknown, json: boolean): number {
+  if (error instanceof UsageError) {
+    console.error(`ordo: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const known = error instanceof OrdoError || error instanceof InvalidInput;
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) {
+    const code = error instanceof OrdoError ? error.code : error instanceof InvalidInput ? 'invalid' : 'failed';
+    const problems = error instanceof OrdoError || error instanceof InvalidInput ? error.problems : [];
+    console.log(JSON.stringify({ error: { code, message, problems } }, null, 2));
+  } else console.error(`ordo: ${message}`);
+  // A stack trace is for our bugs, not for the user's mistakes.
+  if (!known && process.env.ORDO_DEBUG) console.error(error);
+  return 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

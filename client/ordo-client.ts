@@ -1,0 +1,142 @@
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type QueryDefinition } from '@temporalio/client';
+import { connectionOptions } from '../config/connection';
+import type { LoadedConfig } from '../config/load';
+import type { Catalog } from '../domain/catalog';
+import { fulfillmentOrderPlanQuery, orderPlanQuery, summaryQuery } from '../workflows/messages';
+import { orderWorkflowId } from '../workflows/order';
+import { AccountIdKey, ChannelKey, OrderIdKey, OrderStateKey } from '../workflows/search-attributes';
+import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary } from '../workflows/types';
+import { checkOrder } from './check-order';
+import { OrdoError } from './errors';
+
+const FINAL_STATES = new Set(['completed', 'rejected', 'cancelled', 'failed', 'partial']);
+
+export interface StartedOrder {
+  orderId: string;
+  workflowId: string;
+  runId: string;
+}
+
+/**
+ * The typed API upstream systems (CPQ, storefronts, change-order systems), the CLI and the console use.
+ * Bad input is refused here, before any workflow starts, with every problem named.
+ */
+export class OrdoClient {
+  constructor(
+    readonly temporal: Client,
+    readonly taskQueue: string,
+    /** With a catalog, an order is also decomposed before it starts, so a missing rule is refused at submission. */
+    readonly catalog?: Catalog,
+  ) {}
+
+  static async connect(config: Pick<LoadedConfig, 'temporal'>, catalog?: Catalog): Promise<OrdoClient> {
+    let connection: Connection;
+    try {
+      connection = await Connection.connect({ ...connectionOptions(config.temporal), connectTimeout: '5 seconds' });
+    } catch (error) {
+      throw new OrdoError('unavailable', `cannot reach Temporal at ${config.temporal.address}: ${(error as Error).message}. Start the stack with \`ordo stack up --detach\` or set TEMPORAL_ADDRESS.`);
+    }
+    return new OrdoClient(new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue, catalog);
+  }
+
+  async close(): Promise<void> {
+    await this.temporal.connection.close();
+  }
+
+  /** Validates and starts an order. An order id can be submitted once; a second submission is refused. */
+  async startOrder(input: unknown): Promise<StartedOrder> {
+    const order = checkOrder(input, this.catalog);
+    const workflowId = orderWorkflowId(order.id);
+    try {
+      const handle = await this.temporal.workflow.start('OrderWorkflow', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [{ order, submittedAt: new Date().toISOString() }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: OrderIdKey, value: order.id },
+          { key: AccountIdKey, value: order.accountId },
+          { key: ChannelKey, value: order.channel },
+          { key: OrderStateKey, value: 'acknowledged' },
+        ],
+      });
+      return { orderId: order.id, workflowId, runId: handle.firstExecutionRunId };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new OrdoError('already-exists', `order ${order.id} was already submitted; use a new order id, or \`ordo status ${order.id}\` to see it`);
+      }
+      throw error;
+    }
+  }
+
+  /** The Order Summary, with the live step counts of splits still running. */
+  async getSummary(orderId: string): Promise<OrderSummary> {
+    const summary = await this.queryOrder(orderId, summaryQuery);
+    await Promise.all(
+      summary.fulfillmentOrders
+        .filter((fo) => fo.state === 'inProgress' || fo.state === 'held')
+        .map(async (fo) => {
+          const live = await this.queryFulfillmentOrder(fo.workflowId);
+          if (live) {
+            fo.steps = live.counts;
+            fo.state = live.state;
+          }
+        }),
+    );
+    summary.jeopardy = summary.fulfillmentOrders.reduce((n, fo) => n + fo.steps.inJeopardy, 0);
+    summary.fallout = summary.fulfillmentOrders.reduce((n, fo) => n + fo.steps.fatallyFailed, 0);
+    return summary;
+  }
+
+  /** The plan: every step of every split with its state, from the splits themselves while they run. */
+  async getPlan(orderId: string): Promise<OrderPlanView> {
+    const view = await this.queryOrder(orderId, orderPlanQuery);
+    const known = new Map(view.fulfillmentOrders.map((fo) => [fo.fulfillmentOrderId, fo]));
+    const summary = await this.queryOrder(orderId, summaryQuery);
+    const plans = await Promise.all(
+      summary.fulfillmentOrders.map(async (fo) => known.get(fo.id) ?? (await this.queryFulfillmentOrder(fo.workflowId))),
+    );
+    return { ...view, fulfillmentOrders: plans.filter((p): p is FulfillmentOrderPlan => p !== undefined) };
+  }
+
+  /** Waits until the order reaches a final state (completed, rejected, cancelled, failed, partial) and answers its summary. */
+  async waitForCompletion(orderId: string, options: { timeoutMs?: number } = {}): Promise<OrderSummary> {
+    const handle = this.temporal.workflow.getHandle(orderWorkflowId(orderId));
+    const result = handle.result();
+    const timeout = options.timeoutMs;
+    if (timeout === undefined) await this.notFoundAsOrdoError(orderId, result);
+    else {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeout)));
+      const outcome = await Promise.race([this.notFoundAsOrdoError(orderId, result), expired]).finally(() => clearTimeout(timer));
+      if (outcome === 'timeout') throw new OrdoError('timeout', `order ${orderId} is not done after ${timeout} ms; \`ordo status ${orderId}\` shows where it is`);
+    }
+    return this.getSummary(orderId);
+  }
+
+  isFinal(summary: OrderSummary): boolean {
+    return FINAL_STATES.has(summary.state);
+  }
+
+  private async queryOrder<T>(orderId: string, query: QueryDefinition<T>): Promise<T> {
+    return this.notFoundAsOrdoError(orderId, this.temporal.workflow.getHandle(orderWorkflowId(orderId)).query(query));
+  }
+
+  private async queryFulfillmentOrder(workflowId: string): Promise<FulfillmentOrderPlan | undefined> {
+    try {
+      return await this.temporal.workflow.getHandle(workflowId).query(fulfillmentOrderPlanQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  private async notFoundAsOrdoError<T>(orderId: string, promise: Promise<T>): Promise<T> {
+    try {
+      return await promise;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new OrdoError('not-found', `no order ${orderId} is known to Temporal; check the id, or submit it with \`ordo submit\``);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import * as fs from 'node:fs';
+import type { TemporalSettings } from './schema';
+
+/** Connection options for both the client and the worker (same shape in @temporalio/client and /worker). */
+export function connectionOptions(temporal: TemporalSettings) {
+  return {
+    address: temporal.address,
+    tls: tlsOptions(temporal.tls),
+    apiKey: temporal.apiKey,
+    // An API key (Temporal Cloud) implies TLS.
+    ...(temporal.apiKey && temporal.tls === false ? { tls: true } : {}),
+  };
+}
+
+function tlsOptions(tls: TemporalSettings['tls']) {
+  if (typeof tls === 'boolean') return tls;
+  const read = (file?: string) => (file ? fs.readFileSync(file) : undefined);
+  const clientCert = read(tls.clientCertPath);
+  const clientKey = read(tls.clientKeyPath);
+  return {
+    serverNameOverride: tls.serverName,
+    serverRootCACertificate: read(tls.serverRootCACertPath),
+    clientCertPair: clientCert && clientKey ? { crt: clientCert, key: clientKey } : undefined,
+  };
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { Duration } from '../domain/duration';
+
+/** The schema of temporal-config.yaml. Every key is optional except where a default cannot stand in. */
+
+const Tls = z.union([
+  z.boolean(),
+  z.strictObject({
+    serverName: z.string().optional(),
+    serverRootCACertPath: z.string().optional(),
+    clientCertPath: z.string().optional(),
+    clientKeyPath: z.string().optional(),
+  }),
+]);
+
+export const TemporalSettings = z.strictObject({
+  address: z.string().min(1).default('127.0.0.1:7233'),
+  namespace: z.string().min(1).default('default'),
+  taskQueue: z.string().min(1).default('ordo'),
+  tls: Tls.default(false),
+  apiKey: z.string().optional(),
+});
+
+export const WorkerSettings = z.strictObject({
+  maxConcurrentActivityTaskExecutions: z.number().int().positive().default(100),
+  maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
+  maxCachedWorkflows: z.number().int().nonnegative().default(1000),
+});
+
+export const SystemEndpoint = z.strictObject({
+  url: z.url({ error: 'must be an http(s) URL such as http://127.0.0.1:7300/inventory' }),
+  /** Per-request timeout of a callout; a timeout counts as a retryable failure. */
+  timeout: Duration.default(10_000),
+  /** Sent as `Authorization: Bearer …` when set. */
+  token: z.string().optional(),
+});
+
+export const Queue = z.strictObject({
+  members: z.array(z.string().min(1)).default([]),
+  assignment: z.enum(['none', 'round-robin', 'least-loaded']).default('none'),
+});
+
+export const BillingSettings = z.strictObject({
+  proration: z.literal('monthly+daily').default('monthly+daily'),
+  /** Tax rate per tax code, as a decimal string ("0.0825" is 8.25 %). */
+  taxRates: z.record(z.string(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal rate such as "0.0825"')).default({}),
+  defaultTaxCode: z.string().optional(),
+});
+
+export const StackSettings = z.strictObject({
+  temporalPort: z.number().int().positive().default(7233),
+  temporalUiPort: z.number().int().positive().default(8233),
+  simulatorsPort: z.number().int().positive().default(7300),
+  /** Where the local stack keeps its files (Temporal's database, simulator stores, logs); relative to this file. */
+  dataDir: z.string().default('.ordo'),
+});
+
+export const OrdoConfig = z.strictObject({
+  temporal: TemporalSettings.default(TemporalSettings.parse({})),
+  worker: WorkerSettings.default(WorkerSettings.parse({})),
+  /** Catalog YAML files, relative to this file. */
+  catalog: z.array(z.string().min(1)).min(1, 'list at least one catalog file'),
+  systems: z.record(z.string(), SystemEndpoint).default({}),
+  queues: z.record(z.string(), Queue).default({}),
+  billing: BillingSettings.default(BillingSettings.parse({})),
+  stack: StackSettings.default(StackSettings.parse({})),
+});
+
+export type OrdoConfig = z.infer<typeof OrdoConfig>;
+export type SystemEndpoint = z.infer<typeof SystemEndpoint>;
+export type TemporalSettings = z.infer<typeof TemporalSettings>;

@@ -1,0 +1,403 @@
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { CatalogFile, type Catalog, type StepDefinition } from './catalog';
+import { closestName, resolveDependency, stepKey, stepsOf, suggestName } from './catalog-index';
+import { formatPath, InvalidInput, type Problem } from './problems';
+
+/**
+ * Catalog loading: YAML text → validated, merged, cross-checked Catalog.
+ * Reading the files is the caller's job (domain/ is pure), so sources arrive as {path, text}.
+ * Every problem names the file, the path inside it and, where one is known, the fix; all problems
+ * are reported at once so an engineer fixes a catalog in one pass, not one error per run.
+ */
+
+export interface CatalogSource {
+  /** Shown in problems, e.g. `catalog/laptop.yaml`. */
+  path: string;
+  text: string;
+}
+
+/** Parses, validates and merges catalog files. Throws InvalidInput('catalog', problems) listing every problem. */
+export function parseCatalog(sources: CatalogSource[]): Catalog {
+  if (sources.length === 0) {
+    throw new InvalidInput('catalog', [{ path: '', message: 'no catalog files were given', fix: 'pass at least one catalog YAML file' }]);
+  }
+  const files: ParsedFile[] = [];
+  const problems: Problem[] = [];
+  for (const source of sources) {
+    const parsed = parseCatalogFile(source);
+    if (Array.isArray(parsed)) problems.push(...parsed);
+    else files.push(parsed);
+  }
+  // Cross-references are checked only once every file is well formed: a reference into a file that
+  // failed to parse would otherwise show up as a second, misleading "unknown" problem.
+  if (problems.length > 0) throw new InvalidInput('catalog', problems);
+
+  const merged = mergeFiles(files);
+  problems.push(...duplicateProblems(merged), ...referenceProblems(merged));
+  if (problems.length > 0) throw new InvalidInput('catalog', problems);
+  return merged.catalog;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One file: YAML syntax, then the CatalogFile schema.
+
+interface ParsedFile {
+  path: string;
+  content: Catalog;
+}
+
+function parseCatalogFile(source: CatalogSource): ParsedFile | Problem[] {
+  const document = parseDocument(source.text, { prettyErrors: true });
+  if (document.errors.length > 0) return document.errors.map((error) => yamlProblem(source.path, error));
+  // An empty file is an empty catalog, not an error: teams often start a family file empty.
+  const data: unknown = document.toJS() ?? {};
+  const result = CatalogFile.safeParse(data, { reportInput: true });
+  if (!result.success) return result.error.issues.flatMap((issue) => schemaProblems(source.path, issue, []));
+  return { path: source.path, content: result.data };
+}
+
+function yamlProblem(file: string, error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): Problem {
+  const position = error.linePos?.[0];
+  // The yaml package appends " at line L, column C:" and a code excerpt; the position goes in the path instead.
+  const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return {
+    path: position ? `${file}:${position.line}:${position.col}` : file,
+    message: `YAML syntax error: ${message}`,
+    fix: 'fix the YAML syntax at that line (indentation, a missing ":" or an unclosed bracket or quote)',
+  };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** Turns one zod issue into problems with a readable message and, where possible, a fix. */
+function schemaProblems(file: string, issue: Issue, basePath: PropertyKey[]): Problem[] {
+  const path = [...basePath, ...issue.path];
+  const where = `${file}: ${formatPath(path) || '(root)'}`;
+  switch (issue.code) {
+    case 'invalid_value': {
+      const allowed = issue.values.map(String);
+      const input = (issue as { input?: unknown }).input;
+      const close = typeof input === 'string' ? closestName(input, allowed) : undefined;
+      return [
+        {
+          path: where,
+          message: `${JSON.stringify(input)} is not allowed`,
+          fix: `${close ? `did you mean "${close}"? ` : ''}use one of: ${allowed.join(', ')}`,
+        },
+      ];
+    }
+    case 'unrecognized_keys': {
+      const allowed = allowedKeysAt(CatalogFile, path);
+      return issue.keys.map((key) => {
+        const close = closestName(key, allowed);
+        return {
+          path: `${file}: ${formatPath([...path, key])}`,
+          message: `unknown field "${key}"`,
+          fix: `${close ? `did you mean "${close}"? ` : 'remove it; '}allowed fields here: ${allowed.join(', ')}`,
+        };
+      });
+    }
+    case 'invalid_union':
+      return unionProblems(file, issue, path);
+    case 'invalid_type':
+      if ((issue as { input?: unknown }).input === undefined) return [{ path: where, message: 'is required' }];
+      return [{ path: where, message: issue.message }];
+    case 'too_small':
+      if (issue.message.startsWith('Too small')) {
+        const message = issue.origin === 'string' ? 'must not be empty' : issue.origin === 'array' ? `must list at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}` : issue.message;
+        return [{ path: where, message }];
+      }
+      return [{ path: where, message: issue.message }];
+    default:
+      return [{ path: where, message: issue.message }];
+  }
+}
+
+/** The shapes a union field accepts, by the field's name, for the fix of a value that matches none of them. */
+const UNION_FORMS: Record<string, string> = {
+  fulfilledBy: 'use { locations: [WH-EAST, ...] } for a product routed to stock locations, or { system: name } for one fulfillment system (not both)',
+  resumeOn: 'use { signal: name } or { condition: { field: name, equals: value } }',
+  onJeopardy: 'use { alert: text }, { reassign: queue } or { escalate: queue }',
+  onLate: 'use { alert: text }, { reassign: queue } or { escalate: queue }',
+};
+
+/**
+ * A value that matches none of a union's forms. When exactly one form fits best and fails only on a
+ * nested field, that field's problem is the useful one; otherwise say which forms are allowed.
+ */
+function unionProblems(file: string, issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[]): Problem[] {
+  const branches = (issue.errors ?? []).filter((branch) => branch.length > 0);
+  const fewest = Math.min(...branches.map((branch) => branch.length));
+  const best = branches.filter((branch) => branch.length === fewest);
+  if (best.length === 1 && best[0].every((inner) => inner.path.length > 0)) {
+    return best[0].flatMap((inner) => schemaProblems(file, inner, path));
+  }
+  const field = [...path].reverse().find((key) => typeof key === 'string') as string | undefined;
+  return [
+    {
+      path: `${file}: ${formatPath(path) || '(root)'}`,
+      message: 'does not match any allowed form',
+      ...(field && UNION_FORMS[field] ? { fix: UNION_FORMS[field] } : {}),
+    },
+  ];
+}
+
+/** The field names an object schema accepts at `path` (used to suggest the right spelling of an unknown field). */
+function allowedKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  const keys = new Set<string>();
+  const visit = (node: z.core.$ZodType, rest: readonly PropertyKey[]): void => {
+    const def = node._zod.def as unknown as Record<string, unknown> & { type: string };
+    switch (def.type) {
+      case 'default':
+      case 'optional':
+      case 'nullable':
+      case 'prefault':
+        return visit(def.innerType as z.core.$ZodType, rest);
+      case 'pipe':
+        return visit(def.in as z.core.$ZodType, rest);
+      case 'union':
+        return (def.options as z.core.$ZodType[]).forEach((option) => visit(option, rest));
+      case 'array':
+        if (typeof rest[0] === 'number') visit(def.element as z.core.$ZodType, rest.slice(1));
+        return;
+      case 'record':
+        if (rest.length > 0) visit(def.valueType as z.core.$ZodType, rest.slice(1));
+        return;
+      case 'object': {
+        const shape = def.shape as Record<string, z.core.$ZodType>;
+        if (rest.length === 0) Object.keys(shape).forEach((key) => keys.add(key));
+        else if (typeof rest[0] === 'string' && shape[rest[0]]) visit(shape[rest[0]], rest.slice(1));
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit(schema, path);
+  return [...keys];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merging: files concatenate section by section; each entry remembers where it came from.
+
+interface Origin {
+  file: string;
+  index: number;
+}
+
+type Section = 'products' | 'fulfillmentProducts' | 'decompositionRules' | 'workspaces' | 'scenarios' | 'falloutRules';
+const SECTIONS: Section[] = ['products', 'fulfillmentProducts', 'decompositionRules', 'workspaces', 'scenarios', 'falloutRules'];
+
+interface MergedCatalog {
+  catalog: Catalog;
+  origins: Record<Section, Origin[]>;
+}
+
+function mergeFiles(files: ParsedFile[]): MergedCatalog {
+  const catalog: Catalog = { products: [], fulfillmentProducts: [], decompositionRules: [], workspaces: [], scenarios: [], falloutRules: [] };
+  const origins = Object.fromEntries(SECTIONS.map((section) => [section, [] as Origin[]])) as Record<Section, Origin[]>;
+  for (const file of files) {
+    for (const section of SECTIONS) {
+      const entries = file.content[section] as unknown[];
+      (catalog[section] as unknown[]).push(...entries);
+      entries.forEach((_, index) => origins[section].push({ file: file.path, index }));
+    }
+  }
+  return { catalog, origins };
+}
+
+/** Renders where a merged entry lives: `catalog/laptop.yaml: workspaces[0].groups[1]` */
+function at(merged: MergedCatalog, section: Section, mergedIndex: number, ...rest: PropertyKey[]): string {
+  const origin = merged.origins[section][mergedIndex];
+  return `${origin.file}: ${formatPath([section, origin.index, ...rest])}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Duplicates: the same code or id twice, in one file or across files.
+
+function duplicateProblems(merged: MergedCatalog): Problem[] {
+  const { catalog } = merged;
+  return [
+    ...duplicatesIn(merged, 'products', 'product code', catalog.products.map((p) => p.code), 'code'),
+    ...duplicatesIn(merged, 'fulfillmentProducts', 'fulfillment product code', catalog.fulfillmentProducts.map((p) => p.code), 'code'),
+    ...duplicatesIn(merged, 'decompositionRules', 'decomposition rule id', catalog.decompositionRules.map((r) => r.id), 'id'),
+    ...duplicatesIn(merged, 'workspaces', 'workspace id', catalog.workspaces.map((w) => w.id), 'id'),
+    ...duplicatesIn(merged, 'scenarios', 'scenario', catalog.scenarios.map((s) => `${s.fulfillmentProduct} → ${s.workspace}`)),
+  ];
+}
+
+function duplicatesIn(merged: MergedCatalog, section: Section, what: string, keys: string[], field?: string): Problem[] {
+  const firstSeen = new Map<string, number>();
+  const problems: Problem[] = [];
+  keys.forEach((key, index) => {
+    const first = firstSeen.get(key);
+    if (first === undefined) {
+      firstSeen.set(key, index);
+      return;
+    }
+    const fieldPath = field ? [field] : [];
+    problems.push({
+      path: at(merged, section, index, ...fieldPath),
+      message: `${what} "${key}" is defined twice: first at ${at(merged, section, first, ...fieldPath)}`,
+      fix: 'rename one of them or remove the duplicate',
+    });
+  });
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross references and rules that span fields.
+
+function referenceProblems(merged: MergedCatalog): Problem[] {
+  return [...productProblems(merged), ...ruleProblems(merged), ...scenarioProblems(merged), ...workspaceProblems(merged)];
+}
+
+function productProblems(merged: MergedCatalog): Problem[] {
+  const problems: Problem[] = [];
+  const codes = merged.catalog.products.map((p) => p.code);
+  merged.catalog.products.forEach((product, i) => {
+    if (product.kind === 'bundle' && !product.components?.length) {
+      problems.push({ path: at(merged, 'products', i, 'components'), message: `bundle ${product.code} lists no components`, fix: 'add components: [CODE, ...]' });
+    }
+    if (product.kind !== 'bundle' && product.components?.length) {
+      problems.push({ path: at(merged, 'products', i, 'components'), message: `${product.code} has components but is not a bundle`, fix: 'set kind: bundle, or remove components' });
+    }
+    product.components?.forEach((component, j) => {
+      if (component === product.code) {
+        problems.push({ path: at(merged, 'products', i, 'components', j), message: `bundle ${product.code} lists itself as a component`, fix: 'remove it from its own components' });
+      } else if (!codes.includes(component)) {
+        problems.push({
+          path: at(merged, 'products', i, 'components', j),
+          message: `unknown component product "${component}"`,
+          fix: suggestName(component, codes, 'products', `add ${component} under products`),
+        });
+      }
+    });
+  });
+  return problems;
+}
+
+function ruleProblems(merged: MergedCatalog): Problem[] {
+  const problems: Problem[] = [];
+  const productCodes = merged.catalog.products.map((p) => p.code);
+  const destinationCodes = merged.catalog.fulfillmentProducts.map((p) => p.code);
+  merged.catalog.decompositionRules.forEach((rule, i) => {
+    if (!productCodes.includes(rule.source)) {
+      problems.push({
+        path: at(merged, 'decompositionRules', i, 'source'),
+        message: `unknown product "${rule.source}"`,
+        fix: suggestName(rule.source, productCodes, 'products', `add ${rule.source} under products`),
+      });
+    }
+    if (!destinationCodes.includes(rule.destination)) {
+      const isCommercial = productCodes.includes(rule.destination);
+      problems.push({
+        path: at(merged, 'decompositionRules', i, 'destination'),
+        message: isCommercial
+          ? `"${rule.destination}" is a commercial product; a destination must be a fulfillment product`
+          : `unknown fulfillment product "${rule.destination}"`,
+        fix: suggestName(rule.destination, destinationCodes, 'fulfillment products', `add ${rule.destination} under fulfillmentProducts`),
+      });
+    }
+    if (rule.when) {
+      const hasIn = rule.when.in !== undefined;
+      const hasEquals = rule.when.equals !== undefined;
+      if (hasIn === hasEquals) {
+        problems.push({
+          path: at(merged, 'decompositionRules', i, 'when'),
+          message: hasIn ? 'gives both "in" and "equals"' : 'gives neither "in" nor "equals"',
+          fix: `use { attribute: ${rule.when.attribute}, in: [a, b] } or { attribute: ${rule.when.attribute}, equals: a }`,
+        });
+      } else if (hasIn && rule.when.in!.length === 0) {
+        problems.push({ path: at(merged, 'decompositionRules', i, 'when', 'in'), message: 'is empty, so the rule never applies', fix: 'list at least one value' });
+      }
+    }
+  });
+  return problems;
+}
+
+function scenarioProblems(merged: MergedCatalog): Problem[] {
+  const problems: Problem[] = [];
+  const destinationCodes = merged.catalog.fulfillmentProducts.map((p) => p.code);
+  const workspaceIds = merged.catalog.workspaces.map((w) => w.id);
+  merged.catalog.scenarios.forEach((scenario, i) => {
+    if (!destinationCodes.includes(scenario.fulfillmentProduct)) {
+      problems.push({
+        path: at(merged, 'scenarios', i, 'fulfillmentProduct'),
+        message: `unknown fulfillment product "${scenario.fulfillmentProduct}"`,
+        fix: suggestName(scenario.fulfillmentProduct, destinationCodes, 'fulfillment products', `add ${scenario.fulfillmentProduct} under fulfillmentProducts`),
+      });
+    }
+    if (!workspaceIds.includes(scenario.workspace)) {
+      problems.push({
+        path: at(merged, 'scenarios', i, 'workspace'),
+        message: `unknown workspace "${scenario.workspace}"`,
+        fix: suggestName(scenario.workspace, workspaceIds, 'workspaces', `add a workspace with id ${scenario.workspace}`),
+      });
+    }
+  });
+  return problems;
+}
+
+function workspaceProblems(merged: MergedCatalog): Problem[] {
+  const problems: Problem[] = [];
+  const { catalog } = merged;
+  const allStepKeys = catalog.workspaces.flatMap((w) => stepsOf(w).map((s) => stepKey(w.id, s.step.id)));
+  catalog.workspaces.forEach((workspace, w) => {
+    const firstSeen = new Map<string, string>();
+    for (const { step, groupIndex, stepIndex } of stepsOf(workspace, w)) {
+      const stepAt = (...rest: PropertyKey[]) => at(merged, 'workspaces', w, 'groups', groupIndex, 'steps', stepIndex, ...rest);
+      const first = firstSeen.get(step.id);
+      if (first) {
+        problems.push({ path: stepAt('id'), message: `step id "${step.id}" is used twice in workspace ${workspace.id}: first at ${first}`, fix: 'give every step of a workspace its own id' });
+      } else {
+        firstSeen.set(step.id, stepAt('id'));
+      }
+      step.dependsOn.forEach((entry, d) => {
+        if (resolveDependency(catalog, workspace, entry)) return;
+        const localIds = stepsOf(workspace).map((s) => s.step.id);
+        problems.push({
+          path: stepAt('dependsOn', d),
+          message: `"${entry}" is neither a step of workspace ${workspace.id} nor a workspace.step of another workspace`,
+          fix: suggestName(entry, [...localIds, ...allStepKeys], 'steps', 'name a step id of this workspace, or workspace.step for another workspace'),
+        });
+      });
+      problems.push(...stepFieldProblems(step, stepAt));
+    }
+  });
+  return problems;
+}
+
+/** Fields a step's type needs, and durations and retry policies that contradict themselves. */
+function stepFieldProblems(step: StepDefinition, stepAt: (...rest: PropertyKey[]) => string): Problem[] {
+  const problems: Problem[] = [];
+  if (step.type === 'callout' && !step.call) {
+    problems.push({ path: stepAt('call'), message: `callout step ${step.id} has no call`, fix: 'add call: { system: name, operation: name }' });
+  }
+  if (step.type === 'autoTask' && !step.handler) {
+    problems.push({ path: stepAt('handler'), message: `auto task ${step.id} has no handler`, fix: 'add handler: <name of a registered TypeScript handler>' });
+  }
+  if (step.type === 'pause' && !step.resumeOn) {
+    problems.push({ path: stepAt('resumeOn'), message: `pause step ${step.id} has no resumeOn`, fix: 'add resumeOn: { signal: name } or resumeOn: { condition: { field: name, equals: value } }' });
+  }
+  if (step.jeopardyThreshold !== undefined) {
+    if (step.estimatedDuration === undefined) {
+      problems.push({ path: stepAt('jeopardyThreshold'), message: 'a jeopardy threshold needs an estimatedDuration to count back from', fix: 'add estimatedDuration, or remove jeopardyThreshold' });
+    } else if (step.jeopardyThreshold >= step.estimatedDuration) {
+      problems.push({
+        path: stepAt('jeopardyThreshold'),
+        message: `jeopardyThreshold (${step.jeopardyThreshold} ms) must be shorter than estimatedDuration (${step.estimatedDuration} ms): the step would be in jeopardy the moment it starts`,
+        fix: 'make jeopardyThreshold smaller than estimatedDuration',
+      });
+    }
+  }
+  const retry = step.fallout?.retry;
+  if (retry?.policy === 'staggered' && !retry.intervals?.length) {
+    problems.push({ path: stepAt('fallout', 'retry', 'intervals'), message: 'a staggered retry policy needs its list of waits', fix: 'add intervals: [10s, 1m, 5m]' });
+  }
+  if (retry?.policy === 'fixed' && retry.interval === undefined) {
+    problems.push({ path: stepAt('fallout', 'retry', 'interval'), message: 'a fixed retry policy needs its wait between attempts', fix: 'add interval: 30s' });
+  }
+  return problems;
+}

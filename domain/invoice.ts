@@ -1,0 +1,275 @@
+import { z } from 'zod';
+import { collectProblems } from './collect-problems';
+import {
+  allocateLargestRemainder,
+  divideRounded,
+  formatMoney,
+  multiplyRate,
+  parseMoney,
+  parseRate,
+  sumMinor,
+  toSafeMinor,
+} from './money';
+import type { Order, OrderItem } from './order';
+import { InvalidInput, type Problem } from './problems';
+import { termInPeriods, type Fraction } from './proration';
+
+/**
+ * The invoice of an order, built from its ORDER ITEMS (never from fulfillment lines), so that finance bills
+ * exactly what was sold. Every item becomes a line, including bundle components priced 0.00 (they document
+ * what was sold) and items that are never fulfilled (fulfillment: none).
+ *
+ * Arithmetic (see Rounding in domain/money):
+ *   gross    = quantity × unitPrice × periods, rounded once to the minor unit
+ *   net      = gross − line discount
+ *   amount   = net − the line's share of the order discount (largest remainder, weighted by net)
+ *   tax      = the line's share of round(Σ amount of its tax code × rate) (largest remainder, weighted by amount)
+ *   total    = Σ (amount + tax), exactly; subtotal = Σ gross; discount = Σ line + order discounts.
+ * A credit memo uses the same arithmetic on the order that describes what is credited; its amounts are positive.
+ */
+
+/** Decimal string with the currency's places, non-negative. */
+const InvoiceMoney = z.string().regex(/^\d+(\.\d{1,3})?$/, 'must be a non-negative decimal string');
+
+export const InvoiceKind = z.enum(['invoice', 'creditMemo']);
+export type InvoiceKind = z.infer<typeof InvoiceKind>;
+
+export const InvoiceLine = z.object({
+  orderItemId: z.string(),
+  product: z.string(),
+  quantity: z.number().int().positive(),
+  /** Per unit, per billing period for recurring items. */
+  unitPrice: InvoiceMoney,
+  /** quantity × unitPrice × periods, rounded once. */
+  gross: InvoiceMoney,
+  /** The line's own discount plus its share of the order discount. */
+  discount: InvoiceMoney,
+  /** Net of all discounts, before tax: gross − discount. */
+  amount: InvoiceMoney,
+  tax: InvoiceMoney,
+  /** The tax code applied; null when the line is not taxed (no code on the item and no default). */
+  taxCode: z.string().nullable(),
+});
+export type InvoiceLine = z.infer<typeof InvoiceLine>;
+
+export const Invoice = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  kind: InvoiceKind,
+  currency: z.string(),
+  /** Σ line gross. */
+  subtotal: InvoiceMoney,
+  /** Σ line discounts (line and order level). */
+  discount: InvoiceMoney,
+  /** Σ line tax. */
+  tax: InvoiceMoney,
+  /** Σ (line amount + line tax), exactly. */
+  total: InvoiceMoney,
+  lines: z.array(InvoiceLine),
+});
+export type Invoice = z.infer<typeof Invoice>;
+
+export const InvoiceSettings = z.object({
+  /** Tax code → rate as a decimal string, e.g. { "US-TX": "0.0825" }. */
+  taxRates: z.record(z.string(), z.string()),
+  /** Applied to items without a taxCode; without it such items are not taxed. */
+  defaultTaxCode: z.string().optional(),
+});
+export type InvoiceSettings = z.infer<typeof InvoiceSettings>;
+
+export interface BuildInvoiceOptions {
+  kind?: InvoiceKind;
+  id: string;
+}
+
+/**
+ * The key billing uses so that a retried activity, a restarted worker or a replayed workflow never bills
+ * twice: the same order, kind and sequence always give the same key (`invoice:ORD-1001:1`).
+ */
+export function invoiceIdempotencyKey(orderId: string, kind: InvoiceKind, sequence = 1): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
+  return `${kind}:${orderId}:${sequence}`;
+}
+
+/** One order item in minor units, as billed now. */
+export interface PricedItem {
+  unitPrice: number;
+  /** quantity × unitPrice × periods, rounded once. */
+  gross: number;
+  /** The line discount applied on this invoice. */
+  discount: number;
+  /** gross − discount */
+  net: number;
+}
+
+const ONE: Fraction = { numerator: 1, denominator: 1 };
+const NOTHING: Fraction = { numerator: 0, denominator: 1 };
+
+/**
+ * How many periods of the unit price are billed now.
+ * - one-time: once.
+ * - usage: nothing now. Usage is billed in arrears from rated usage, which the order does not carry; the line
+ *   stays on the invoice at 0 to document the sale, and its discount waits for usage billing too.
+ * - recurring with both term dates: the term in billing periods (Monthly + Daily, domain/proration).
+ * - recurring without both dates (evergreen): the first period.
+ */
+export function billedPeriods(item: OrderItem): Fraction {
+  const billing = item.billing ?? 'one-time';
+  if (billing === 'one-time') return ONE;
+  if (billing === 'usage') return NOTHING;
+  if (item.startDate && item.endDate) return termInPeriods(item.startDate, item.endDate, billing.period);
+  return ONE;
+}
+
+function withPrefix(problems: Problem[], prefix: string): Problem[] {
+  return problems.map((problem) => ({ ...problem, path: `${prefix}.${problem.path}` }));
+}
+
+/**
+ * Prices order item `index`: parses its money for the currency, prorates, and checks that the line discount
+ * fits the billed gross. Throws InvalidInput with every problem, paths like `items[1].discount`.
+ */
+export function priceItem(item: OrderItem, index: number, currency: string): PricedItem {
+  const at = `items[${index}]`;
+  const problems: Problem[] = [];
+  const unitPrice = collectProblems(problems, () => parseMoney(item.unitPrice, currency, `${at}.unitPrice`));
+  const lineDiscount = item.discount === undefined ? 0 : collectProblems(problems, () => parseMoney(item.discount!, currency, `${at}.discount`));
+  let periods: Fraction | undefined;
+  try {
+    periods = billedPeriods(item);
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    problems.push(...withPrefix(error.problems, at));
+  }
+  if (unitPrice === undefined || lineDiscount === undefined || periods === undefined) throw new InvalidInput(at, problems);
+
+  let gross: number;
+  try {
+    const exact = BigInt(item.quantity) * BigInt(unitPrice) * BigInt(periods.numerator);
+    gross = toSafeMinor(divideRounded(exact, BigInt(periods.denominator)));
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InvalidInput(at, [
+      { path: `${at}.quantity`, message: `${item.quantity} × ${item.unitPrice} is too large to bill exactly`, fix: 'split the line' },
+    ]);
+  }
+  const isUsage = item.billing === 'usage';
+  const discount = isUsage ? 0 : lineDiscount;
+  if (discount > gross) {
+    throw new InvalidInput(at, [
+      {
+        path: `${at}.discount`,
+        message: `${formatMoney(discount, currency)} is more than the line's billed amount ${formatMoney(gross, currency)}`,
+        fix: 'lower the discount to at most quantity × unitPrice for the term',
+      },
+    ]);
+  }
+  return { unitPrice, gross, discount, net: gross - discount };
+}
+
+/** Parses every configured rate up front, so a bad rate is reported even before an item uses it. */
+function parseTaxRates(settings: InvoiceSettings, problems: Problem[]): Map<string, string> {
+  const rates = new Map<string, string>();
+  for (const [code, rate] of Object.entries(settings.taxRates)) {
+    if (collectProblems(problems, () => parseRate(rate, `taxRates.${code}`))) rates.set(code, rate);
+  }
+  if (settings.defaultTaxCode !== undefined && !Object.hasOwn(settings.taxRates, settings.defaultTaxCode)) {
+    problems.push({
+      path: 'defaultTaxCode',
+      message: `"${settings.defaultTaxCode}" has no rate in taxRates`,
+      fix: `add it to taxRates or pick one of: ${knownCodes(settings)}`,
+    });
+  }
+  return rates;
+}
+
+function knownCodes(settings: InvoiceSettings): string {
+  const codes = Object.keys(settings.taxRates);
+  return codes.length ? codes.join(', ') : '(no tax codes are configured)';
+}
+
+/** The item's tax code, the default, or null (not taxed). An unknown code is a problem naming the item. */
+function resolveTaxCode(item: OrderItem, index: number, settings: InvoiceSettings, problems: Problem[]): string | null {
+  const code = item.taxCode ?? settings.defaultTaxCode ?? null;
+  if (item.taxCode !== undefined && !Object.hasOwn(settings.taxRates, item.taxCode)) {
+    problems.push({
+      path: `items[${index}].taxCode`,
+      message: `unknown tax code "${item.taxCode}"`,
+      fix: `use one of the configured tax codes: ${knownCodes(settings)}`,
+    });
+  }
+  return code;
+}
+
+/**
+ * Tax per tax code: round(Σ amount of the code's lines × rate) once, then split across those lines by amount.
+ * Rounding per line instead would let the lines disagree with the tax the authority expects on the total.
+ */
+function taxByLine(amounts: number[], taxCodes: (string | null)[], rates: Map<string, string>): number[] {
+  const taxes = amounts.map(() => 0);
+  const codesInOrder = [...new Set(taxCodes.filter((code): code is string => code !== null))];
+  for (const code of codesInOrder) {
+    const indexes = taxCodes.flatMap((lineCode, index) => (lineCode === code ? [index] : []));
+    const base = sumMinor(indexes.map((index) => amounts[index]));
+    const codeTax = multiplyRate(base, rates.get(code)!);
+    const shares = allocateLargestRemainder(codeTax, indexes.map((index) => amounts[index]));
+    indexes.forEach((lineIndex, k) => (taxes[lineIndex] = shares[k]));
+  }
+  return taxes;
+}
+
+/**
+ * Builds the invoice (or credit memo) for `order`. Throws InvalidInput listing every problem: money that does
+ * not fit the currency, a line discount above its gross, an order discount above the subtotal net of line
+ * discounts, unknown tax codes, bad rates.
+ */
+export function buildInvoice(order: Order, settings: InvoiceSettings, options: BuildInvoiceOptions): Invoice {
+  const subject = `invoice for order ${order.id}`;
+  const { currency } = order;
+  const problems: Problem[] = [];
+  const rates = parseTaxRates(settings, problems);
+  const priced = order.items.map((item, index) => collectProblems(problems, () => priceItem(item, index, currency)));
+  const taxCodes = order.items.map((item, index) => resolveTaxCode(item, index, settings, problems));
+  const orderDiscount = order.discount === undefined ? 0 : collectProblems(problems, () => parseMoney(order.discount!, currency, 'discount'));
+  if (problems.length > 0 || orderDiscount === undefined) throw new InvalidInput(subject, problems);
+  const lines = priced as PricedItem[];
+
+  const nets = lines.map((line) => line.net);
+  const netTotal = sumMinor(nets);
+  if (orderDiscount > netTotal) {
+    throw new InvalidInput(subject, [
+      {
+        path: 'discount',
+        message: `${formatMoney(orderDiscount, currency)} is more than the order's amount after line discounts, ${formatMoney(netTotal, currency)}`,
+        fix: 'lower the order discount',
+      },
+    ]);
+  }
+  const orderDiscountShares = allocateLargestRemainder(orderDiscount, nets);
+  const amounts = nets.map((net, index) => net - orderDiscountShares[index]);
+  const taxes = taxByLine(amounts, taxCodes, rates);
+  const lineDiscounts = lines.map((line, index) => line.discount + orderDiscountShares[index]);
+
+  const money = (minor: number) => formatMoney(minor, currency);
+  return {
+    id: options.id,
+    orderId: order.id,
+    kind: options.kind ?? 'invoice',
+    currency,
+    subtotal: money(sumMinor(lines.map((line) => line.gross))),
+    discount: money(sumMinor(lineDiscounts)),
+    tax: money(sumMinor(taxes)),
+    total: money(sumMinor([...amounts, ...taxes])),
+    lines: order.items.map((item, index) => ({
+      orderItemId: item.id,
+      product: item.product,
+      quantity: item.quantity,
+      unitPrice: money(lines[index].unitPrice),
+      gross: money(lines[index].gross),
+      discount: money(lineDiscounts[index]),
+      amount: money(amounts[index]),
+      tax: money(taxes[index]),
+      taxCode: taxCodes[index],
+    })),
+  };
+}

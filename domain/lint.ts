@@ -1,0 +1,243 @@
+import type { Catalog, FalloutRule, StepDefinition } from './catalog';
+import { allSteps, resolveDependency, stepKey, type StepLocation } from './catalog-index';
+
+/**
+ * `ordo lint`: the root causes of orchestration failure, found before go-live (DESIGN.md "The catalog").
+ * Works on a parsed Catalog; problems that stop a catalog from loading at all are parseCatalog's job.
+ * Paths name entries by code or id (`workspaces[device-delivery].steps[ship]`) because a merged catalog
+ * no longer knows which file an index came from.
+ */
+
+export interface Finding {
+  severity: 'error' | 'warning';
+  /** Stable rule name, for filtering and documentation. */
+  rule: string;
+  path: string;
+  message: string;
+  fix: string;
+}
+
+export interface LintOptions {
+  /** Systems that bill; a plan step calling one bills a split before the consolidation milestone. Default: `billing`. */
+  billingSystems?: string[];
+}
+
+export const LINT_RULES = {
+  missingDecompositionRule: 'missing-decomposition-rule',
+  missingFallout: 'missing-fallout',
+  missingEstimatedDuration: 'missing-estimated-duration',
+  billsBeforeConsolidation: 'bills-before-consolidation',
+  dependencyCycle: 'dependency-cycle',
+  danglingDependency: 'dangling-dependency',
+  fulfillmentProductWithoutScenario: 'fulfillment-product-without-scenario',
+} as const;
+
+export function lintCatalog(catalog: Catalog, options: LintOptions = {}): Finding[] {
+  const billingSystems = options.billingSystems ?? ['billing'];
+  return [
+    ...productsWithoutRules(catalog),
+    ...fulfillmentProductsWithoutScenario(catalog),
+    ...allSteps(catalog).flatMap((location) => [
+      ...missingFallout(catalog, location),
+      ...missingEstimatedDuration(location),
+      ...billingCalls(location, billingSystems),
+      ...danglingDependencies(catalog, location),
+    ]),
+    ...dependencyCycles(catalog),
+  ];
+}
+
+/** A product with no rule stalls every order that contains it (bundles and `fulfillment: none` products need none). */
+function productsWithoutRules(catalog: Catalog): Finding[] {
+  const sources = new Set(catalog.decompositionRules.map((rule) => rule.source));
+  return catalog.products
+    .filter((product) => product.kind !== 'bundle' && product.fulfillment !== 'none' && !sources.has(product.code))
+    .map((product) => ({
+      severity: 'error',
+      rule: LINT_RULES.missingDecompositionRule,
+      path: `products[${product.code}]`,
+      message: `product ${product.code} has no decomposition rule: orders containing it would stall`,
+      fix: `add a decompositionRule with source: ${product.code}, or mark the product fulfillment: none`,
+    }));
+}
+
+function fulfillmentProductsWithoutScenario(catalog: Catalog): Finding[] {
+  const linked = new Set(catalog.scenarios.map((scenario) => scenario.fulfillmentProduct));
+  return catalog.fulfillmentProducts
+    .filter((product) => !linked.has(product.code))
+    .map((product) => ({
+      severity: 'error',
+      rule: LINT_RULES.fulfillmentProductWithoutScenario,
+      path: `fulfillmentProducts[${product.code}]`,
+      message: `fulfillment product ${product.code} has no scenario, so no workspace would fulfil it`,
+      fix: `add a scenario: { fulfillmentProduct: ${product.code}, workspace: <workspace id> }`,
+    }));
+}
+
+function stepPath(location: StepLocation): string {
+  return `workspaces[${location.workspace.id}].steps[${location.step.id}]`;
+}
+
+/** A callout or auto task that fails for good needs a queue where a person sees it. */
+function missingFallout(catalog: Catalog, location: StepLocation): Finding[] {
+  const { step } = location;
+  if (step.type !== 'callout' && step.type !== 'autoTask') return [];
+  if (step.fallout || catalog.falloutRules.some((rule) => falloutRuleCovers(rule, step))) return [];
+  const key = step.type === 'callout' ? `system: ${step.call?.system ?? '<system>'}` : `handler: ${step.handler ?? '<handler>'}`;
+  return [
+    {
+      severity: 'warning',
+      rule: LINT_RULES.missingFallout,
+      path: stepPath(location),
+      message: `${step.type} ${step.id} has no fallout rule: when its retries run out nobody is told`,
+      fix: `add fallout: { queue: <queue>, retry: { policy: staggered, intervals: [10s, 1m, 5m] } } to the step, or a falloutRules entry { ${key}, queue: <queue> }`,
+    },
+  ];
+}
+
+/**
+ * A catalog fallout rule covers a step when its keys are blank or match the step, and it catches every
+ * error code (a rule for one error code leaves the others with nowhere to go).
+ */
+function falloutRuleCovers(rule: FalloutRule, step: StepDefinition): boolean {
+  if (rule.errorCode) return false;
+  if (step.type === 'callout') return !rule.handler && (!rule.system || rule.system === step.call?.system);
+  return !rule.system && (!rule.handler || rule.handler === step.handler);
+}
+
+/** Without an estimate there is no SLA timer, so the step can never be in jeopardy or late. Milestones take no time. */
+function missingEstimatedDuration(location: StepLocation): Finding[] {
+  const { step } = location;
+  if (step.type === 'milestone' || step.estimatedDuration !== undefined) return [];
+  return [
+    {
+      severity: 'warning',
+      rule: LINT_RULES.missingEstimatedDuration,
+      path: stepPath(location),
+      message: `step ${step.id} has no estimatedDuration, so it can never be in jeopardy or late`,
+      fix: 'add estimatedDuration (e.g. 2h) and jeopardyThreshold (e.g. 30m)',
+    },
+  ];
+}
+
+/** Billing happens once per order after the consolidated billing milestone; a plan step that bills bills one split early. */
+function billingCalls(location: StepLocation, billingSystems: string[]): Finding[] {
+  const { step } = location;
+  const calls = [
+    { field: 'call', call: step.call },
+    { field: 'compensate', call: step.compensate },
+  ];
+  return calls
+    .filter(({ call }) => call && billingSystems.includes(call.system))
+    .map(({ field, call }) => ({
+      severity: 'error',
+      rule: LINT_RULES.billsBeforeConsolidation,
+      path: `${stepPath(location)}.${field}`,
+      message: `step ${step.id} calls the billing system (${call!.system}/${call!.operation}): it would bill one split before the order's consolidated billing milestone`,
+      fix: 'remove the billing call from the plan: Ordo invoices the whole order once every fulfillment order is done',
+    }));
+}
+
+function danglingDependencies(catalog: Catalog, location: StepLocation): Finding[] {
+  return location.step.dependsOn.flatMap((entry, index) =>
+    resolveDependency(catalog, location.workspace, entry)
+      ? []
+      : [
+          {
+            severity: 'error' as const,
+            rule: LINT_RULES.danglingDependency,
+            path: `${stepPath(location)}.dependsOn[${index}]`,
+            message: `step ${location.step.id} depends on "${entry}", which is not a step of workspace ${location.workspace.id} nor a workspace.step`,
+            fix: 'name a step id of the same workspace, or workspace.step for another workspace',
+          },
+        ],
+  );
+}
+
+/** Every dependency cycle across the catalog (steps would wait for each other forever), one finding per cycle. */
+function dependencyCycles(catalog: Catalog): Finding[] {
+  const steps = allSteps(catalog);
+  const keyOf = (location: StepLocation) => stepKey(location.workspace.id, location.step.id);
+  const edges = new Map<string, string[]>(
+    steps.map((location) => [
+      keyOf(location),
+      location.step.dependsOn.flatMap((entry) => {
+        const target = resolveDependency(catalog, location.workspace, entry);
+        return target ? [keyOf(target)] : [];
+      }),
+    ]),
+  );
+  const byKey = new Map(steps.map((location) => [keyOf(location), location]));
+  return stronglyConnected([...edges.keys()], edges)
+    .filter((component) => component.length > 1 || edges.get(component[0])!.includes(component[0]))
+    .map((component) => {
+      const cycle = cycleWithin(component, edges);
+      return {
+        severity: 'error',
+        rule: LINT_RULES.dependencyCycle,
+        path: `${stepPath(byKey.get(cycle[0])!)}.dependsOn`,
+        message: `dependency cycle (each step waits for the next): ${cycle.join(' → ')}`,
+        fix: 'remove one of the dependencies in the cycle',
+      };
+    });
+}
+
+/** Tarjan's algorithm; components come out with their nodes in catalog order, components ordered by their first node. */
+function stronglyConnected(nodes: string[], edges: Map<string, string[]>): string[][] {
+  const order = new Map(nodes.map((node, i) => [node, i]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of edges.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node)!, index.get(next)!));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      components.push(component.sort((a, b) => order.get(a)! - order.get(b)!));
+    }
+  };
+  for (const node of nodes) if (!index.has(node)) visit(node);
+  return components.sort((a, b) => order.get(a[0])! - order.get(b[0])!);
+}
+
+/** A cycle through the component's first node: breadth-first back to it, so the reported cycle is a shortest one. */
+function cycleWithin(component: string[], edges: Map<string, string[]>): string[] {
+  const start = component[0];
+  const members = new Set(component);
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const next of edges.get(node) ?? []) {
+      if (!members.has(next)) continue;
+      if (next === start) {
+        const path = [node];
+        while (path[0] !== start) path.unshift(cameFrom.get(path[0])!);
+        return [...path, start];
+      }
+      if (!cameFrom.has(next)) {
+        cameFrom.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  return [start, start];
+}

@@ -1,0 +1,182 @@
+import type { Catalog, StepDefinition, StepScope } from './catalog';
+import { groupBy, resolveDependency, stepKey, stepsOf, type StepLocation } from './catalog-index';
+import type { FulfillmentLineItem, PlanStep } from './plan';
+import { InvalidInput } from './problems';
+
+/**
+ * Plan building (DESIGN.md "Decomposition" step 5): one fulfillment order's line items → its step instances.
+ * The workspaces in the plan are those linked by scenarios to at least one of its line items; each step has one
+ * instance per plan, per bundle or per line item, and dependencies between scopes join on the narrowest common scope.
+ */
+
+export interface FulfillmentOrderPlan {
+  steps: PlanStep[];
+  definitions: Record<string, StepDefinition>;
+}
+
+/** Order-scope line items have no bundle; for bundle-scope steps they form one bundle keyed `order`. */
+export const ORDER_BUNDLE = 'order';
+
+export function bundleKeyOf(lineItem: FulfillmentLineItem): string {
+  return lineItem.bundleId ?? ORDER_BUNDLE;
+}
+
+/** A step definition that is part of this plan, with its instances and the definitions it waits for. */
+interface PlanDefinition {
+  key: string;
+  location: StepLocation;
+  /** Position in catalog order (workspace, group, step): the tie-breaker that keeps the order stable. */
+  rank: number;
+  lineItems: FulfillmentLineItem[];
+  dependencies: PlanDefinition[];
+  instances: PlanStep[];
+  byLineItem: Map<string, PlanStep>;
+  byBundle: Map<string, PlanStep[]>;
+}
+
+export function buildFulfillmentPlan(catalog: Catalog, lineItems: readonly FulfillmentLineItem[]): FulfillmentOrderPlan {
+  const definitions = planDefinitions(catalog, lineItems);
+  const ordered = topologicalOrder(definitions);
+  for (const definition of ordered) createInstances(definition);
+  for (const definition of ordered) for (const instance of definition.instances) instance.dependsOn = joinDependencies(instance, definition);
+  return {
+    steps: ordered.flatMap((definition) => definition.instances),
+    definitions: Object.fromEntries(ordered.map((definition) => [definition.key, definition.location.step])),
+  };
+}
+
+/** Workspaces linked to at least one line item, their steps, and dependencies with those on absent workspaces dropped. */
+function planDefinitions(catalog: Catalog, lineItems: readonly FulfillmentLineItem[]): PlanDefinition[] {
+  const definitions = new Map<string, PlanDefinition>();
+  catalog.workspaces.forEach((workspace, workspaceIndex) => {
+    const linkedProducts = new Set(catalog.scenarios.filter((s) => s.workspace === workspace.id).map((s) => s.fulfillmentProduct));
+    const covered = lineItems.filter((lineItem) => linkedProducts.has(lineItem.product));
+    if (covered.length === 0) return;
+    for (const location of stepsOf(workspace, workspaceIndex)) {
+      const key = stepKey(workspace.id, location.step.id);
+      definitions.set(key, {
+        key,
+        location,
+        rank: definitions.size,
+        lineItems: covered,
+        dependencies: [],
+        instances: [],
+        byLineItem: new Map(),
+        byBundle: new Map(),
+      });
+    }
+  });
+  for (const definition of definitions.values()) {
+    const { workspace, step } = definition.location;
+    for (const entry of step.dependsOn) {
+      const target = resolveDependency(catalog, workspace, entry);
+      if (!target) {
+        throw new InvalidInput('catalog', [
+          { path: `workspaces[${workspace.id}].steps[${step.id}].dependsOn`, message: `"${entry}" does not name a step`, fix: 'run ordo lint on the catalog' },
+        ]);
+      }
+      const dependency = definitions.get(stepKey(target.workspace.id, target.step.id));
+      // A workspace with no line item in this fulfillment order is not in its plan: the dependency is dropped.
+      if (dependency && !definition.dependencies.includes(dependency)) definition.dependencies.push(dependency);
+    }
+  }
+  return [...definitions.values()];
+}
+
+/** Kahn's algorithm, always taking the ready definition that comes first in the catalog, so the order is stable. */
+function topologicalOrder(definitions: PlanDefinition[]): PlanDefinition[] {
+  const ordered: PlanDefinition[] = [];
+  const placed = new Set<PlanDefinition>();
+  while (ordered.length < definitions.length) {
+    const next = definitions.find((d) => !placed.has(d) && d.dependencies.every((dependency) => placed.has(dependency)));
+    if (!next) throw cycleError(definitions.filter((d) => !placed.has(d)));
+    ordered.push(next);
+    placed.add(next);
+  }
+  return ordered;
+}
+
+function cycleError(stuck: PlanDefinition[]): InvalidInput {
+  // Walk dependencies inside the stuck set until a definition repeats: that loop is the cycle.
+  const path: PlanDefinition[] = [];
+  let current: PlanDefinition | undefined = stuck[0];
+  while (current && !path.includes(current)) {
+    path.push(current);
+    current = current.dependencies.find((d) => stuck.includes(d));
+  }
+  const cycle = current ? [...path.slice(path.indexOf(current)), current] : path;
+  return new InvalidInput('catalog', [
+    {
+      path: `workspaces[${cycle[0].location.workspace.id}].steps[${cycle[0].location.step.id}].dependsOn`,
+      message: `dependency cycle: ${cycle.map((d) => d.key).join(' → ')}`,
+      fix: 'remove one of the dependencies in the cycle',
+    },
+  ]);
+}
+
+function createInstances(definition: PlanDefinition): void {
+  const scope: StepScope = definition.location.step.scope;
+  if (scope === 'plan') {
+    definition.instances.push(newInstance(definition, definition.key, definition.lineItems));
+  } else if (scope === 'bundle') {
+    for (const [bundle, members] of groupBy(definition.lineItems, bundleKeyOf)) {
+      const instance = newInstance(definition, `${definition.key}[${bundle}]`, members, bundle);
+      definition.instances.push(instance);
+      definition.byBundle.set(bundle, [instance]);
+    }
+  } else {
+    for (const lineItem of definition.lineItems) {
+      const bundle = bundleKeyOf(lineItem);
+      const instance = newInstance(definition, `${definition.key}[${lineItem.id}]`, [lineItem], bundle);
+      definition.instances.push(instance);
+      definition.byLineItem.set(lineItem.id, instance);
+      const inBundle = definition.byBundle.get(bundle);
+      if (inBundle) inBundle.push(instance);
+      else definition.byBundle.set(bundle, [instance]);
+    }
+  }
+}
+
+function newInstance(definition: PlanDefinition, id: string, lineItems: readonly FulfillmentLineItem[], bundleId?: string): PlanStep {
+  const { workspace, groupName, step } = definition.location;
+  return {
+    id,
+    definition: definition.key,
+    workspace: workspace.id,
+    group: groupName,
+    type: step.type,
+    scope: step.scope,
+    lineItemIds: lineItems.map((lineItem) => lineItem.id),
+    ...(bundleId !== undefined ? { bundleId } : {}),
+    dependsOn: [],
+    pointOfNoReturn: step.pointOfNoReturn,
+  };
+}
+
+/** The instances `instance` waits for, dependency by dependency, without repeats. */
+function joinDependencies(instance: PlanStep, definition: PlanDefinition): string[] {
+  const ids = new Set<string>();
+  for (const dependency of definition.dependencies) {
+    for (const target of joinOne(instance, definition.location.step.scope, dependency)) ids.add(target.id);
+  }
+  return [...ids];
+}
+
+/**
+ * The narrowest common scope: a plan-scope target is one instance; a plan-scope waiter waits for everything;
+ * otherwise the same line item, else the same bundle. When the target has no instance for that line item or
+ * bundle (its workspace does not cover it), the waiter waits for every instance of the target instead.
+ */
+function joinOne(instance: PlanStep, scope: StepScope, target: PlanDefinition): PlanStep[] {
+  const targetScope = target.location.step.scope;
+  if (targetScope === 'plan' || scope === 'plan') return target.instances;
+  let matched: PlanStep[] | undefined;
+  if (scope === 'lineItem' && targetScope === 'lineItem') {
+    const same = target.byLineItem.get(instance.lineItemIds[0]);
+    matched = same ? [same] : undefined;
+  } else {
+    // lineItem → bundle: the instance of its bundle; bundle → lineItem: the instances in its bundle; bundle → bundle: the same bundle.
+    matched = target.byBundle.get(instance.bundleId!);
+  }
+  return matched && matched.length > 0 ? matched : target.instances;
+}

@@ -1,0 +1,233 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { LoadedConfig } from '../config/load';
+import { SEARCH_ATTRIBUTE_FLAGS, ensureTemporalCli } from './temporal-cli';
+
+/**
+ * The local stack: a Temporal dev server with its Web UI (file-backed under the data folder), the
+ * simulators and one worker. `up` starts what is not already running and waits until all are healthy.
+ */
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+
+type Part = 'temporal' | 'simulators' | 'worker';
+interface StackRecord {
+  pids: Partial<Record<Part, number>>;
+  startedAt: string;
+}
+
+export interface StackStatus {
+  temporal: { address: string; reachable: boolean; webUi?: string; startedByOrdo: boolean };
+  simulators: { url: string; healthy: boolean };
+  worker: { running: boolean; pid?: number };
+}
+
+const recordFile = (config: LoadedConfig) => path.join(config.dataDir, 'stack.json');
+const readRecord = (config: LoadedConfig): StackRecord | undefined => {
+  try {
+    return JSON.parse(fs.readFileSync(recordFile(config), 'utf8')) as StackRecord;
+  } catch {
+    return undefined;
+  }
+};
+
+export function simulatorsUrl(config: LoadedConfig): string {
+  return `http://127.0.0.1:${config.stack.simulatorsPort}`;
+}
+
+export async function temporalReachable(address: string): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function simulatorsHealthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function stackStatus(config: LoadedConfig): Promise<StackStatus> {
+  const record = readRecord(config);
+  const reachable = await temporalReachable(config.temporal.address);
+  const startedByOrdo = alive(record?.pids.temporal);
+  return {
+    temporal: {
+      address: config.temporal.address,
+      reachable,
+      webUi: startedByOrdo ? `http://localhost:${config.stack.temporalUiPort}` : undefined,
+      startedByOrdo,
+    },
+    simulators: { url: simulatorsUrl(config), healthy: await simulatorsHealthy(simulatorsUrl(config)) },
+    worker: { running: alive(record?.pids.worker), pid: record?.pids.worker },
+  };
+}
+
+export interface StackUpOptions {
+  detach: boolean;
+  log: (line: string) => void;
+}
+
+export interface RunningStack {
+  status: StackStatus;
+  /** Stops what this call started (attached mode). */
+  stop(): Promise<void>;
+  /** Resolves when any part this call started exits. */
+  exited: Promise<{ part: Part; code: number | null }>;
+}
+
+export async function stackUp(config: LoadedConfig, options: StackUpOptions): Promise<RunningStack> {
+  const logs = path.join(config.dataDir, 'logs');
+  fs.mkdirSync(logs, { recursive: true });
+  const record: StackRecord = readRecord(config) ?? { pids: {}, startedAt: new Date().toISOString() };
+  const started: Array<{ part: Part; child: ChildProcess }> = [];
+  const launch = (part: Part, command: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const out = fs.openSync(path.join(logs, `${part}.log`), 'a');
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      detached: options.detach,
+      stdio: ['ignore', out, out],
+    });
+    fs.closeSync(out);
+    if (options.detach) child.unref();
+    record.pids[part] = child.pid;
+    started.push({ part, child });
+    return child;
+  };
+
+  if (await temporalReachable(config.temporal.address)) {
+    options.log(`Temporal: already running at ${config.temporal.address}`);
+  } else {
+    const cli = await ensureTemporalCli(options.log);
+    const [host, port] = splitAddress(config.temporal.address);
+    options.log(`Temporal: starting the dev server on ${config.temporal.address}, Web UI on http://localhost:${config.stack.temporalUiPort}`);
+    launch('temporal', cli, [
+      'server', 'start-dev',
+      '--ip', host,
+      '--port', String(port),
+      '--ui-port', String(config.stack.temporalUiPort),
+      '--db-filename', path.join(config.dataDir, 'temporal.db'),
+      '--namespace', config.temporal.namespace,
+      '--log-level', 'error',
+      ...Object.entries(SEARCH_ATTRIBUTE_FLAGS).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ]);
+    await waitFor('the Temporal server', () => temporalReachable(config.temporal.address), 60_000, logs);
+  }
+
+  const simUrl = simulatorsUrl(config);
+  if (await simulatorsHealthy(simUrl)) options.log(`Simulators: already running at ${simUrl}`);
+  else {
+    options.log(`Simulators: starting on ${simUrl}`);
+    launch('simulators', TSX, ['simulators/main.ts', '--port', String(config.stack.simulatorsPort), '--data-dir', path.join(config.dataDir, 'simulators')]);
+    await waitFor('the simulators', () => simulatorsHealthy(simUrl), 30_000, logs);
+  }
+
+  if (alive(record.pids.worker) && !started.some((s) => s.part === 'worker')) options.log(`Worker: already running (pid ${record.pids.worker})`);
+  else {
+    options.log('Worker: starting (bundling workflows takes a few seconds)');
+    launch('worker', TSX, ['workers/main.ts'], { ORDO_CONFIG: config.file });
+    await waitFor('the worker', () => workerPolling(config), 90_000, logs);
+  }
+
+  fs.writeFileSync(recordFile(config), JSON.stringify(record, null, 2));
+  const exited = new Promise<{ part: Part; code: number | null }>((resolve) => {
+    for (const { part, child } of started) child.once('exit', (code) => resolve({ part, code }));
+  });
+  return {
+    status: await stackStatus(config),
+    exited,
+    stop: async () => {
+      for (const { child } of [...started].reverse()) await stopProcess(child.pid);
+      fs.rmSync(recordFile(config), { force: true });
+    },
+  };
+}
+
+export async function stackDown(config: LoadedConfig, log: (line: string) => void): Promise<void> {
+  const record = readRecord(config);
+  if (!record) {
+    log('Nothing to stop: no stack started by `ordo stack up --detach` is recorded.');
+    return;
+  }
+  for (const part of ['worker', 'simulators', 'temporal'] as const) {
+    const pid = record.pids[part];
+    if (alive(pid)) {
+      await stopProcess(pid);
+      log(`${part}: stopped (pid ${pid})`);
+    }
+  }
+  fs.rmSync(recordFile(config), { force: true });
+}
+
+/** SIGTERM to the process (and its group when it leads one), then SIGKILL if it has not gone within 10 s. */
+async function stopProcess(pid: number | undefined): Promise<void> {
+  if (!alive(pid)) return;
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid!, sig);
+    } catch {
+      try {
+        process.kill(pid!, sig);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  signal('SIGTERM');
+  for (let waited = 0; waited < 10_000 && alive(pid); waited += 100) await delay(100);
+  if (alive(pid)) signal('SIGKILL');
+}
+
+async function workerPolling(config: LoadedConfig): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '2 seconds' });
+    try {
+      const answer = await connection.workflowService.describeTaskQueue({
+        namespace: config.temporal.namespace,
+        taskQueue: { name: config.temporal.taskQueue },
+        taskQueueType: 1, // workflow task queue
+      });
+      return (answer.pollers ?? []).length > 0;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, logs: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await delay(500);
+  }
+  throw new Error(`${what} did not become healthy within ${timeoutMs / 1000}s; its log is in ${logs}`);
+}
+
+function splitAddress(address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  return [address.slice(0, at) || '127.0.0.1', Number(address.slice(at + 1))];
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

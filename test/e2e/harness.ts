@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import { OrdoClient } from '../../client/ordo-client';
+import { loadCatalogFiles } from '../../config/catalog-files';
+import { loadConfig, type LoadedConfig } from '../../config/load';
+import type { Catalog } from '../../domain/catalog';
+import { startTestServer } from '../../scripts/dev-server';
+import { startSimulators } from '../../simulators';
+import { bundleOrdoWorkflows, createOrdoWorker } from '../../workers/create';
+import { atEndOfRun } from '../hooks';
+
+/**
+ * One real stack per test run, shared by every end-to-end test: a Temporal dev server, the simulators
+ * on an ephemeral port with a fresh data folder, the workflow bundle built once, and an Ordo worker.
+ */
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  config: LoadedConfig;
+  catalog: Catalog;
+  client: OrdoClient;
+  simulatorsUrl: string;
+  bundle: WorkflowBundle;
+  dataDir: string;
+  /** Starts another worker (e.g. one with a different task queue or handlers); stopped at the end of the run. */
+  startWorker(options?: { taskQueue?: string; config?: Partial<LoadedConfig> }): Promise<Worker>;
+}
+
+let harness: Promise<Harness> | undefined;
+
+export function getHarness(): Promise<Harness> {
+  harness ??= createHarness();
+  return harness;
+}
+
+async function createHarness(): Promise<Harness> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-test-'));
+  const [env, simulators, bundle] = await Promise.all([startTestServer(), startSimulators({ port: 0, dataDir }), bundleOrdoWorkflows()]);
+  atEndOfRun(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  atEndOfRun(() => env.teardown());
+  atEndOfRun(() => simulators.stop());
+
+  const base = loadConfig();
+  const systems = Object.fromEntries(
+    Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulators.url}/${name}` }]),
+  );
+  const config: LoadedConfig = {
+    ...base,
+    temporal: { ...base.temporal, address: env.address, namespace: env.namespace ?? 'default', taskQueue: 'ordo-test' },
+    systems,
+  };
+  const catalog = loadCatalogFiles(config.catalogFiles);
+  const client = new OrdoClient(env.client, config.temporal.taskQueue, catalog);
+
+  const startWorker = async (options: { taskQueue?: string; config?: Partial<LoadedConfig> } = {}) => {
+    const workerConfig = { ...config, ...options.config, temporal: { ...config.temporal, taskQueue: options.taskQueue ?? config.temporal.taskQueue } };
+    const worker = await createOrdoWorker({ connection: env.nativeConnection, config: workerConfig, catalog, workflowBundle: bundle });
+    const running = worker.run();
+    atEndOfRun(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    return worker;
+  };
+  await startWorker();
+  return { env, config, catalog, client, simulatorsUrl: simulators.url, bundle, dataDir, startWorker };
+}
+
+/** Small HTTP helpers for reading and steering the simulators from tests. */
+export async function simulatorGet<T>(h: Harness, pathAndQuery: string): Promise<T> {
+  const response = await fetch(`${h.simulatorsUrl}${pathAndQuery}`);
+  if (!response.ok) throw new Error(`GET ${pathAndQuery}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function simulatorSend(h: Harness, method: 'PUT' | 'DELETE' | 'POST', pathAndQuery: string, body?: unknown): Promise<void> {
+  const response = await fetch(`${h.simulatorsUrl}${pathAndQuery}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${pathAndQuery}: ${response.status} ${await response.text()}`);
+}

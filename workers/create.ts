@@ -1,0 +1,45 @@
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { HandlerRegistry } from '../activities/handlers';
+import type { LoadedConfig } from '../config/load';
+import type { Catalog } from '../domain/catalog';
+
+export interface OrdoWorkerOptions {
+  connection: NativeConnection;
+  config: Pick<LoadedConfig, 'temporal' | 'worker' | 'systems' | 'billing'>;
+  catalog: Catalog;
+  handlers?: HandlerRegistry;
+  /** A prebuilt workflow bundle (tests build it once per run); by default the worker bundles workflows/. */
+  workflowBundle?: WorkflowBundle;
+}
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** Builds the workflow bundle once, so several workers (or test runs) need not re-bundle. */
+export function bundleOrdoWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+}
+
+/** A worker that runs Ordo's workflows and activities on the configured task queue. */
+export function createOrdoWorker(options: OrdoWorkerOptions): Promise<Worker> {
+  const { config } = options;
+  return Worker.create({
+    connection: options.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ config, catalog: options.catalog, handlers: options.handlers }),
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+  });
+}
+
+const quietBundlerLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string, meta?: unknown) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: unknown) => console.error(message, meta ?? ''),
+  log: () => undefined,
+};

@@ -1,0 +1,3 @@
+/** The workflow types the worker registers. Their names are public: new behaviour goes behind patched(). */
+export { OrderWorkflow } from './order';
+export { FulfillmentOrderWorkflow } from './fulfillment-order';

@@ -1,0 +1,76 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
+import type { OrdoActivities } from '../activities';
+import type { StepDefinition } from '../domain/catalog';
+import type { FulfillmentOrder } from '../domain/plan';
+import { retryDelay } from '../domain/retry';
+import type { StepError, StepStatus } from './types';
+
+/**
+ * How each step type does its work. Retries of callouts and auto tasks follow the step's own policy
+ * (immediate, fixed, staggered) and are run here, in the workflow, so that every attempt, its error and
+ * the wait before the next one are visible on the step; Temporal itself makes one attempt per call.
+ */
+
+const { callout, runAutoTask } = proxyActivities<OrdoActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 1 },
+});
+
+export interface StepContext {
+  orderId: string;
+  fulfillmentOrder: FulfillmentOrder;
+  /** Outputs of the finished steps, by step id. */
+  outputs: ReadonlyMap<string, unknown>;
+}
+
+export type AttemptOutcome = { ok: true; output: unknown } | { ok: false; error: StepError };
+
+/** Runs the step's work, retrying per its policy; answers the output, or the last error once retries are spent. */
+export async function attemptWithPolicy(step: StepStatus, definition: StepDefinition, context: StepContext): Promise<AttemptOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    step.attempts = attempt;
+    step.state = 'InProgress';
+    try {
+      return { ok: true, output: await doWork(step, definition, context) };
+    } catch (error) {
+      const described = describeFailure(error, attempt);
+      step.error = described.error;
+      const delay = described.retryable ? retryDelay(definition.fallout?.retry, attempt) : undefined;
+      if (delay === undefined) return { ok: false, error: described.error };
+      step.state = 'Failed';
+      if (delay > 0) await sleep(delay);
+    }
+  }
+}
+
+function doWork(step: StepStatus, definition: StepDefinition, context: StepContext): Promise<unknown> {
+  const fo = context.fulfillmentOrder;
+  const lineItems = fo.lineItems.filter((li) => step.lineItemIds.includes(li.id));
+  const input = Object.fromEntries(step.dependsOn.filter((id) => context.outputs.has(id)).map((id) => [id, context.outputs.get(id)]));
+  const common = { orderId: context.orderId, fulfillmentOrderId: fo.id, stepId: step.id, location: fo.location, system: fo.system, lineItems, input };
+  if (step.type === 'callout') {
+    return callout({
+      call: definition.call!,
+      // Stable across retries and operator retries of this step: the system deduplicates on it.
+      idempotencyKey: `${context.orderId}/${fo.id}/${step.id}`,
+      body: { ...common, deliveryGroupId: fo.deliveryGroupId },
+    });
+  }
+  return runAutoTask({ handler: definition.handler!, context: common });
+}
+
+function describeFailure(error: unknown, attempt: number): { retryable: boolean; error: StepError } {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) {
+    const details = (cause.details?.[0] ?? {}) as { status?: number; code?: string };
+    return {
+      retryable: !cause.nonRetryable,
+      error: { message: cause.message, type: cause.type ?? undefined, status: details.status, code: details.code, attempts: attempt },
+    };
+  }
+  if (cause instanceof TimeoutFailure) {
+    return { retryable: true, error: { message: `timed out (${cause.timeoutType})`, type: 'Timeout', code: 'timeout', attempts: attempt } };
+  }
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return { retryable: true, error: { message, type: 'Error', attempts: attempt } };
+}

@@ -1,0 +1,149 @@
+import type { FulfillmentOrder, Plan, UnfulfilledItem } from '../domain/plan';
+import type { Invoice } from '../domain/invoice';
+import type { Order } from '../domain/order';
+
+/** The step states of DESIGN.md. `Failed` will retry; `FatallyFailed` is in fallout and waits for an operator. */
+export type StepState =
+  | 'Pending'
+  | 'Ready'
+  | 'Scheduled'
+  | 'InProgress'
+  | 'Completed'
+  | 'Failed'
+  | 'FatallyFailed'
+  | 'Skipped'
+  | 'Cancelled'
+  | 'Discarded'
+  | 'Amended';
+
+/** States after which a step never runs again: dependents may go on after Completed and Skipped only. */
+export const FINISHED_STEP_STATES: ReadonlySet<StepState> = new Set(['Completed', 'Skipped', 'Cancelled', 'Discarded']);
+export const UNBLOCKING_STEP_STATES: ReadonlySet<StepState> = new Set(['Completed', 'Skipped']);
+
+/** TMF622 order states. */
+export type OrderState =
+  | 'acknowledged'
+  | 'rejected'
+  | 'inProgress'
+  | 'held'
+  | 'pending'
+  | 'assessingCancellation'
+  | 'pendingCancellation'
+  | 'cancelled'
+  | 'completed'
+  | 'failed'
+  | 'partial';
+
+export type FulfillmentOrderState = 'pending' | 'inProgress' | 'held' | 'completed' | 'failed' | 'cancelled';
+
+export interface StepError {
+  message: string;
+  type?: string;
+  /** HTTP status of a callout answer, when there was one. */
+  status?: number;
+  /** The error code the system answered with, or a timeout/network code. */
+  code?: string;
+  attempts: number;
+}
+
+/** One step instance as it runs: the plan step plus its live state. */
+export interface StepStatus {
+  id: string;
+  definition: string;
+  workspace: string;
+  group: string;
+  type: string;
+  scope: string;
+  lineItemIds: string[];
+  dependsOn: string[];
+  pointOfNoReturn: boolean;
+  state: StepState;
+  /** Attempts of the current run (an operator's retry starts a fresh count). */
+  attempts: number;
+  readyAt?: string;
+  startedAt?: string;
+  completedAt?: string;
+  output?: unknown;
+  error?: StepError;
+  falloutQueue?: string;
+  assignee?: string;
+  jeopardy: 'none' | 'inJeopardy' | 'late';
+}
+
+export interface StepCounts {
+  total: number;
+  completed: number;
+  inProgress: number;
+  fatallyFailed: number;
+  inJeopardy: number;
+}
+
+export interface FulfillmentOrderInput {
+  orderId: string;
+  accountId: string;
+  fulfillmentOrder: FulfillmentOrder;
+}
+
+/** What the fulfillment order workflow answers to `plan` and returns when done. */
+export interface FulfillmentOrderPlan {
+  orderId: string;
+  fulfillmentOrderId: string;
+  location?: string;
+  system?: string;
+  deliveryGroupId?: string;
+  state: FulfillmentOrderState;
+  counts: StepCounts;
+  steps: StepStatus[];
+}
+
+export interface OrderWorkflowInput {
+  order: Order;
+  /** When the client accepted it (ISO time), for the summary. */
+  submittedAt?: string;
+}
+
+export interface FulfillmentOrderSummary {
+  id: string;
+  workflowId: string;
+  location?: string;
+  system?: string;
+  deliveryGroupId?: string;
+  state: FulfillmentOrderState;
+  steps: StepCounts;
+}
+
+export interface OrderAction {
+  type: 'Add' | 'Amend' | 'Cancel' | 'Renew' | 'NoChange';
+  at: string;
+  actor?: string;
+  itemIds: string[];
+  note?: string;
+}
+
+/** The Order Summary (DESIGN.md): one view of the order across all its splits. */
+export interface OrderSummary {
+  orderId: string;
+  accountId: string;
+  channel: string;
+  currency: string;
+  state: OrderState;
+  /** Why the order is in its state, when that needs saying (rejected, failed). */
+  reason?: string;
+  submittedAt?: string;
+  completedAt?: string;
+  fulfillmentOrders: FulfillmentOrderSummary[];
+  unfulfilledItems: UnfulfilledItem[];
+  billing: { milestone: 'waiting' | 'passed'; releasedAt?: string };
+  invoices: Invoice[];
+  actions: OrderAction[];
+  changeOrders: unknown[];
+  jeopardy: number;
+  fallout: number;
+}
+
+export interface OrderPlanView {
+  orderId: string;
+  state: OrderState;
+  plan?: Plan;
+  fulfillmentOrders: FulfillmentOrderPlan[];
+}
