@@ -33,6 +33,8 @@ export const builtInHandlers: HandlerRegistry = {
   notifyCustomer: (ctx) => ({ notified: true, about: ctx.lineItems.map((li) => li.product) }),
   /** Works out the seat allocation for per-seat licenses. */
   allocateSeats: (ctx) => ({ seats: totalQuantity(ctx.lineItems) }),
+  /** Prepares an on-site visit: what the technician brings, per bundle. */
+  prepareVisit: (ctx) => ({ visitPlanId: `VP-${ctx.orderId}-${ctx.stepId}`, items: ctx.lineItems.map((li) => li.product) }),
   /** A step that only records that it ran: useful for examples and tests. */
   noop: () => ({}),
 };

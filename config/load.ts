@@ -26,7 +26,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   const env = options.env ?? process.env;
   const file = path.resolve(options.file ?? env.ORDO_CONFIG ?? DEFAULT_CONFIG_PATH);
   const raw = readYamlFile(file);
-  const parsed = OrdoConfig.safeParse(raw);
+  const parsed = OrdoConfig.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new InvalidInput(`configuration ${file}`, problemsFromZod(parsed.error));
   const config = applyEnvironment(parsed.data, env);
   const dir = path.dirname(file);

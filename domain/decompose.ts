@@ -42,7 +42,7 @@ function catalogLookups(catalog: Catalog): CatalogLookups {
   if (broken.length > 0) {
     throw new InvalidInput(
       'catalog',
-      broken.map((rule) => ({ path: `decompositionRules[${rule.id}].destination`, message: `unknown fulfillment product "${rule.destination}"`, fix: 'run ordo lint on the catalog' })),
+      broken.map((rule) => ({ path: `decompositionRules[${rule.id}].destination`, message: `unknown fulfillment product "${rule.destination}"`, fix: `add ${rule.destination} under fulfillmentProducts` })),
     );
   }
   const locationOrder: string[] = [];
@@ -66,10 +66,12 @@ interface ItemTree {
   /** Items some other item points at with parentItemId. */
   hasComponents: Set<OrderItem>;
   problems: Problem[];
+  /** Memo for effectiveAttributes: large orders ask for the same item many times. */
+  attributes: Map<OrderItem, Record<string, AttributeValue>>;
 }
 
 function itemTree(order: Order): ItemTree {
-  const tree: ItemTree = { index: new Map(), parent: new Map(), hasComponents: new Set(), problems: [] };
+  const tree: ItemTree = { index: new Map(), parent: new Map(), hasComponents: new Set(), problems: [], attributes: new Map() };
   const byId = new Map<string, OrderItem>();
   order.items.forEach((item, i) => {
     tree.index.set(item, i);
@@ -97,14 +99,15 @@ function itemTree(order: Order): ItemTree {
 /** Parent, grandparent, … (stops at a loop, so a parentItemId cycle cannot hang decomposition). */
 function ancestorsOf(item: OrderItem, tree: ItemTree): OrderItem[] {
   const ancestors: OrderItem[] = [];
+  if (!tree.parent.has(item)) return ancestors;
   for (let current = tree.parent.get(item); current && ancestors.length <= tree.index.size; current = tree.parent.get(current)) ancestors.push(current);
   return ancestors;
 }
 
 /** The id of the top-most ancestor: the bundle the item belongs to, or the item itself outside any bundle. */
 function bundleIdOf(item: OrderItem, tree: ItemTree): string {
-  const ancestors = ancestorsOf(item, tree);
-  return (ancestors.at(-1) ?? item).id;
+  if (!tree.parent.has(item)) return item.id;
+  return (ancestorsOf(item, tree).at(-1) ?? item).id;
 }
 
 /**
@@ -112,9 +115,17 @@ function bundleIdOf(item: OrderItem, tree: ItemTree): string {
  * on the bundle and holds for its components (DESIGN.md's example matches LAPTOP-14 on the bundle's region).
  * The nearest value wins.
  */
+const NO_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({}) as Record<string, AttributeValue>;
+
 function effectiveAttributes(item: OrderItem, tree: ItemTree): Record<string, AttributeValue> {
-  const chain = [item, ...ancestorsOf(item, tree)].reverse();
-  return Object.assign({}, ...chain.map((i) => i.attributes ?? {}));
+  if (!tree.parent.has(item)) return item.attributes ?? NO_ATTRIBUTES;
+  let attributes = tree.attributes.get(item);
+  if (!attributes) {
+    const chain = [item, ...ancestorsOf(item, tree)].reverse();
+    attributes = Object.assign({}, ...chain.map((i) => i.attributes ?? {})) as Record<string, AttributeValue>;
+    tree.attributes.set(item, attributes);
+  }
+  return attributes;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +230,8 @@ function physicalItems(order: Order, contributions: Contribution[], lookups: Cat
   const result: PhysicalItems = { items: [], deliveryGroups: new Map(), problems: [] };
   const known = new Set((order.deliveryGroups ?? []).map((group) => group.id));
   const shipping = contributions.filter((c) => isPhysical(c.destination) && c.rule.scope !== 'account');
-  for (const [, ofItem] of groupBy(shipping, (c) => c.item.id)) {
+  const candidatesCache = new Map<string, string[]>();
+  for (const ofItem of runsByItem(shipping)) {
     const item = ofItem[0].item;
     const path = `items[${tree.index.get(item)}]`;
     const deliveryGroupId = deliveryGroupOf(item, order, tree);
@@ -240,12 +252,36 @@ function physicalItems(order: Order, contributions: Contribution[], lookups: Cat
       continue;
     }
     result.deliveryGroups.set(item, deliveryGroupId);
-    // Each item ships whole from one location, so only locations that carry all its physical products qualify.
-    const locationLists = ofItem.map((c) => (c.destination.fulfilledBy as { locations: string[] }).locations);
-    const candidates = lookups.locationOrder.filter((location) => locationLists.every((list) => list.includes(location)));
+    const candidates = candidateLocations(ofItem, lookups, candidatesCache);
     result.items.push({ routing: { id: item.id, product: item.product, quantity: item.quantity, candidates, path }, deliveryGroupId });
   }
   return result;
+}
+
+/** Contributions come in item order, so an item's contributions are one consecutive run. */
+function* runsByItem(contributions: Contribution[]): Generator<Contribution[]> {
+  let start = 0;
+  for (let i = 1; i <= contributions.length; i++) {
+    if (i === contributions.length || contributions[i].item !== contributions[start].item) {
+      yield contributions.slice(start, i);
+      start = i;
+    }
+  }
+}
+
+/**
+ * Each item ships whole from one location, so only locations that carry all its physical products qualify,
+ * in catalog order. Shared between items with the same products: they get the same array.
+ */
+function candidateLocations(ofItem: Contribution[], lookups: CatalogLookups, cache: Map<string, string[]>): string[] {
+  const key = ofItem.length === 1 ? ofItem[0].destination.code : ofItem.map((c) => c.destination.code).join('|');
+  let candidates = cache.get(key);
+  if (!candidates) {
+    const locationLists = ofItem.map((c) => (c.destination.fulfilledBy as { locations: string[] }).locations);
+    candidates = lookups.locationOrder.filter((location) => locationLists.every((list) => list.includes(location)));
+    cache.set(key, candidates);
+  }
+  return candidates;
 }
 
 /** Its own, else the nearest ancestor's, else the order's only delivery group. */
@@ -262,12 +298,15 @@ function routeByDeliveryGroup(order: Order, items: PhysicalItems['items'], locat
   const locations = new Map<string, string>();
   let stock = availability;
   const byGroup = groupBy(items, (i) => i.deliveryGroupId);
+  const routedGroups: string[] = [];
   for (const group of order.deliveryGroups ?? []) {
     const routing = (byGroup.get(group.id) ?? []).map((i) => i.routing);
     if (routing.length === 0) continue;
-    const assignment = routeFewestSplits(routing, locationOrder, { availability: stock, deliveryGroupId: group.id });
+    const stockNote = stock && routedGroups.length > 0 ? `stock left after delivery group ${routedGroups.join(', ')} took its share` : undefined;
+    const assignment = routeFewestSplits(routing, locationOrder, { availability: stock, deliveryGroupId: group.id, stockNote });
     for (const [itemId, location] of assignment) locations.set(itemId, location);
     if (stock) stock = consumeStock(stock, routing, assignment);
+    routedGroups.push(group.id);
   }
   return locations;
 }
@@ -283,12 +322,12 @@ interface LineItemDraft {
 }
 
 interface FulfillmentOrderDraft {
-  key: string;
   id: string;
   location?: string;
   system?: string;
   deliveryGroupId?: string;
   drafts: LineItemDraft[];
+  draftsByBaseId: Map<string, LineItemDraft>;
 }
 
 function fulfillmentOrdersOf(
@@ -297,25 +336,26 @@ function fulfillmentOrdersOf(
   tree: ItemTree,
   deliveryGroups: Map<OrderItem, string>,
 ): { fulfillmentOrders: FulfillmentOrder[]; accountLineItems: FulfillmentLineItem[] } {
-  const orders = new Map<string, FulfillmentOrderDraft>();
-  const drafts = new Map<string, LineItemDraft>();
-  const accountDrafts: LineItemDraft[] = [];
+  const orders = new FulfillmentOrderDrafts(locations, deliveryGroups);
+  // Account-scope lines belong to the account's long-running workflow, not to any split of this order.
+  const account = newFulfillmentOrderDraft('account', {});
+  const allDrafts: LineItemDraft[] = [];
   for (const contribution of contributions) {
+    const fulfillmentOrder = contribution.rule.scope === 'account' ? undefined : orders.for(contribution);
+    const holder = fulfillmentOrder ?? account;
     const baseId = `${contribution.destination.code}:${contribution.scopeKey}`;
-    // Account-scope lines belong to the account's long-running workflow, not to any split of this order.
-    const fulfillmentOrder = contribution.rule.scope === 'account' ? undefined : fulfillmentOrderFor(contribution, locations, deliveryGroups, orders);
-    const draftKey = `${fulfillmentOrder?.key ?? 'account'}|${baseId}`;
-    let draft = drafts.get(draftKey);
+    let draft = holder.draftsByBaseId.get(baseId);
     if (!draft) {
       draft = { baseId, fulfillmentOrder, contributions: [] };
-      drafts.set(draftKey, draft);
-      (fulfillmentOrder?.drafts ?? accountDrafts).push(draft);
+      holder.draftsByBaseId.set(baseId, draft);
+      holder.drafts.push(draft);
+      allDrafts.push(draft);
     }
     draft.contributions.push(contribution);
   }
-  const ids = lineItemIds([...drafts.values()]);
+  const ids = lineItemIds(allDrafts);
   return {
-    fulfillmentOrders: [...orders.values()].map((fo) => ({
+    fulfillmentOrders: orders.all().map((fo) => ({
       id: fo.id,
       ...(fo.location !== undefined ? { location: fo.location } : {}),
       ...(fo.system !== undefined ? { system: fo.system } : {}),
@@ -324,30 +364,50 @@ function fulfillmentOrdersOf(
       steps: [],
       definitions: {},
     })),
-    accountLineItems: accountDrafts.map((draft) => lineItemOf(draft, ids.get(draft)!, tree)),
+    accountLineItems: account.drafts.map((draft) => lineItemOf(draft, ids.get(draft)!, tree)),
   };
 }
 
-/** Digital: one fulfillment order per system. Physical: one per (location, delivery group). */
-function fulfillmentOrderFor(
-  contribution: Contribution,
-  locations: Map<string, string>,
-  deliveryGroups: Map<OrderItem, string>,
-  orders: Map<string, FulfillmentOrderDraft>,
-): FulfillmentOrderDraft {
-  const { fulfilledBy } = contribution.destination;
-  let draft: FulfillmentOrderDraft;
-  if ('system' in fulfilledBy) {
-    draft = { key: `system|${fulfilledBy.system}`, id: `FO-${fulfilledBy.system}`, system: fulfilledBy.system, drafts: [] };
-  } else {
-    const location = locations.get(contribution.item.id)!;
-    const deliveryGroupId = deliveryGroups.get(contribution.item)!;
-    draft = { key: `location|${location}|${deliveryGroupId}`, id: `FO-${location}-${deliveryGroupId}`, location, deliveryGroupId, drafts: [] };
+function newFulfillmentOrderDraft(id: string, where: { location?: string; system?: string; deliveryGroupId?: string }): FulfillmentOrderDraft {
+  return { id, ...where, drafts: [], draftsByBaseId: new Map() };
+}
+
+/** Digital: one fulfillment order per system. Physical: one per (location, delivery group). Kept in order of first use. */
+class FulfillmentOrderDrafts {
+  private readonly ordered: FulfillmentOrderDraft[] = [];
+  private readonly bySystem = new Map<string, FulfillmentOrderDraft>();
+  private readonly byLocation = new Map<string, Map<string, FulfillmentOrderDraft>>();
+
+  constructor(
+    private readonly locations: Map<string, string>,
+    private readonly deliveryGroups: Map<OrderItem, string>,
+  ) {}
+
+  for(contribution: Contribution): FulfillmentOrderDraft {
+    const { fulfilledBy } = contribution.destination;
+    if ('system' in fulfilledBy) {
+      let draft = this.bySystem.get(fulfilledBy.system);
+      if (!draft) this.bySystem.set(fulfilledBy.system, (draft = this.add(`FO-${fulfilledBy.system}`, { system: fulfilledBy.system })));
+      return draft;
+    }
+    const location = this.locations.get(contribution.item.id)!;
+    const deliveryGroupId = this.deliveryGroups.get(contribution.item)!;
+    let atLocation = this.byLocation.get(location);
+    if (!atLocation) this.byLocation.set(location, (atLocation = new Map()));
+    let draft = atLocation.get(deliveryGroupId);
+    if (!draft) atLocation.set(deliveryGroupId, (draft = this.add(`FO-${location}-${deliveryGroupId}`, { location, deliveryGroupId })));
+    return draft;
   }
-  const existing = orders.get(draft.key);
-  if (existing) return existing;
-  orders.set(draft.key, draft);
-  return draft;
+
+  all(): FulfillmentOrderDraft[] {
+    return this.ordered;
+  }
+
+  private add(id: string, where: { location?: string; system?: string; deliveryGroupId?: string }): FulfillmentOrderDraft {
+    const draft = newFulfillmentOrderDraft(id, where);
+    this.ordered.push(draft);
+    return draft;
+  }
 }
 
 /**
@@ -357,11 +417,14 @@ function fulfillmentOrderFor(
  */
 function lineItemIds(drafts: LineItemDraft[]): Map<LineItemDraft, string> {
   const ids = new Map<LineItemDraft, string>();
-  for (const [baseId, parts] of groupBy(drafts, (d) => d.baseId)) {
-    if (parts.length === 1) {
-      ids.set(parts[0], baseId);
-      continue;
-    }
+  const partCount = new Map<string, number>();
+  for (const draft of drafts) partCount.set(draft.baseId, (partCount.get(draft.baseId) ?? 0) + 1);
+  const split = drafts.filter((draft) => {
+    if (partCount.get(draft.baseId) !== 1) return true;
+    ids.set(draft, draft.baseId);
+    return false;
+  });
+  for (const [baseId, parts] of groupBy(split, (d) => d.baseId)) {
     const locations = parts.map((p) => p.fulfillmentOrder?.location);
     const locationsDistinct = new Set(locations).size === parts.length;
     for (const part of parts) {
@@ -373,27 +436,52 @@ function lineItemIds(drafts: LineItemDraft[]): Map<LineItemDraft, string> {
 }
 
 function lineItemOf(draft: LineItemDraft, id: string, tree: ItemTree): FulfillmentLineItem {
-  const first = draft.contributions[0];
-  const sources = [...new Set(draft.contributions.map((c) => c.item))];
-  const everyRuleSaysOne = draft.contributions.every((c) => c.rule.quantity === 'one');
+  const { contributions } = draft;
+  const first = contributions[0];
+  const single = contributions.length === 1;
+  const sources = single ? [first.item] : [...new Set(contributions.map((c) => c.item))];
+  const everyRuleSaysOne = single ? first.rule.quantity === 'one' : contributions.every((c) => c.rule.quantity === 'one');
   const scope = first.rule.scope;
-  const bundleId = scope === 'bundle' ? first.scopeKey : scope === 'lineItem' ? bundleIdOf(first.item, tree) : undefined;
-  const deliveryGroupId = draft.fulfillmentOrder?.location !== undefined ? draft.fulfillmentOrder.deliveryGroupId : undefined;
-  return {
+  const lineItem: FulfillmentLineItem = {
     id,
     product: first.destination.code,
     scope,
-    ruleIds: [...new Set(draft.contributions.map((c) => c.rule.id))],
+    ruleIds: single ? [first.rule.id] : [...new Set(contributions.map((c) => c.rule.id))],
     sourceItemIds: sources.map((item) => item.id),
     quantity: everyRuleSaysOne ? 1 : sources.reduce((sum, item) => sum + item.quantity, 0),
-    attributes: mappedAttributes(draft.contributions, sources, tree),
-    ...(bundleId !== undefined ? { bundleId } : {}),
-    ...(deliveryGroupId !== undefined ? { deliveryGroupId } : {}),
+    attributes: mappedAttributes(contributions, sources, tree),
   };
+  // Optional fields are left out rather than set to undefined, so plans compare and serialise cleanly.
+  const bundleId = scope === 'bundle' ? first.scopeKey : scope === 'lineItem' ? bundleIdOf(first.item, tree) : undefined;
+  if (bundleId !== undefined) lineItem.bundleId = bundleId;
+  if (draft.fulfillmentOrder?.location !== undefined) {
+    lineItem.deliveryGroupId = draft.fulfillmentOrder.deliveryGroupId;
+    lineItem.orderedProducts = orderedProducts(sources);
+  }
+  return lineItem;
+}
+
+/** The stock a physical line takes: ordered product code → quantity (stock is kept by what was ordered). */
+function orderedProducts(sources: OrderItem[]): Record<string, number> {
+  const products: Record<string, number> = {};
+  for (const item of sources) products[item.product] = (products[item.product] ?? 0) + item.quantity;
+  return products;
 }
 
 /** destination attribute ← source attribute; the first rule to map a destination attribute wins, then the first source item that has it. */
 function mappedAttributes(contributions: Contribution[], sources: OrderItem[], tree: ItemTree): Record<string, AttributeValue> {
+  const attributes: Record<string, AttributeValue> = {};
+  if (contributions.length === 1 && sources.length === 1) {
+    // The common case, without the intermediate collections.
+    const mapAttributes = contributions[0].rule.mapAttributes;
+    if (!mapAttributes) return attributes;
+    const source = effectiveAttributes(sources[0], tree);
+    for (const destinationAttribute in mapAttributes) {
+      const sourceAttribute = mapAttributes[destinationAttribute];
+      if (Object.hasOwn(source, sourceAttribute)) attributes[destinationAttribute] = source[sourceAttribute];
+    }
+    return attributes;
+  }
   const mapping = new Map<string, string>();
   for (const { rule } of contributions) {
     for (const [destinationAttribute, sourceAttribute] of Object.entries(rule.mapAttributes ?? {})) {
@@ -401,7 +489,6 @@ function mappedAttributes(contributions: Contribution[], sources: OrderItem[], t
     }
   }
   const sourceAttributes = sources.map((item) => effectiveAttributes(item, tree));
-  const attributes: Record<string, AttributeValue> = {};
   for (const [destinationAttribute, sourceAttribute] of mapping) {
     const from = sourceAttributes.find((attrs) => Object.hasOwn(attrs, sourceAttribute));
     if (from) attributes[destinationAttribute] = from[sourceAttribute];

@@ -30,8 +30,9 @@ interface PlanDefinition {
   lineItems: FulfillmentLineItem[];
   dependencies: PlanDefinition[];
   instances: PlanStep[];
-  byLineItem: Map<string, PlanStep>;
-  byBundle: Map<string, PlanStep[]>;
+  /** Indexes for joins, built on first use: most definitions are never the target of a narrow join. */
+  byLineItem?: Map<string, PlanStep>;
+  byBundle?: Map<string, PlanStep[]>;
 }
 
 export function buildFulfillmentPlan(catalog: Catalog, lineItems: readonly FulfillmentLineItem[]): FulfillmentOrderPlan {
@@ -61,8 +62,6 @@ function planDefinitions(catalog: Catalog, lineItems: readonly FulfillmentLineIt
         lineItems: covered,
         dependencies: [],
         instances: [],
-        byLineItem: new Map(),
-        byBundle: new Map(),
       });
     }
   });
@@ -120,41 +119,29 @@ function createInstances(definition: PlanDefinition): void {
     definition.instances.push(newInstance(definition, definition.key, definition.lineItems));
   } else if (scope === 'bundle') {
     for (const [bundle, members] of groupBy(definition.lineItems, bundleKeyOf)) {
-      const instance = newInstance(definition, `${definition.key}[${bundle}]`, members, bundle);
-      definition.instances.push(instance);
-      definition.byBundle.set(bundle, [instance]);
+      definition.instances.push(newInstance(definition, `${definition.key}[${bundle}]`, members, bundle));
     }
   } else {
     for (const lineItem of definition.lineItems) {
-      const bundle = bundleKeyOf(lineItem);
-      const instance = newInstance(definition, `${definition.key}[${lineItem.id}]`, [lineItem], bundle);
-      definition.instances.push(instance);
-      definition.byLineItem.set(lineItem.id, instance);
-      const inBundle = definition.byBundle.get(bundle);
-      if (inBundle) inBundle.push(instance);
-      else definition.byBundle.set(bundle, [instance]);
+      definition.instances.push(newInstance(definition, `${definition.key}[${lineItem.id}]`, [lineItem], bundleKeyOf(lineItem)));
     }
   }
 }
 
 function newInstance(definition: PlanDefinition, id: string, lineItems: readonly FulfillmentLineItem[], bundleId?: string): PlanStep {
   const { workspace, groupName, step } = definition.location;
-  return {
-    id,
-    definition: definition.key,
-    workspace: workspace.id,
-    group: groupName,
-    type: step.type,
-    scope: step.scope,
-    lineItemIds: lineItems.map((lineItem) => lineItem.id),
-    ...(bundleId !== undefined ? { bundleId } : {}),
-    dependsOn: [],
-    pointOfNoReturn: step.pointOfNoReturn,
-  };
+  const lineItemIds = lineItems.map((lineItem) => lineItem.id);
+  // Two literals rather than a spread: plans of large orders have tens of thousands of instances.
+  if (bundleId === undefined) {
+    return { id, definition: definition.key, workspace: workspace.id, group: groupName, type: step.type, scope: step.scope, lineItemIds, dependsOn: [], pointOfNoReturn: step.pointOfNoReturn };
+  }
+  return { id, definition: definition.key, workspace: workspace.id, group: groupName, type: step.type, scope: step.scope, lineItemIds, bundleId, dependsOn: [], pointOfNoReturn: step.pointOfNoReturn };
 }
 
 /** The instances `instance` waits for, dependency by dependency, without repeats. */
 function joinDependencies(instance: PlanStep, definition: PlanDefinition): string[] {
+  if (definition.dependencies.length === 0) return [];
+  if (definition.dependencies.length === 1) return joinOne(instance, definition.location.step.scope, definition.dependencies[0]).map((target) => target.id);
   const ids = new Set<string>();
   for (const dependency of definition.dependencies) {
     for (const target of joinOne(instance, definition.location.step.scope, dependency)) ids.add(target.id);
@@ -172,10 +159,12 @@ function joinOne(instance: PlanStep, scope: StepScope, target: PlanDefinition): 
   if (targetScope === 'plan' || scope === 'plan') return target.instances;
   let matched: PlanStep[] | undefined;
   if (scope === 'lineItem' && targetScope === 'lineItem') {
+    target.byLineItem ??= new Map(target.instances.map((i) => [i.lineItemIds[0], i]));
     const same = target.byLineItem.get(instance.lineItemIds[0]);
     matched = same ? [same] : undefined;
   } else {
     // lineItem → bundle: the instance of its bundle; bundle → lineItem: the instances in its bundle; bundle → bundle: the same bundle.
+    target.byBundle ??= groupBy(target.instances, (i) => i.bundleId!);
     matched = target.byBundle.get(instance.bundleId!);
   }
   return matched && matched.length > 0 ? matched : target.instances;

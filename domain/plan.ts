@@ -20,6 +20,8 @@ export interface FulfillmentLineItem {
   /** The bundle root item id the sources belong to (the item itself when outside any bundle); absent for order/account scope. */
   bundleId?: string;
   deliveryGroupId?: string;
+  /** Physical lines: the stock they take, as ordered product code → quantity (what inventory reserves). */
+  orderedProducts?: Record<string, number>;
 }
 
 /** One instance of a step definition in a fulfillment order's plan. */

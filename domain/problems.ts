@@ -38,12 +38,17 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): strin
 }
 
 export function problemsFromZod(error: z.ZodError, prefix = ''): Problem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path, prefix), message: issue.message }));
+  return error.issues.map((issue) => {
+    const path = formatPath(issue.path, prefix);
+    // A missing field says so plainly; the schema's own message then tells what to put there.
+    const missing = issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined;
+    return missing ? { path, message: 'is required', fix: `add it; it ${issue.message}` } : { path, message: issue.message };
+  });
 }
 
 /** Parses with a zod schema, turning failures into InvalidInput naming every bad field. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, subject: string, prefix = ''): z.infer<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new InvalidInput(subject, problemsFromZod(result.error, prefix));
   return result.data;
 }

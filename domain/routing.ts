@@ -27,6 +27,8 @@ export interface RoutingOptions {
   availability?: Availability;
   /** Named in problems only. */
   deliveryGroupId?: string;
+  /** Appended to shortage messages, e.g. when earlier delivery groups already took their share of the stock. */
+  stockNote?: string;
 }
 
 /**
@@ -40,13 +42,16 @@ export function routeFewestSplits(items: readonly RoutingItem[], locationOrder: 
 
   const universe = relevantLocations(items, locationOrder);
   const router = new ComboRouter(items, universe, options.availability);
+  // More locations never hurt, so if all of them together cannot ship the group, no smaller set can:
+  // refuse at once instead of trying every combination.
+  if (!router.tryCombination(universe.map((_, i) => i))) throw new InvalidInput('order', shortageProblems(items, universe, router, options));
   for (let size = 1; size <= universe.length; size++) {
     for (const combo of combinations(universe.length, size)) {
       const assignment = router.tryCombination(combo);
       if (assignment) return assignment;
     }
   }
-  throw new InvalidInput('order', shortageProblems(items, universe, router, options.deliveryGroupId));
+  throw new InvalidInput('order', shortageProblems(items, universe, router, options));
 }
 
 /** Stock left after an assignment ships, for routing the next delivery group from the same warehouses. */
@@ -64,7 +69,13 @@ export function consumeStock(availability: Availability, items: readonly Routing
 
 /** Only locations some item may use can help; ordered by `locationOrder`, unknown ones last in first-seen order. */
 function relevantLocations(items: readonly RoutingItem[], locationOrder: readonly string[]): string[] {
-  const used = new Set(items.flatMap((item) => item.candidates));
+  const used = new Set<string>();
+  const seen = new Set<readonly string[]>(); // items usually share candidate arrays
+  for (const item of items) {
+    if (seen.has(item.candidates)) continue;
+    seen.add(item.candidates);
+    for (const location of item.candidates) used.add(location);
+  }
   const ranked = locationOrder.filter((location) => used.has(location));
   for (const location of used) if (!ranked.includes(location)) ranked.push(location);
   return ranked;
@@ -91,6 +102,16 @@ interface ProductGroup {
   largest: number;
 }
 
+function productGroup(product: string, items: RoutingItem[]): ProductGroup {
+  let total = 0;
+  let largest = 0;
+  for (const item of items) {
+    total += item.quantity;
+    largest = Math.max(largest, item.quantity);
+  }
+  return { product, items, total, largest };
+}
+
 /**
  * Checks combinations of locations (as indices into `universe`). Products never compete for stock, so each
  * product's items are packed on their own; within a product the assignment is the first one a backtracking
@@ -110,27 +131,30 @@ class ComboRouter {
   ) {
     const indexOf = new Map(universe.map((location, i) => [location, i]));
     const sets = new Map<string, number[]>();
+    // Items built by decomposition share candidate arrays; converting each distinct array once keeps large orders fast.
+    const converted = new Map<readonly string[], number[]>();
     for (const item of items) {
-      const indices = [...new Set(item.candidates.map((c) => indexOf.get(c)!))].sort((a, b) => a - b);
-      const key = indices.join(',');
-      if (!sets.has(key)) sets.set(key, indices);
-      this.allowed.set(item, sets.get(key)!);
+      let indices = converted.get(item.candidates);
+      if (!indices) {
+        const sorted = [...new Set(item.candidates.map((c) => indexOf.get(c)!))].sort((a, b) => a - b);
+        const key = sorted.join(',');
+        if (!sets.has(key)) sets.set(key, sorted);
+        indices = sets.get(key)!;
+        converted.set(item.candidates, indices);
+      }
+      this.allowed.set(item, indices);
     }
     this.candidateSets = [...sets.values()];
-    this.groups = [...groupBy(items, (item) => item.product)].map(([product, members]) => ({
-      product,
-      items: members,
-      total: members.reduce((sum, item) => sum + item.quantity, 0),
-      largest: Math.max(...members.map((item) => item.quantity)),
-    }));
+    this.groups = [...groupBy(items, (item) => item.product)].map(([product, members]) => productGroup(product, members));
   }
 
   tryCombination(combo: readonly number[]): Map<string, string> | undefined {
     const inCombo = new Set(combo);
     if (!this.candidateSets.every((set) => set.some((i) => inCombo.has(i)))) return undefined;
     const assignment = new Map<string, string>();
+    const restricted = new Map<number[], number[]>();
     for (const group of this.groups) {
-      const placed = this.packGroup(group, combo, inCombo);
+      const placed = this.packGroup(group, combo, inCombo, restricted);
       if (!placed) return undefined;
       group.items.forEach((item, i) => assignment.set(item.id, this.universe[placed[i]]));
     }
@@ -143,8 +167,14 @@ class ComboRouter {
   }
 
   /** Location index per item of the group, or undefined when the group does not fit in the combination. */
-  packGroup(group: ProductGroup, combo: readonly number[], inCombo: ReadonlySet<number>): number[] | undefined {
-    const options = group.items.map((item) => this.allowed.get(item)!.filter((i) => inCombo.has(i)));
+  packGroup(group: ProductGroup, combo: readonly number[], inCombo: ReadonlySet<number>, restricted = new Map<number[], number[]>()): number[] | undefined {
+    // Each distinct candidate set is cut down to the combination once; items share the result.
+    const options = group.items.map((item) => {
+      const allowed = this.allowed.get(item)!;
+      let inside = restricted.get(allowed);
+      if (!inside) restricted.set(allowed, (inside = allowed.filter((i) => inCombo.has(i))));
+      return inside;
+    });
     if (!this.availability) return options.map((allowed) => allowed[0]);
 
     const remaining = new Map(combo.map((i) => [i, this.stockAt(i, group.product)]));
@@ -216,13 +246,13 @@ function noCandidateProblem(item: RoutingItem): Problem {
  * An item larger than any single location's stock is short by itself; otherwise the product is short as a whole,
  * and every item of it is named with the product's total.
  */
-function shortageProblems(items: readonly RoutingItem[], universe: readonly string[], router: ComboRouter, deliveryGroupId?: string): Problem[] {
+function shortageProblems(items: readonly RoutingItem[], universe: readonly string[], router: ComboRouter, { deliveryGroupId, stockNote }: RoutingOptions): Problem[] {
   const everywhere = universe.map((_, i) => i);
   const all = new Set(everywhere);
   const problems: Problem[] = [];
   const inGroup = deliveryGroupId ? ` in delivery group ${deliveryGroupId}` : '';
   for (const [product, members] of groupBy(items, (item) => item.product)) {
-    const group = { product, items: members, total: members.reduce((s, it) => s + it.quantity, 0), largest: Math.max(...members.map((it) => it.quantity)) };
+    const group = productGroup(product, members);
     if (router.packGroup(group, everywhere, all)) continue;
     const bestOf = (item: RoutingItem) => {
       const stocks = item.candidates.map((location) => ({ location, stock: router.stockAt(universe.indexOf(location), product) }));
@@ -235,7 +265,7 @@ function shortageProblems(items: readonly RoutingItem[], universe: readonly stri
       const together = clearlyShort.length > 0 ? '' : `; together the ${product} items${inGroup} need ${group.total} and no combination of locations holds them`;
       problems.push({
         path: item.path ?? item.id,
-        message: `item ${item.id} is short: ${product} × ${item.quantity} requested, best available at a single location is ${best.stock} (${best.location})${together}`,
+        message: `item ${item.id} is short: ${product} × ${item.quantity} requested, best available at a single location is ${best.stock} (${best.location})${together}${stockNote ? ` (${stockNote})` : ''}`,
         fix: 'restock or split the order',
       });
     }

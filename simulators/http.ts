@@ -67,6 +67,16 @@ export function parseJson(text: string): unknown {
   }
 }
 
+/** A body as JSON when it parses, else its text (`null` when empty): for logs that keep whatever arrived. */
+export function jsonOrText(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 interface Route {
   method: string;
   segments: string[];
@@ -131,9 +141,9 @@ export interface RunningHttpServer {
  */
 export async function startHttpServer(
   router: Router,
-  options: { port: number; host: string; signalController?: AbortController },
+  options: { port: number; host: string },
 ): Promise<RunningHttpServer> {
-  const shutdown = options.signalController ?? new AbortController();
+  const shutdown = new AbortController();
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     void serve(router, req, res, shutdown.signal);
@@ -173,6 +183,7 @@ async function serve(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
   let reply: Reply;
+  let text: Promise<string> | undefined;
   try {
     reply = await router.dispatch({
       method: req.method ?? 'GET',
@@ -180,7 +191,7 @@ async function serve(
       query: url.searchParams,
       headers: req.headers,
       signal,
-      readText: () => readBody(req),
+      readText: () => (text ??= readBody(req)),
     });
   } catch (error) {
     if (signal.aborted) return; // the server is stopping; its sockets are already gone
@@ -208,7 +219,8 @@ function readBody(req: http.IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         reject(new HttpError(413, 'payload-too-large', `bodies are limited to ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
+        req.removeAllListeners('data');
+        req.resume(); // drain the rest so the 413 can still be answered
         return;
       }
       chunks.push(chunk);

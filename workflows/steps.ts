@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { OrdoActivities } from '../activities';
 import type { StepDefinition } from '../domain/catalog';
-import type { FulfillmentOrder } from '../domain/plan';
+import type { FulfillmentLineItem, FulfillmentOrder } from '../domain/plan';
 import { retryDelay } from '../domain/retry';
 import type { StepError, StepStatus } from './types';
 
@@ -53,10 +53,17 @@ function doWork(step: StepStatus, definition: StepDefinition, context: StepConte
       call: definition.call!,
       // Stable across retries and operator retries of this step: the system deduplicates on it.
       idempotencyKey: `${context.orderId}/${fo.id}/${step.id}`,
-      body: { ...common, deliveryGroupId: fo.deliveryGroupId },
+      body: { ...common, deliveryGroupId: fo.deliveryGroupId, ...(fo.location ? { items: stockItems(lineItems) } : {}) },
     });
   }
   return runAutoTask({ handler: definition.handler!, context: common });
+}
+
+/** What a physical split takes from stock, summed by ordered product: the body inventory reserves and releases by. */
+function stockItems(lineItems: FulfillmentLineItem[]): Array<{ product: string; quantity: number }> {
+  const totals = new Map<string, number>();
+  for (const li of lineItems) for (const [product, quantity] of Object.entries(li.orderedProducts ?? {})) totals.set(product, (totals.get(product) ?? 0) + quantity);
+  return [...totals].map(([product, quantity]) => ({ product, quantity }));
 }
 
 function describeFailure(error: unknown, attempt: number): { retryable: boolean; error: StepError } {
