@@ -11,6 +11,7 @@ import { startTestServer } from '../../scripts/dev-server';
 import { startSimulators } from '../../simulators';
 import { bundleOrdoWorkflows, createOrdoWorker } from '../../workers/create';
 import { atEndOfRun } from '../hooks';
+import { quietRuntime } from '../quiet-runtime';
 
 /**
  * One real stack per test run, shared by every end-to-end test: a Temporal dev server, the simulators
@@ -36,6 +37,7 @@ export function getHarness(): Promise<Harness> {
 }
 
 async function createHarness(): Promise<Harness> {
+  quietRuntime();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-test-'));
   const [env, simulators, bundle] = await Promise.all([startTestServer(), startSimulators({ port: 0, dataDir }), bundleOrdoWorkflows()]);
   atEndOfRun(async () => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -6,12 +6,8 @@ import { orderWorkflowId } from '../../workflows/order';
 import { exampleOrder } from './examples';
 import { getHarness, simulatorGet, simulatorSend, type Harness } from './harness';
 
-interface StoredInvoice {
-  invoiceId: string;
-  idempotencyKey: string;
-  receivedAt: string;
-  invoice: Invoice;
-}
+/** What the billing simulator keeps: the invoice as sent, with the key it came under and when. */
+type StoredInvoice = Invoice & { idempotencyKey: string; receivedAt: string };
 
 const storedInvoices = (h: Harness, orderId: string) =>
   simulatorGet<{ invoices: StoredInvoice[] }>(h, `/billing/invoices?orderId=${encodeURIComponent(orderId)}`).then((r) => r.invoices);
@@ -52,7 +48,8 @@ describe('orders end to end (real Temporal dev server, real simulators)', functi
 
     const stored = await storedInvoices(h, order.id);
     assert.equal(stored.length, 1, 'billing holds exactly one invoice for the order');
-    assert.equal(stored[0].invoice.total, invoice.total);
+    assert.equal(stored[0].total, invoice.total);
+    assert.equal(stored[0].idempotencyKey, `invoice:${order.id}:1`);
 
     // Three child workflows, found the way an operator would: by the OrderId search attribute.
     const children: string[] = [];

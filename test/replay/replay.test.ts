@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { bundleOrdoWorkflows } from '../../workers/create';
+import { quietRuntime } from '../quiet-runtime';
 
 /**
  * Recorded histories of real runs replayed against today's workflow code: a change that would break an
@@ -22,6 +23,7 @@ describe('replay of recorded workflow histories', function () {
   });
 
   it('replays every recorded history without a determinism error', async () => {
+    quietRuntime();
     const workflowBundle = await bundleOrdoWorkflows();
     const histories = files.map((file) => ({
       workflowId: file.replace(/\.json$/, ''),
