@@ -45,7 +45,8 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     unfulfilledItems: [],
     billing: { milestone: 'waiting' },
     invoices: [],
-    actions: [],
+    // The order itself is the first order action: every item added. Later changes append theirs.
+    actions: [{ type: 'Add', at: input.submittedAt ?? now(), itemIds: order.items.map((item) => item.id) }],
     changeOrders: [],
     jeopardy: 0,
     fallout: 0,
