@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog, SystemCall } from '../domain/catalog';
 import { decompose } from '../domain/decompose';
@@ -6,14 +7,19 @@ import { buildInvoice, invoiceIdempotencyKey, type Invoice } from '../domain/inv
 import type { Order } from '../domain/order';
 import type { Availability, Plan } from '../domain/plan';
 import { InvalidInput } from '../domain/problems';
+import type { AssignmentPolicy } from '../domain/queues';
 import { validateOrder } from '../domain/validate-order';
+import { nextAssigneeUpdate } from '../workflows/messages';
+import { queueRotationWorkflowId } from '../workflows/queue-rotation';
 import { builtInHandlers, type AutoTaskContext, type HandlerRegistry } from './handlers';
 import { callSystem } from './http';
 
 export interface ActivityDependencies {
-  config: Pick<LoadedConfig, 'systems' | 'billing'>;
+  config: Pick<LoadedConfig, 'systems' | 'billing' | 'queues'>;
   catalog: Catalog;
   handlers?: HandlerRegistry;
+  /** For assignment by load: counts open tasks per member through Temporal visibility. */
+  visibility?: { client: Client; taskQueue: string };
 }
 
 export interface CalloutRequest {
@@ -26,6 +32,19 @@ export interface CalloutRequest {
 export interface AutoTaskRequest {
   handler: string;
   context: AutoTaskContext;
+}
+
+export interface SlaAlert {
+  orderId: string;
+  fulfillmentOrderId: string;
+  stepId: string;
+  stage: 'inJeopardy' | 'late';
+  message: string;
+  estimatedDuration?: number;
+  startedAt?: string;
+  deadline: string;
+  queue?: string;
+  assignee?: string;
 }
 
 export interface InvoiceRequest {
@@ -57,7 +76,8 @@ export function createActivities(deps: ActivityDependencies) {
       try {
         const valid = validateOrder(order);
         const availability = deps.config.systems.inventory ? await fetchAvailability(valid) : undefined;
-        return decompose(valid, deps.catalog, availability);
+        // The fallout rules and the queue directory travel with the plan, so the workflow decides with what it started with.
+        return { ...decompose(valid, deps.catalog, availability), falloutRules: deps.catalog.falloutRules, queues: deps.config.queues };
       } catch (error) {
         if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
         throw error;
@@ -86,6 +106,48 @@ export function createActivities(deps: ActivityDependencies) {
         );
       }
       return (await handler(request.context)) ?? {};
+    },
+
+    /** Posts a jeopardy or late alert to the configured webhook system. */
+    async sendAlert(alert: SlaAlert): Promise<void> {
+      await callSystem({
+        system: 'webhook',
+        endpoint: endpoint('webhook'),
+        method: 'POST',
+        path: 'alerts',
+        body: alert,
+        idempotencyKey: `alert:${alert.orderId}/${alert.fulfillmentOrderId}/${alert.stepId}/${alert.stage}`,
+      });
+    },
+
+    /**
+     * Picks the member a manual task goes to. `round-robin`: the member after the one who got the queue's
+     * last task, kept by the queue's rotation workflow so every order and worker shares one rotation.
+     * `least-loaded`: the member with the fewest open tasks, counted through visibility (which lags a
+     * little: two tasks assigned within the same second may land on one person). Ties go to the member
+     * listed first.
+     */
+    async assignManualTask(request: { queue: string; policy: AssignmentPolicy; members: string[] }): Promise<string | undefined> {
+      if (request.policy === 'none' || request.members.length === 0) return undefined;
+      if (!deps.visibility) return request.members[0];
+      const { client, taskQueue } = deps.visibility;
+      if (request.policy === 'round-robin') {
+        return client.workflow.executeUpdateWithStart(nextAssigneeUpdate, {
+          args: [request.members],
+          startWorkflowOperation: new WithStartWorkflowOperation('QueueRotationWorkflow', {
+            workflowId: queueRotationWorkflowId(request.queue),
+            taskQueue,
+            args: [{}],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
+        });
+      }
+      let best: { member: string; load: number } | undefined;
+      for (const member of request.members) {
+        const { count } = await client.workflow.count(`ManualAssignees = "${member.replace(/"/g, '')}" AND ExecutionStatus = "Running"`);
+        if (!best || count < best.load) best = { member, load: count };
+      }
+      return best?.member;
     },
 
     /** Builds the invoice from the order items and sends it with a key derived from the order id: never billed twice. */

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { CatalogFile, type Catalog, type StepDefinition } from './catalog';
 import { closestName, resolveDependency, stepKey, stepsOf, suggestName } from './catalog-index';
 import { formatPath, InvalidInput, type Problem } from './problems';
+import { FIELD_PATTERN } from './step-conditions';
 
 /**
  * Catalog loading: YAML text → validated, merged, cross-checked Catalog.
@@ -380,6 +381,16 @@ function stepFieldProblems(step: StepDefinition, stepAt: (...rest: PropertyKey[]
   }
   if (step.type === 'pause' && !step.resumeOn) {
     problems.push({ path: stepAt('resumeOn'), message: `pause step ${step.id} has no resumeOn`, fix: 'add resumeOn: { signal: name } or resumeOn: { condition: { field: name, equals: value } }' });
+  }
+  if (step.type === 'manualTask' && !step.queue) {
+    problems.push({ path: stepAt('queue'), message: `manual task ${step.id} has no queue, so no operator would see it`, fix: 'add queue: <a queue from temporal-config.yaml>' });
+  }
+  if (step.resumeOn && 'condition' in step.resumeOn && !FIELD_PATTERN.test(step.resumeOn.condition.field)) {
+    problems.push({
+      path: stepAt('resumeOn', 'condition', 'field'),
+      message: `"${step.resumeOn.condition.field}" is not a field a condition can read`,
+      fix: 'use lineItem.attributes.<name>, lineItem.<field>, orderItem.attributes.<name> or orderItem.<field>',
+    });
   }
   if (step.jeopardyThreshold !== undefined) {
     if (step.estimatedDuration === undefined) {

@@ -1,5 +1,6 @@
 import type { AttributeValue } from './order';
-import type { Scope, StepDefinition, StepScope, StepType } from './catalog';
+import type { FalloutRule, Scope, StepDefinition, StepScope, StepType } from './catalog';
+import type { QueueDirectory } from './queues';
 
 /**
  * The plan: what decomposition produces and what the workflows run. It is recorded in workflow history
@@ -64,6 +65,9 @@ export interface UnfulfilledItem {
 export interface Plan {
   orderId: string;
   accountId: string;
+  /** Recorded with the plan by the decomposition activity: the catalog's fallout rules and the queue directory. */
+  falloutRules?: FalloutRule[];
+  queues?: QueueDirectory;
   fulfillmentOrders: FulfillmentOrder[];
   /** Account-scope FLIs: fulfilled once per (account, destination), shared by every order of the account. */
   accountLineItems: FulfillmentLineItem[];

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   for (const summary of finals) say(`\n${formatSummary(summary)}`);
 
   const ui = `http://localhost:${config.stack.temporalUiPort}`;
+  const network = await submitOrderThatNeedsPeople(client, config.stack.simulatorsPort, runTag, say);
   say(`
 Look around:
   Temporal Web UI     ${ui}/namespaces/${config.temporal.namespace}/workflows
@@ -69,7 +70,37 @@ Look around:
   the CLI             bin/ordo status ${orderIds[0]}    bin/ordo plan ${orderIds[0]}
   billing's store     curl -s 'http://127.0.0.1:${config.stack.simulatorsPort}/billing/invoices?orderId=${orderIds[0]}'
 The stack keeps running; Ctrl-C stops it.`);
+  say(`
+Now ${network} needs people (DESIGN.md: manual tasks, fallout, SLA jeopardy, pause steps). Try, in another terminal:
+  bin/ordo tasks --queue fulfillment-desk                       the approval waits for alice or carol;
+                                                                it goes into jeopardy after 30 s and is late after 1 min
+  bin/ordo complete ${network} approve --actor carol
+  bin/ordo fallout --queue provisioning-desk                    'configure' fell out: the simulator failed it on purpose
+  bin/ordo fallout retry ${network} configure --actor dave
+  bin/ordo resume ${network} delivered --actor carol            the customer confirms delivery
+In the Web UI (docs/operator-desk.md): ManualQueues = "fulfillment-desk", FalloutQueues = "provisioning-desk", InJeopardy = true
+SLA alerts land in the webhook simulator: curl -s http://127.0.0.1:${config.stack.simulatorsPort}/webhook/received
+`);
+  const final = await follow(client, network, say);
+  say(`\n${formatSummary(final)}\n\nAll done. Ctrl-C stops the stack.`);
   await client.close();
+}
+
+/**
+ * The network kit needs an approval, a delivery confirmation, and (because the demo tells the provisioning
+ * simulator to fail its next two calls) an operator to retry a callout that fell out.
+ */
+async function submitOrderThatNeedsPeople(client: OrdoClient, simulatorsPort: number, runTag: string, say: (line: string) => void): Promise<string> {
+  const fault = { operation: 'configure-service', failNext: 2, errorStatus: 503, errorCode: 'provisioning-busy' };
+  const response = await fetch(`http://127.0.0.1:${simulatorsPort}/_faults/provisioning`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  if (!response.ok) throw new Error(`could not set the demo's fault on the provisioning simulator: ${response.status}`);
+  const started = await client.startOrder(readExample('network-kit.json', runTag));
+  say(`\nSubmitted ${started.orderId} from examples/network-kit.json (workflow ${started.workflowId})`);
+  return started.orderId;
 }
 
 function readExample(file: string, runTag: string): unknown {

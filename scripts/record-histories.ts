@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { exampleOrder } from '../test/e2e/examples';
-import { getHarness } from '../test/e2e/harness';
+import { getHarness, type Harness } from '../test/e2e/harness';
 import { mochaHooks } from '../test/hooks';
+import { completeManualTaskUpdate, fulfillmentOrderPlanQuery, resumeSignal } from '../workflows/messages';
 import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../workflows/order';
 
 /**
@@ -14,12 +15,25 @@ import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../workflows/order'
 const OUT = path.resolve(__dirname, '../test/replay/histories');
 const tag = new Date().toISOString().slice(0, 10);
 
+/** Orders that need an operator get one: the network kit's approval and its delivery confirmation. */
+async function actAsOperator(h: Harness, orderId: string): Promise<void> {
+  const router = h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, 'FO-WH-EAST-DG-BRANCH-7'));
+  for (let i = 0; i < 100; i++) {
+    const plan = await router.query(fulfillmentOrderPlanQuery).catch(() => undefined);
+    if (plan?.steps.find((s) => s.id === 'router-delivery.approve')?.state === 'InProgress') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await router.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'router-delivery.approve', actor: 'carol', output: { approved: true } }] });
+  await router.signal(resumeSignal, { name: 'delivered', actor: 'carol' });
+}
+
 async function main(): Promise<void> {
   const h = await getHarness();
   try {
-    for (const file of ['laptop-bundle.json', 'saas-suite.json']) {
+    for (const file of ['laptop-bundle.json', 'saas-suite.json', 'network-kit.json']) {
       const order = exampleOrder(file, 'rec');
       await h.client.startOrder(order);
+      if (file === 'network-kit.json') await actAsOperator(h, order.id);
       const summary = await h.client.waitForCompletion(order.id);
       const ids = [
         ['OrderWorkflow', orderWorkflowId(order.id)],

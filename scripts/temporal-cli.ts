@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ORDO_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 /**
  * Finds a Temporal CLI to run a dev server with, without downloading any binary:
@@ -90,16 +91,12 @@ async function buildTemporalCli(target: string, log: (line: string) => void): Pr
   }
 }
 
-/** The custom search attributes Ordo registers wherever it starts a server (DESIGN.md). */
-export const SEARCH_ATTRIBUTE_FLAGS: Record<string, string> = {
-  OrderId: 'Keyword',
-  AccountId: 'Keyword',
-  Channel: 'Keyword',
-  OrderState: 'Keyword',
-  FalloutQueues: 'KeywordList',
-  ManualQueues: 'KeywordList',
-  InJeopardy: 'Bool',
-};
+const CLI_TYPE_NAMES: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', BOOL: 'Bool' };
+
+/** `--search-attribute Name=Type` pairs for `temporal server start-dev`: Ordo's custom search attributes. */
+export const SEARCH_ATTRIBUTE_FLAGS: Record<string, string> = Object.fromEntries(
+  ORDO_SEARCH_ATTRIBUTES.map((key) => [key.name, CLI_TYPE_NAMES[key.type]]),
+);
 
 if (require.main === module) {
   ensureTemporalCli().then(

@@ -47,6 +47,7 @@ export const FULFILLMENT_SYSTEMS = {
     },
     'allocate-seats': (r) => ({ allocationId: newId('SEAT'), seats: totalQuantity(r), allocatedAt: now() }),
     'enroll-support': () => ({ supportContractId: newId('SUP'), enrolledAt: now() }),
+    'configure-service': (r) => ({ serviceId: newId('SVC'), circuits: totalQuantity(r), configuredAt: now() }),
   },
   warranty: {
     register: (r) => ({ warrantyId: newId('WAR'), units: totalQuantity(r), registeredAt: now() }),

@@ -24,8 +24,8 @@ export interface StockDocument {
 /** Two warehouses with plenty of the reference catalog's devices: enough for demos without a file. */
 export function defaultStockLevels(): StockLevels {
   return {
-    'WH-EAST': { 'LAPTOP-14': 1000, 'LAPTOP-BUNDLE': 1000 },
-    'WH-WEST': { 'LAPTOP-14': 1000, 'LAPTOP-BUNDLE': 1000 },
+    'WH-EAST': { 'LAPTOP-14': 1000, 'LAPTOP-BUNDLE': 1000, ROUTER: 1000 },
+    'WH-WEST': { 'LAPTOP-14': 1000, 'LAPTOP-BUNDLE': 1000, ROUTER: 1000 },
   };
 }
 

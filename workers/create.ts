@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { HandlerRegistry } from '../activities/handlers';
@@ -6,7 +7,9 @@ import type { Catalog } from '../domain/catalog';
 
 export interface OrdoWorkerOptions {
   connection: NativeConnection;
-  config: Pick<LoadedConfig, 'temporal' | 'worker' | 'systems' | 'billing'>;
+  config: Pick<LoadedConfig, 'temporal' | 'worker' | 'systems' | 'billing' | 'queues'>;
+  /** A client for visibility look-ups (assignment by load); without it tasks go to the first member. */
+  client?: Client;
   catalog: Catalog;
   handlers?: HandlerRegistry;
   /** A prebuilt workflow bundle (tests build it once per run); by default the worker bundles workflows/. */
@@ -28,7 +31,12 @@ export function createOrdoWorker(options: OrdoWorkerOptions): Promise<Worker> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ config, catalog: options.catalog, handlers: options.handlers }),
+    activities: createActivities({
+      config,
+      catalog: options.catalog,
+      handlers: options.handlers,
+      visibility: options.client ? { client: options.client, taskQueue: config.temporal.taskQueue } : undefined,
+    }),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadCatalogFiles } from '../config/catalog-files';
 import { connectionOptions } from '../config/connection';
@@ -10,10 +11,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const catalog = loadCatalogFiles(config.catalogFiles);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
-  const worker = await createOrdoWorker({ connection, config, catalog });
+  const clientConnection = await Connection.connect(connectionOptions(config.temporal));
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const worker = await createOrdoWorker({ connection, config, catalog, client });
   console.log(`ordo worker polling ${config.temporal.address} namespace ${config.temporal.namespace} task queue ${config.temporal.taskQueue}`);
   await worker.run();
-  await connection.close();
+  await Promise.all([connection.close(), clientConnection.close()]);
 }
 
 main().catch((error: Error) => {

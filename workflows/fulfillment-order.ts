@@ -1,16 +1,39 @@
-import { condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OrdoActivities } from '../activities';
+import type { StepDefinition } from '../domain/catalog';
+import { chooseFalloutQueue } from '../domain/fallout';
 import type { PlanStep } from '../domain/plan';
-import { now } from './clock';
+import { whyActorMayNotAct } from '../domain/queues';
+import { plannedSchedule, slaDeadlines } from '../domain/schedule';
+import { conditionHolds } from '../domain/step-conditions';
+import { isoTime, now, nowMs } from './clock';
 import { runDag } from './dag';
 import {
+  completeManualTaskUpdate,
   fulfillmentOrderPlanQuery,
   fulfillmentOrderProgressSignal,
+  manualTaskCompletedSignal,
   resolveFalloutSignal,
   resolveFalloutUpdate,
+  resumeSignal,
+  updateAttributesSignal,
+  type ManualTaskCompletion,
   type ResolveFalloutRequest,
 } from './messages';
+import { FalloutQueuesKey, InJeopardyKey, ManualAssigneesKey, ManualQueuesKey } from './search-attributes';
+import { SlaWatch, type SlaStage } from './sla';
 import { attemptWithPolicy, type StepContext } from './steps';
 import {
+  FINISHED_STEP_STATES,
   UNBLOCKING_STEP_STATES,
   type FulfillmentOrderInput,
   type FulfillmentOrderPlan,
@@ -19,17 +42,47 @@ import {
   type StepStatus,
 } from './types';
 
+const { sendAlert, assignManualTask } = proxyActivities<OrdoActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5 },
+});
+
+/**
+ * Patch: manual tasks with queues and assignment, pause steps, SLA timers with jeopardy actions, fallout
+ * routing by rule, operator authorization and the queue search attributes. Histories recorded before it
+ * replay on the old path.
+ */
+const PEOPLE_AND_TIME = 'people-and-time';
+
 /**
  * One split of an order: runs its plan as a DAG. Callouts and auto tasks are activities; milestones
- * complete when their dependencies do; a step whose retries are spent waits in fallout for an operator.
+ * complete when their dependencies do; manual tasks wait for an operator and pause steps for a signal or
+ * a condition; a step whose retries are spent waits in fallout for an operator; every step with an
+ * estimate is watched for jeopardy and lateness.
  */
 export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Promise<FulfillmentOrderPlan> {
+  const peopleAndTime = patched(PEOPLE_AND_TIME);
   const fo = input.fulfillmentOrder;
+  const directory = input.queues ?? {};
+  const lineItems = new Map(fo.lineItems.map((li) => [li.id, li]));
+  const orderItems = new Map((input.orderItems ?? []).map((item) => [item.id, item]));
   const steps = new Map<string, StepStatus>(fo.steps.map((s) => [s.id, initialStatus(s)]));
   const outputs = new Map<string, unknown>();
   const resolutions = new Map<string, ResolveFalloutRequest>();
+  const completions = new Map<string, ManualTaskCompletion>();
+  const resumedNames = new Set<string>();
+  const rejectedMessages: NonNullable<FulfillmentOrderPlan['rejectedMessages']> = [];
   let state: FulfillmentOrderState = 'inProgress';
-  const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, outputs };
+  const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, lineItems, outputs };
+  const definitionOf = (step: StepStatus): StepDefinition => fo.definitions[step.definition];
+
+  if (peopleAndTime) {
+    for (const [id, times] of plannedSchedule(fo.steps, fo.definitions, nowMs())) {
+      const step = steps.get(id)!;
+      step.plannedStart = isoTime(times.plannedStart);
+      step.plannedCompletion = isoTime(times.plannedCompletion);
+    }
+  }
 
   const snapshot = (): FulfillmentOrderPlan => ({
     orderId: input.orderId,
@@ -40,18 +93,10 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     state,
     counts: countSteps(steps.values()),
     steps: [...steps.values()],
+    ...(rejectedMessages.length ? { rejectedMessages } : {}),
   });
 
-  setHandler(fulfillmentOrderPlanQuery, snapshot);
-  setHandler(resolveFalloutUpdate, (request) => {
-    resolutions.set(request.stepId, request);
-    return { accepted: true as const, stepId: request.stepId, action: request.action };
-  }, { validator: (request) => checkResolution(steps, resolutions, request) });
-  setHandler(resolveFalloutSignal, (request) => {
-    const problem = resolutionProblem(steps, resolutions, request);
-    if (problem) log.warn('resolveFallout signal ignored', { stepId: request.stepId, problem });
-    else resolutions.set(request.stepId, request);
-  });
+  // ---- Telling the order and the operators' search how this split is doing ----
 
   const reportProgress = () => {
     const parent = workflowInfo().parent;
@@ -63,48 +108,216 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     });
   };
 
-  const complete = (step: StepStatus, output: unknown) => {
+  let lastSearchAttributes = '';
+  const refreshSearchAttributes = () => {
+    if (!peopleAndTime) return;
+    const all = [...steps.values()];
+    const waitingManual = all.filter((s) => s.type === 'manualTask' && s.state === 'InProgress');
+    const falloutQueues = unique(all.filter((s) => s.state === 'FatallyFailed' && s.falloutQueue).map((s) => s.falloutQueue!));
+    const manualQueues = unique(waitingManual.flatMap((s) => [s.queue!, ...(s.escalatedTo ?? [])]));
+    const assignees = unique(waitingManual.map((s) => s.assignee).filter((a): a is string => !!a));
+    const inJeopardy = all.some((s) => s.jeopardy !== 'none' && !FINISHED_STEP_STATES.has(s.state));
+    const next = JSON.stringify([falloutQueues, manualQueues, assignees, inJeopardy]);
+    if (next === lastSearchAttributes) return;
+    lastSearchAttributes = next;
+    upsertSearchAttributes([
+      { key: FalloutQueuesKey, value: falloutQueues },
+      { key: ManualQueuesKey, value: manualQueues },
+      { key: ManualAssigneesKey, value: assignees },
+      { key: InJeopardyKey, value: inJeopardy },
+    ]);
+  };
+
+  const complete = (step: StepStatus, output: unknown, by?: StepStatus['completedBy']) => {
     step.state = 'Completed';
     step.completedAt = now();
     step.output = output;
+    if (by) step.completedBy = by;
     outputs.set(step.id, output);
   };
 
-  async function runStep(id: string): Promise<void> {
-    const step = steps.get(id)!;
-    const definition = fo.definitions[step.definition];
-    step.readyAt = now();
-    step.startedAt = now();
-    step.state = 'InProgress';
-    if (step.type === 'milestone') return complete(step, {});
-    if (step.type !== 'callout' && step.type !== 'autoTask') {
-      // Manual tasks and pause steps are finished by operators' messages (a later part of the plan).
-      await condition(() => UNBLOCKING_STEP_STATES.has(step.state));
+  // ---- Operators' messages ----
+
+  const manualTaskProblem = (request: ManualTaskCompletion): string | undefined => {
+    const step = request && typeof request.stepId === 'string' ? steps.get(request.stepId) : undefined;
+    if (!step) return `no step ${JSON.stringify(request?.stepId)} in fulfillment order ${fo.id}`;
+    if (step.type !== 'manualTask') return `step ${step.id} is a ${step.type}, not a manual task`;
+    if (step.state !== 'InProgress' || completions.has(step.id)) return `step ${step.id} is not waiting for an operator (it is ${completions.has(step.id) ? 'being completed' : step.state})`;
+    return whyActorMayNotAct(request.actor, [step.queue!, ...(step.escalatedTo ?? [])], definitionOf(step).runAs, directory);
+  };
+  const falloutProblem = (request: ResolveFalloutRequest): string | undefined => {
+    const step = request && typeof request.stepId === 'string' ? steps.get(request.stepId) : undefined;
+    if (!step) return `no step ${JSON.stringify(request?.stepId)} in fulfillment order ${fo.id}`;
+    if (!['retry', 'complete', 'skip'].includes(request.action)) return `action must be retry, complete or skip, not ${JSON.stringify(request.action)}`;
+    if (step.state !== 'FatallyFailed' || resolutions.has(step.id)) return `step ${step.id} is not in fallout (it is ${step.state})`;
+    if (!peopleAndTime) return request.actor ? undefined : 'actor is required: say who resolves the step';
+    return whyActorMayNotAct(request.actor, [step.falloutQueue!], definitionOf(step).runAs, directory);
+  };
+  /** Signals cannot answer: a refused one is logged and kept where the operator looks (the plan). */
+  const refuseSignal = (message: string, stepId: unknown, actor: unknown, reason: string) => {
+    log.warn(`${message} signal refused`, { stepId, actor, reason });
+    const entry = { at: now(), message, actor: typeof actor === 'string' ? actor : undefined, reason };
+    const step = typeof stepId === 'string' ? steps.get(stepId) : undefined;
+    if (step) (step.rejectedMessages ??= []).push(entry);
+    else rejectedMessages.push(entry);
+  };
+
+  setHandler(fulfillmentOrderPlanQuery, snapshot);
+  setHandler(completeManualTaskUpdate, (request) => {
+    completions.set(request.stepId, request);
+    return { accepted: true as const, stepId: request.stepId };
+  }, { validator: (request) => throwIf(manualTaskProblem(request)) });
+  setHandler(manualTaskCompletedSignal, (request) => {
+    const problem = manualTaskProblem(request);
+    if (problem) refuseSignal('manualTaskCompleted', request?.stepId, request?.actor, problem);
+    else completions.set(request.stepId, request);
+  });
+  setHandler(resolveFalloutUpdate, (request) => {
+    resolutions.set(request.stepId, request);
+    return { accepted: true as const, stepId: request.stepId, action: request.action };
+  }, { validator: (request) => throwIf(falloutProblem(request)) });
+  setHandler(resolveFalloutSignal, (request) => {
+    const problem = falloutProblem(request);
+    if (problem) refuseSignal('resolveFallout', request?.stepId, request?.actor, problem);
+    else resolutions.set(request.stepId, request);
+  });
+  setHandler(resumeSignal, (request) => {
+    if (typeof request?.name !== 'string' || !request.name) refuseSignal('resume', undefined, request?.actor, 'name is required: the signal name the pause step waits for');
+    else resumedNames.add(request.name);
+  });
+  setHandler(updateAttributesSignal, (request) => {
+    const target = request?.lineItemId !== undefined ? lineItems : orderItems;
+    const id = request?.lineItemId ?? request?.orderItemId;
+    const record = id === undefined ? undefined : (target as Map<string, { attributes?: Record<string, unknown> }>).get(id);
+    if (!record || typeof request.attributes !== 'object' || request.attributes === null) {
+      refuseSignal('updateAttributes', undefined, request?.actor, `no line item or order item ${JSON.stringify(id)} in fulfillment order ${fo.id}, or no attributes given`);
       return;
     }
+    // Replace, never mutate: the line items came in the workflow input.
+    (target as Map<string, unknown>).set(id!, { ...record, attributes: { ...record.attributes, ...request.attributes } });
+  });
+
+  // ---- SLA ----
+
+  const onSlaStage = (stepId: string, stage: SlaStage) => {
+    const step = steps.get(stepId)!;
+    const definition = definitionOf(step);
+    step.jeopardy = stage;
+    const configured = stage === 'inJeopardy' ? definition.jeopardy?.onJeopardy : definition.jeopardy?.onLate;
+    for (const action of configured ?? [{ action: 'alert' as const }]) {
+      if (action.action === 'alert') {
+        const deadline = stage === 'inJeopardy' ? step.jeopardyAt! : step.lateAt!;
+        sendAlert({
+          orderId: input.orderId,
+          fulfillmentOrderId: fo.id,
+          stepId,
+          stage,
+          message: `${stepId} is ${stage === 'late' ? 'late' : 'in jeopardy'} (${step.state})`,
+          estimatedDuration: definition.estimatedDuration as number | undefined,
+          startedAt: step.startedAt,
+          deadline,
+          queue: step.queue ?? step.falloutQueue,
+          assignee: step.assignee,
+        }).catch((error: Error) => log.warn('SLA alert not delivered', { stepId, error: error.message }));
+      } else if (action.action === 'reassign') {
+        step.queue = action.queue;
+        step.assignee = undefined;
+      } else if (!(step.escalatedTo ?? []).includes(action.queue)) {
+        step.escalatedTo = [...(step.escalatedTo ?? []), action.queue];
+      }
+    }
+    refreshSearchAttributes();
+    reportProgress();
+  };
+  const sla = new SlaWatch(onSlaStage);
+
+  // ---- Step types ----
+
+  async function runManualTask(step: StepStatus, definition: StepDefinition): Promise<void> {
+    step.queue = definition.queue ?? 'manual';
+    step.instructions = definition.instructions;
+    const entry = directory[step.queue];
+    if (peopleAndTime && entry && entry.assignment !== 'none') {
+      try {
+        step.assignee = await assignManualTask({ queue: step.queue, policy: entry.assignment, members: entry.members });
+      } catch (error) {
+        log.warn('manual task left unassigned', { stepId: step.id, error: (error as Error).message });
+      }
+    }
+    refreshSearchAttributes();
+    await condition(() => completions.has(step.id));
+    const completion = completions.get(step.id)!;
+    (step.operatorActions ??= []).push({ at: now(), actor: completion.actor, action: 'complete' });
+    complete(step, completion.output ?? {}, { actor: completion.actor, via: 'completeManualTask' });
+  }
+
+  async function runPause(step: StepStatus, definition: StepDefinition): Promise<void> {
+    const resumeOn = definition.resumeOn!;
+    if ('signal' in resumeOn) {
+      await condition(() => resumedNames.has(resumeOn.signal));
+      return complete(step, { resumedBy: resumeOn.signal }, { actor: 'signal', via: `resume:${resumeOn.signal}` });
+    }
+    const target = () => ({ lineItems: step.lineItemIds.map((id) => lineItems.get(id)!).filter(Boolean), orderItems });
+    await condition(() => conditionHolds(resumeOn.condition, target()));
+    complete(step, { condition: resumeOn.condition }, { actor: 'condition', via: resumeOn.condition.field });
+  }
+
+  async function runAutomated(step: StepStatus, definition: StepDefinition): Promise<void> {
     for (;;) {
       const outcome = await attemptWithPolicy(step, definition, context);
       if (outcome.ok) return complete(step, outcome.output);
       step.state = 'FatallyFailed';
-      step.falloutQueue = definition.fallout?.queue ?? 'fallout';
+      step.falloutQueue = peopleAndTime ? chooseFalloutQueue(input.falloutRules ?? [], definition, outcome.error.code) : definition.fallout?.queue ?? 'fallout';
       state = 'held';
+      refreshSearchAttributes();
       reportProgress();
-      await condition(() => resolutions.has(id));
-      const resolution = resolutions.get(id)!;
-      resolutions.delete(id);
+      await condition(() => resolutions.has(step.id));
+      const resolution = resolutions.get(step.id)!;
+      resolutions.delete(step.id);
       step.falloutQueue = undefined;
-      state = [...steps.values()].some((s) => s.state === 'FatallyFailed') ? 'held' : 'inProgress';
-      reportProgress();
+      const by = { actor: resolution.actor, via: `resolveFallout:${resolution.action}`, note: resolution.note };
+      (step.operatorActions ??= []).push({ at: now(), actor: resolution.actor, action: `fallout ${resolution.action}`, note: resolution.note });
       if (resolution.action === 'skip') {
         step.state = 'Skipped';
         step.completedAt = now();
-        return;
+        step.completedBy = by;
+      } else if (resolution.action === 'complete') complete(step, resolution.output ?? {}, by);
+      else {
+        // Retry: from scratch, with a fresh attempt count.
+        step.state = 'InProgress';
+        step.error = undefined;
       }
-      if (resolution.action === 'complete') return complete(step, resolution.output ?? {});
-      step.error = undefined; // retry: from scratch, with a fresh attempt count
+      state = [...steps.values()].some((s) => s.state === 'FatallyFailed') ? 'held' : 'inProgress';
+      refreshSearchAttributes();
+      reportProgress();
+      if (resolution.action !== 'retry') return;
     }
   }
 
+  async function runStep(id: string): Promise<void> {
+    const step = steps.get(id)!;
+    const definition = definitionOf(step);
+    step.readyAt = now();
+    step.startedAt = now();
+    step.state = 'InProgress';
+    const deadlines = peopleAndTime ? slaDeadlines(definition, nowMs()) : undefined;
+    if (deadlines) {
+      step.jeopardyAt = deadlines.jeopardyAt === undefined ? undefined : isoTime(deadlines.jeopardyAt);
+      step.lateAt = isoTime(deadlines.lateAt);
+      sla.watch(id, deadlines);
+    }
+    try {
+      if (step.type === 'milestone') complete(step, {});
+      else if (step.type === 'manualTask') await runManualTask(step, definition);
+      else if (step.type === 'pause') await runPause(step, definition);
+      else await runAutomated(step, definition);
+    } finally {
+      sla.release(id);
+      refreshSearchAttributes();
+    }
+  }
+
+  const slaRunning = peopleAndTime ? sla.run() : Promise.resolve();
   await runDag({
     nodes: fo.steps,
     run: runStep,
@@ -113,7 +326,10 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       steps.get(id)!.state = 'Cancelled';
     },
   });
+  sla.stop();
+  await slaRunning;
   state = 'completed';
+  refreshSearchAttributes();
   return snapshot();
 }
 
@@ -128,30 +344,17 @@ export function countSteps(steps: Iterable<StepStatus>): StepCounts {
     if (step.state === 'Completed' || step.state === 'Skipped') counts.completed++;
     else if (step.state === 'InProgress' || step.state === 'Failed' || step.state === 'Scheduled') counts.inProgress++;
     else if (step.state === 'FatallyFailed') counts.fatallyFailed++;
-    if (step.jeopardy !== 'none') counts.inJeopardy++;
+    if (step.jeopardy !== 'none' && !FINISHED_STEP_STATES.has(step.state)) counts.inJeopardy++;
   }
   return counts;
 }
 
-function resolutionProblem(
-  steps: ReadonlyMap<string, StepStatus>,
-  pending: ReadonlyMap<string, ResolveFalloutRequest>,
-  request: ResolveFalloutRequest,
-): string | undefined {
-  if (!request || typeof request.stepId !== 'string') return 'stepId is required';
-  if (!request.actor) return 'actor is required: say who resolves the step';
-  if (!['retry', 'complete', 'skip'].includes(request.action)) return `action must be retry, complete or skip, not ${JSON.stringify(request.action)}`;
-  const step = steps.get(request.stepId);
-  if (!step) return `no step ${request.stepId} in this fulfillment order`;
-  if (step.state !== 'FatallyFailed' || pending.has(request.stepId)) return `step ${request.stepId} is not in fallout (it is ${step.state})`;
-  return undefined;
-}
-
-function checkResolution(
-  steps: ReadonlyMap<string, StepStatus>,
-  pending: ReadonlyMap<string, ResolveFalloutRequest>,
-  request: ResolveFalloutRequest,
-): void {
-  const problem = resolutionProblem(steps, pending, request);
+/** An update validator refuses by throwing: the caller gets the reason, and nothing is written to history. */
+function throwIf(problem: string | undefined): void {
   if (problem) throw new Error(problem);
 }
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+

@@ -30,3 +30,35 @@ export interface ResolveFalloutRequest {
 }
 export const resolveFalloutUpdate = defineUpdate<{ accepted: true; stepId: string; action: string }, [ResolveFalloutRequest]>('resolveFallout');
 export const resolveFalloutSignal = defineSignal<[ResolveFalloutRequest]>('resolveFallout');
+
+/** Fulfillment order: an operator finishes a manual task. The update answers, or is rejected with the reason. */
+export interface ManualTaskCompletion {
+  stepId: string;
+  actor: string;
+  output?: unknown;
+}
+export const completeManualTaskUpdate = defineUpdate<{ accepted: true; stepId: string }, [ManualTaskCompletion]>('completeManualTask');
+/** The same for tools that can only signal (the Web UI can do both): a refused one is kept on the step, never thrown. */
+export const manualTaskCompletedSignal = defineSignal<[ManualTaskCompletion]>('manualTaskCompleted');
+
+/** Fulfillment order: resumes the pause steps waiting for this signal name (`resumeOn: { signal: NAME }`). */
+export interface ResumeRequest {
+  name: string;
+  actor?: string;
+}
+export const resumeSignal = defineSignal<[ResumeRequest]>('resume');
+
+/**
+ * Fulfillment order: new attribute values for a fulfillment line item or an order item, e.g. from a carrier's
+ * delivery confirmation. Pause steps whose `resumeOn.condition` now holds resume.
+ */
+export interface UpdateAttributesRequest {
+  actor?: string;
+  lineItemId?: string;
+  orderItemId?: string;
+  attributes: Record<string, string | number | boolean>;
+}
+export const updateAttributesSignal = defineSignal<[UpdateAttributesRequest]>('updateAttributes');
+
+/** Queue rotation: the member a queue's next task goes to, given the queue's members now. */
+export const nextAssigneeUpdate = defineUpdate<string | undefined, [string[]]>('nextAssignee');

@@ -7,7 +7,8 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { OrdoActivities } from '../activities';
-import type { Plan } from '../domain/plan';
+import type { Order } from '../domain/order';
+import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
 import { fulfillmentOrderProgressSignal, orderPlanQuery, summaryQuery } from './messages';
@@ -99,7 +100,16 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     plan.fulfillmentOrders.map((fo) =>
       startChild(FulfillmentOrderWorkflow, {
         workflowId: fulfillmentOrderWorkflowId(order.id, fo.id),
-        args: [{ orderId: order.id, accountId: order.accountId, fulfillmentOrder: fo }],
+        args: [
+          {
+            orderId: order.id,
+            accountId: order.accountId,
+            fulfillmentOrder: fo,
+            orderItems: sourceItemsOf(fo, order),
+            falloutRules: plan.falloutRules,
+            queues: plan.queues,
+          },
+        ],
         typedSearchAttributes: [
           { key: OrderIdKey, value: order.id },
           { key: AccountIdKey, value: order.accountId },
@@ -129,6 +139,12 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   summary.completedAt = now();
   setState('completed');
   return summary;
+}
+
+/** The order items a split's lines come from: what its pause conditions may read. */
+function sourceItemsOf(fo: FulfillmentOrder, order: Order): Order['items'] {
+  const ids = new Set(fo.lineItems.flatMap((li) => li.sourceItemIds));
+  return order.items.filter((item) => ids.has(item.id));
 }
 
 function sum<T>(items: T[], pick: (item: T) => number): number {

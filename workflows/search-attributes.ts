@@ -8,6 +8,8 @@ export const OrderStateKey = defineSearchAttributeKey('OrderState', SearchAttrib
 export const FalloutQueuesKey = defineSearchAttributeKey('FalloutQueues', SearchAttributeType.KEYWORD_LIST);
 export const ManualQueuesKey = defineSearchAttributeKey('ManualQueues', SearchAttributeType.KEYWORD_LIST);
 export const InJeopardyKey = defineSearchAttributeKey('InJeopardy', SearchAttributeType.BOOL);
+/** Beyond DESIGN.md's list: who holds open manual tasks, so assignment can count each member's load. */
+export const ManualAssigneesKey = defineSearchAttributeKey('ManualAssignees', SearchAttributeType.KEYWORD_LIST);
 
 export const ORDO_SEARCH_ATTRIBUTES = [
   OrderIdKey,
@@ -17,4 +19,5 @@ export const ORDO_SEARCH_ATTRIBUTES = [
   FalloutQueuesKey,
   ManualQueuesKey,
   InJeopardyKey,
+  ManualAssigneesKey,
 ];

@@ -19,6 +19,8 @@ const { callout, runAutoTask } = proxyActivities<OrdoActivities>({
 export interface StepContext {
   orderId: string;
   fulfillmentOrder: FulfillmentOrder;
+  /** The split's line items as they are now (attribute updates replace entries). */
+  lineItems: ReadonlyMap<string, FulfillmentLineItem>;
   /** Outputs of the finished steps, by step id. */
   outputs: ReadonlyMap<string, unknown>;
 }
@@ -45,7 +47,7 @@ export async function attemptWithPolicy(step: StepStatus, definition: StepDefini
 
 function doWork(step: StepStatus, definition: StepDefinition, context: StepContext): Promise<unknown> {
   const fo = context.fulfillmentOrder;
-  const lineItems = fo.lineItems.filter((li) => step.lineItemIds.includes(li.id));
+  const lineItems = step.lineItemIds.map((id) => context.lineItems.get(id)).filter((li): li is FulfillmentLineItem => li !== undefined);
   const input = Object.fromEntries(step.dependsOn.filter((id) => context.outputs.has(id)).map((id) => [id, context.outputs.get(id)]));
   const common = { orderId: context.orderId, fulfillmentOrderId: fo.id, stepId: step.id, location: fo.location, system: fo.system, lineItems, input };
   if (step.type === 'callout') {

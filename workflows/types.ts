@@ -1,6 +1,8 @@
 import type { FulfillmentOrder, Plan, UnfulfilledItem } from '../domain/plan';
 import type { Invoice } from '../domain/invoice';
-import type { Order } from '../domain/order';
+import type { FalloutRule } from '../domain/catalog';
+import type { Order, OrderItem } from '../domain/order';
+import type { QueueDirectory } from '../domain/queues';
 
 /** The step states of DESIGN.md. `Failed` will retry; `FatallyFailed` is in fallout and waits for an operator. */
 export type StepState =
@@ -66,8 +68,23 @@ export interface StepStatus {
   output?: unknown;
   error?: StepError;
   falloutQueue?: string;
+  /** Manual tasks: the queue holding the task now (a jeopardy rule may reassign it), and any it was escalated to. */
+  queue?: string;
+  escalatedTo?: string[];
   assignee?: string;
+  instructions?: string;
+  /** SLA: `none`, then `inJeopardy` at estimatedDuration − jeopardyThreshold, then `late` at the estimate. */
   jeopardy: 'none' | 'inJeopardy' | 'late';
+  plannedStart?: string;
+  plannedCompletion?: string;
+  jeopardyAt?: string;
+  lateAt?: string;
+  /** Who finished it by hand (manual task, fallout resolution, resume) and how. */
+  completedBy?: { actor: string; via: string; note?: string };
+  /** Every operator action on the step (fallout resolutions, manual completion), oldest first: the audit trail. */
+  operatorActions?: Array<{ at: string; actor: string; action: string; note?: string }>;
+  /** Messages that were refused (signals cannot answer, so the refusal is kept here for the operator to see). */
+  rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
 }
 
 export interface StepCounts {
@@ -82,6 +99,10 @@ export interface FulfillmentOrderInput {
   orderId: string;
   accountId: string;
   fulfillmentOrder: FulfillmentOrder;
+  /** The order items this split's lines come from (pause conditions may read them). */
+  orderItems?: OrderItem[];
+  falloutRules?: FalloutRule[];
+  queues?: QueueDirectory;
 }
 
 /** What the fulfillment order workflow answers to `plan` and returns when done. */
@@ -94,6 +115,8 @@ export interface FulfillmentOrderPlan {
   state: FulfillmentOrderState;
   counts: StepCounts;
   steps: StepStatus[];
+  /** Refused signals that named no step of this split. */
+  rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
 }
 
 export interface OrderWorkflowInput {

@@ -25,8 +25,16 @@ export interface Harness {
   simulatorsUrl: string;
   bundle: WorkflowBundle;
   dataDir: string;
-  /** Starts another worker (e.g. one with a different task queue or handlers); stopped at the end of the run. */
-  startWorker(options?: { taskQueue?: string; config?: Partial<LoadedConfig> }): Promise<Worker>;
+  /** Starts another worker (e.g. one with its own task queue, catalog or queues); stopped at the end of the run. */
+  startWorker(options?: WorkerOptions): Promise<Worker>;
+  /** A worker on its own task queue with the given catalog files, and a client that submits to it. */
+  startLane(options: { taskQueue: string; catalogFiles: string[]; config?: Partial<LoadedConfig> }): Promise<OrdoClient>;
+}
+
+interface WorkerOptions {
+  taskQueue?: string;
+  config?: Partial<LoadedConfig>;
+  catalog?: Catalog;
 }
 
 let harness: Promise<Harness> | undefined;
@@ -56,9 +64,15 @@ async function createHarness(): Promise<Harness> {
   const catalog = loadCatalogFiles(config.catalogFiles);
   const client = new OrdoClient(env.client, config.temporal.taskQueue, catalog);
 
-  const startWorker = async (options: { taskQueue?: string; config?: Partial<LoadedConfig> } = {}) => {
+  const startWorker = async (options: WorkerOptions = {}) => {
     const workerConfig = { ...config, ...options.config, temporal: { ...config.temporal, taskQueue: options.taskQueue ?? config.temporal.taskQueue } };
-    const worker = await createOrdoWorker({ connection: env.nativeConnection, config: workerConfig, catalog, workflowBundle: bundle });
+    const worker = await createOrdoWorker({
+      connection: env.nativeConnection,
+      config: workerConfig,
+      catalog: options.catalog ?? catalog,
+      workflowBundle: bundle,
+      client: env.client,
+    });
     const running = worker.run();
     atEndOfRun(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -66,8 +80,13 @@ async function createHarness(): Promise<Harness> {
     });
     return worker;
   };
+  const startLane = async (options: { taskQueue: string; catalogFiles: string[]; config?: Partial<LoadedConfig> }) => {
+    const laneCatalog = loadCatalogFiles(options.catalogFiles);
+    await startWorker({ taskQueue: options.taskQueue, catalog: laneCatalog, config: options.config });
+    return new OrdoClient(env.client, options.taskQueue, laneCatalog);
+  };
   await startWorker();
-  return { env, config, catalog, client, simulatorsUrl: simulators.url, bundle, dataDir, startWorker };
+  return { env, config, catalog, client, simulatorsUrl: simulators.url, bundle, dataDir, startWorker, startLane };
 }
 
 /** Small HTTP helpers for reading and steering the simulators from tests. */

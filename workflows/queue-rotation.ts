@@ -1,0 +1,27 @@
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { nextAssigneeUpdate } from './messages';
+
+/** Continue as new after this many assignments, long before history limits. */
+const ASSIGNMENTS_PER_RUN = 500;
+
+export const queueRotationWorkflowId = (queue: string) => `queue-rotation-${queue}`;
+
+/**
+ * Round-robin assignment for one queue, shared by every order and every worker: a long-running workflow
+ * that remembers who got the last task and answers who gets the next. It follows the queue's members as
+ * they are at each call, so people can join or leave the queue at any time.
+ */
+export async function QueueRotationWorkflow(state: { lastAssigned?: string } = {}): Promise<void> {
+  let lastAssigned = state.lastAssigned;
+  let served = 0;
+  setHandler(nextAssigneeUpdate, (members) => {
+    if (!Array.isArray(members) || members.length === 0) return undefined;
+    const next = members[(members.indexOf(lastAssigned ?? '') + 1) % members.length];
+    lastAssigned = next;
+    served++;
+    return next;
+  });
+  await condition(() => served >= ASSIGNMENTS_PER_RUN || workflowInfo().continueAsNewSuggested);
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof QueueRotationWorkflow>({ lastAssigned });
+}
