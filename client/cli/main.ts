@@ -1,8 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadCatalogFiles } from '../../config/catalog-files';
-import { loadConfig, type LoadedConfig } from '../../config/load';
 import { decompose } from '../../domain/decompose';
 import { lintCatalog } from '../../domain/lint';
 import type { Availability } from '../../domain/plan';
@@ -10,62 +7,12 @@ import { InvalidInput } from '../../domain/problems';
 import { stackDown, stackStatus, stackUp } from '../../scripts/stack';
 import { checkOrder } from '../check-order';
 import { OrdoError } from '../errors';
-import { OrdoClient } from '../ordo-client';
+import { config, parse, print, readJsonFile, withClient } from './common';
 import { formatDecomposition, formatFindings, formatPlanView, formatSummary } from './format';
+import { operatorCommands } from './operator-commands';
 import { USAGE, UsageError } from './usage';
 
 /** `ordo`: one command for people and scripts. Exit 0 success, 1 refused or failed, 2 usage error. */
-
-const COMMON = { json: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-
-type Output = { json: boolean };
-const print = (out: Output, human: string, machine: unknown) => console.log(out.json ? JSON.stringify(machine, null, 2) : human);
-
-function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function config(file: string | undefined): LoadedConfig {
-  return loadConfig({ file });
-}
-
-function readJsonFile(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new OrdoError('invalid', `${what} ${file} cannot be read: check the path`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new OrdoError('invalid', `${what} ${file} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/** The client for verbs that talk to Temporal; the catalog, when readable, lets submit refuse unplannable orders early. */
-async function connect(cfg: LoadedConfig): Promise<OrdoClient> {
-  let catalog;
-  try {
-    catalog = loadCatalogFiles(cfg.catalogFiles);
-  } catch {
-    catalog = undefined; // the worker's catalog decides; the client only checks early when it can
-  }
-  return OrdoClient.connect(cfg, catalog);
-}
-
-async function withClient<T>(cfg: LoadedConfig, use: (client: OrdoClient) => Promise<T>): Promise<T> {
-  const client = await connect(cfg);
-  try {
-    return await use(client);
-  } finally {
-    await client.close();
-  }
-}
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   async submit(args) {
@@ -157,6 +104,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
         throw new UsageError('stack takes up, down or status');
     }
   },
+  ...operatorCommands,
 };
 
 function describeStack(status: Awaited<ReturnType<typeof stackStatus>>): string {

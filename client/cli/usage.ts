@@ -17,6 +17,24 @@ Usage:
                                     the plan without a server
   ordo lint FILE... [--json]        check a catalog before go-live
 
+Operators (manual tasks, fallout, pause steps):
+  ordo tasks [--queue Q] [--actor A] [--order ORDER] [--json]
+                                    open manual tasks; --actor: those A may act on
+  ordo complete ORDER STEP --actor A [--output JSON]
+                                    finish a manual task
+  ordo fallout [--queue Q] [--order ORDER] [--json]
+                                    steps in fallout, with why they failed
+  ordo fallout retry|skip|complete ORDER STEP --actor A [--output JSON] [--note TEXT]
+                                    resolve one step in fallout
+  ordo fallout retry|skip|complete --all --queue Q --actor A [--output JSON] [--note TEXT]
+                                    resolve every step in fallout in a queue
+  ordo resume ORDER NAME [--actor A]
+                                    resume the order's pause steps waiting for the signal NAME
+  ordo update ORDER (--line-item ID | --order-item ID) --set key=value [--set ...] [--actor A]
+                                    new attribute values (true/false and numbers are typed)
+  STEP is a step id (router-delivery.approve, service-activation.configure[CONFIGURE-SERVICE:OI-3]),
+  FO-ID/step-id, or a short form naming one step of the order: workspace.step or step (approve).
+
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)
   --json           machine-readable output

@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadCatalogFiles } from '../../config/catalog-files';
+import { loadConfig, type LoadedConfig } from '../../config/load';
+import { OrdoError } from '../errors';
+import { OrdoClient } from '../ordo-client';
+import { UsageError } from './usage';
+
+/** What every verb shares: option parsing, output, configuration and the client. */
+
+export const COMMON = { json: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export type Output = { json: boolean };
+export const print = (out: Output, human: string, machine: unknown) => console.log(out.json ? JSON.stringify(machine, null, 2) : human);
+
+export function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function config(file: string | undefined): LoadedConfig {
+  return loadConfig({ file });
+}
+
+export function readJsonFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new OrdoError('invalid', `${what} ${file} cannot be read: check the path`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OrdoError('invalid', `${what} ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The client for verbs that talk to Temporal; the catalog, when readable, lets submit refuse unplannable orders early. */
+async function connect(cfg: LoadedConfig): Promise<OrdoClient> {
+  let catalog;
+  try {
+    catalog = loadCatalogFiles(cfg.catalogFiles);
+  } catch {
+    catalog = undefined; // the worker's catalog decides; the client only checks early when it can
+  }
+  return OrdoClient.connect(cfg, catalog);
+}
+
+export async function withClient<T>(cfg: LoadedConfig, use: (client: OrdoClient) => Promise<T>): Promise<T> {
+  const client = await connect(cfg);
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}

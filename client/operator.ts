@@ -1,0 +1,224 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { QueueDirectory } from '../domain/queues';
+import {
+  completeManualTaskUpdate,
+  resolveFalloutUpdate,
+  resumeSignal,
+  updateAttributesSignal,
+  type ResolveFalloutRequest,
+  type UpdateAttributesRequest,
+} from '../workflows/messages';
+import { fulfillmentOrderWorkflowId } from '../workflows/order';
+import { FINISHED_STEP_STATES, type OrderPlanView } from '../workflows/types';
+import { mapConcurrently } from './concurrency';
+import { OrdoError } from './errors';
+import type { OrdoClient } from './ordo-client';
+import { resolveStepRef, type SplitSteps } from './step-ref';
+import { listFallout, listTasks, type FalloutFilter, type FalloutStep, type ManualTask, type TaskFilter } from './worklists';
+
+export type FalloutAction = ResolveFalloutRequest['action'];
+export const FALLOUT_ACTIONS: readonly FalloutAction[] = ['retry', 'complete', 'skip'];
+
+/** A step an operator acted on. */
+export interface StepTarget {
+  orderId: string;
+  fulfillmentOrderId: string;
+  workflowId: string;
+  stepId: string;
+}
+
+export type QueueResolution = StepTarget & ({ outcome: 'resolved' } | { outcome: 'refused'; reason: string });
+
+export interface SignalSent {
+  orderId: string;
+  /** The fulfillment orders that got the signal (the running ones). */
+  fulfillmentOrderIds: string[];
+}
+
+/**
+ * What fulfillment operators do (DESIGN.md "Messages and ids"): find open manual tasks and fallout through
+ * Temporal visibility, complete tasks, resolve fallout, resume pause steps and update attributes. Actions
+ * that can be refused go as updates, so the workflow's reason reaches the caller as OrdoError('refused').
+ * `queues` is the queue directory of temporal-config.yaml: who belongs to which queue, for `listTasks({ actor })`.
+ */
+export class OrdoOperator {
+  constructor(
+    readonly client: OrdoClient,
+    readonly queues: QueueDirectory = {},
+  ) {}
+
+  /** Open manual tasks (manualTask steps InProgress) of running fulfillment orders, oldest first. */
+  listTasks(filter: TaskFilter = {}): Promise<ManualTask[]> {
+    return listTasks(this.client.temporal, this.queues, filter);
+  }
+
+  /** Steps in fallout (FatallyFailed) with why they failed, oldest first. */
+  listFallout(filter: FalloutFilter = {}): Promise<FalloutStep[]> {
+    return listFallout(this.client.temporal, filter);
+  }
+
+  /** Completes a manual task; refused (with the workflow's reason) when it is not waiting or the actor may not act. */
+  async completeTask(orderId: string, stepRef: string, actor: string, output?: unknown): Promise<StepTarget> {
+    requireActor(actor);
+    const target = await this.findStep(orderId, stepRef);
+    await refusalsAsOrdoErrors(target, 'is not waiting for an operator', () =>
+      this.client.temporal.workflow.getHandle(target.workflowId).executeUpdate(completeManualTaskUpdate, {
+        args: [{ stepId: target.stepId, actor, ...(output === undefined ? {} : { output }) }],
+      }),
+    );
+    return target;
+  }
+
+  /** Resolves a step in fallout: `retry` runs it again from scratch, `complete` finishes it with `output`, `skip` lets dependents go on. */
+  async resolveFallout(orderId: string, stepRef: string, action: FalloutAction, actor: string, options: { output?: unknown; note?: string } = {}): Promise<StepTarget & { action: FalloutAction }> {
+    requireActor(actor);
+    requireAction(action);
+    const target = await this.findStep(orderId, stepRef);
+    await this.sendResolution(target, action, actor, options);
+    return { ...target, action };
+  }
+
+  /** The bulk form: resolves every step in fallout in `queue`; answers per step, resolved or the refusal's reason. */
+  async resolveQueue(queue: string, action: FalloutAction, actor: string, options: { output?: unknown; note?: string } = {}): Promise<QueueResolution[]> {
+    requireActor(actor);
+    requireAction(action);
+    const steps = await this.listFallout({ queue });
+    return mapConcurrently(steps, 4, async (step): Promise<QueueResolution> => {
+      const target: StepTarget = { orderId: step.orderId, fulfillmentOrderId: step.fulfillmentOrderId, workflowId: step.workflowId, stepId: step.stepId };
+      try {
+        await this.sendResolution(target, action, actor, options);
+        return { ...target, outcome: 'resolved' };
+      } catch (error) {
+        if (error instanceof OrdoError && error.code === 'refused') return { ...target, outcome: 'refused', reason: error.message };
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Resumes the order's pause steps waiting for the signal `name` (`resumeOn: { signal: name }`): sends `resume`
+   * to every running fulfillment order of the order. A name no pause step of the order resumes on is refused
+   * as invalid, so a typo does not pass silently.
+   */
+  async resume(orderId: string, name: string, actor?: string): Promise<SignalSent & { name: string; waitingSteps: string[] }> {
+    if (!name?.trim()) throw new OrdoError('invalid', 'a signal name is required, e.g. `delivered`');
+    const view = await this.client.getPlan(orderId);
+    const plan = requireDecomposed(view);
+    const names = new Set<string>();
+    for (const fo of plan.fulfillmentOrders) {
+      for (const definition of Object.values(fo.definitions)) if (definition.resumeOn && 'signal' in definition.resumeOn) names.add(definition.resumeOn.signal);
+    }
+    if (!names.has(name)) {
+      const known = [...names].sort();
+      throw new OrdoError('invalid', `no pause step of order ${orderId} resumes on "${name}"; ${known.length ? `its pause steps resume on: ${known.join(', ')}` : 'it has no pause step waiting for a signal'}`);
+    }
+    const waitingSteps = view.fulfillmentOrders.flatMap((fo) => {
+      const definitions = plan.fulfillmentOrders.find((p) => p.id === fo.fulfillmentOrderId)?.definitions ?? {};
+      return fo.steps
+        .filter((step) => step.type === 'pause' && !FINISHED_STEP_STATES.has(step.state))
+        .filter((step) => {
+          const resumeOn = definitions[step.definition]?.resumeOn;
+          return !!resumeOn && 'signal' in resumeOn && resumeOn.signal === name;
+        })
+        .map((step) => `${fo.fulfillmentOrderId}/${step.id}`);
+    });
+    const sent = await this.signalSplits(orderId, plan.fulfillmentOrders.map((fo) => fo.id), (handle) =>
+      handle.signal(resumeSignal, { name, ...(actor ? { actor } : {}) }),
+    );
+    return { ...sent, name, waitingSteps };
+  }
+
+  /**
+   * New attribute values for a fulfillment line item (sent to the split that holds it) or an order item (sent to
+   * every split with a line made from it). Pause steps whose condition now holds resume.
+   */
+  async updateAttributes(orderId: string, request: Omit<UpdateAttributesRequest, 'actor'> & { actor?: string }): Promise<SignalSent> {
+    const { lineItemId, orderItemId, attributes, actor } = request;
+    if ((lineItemId === undefined) === (orderItemId === undefined)) throw new OrdoError('invalid', 'name exactly one of lineItemId or orderItemId');
+    checkAttributes(attributes);
+    const plan = requireDecomposed(await this.client.getPlan(orderId));
+    const holders = plan.fulfillmentOrders.filter((fo) =>
+      fo.lineItems.some((li) => (lineItemId !== undefined ? li.id === lineItemId : li.sourceItemIds.includes(orderItemId!))),
+    );
+    if (holders.length === 0) {
+      const known = lineItemId !== undefined ? plan.fulfillmentOrders.flatMap((fo) => fo.lineItems.map((li) => li.id)) : [...new Set(plan.fulfillmentOrders.flatMap((fo) => fo.lineItems.flatMap((li) => li.sourceItemIds)))];
+      const what = lineItemId !== undefined ? `line item ${lineItemId}` : `order item ${orderItemId} fulfilled by any split`;
+      throw new OrdoError('invalid', `order ${orderId} has no ${what}; ${lineItemId !== undefined ? 'its line items' : 'its fulfilled order items'} are: ${known.join(', ') || '(none)'}`);
+    }
+    const payload: UpdateAttributesRequest = { attributes, ...(lineItemId !== undefined ? { lineItemId } : { orderItemId }), ...(actor ? { actor } : {}) };
+    return this.signalSplits(orderId, holders.map((fo) => fo.id), (handle) => handle.signal(updateAttributesSignal, payload));
+  }
+
+  /** The order's splits and their live steps; then the one step `stepRef` names. */
+  private async findStep(orderId: string, stepRef: string): Promise<StepTarget> {
+    const view = await this.client.getPlan(orderId);
+    const splits: SplitSteps[] = view.fulfillmentOrders.map((fo) => ({
+      fulfillmentOrderId: fo.fulfillmentOrderId,
+      workflowId: fulfillmentOrderWorkflowId(orderId, fo.fulfillmentOrderId),
+      steps: fo.steps,
+    }));
+    const found = resolveStepRef(orderId, stepRef, splits);
+    return { orderId, fulfillmentOrderId: found.fulfillmentOrderId, workflowId: found.workflowId, stepId: found.step.id };
+  }
+
+  private async sendResolution(target: StepTarget, action: FalloutAction, actor: string, options: { output?: unknown; note?: string }): Promise<void> {
+    const request: ResolveFalloutRequest = { stepId: target.stepId, actor, action };
+    if (options.output !== undefined) request.output = options.output;
+    if (options.note !== undefined) request.note = options.note;
+    await refusalsAsOrdoErrors(target, 'is not in fallout', () => this.client.temporal.workflow.getHandle(target.workflowId).executeUpdate(resolveFalloutUpdate, { args: [request] }));
+  }
+
+  /** Signals the running ones of these splits; refused when none of them is running any more. */
+  private async signalSplits(orderId: string, fulfillmentOrderIds: string[], send: (handle: WorkflowHandle) => Promise<void>): Promise<SignalSent> {
+    const sent = await mapConcurrently(fulfillmentOrderIds, 8, async (id) => {
+      try {
+        await send(this.client.temporal.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, id)));
+        return id;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return undefined; // finished: nothing there waits any more
+        throw error;
+      }
+    });
+    const running = sent.filter((id): id is string => id !== undefined);
+    if (running.length === 0) {
+      const which = fulfillmentOrderIds.length === 1 ? `fulfillment order ${fulfillmentOrderIds[0]} of order ${orderId} has` : `fulfillment orders ${fulfillmentOrderIds.join(', ')} of order ${orderId} have`;
+      throw new OrdoError('refused', `${which} finished: nothing there waits any more (\`ordo status ${orderId}\` shows where the order is)`);
+    }
+    return { orderId, fulfillmentOrderIds: running };
+  }
+}
+
+/** An update's rejection (the workflow's validator) becomes OrdoError('refused') with the workflow's reason. */
+async function refusalsAsOrdoErrors<T>(target: StepTarget, notWaiting: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw new OrdoError('refused', error.cause?.message ?? error.message);
+    if (error instanceof WorkflowNotFoundError) {
+      throw new OrdoError('refused', `step ${target.stepId} ${notWaiting}: fulfillment order ${target.fulfillmentOrderId} of order ${target.orderId} has finished`);
+    }
+    throw error;
+  }
+}
+
+function requireDecomposed(view: OrderPlanView): NonNullable<OrderPlanView['plan']> {
+  if (!view.plan) throw new OrdoError('refused', `order ${view.orderId} has no plan yet (it is ${view.state}); try again once it is decomposed`);
+  return view.plan;
+}
+
+function requireActor(actor: string): void {
+  if (typeof actor !== 'string' || !actor.trim()) throw new OrdoError('invalid', 'an actor is required: say who is acting');
+}
+
+function requireAction(action: string): void {
+  if (!FALLOUT_ACTIONS.includes(action as FalloutAction)) throw new OrdoError('invalid', `action must be ${FALLOUT_ACTIONS.join(', ')}, not ${JSON.stringify(action)}`);
+}
+
+function checkAttributes(attributes: unknown): asserts attributes is UpdateAttributesRequest['attributes'] {
+  if (!attributes || typeof attributes !== 'object' || Array.isArray(attributes) || Object.keys(attributes).length === 0) {
+    throw new OrdoError('invalid', 'attributes must name at least one attribute, e.g. { "siteReady": true }');
+  }
+  for (const [key, value] of Object.entries(attributes)) {
+    if (!['string', 'number', 'boolean'].includes(typeof value)) throw new OrdoError('invalid', `attribute ${key} must be a string, a number or a boolean`);
+  }
+}
