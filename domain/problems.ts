@@ -46,7 +46,9 @@ export function problemsFromZod(error: z.ZodError, prefix = ''): Problem[] {
     const path = formatPath(issue.path, prefix);
     // A missing field says so plainly; the schema's own message then tells what to put there.
     const missing = issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined;
-    return [missing ? { path, message: 'is required', fix: `add it; it ${issue.message}` } : { path, message: issue.message }];
+    if (!missing) return [{ path, message: issue.message }];
+    // Our schemas phrase their messages as "must be …"; zod's own ("Invalid input: …") give a fix nothing to add.
+    return [{ path, message: 'is required', fix: /^must\b/.test(issue.message) ? `add it; it ${issue.message}` : 'add it' }];
   });
 }
 

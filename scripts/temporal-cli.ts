@@ -54,7 +54,7 @@ async function buildTemporalCli(target: string, log: (line: string) => void): Pr
   if (!go) {
     throw new MissingToolchain(
       'No Temporal server found: TEMPORAL_ADDRESS is not set, `temporal` is not on the PATH, and Go is not installed to build it.\n' +
-        `Fix one of: install Go 1.23+ (Debian: apt-get install golang-go), put the Temporal CLI on the PATH, or set TEMPORAL_ADDRESS to a running server.`,
+        `Fix one of: install Go 1.23+ (Debian: apt-get install golang-go), put the Temporal CLI on the PATH or name it in ORDO_TEMPORAL_CLI, or set TEMPORAL_ADDRESS to a running server.`,
     );
   }
   const goVersion = spawnSync(go, ['version'], { encoding: 'utf8' }).stdout.trim();

@@ -7,10 +7,10 @@ import { decompose } from '../../domain/decompose';
 import { lintCatalog, loadProblemFinding } from '../../domain/lint';
 import type { Availability } from '../../domain/plan';
 import { InvalidInput } from '../../domain/problems';
-import { stackDown, stackStatus, stackUp } from '../../scripts/stack';
+import type { StackStatus } from '../../scripts/stack';
 import { checkOrder } from '../check-order';
 import { OrdoError } from '../errors';
-import { OrdoClient } from '../ordo-client';
+import type { OrdoClient } from '../ordo-client';
 import { formatDecomposition, formatFindings, formatPlanView, formatSummary } from './format';
 import { USAGE, UsageError } from './usage';
 
@@ -55,6 +55,7 @@ async function connect(cfg: LoadedConfig): Promise<OrdoClient> {
   } catch {
     catalog = undefined; // the worker's catalog decides; the client only checks early when it can
   }
+  const { OrdoClient } = require('../ordo-client') as typeof import('../ordo-client');
   return OrdoClient.connect(cfg, catalog);
 }
 
@@ -131,6 +132,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
 
   async stack(args) {
+    // Loaded here, not at the top: decompose, lint and --help need neither Temporal's client nor the stack.
+    const { stackDown, stackStatus, stackUp } = require('../../scripts/stack') as typeof import('../../scripts/stack');
     const { values, positionals } = parse(args, { detach: { type: 'boolean' } });
     const cfg = config(values.config);
     const out = { json: !!values.json };
@@ -162,7 +165,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
 };
 
-function describeStack(status: Awaited<ReturnType<typeof stackStatus>>): string {
+function describeStack(status: StackStatus): string {
   const mark = (ok: boolean) => (ok ? 'up  ' : 'DOWN');
   return [
     `${mark(status.temporal.reachable)} Temporal    ${status.temporal.address}${status.temporal.webUi ? `  Web UI ${status.temporal.webUi}` : ''}`,
