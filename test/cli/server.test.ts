@@ -37,7 +37,7 @@ describe('ordo command line against a Temporal server', function () {
     assert.equal(h.config.temporal.taskQueue, 'ordo-test');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-cli-server-'));
   });
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
   describe('an order submitted with --wait', () => {
     let order: Order;
