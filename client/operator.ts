@@ -12,12 +12,11 @@ import { fulfillmentOrderWorkflowId } from '../workflows/order';
 import { FINISHED_STEP_STATES, type OrderPlanView } from '../workflows/types';
 import { mapConcurrently } from './concurrency';
 import { OrdoError } from './errors';
+import { FALLOUT_ACTIONS, type FalloutAction } from './fallout-actions';
 import type { OrdoClient } from './ordo-client';
 import { resolveStepRef, type SplitSteps } from './step-ref';
 import { listFallout, listTasks, type FalloutFilter, type FalloutStep, type ManualTask, type TaskFilter } from './worklists';
 
-export type FalloutAction = ResolveFalloutRequest['action'];
-export const FALLOUT_ACTIONS: readonly FalloutAction[] = ['retry', 'complete', 'skip'];
 
 /** A step an operator acted on. */
 export interface StepTarget {

@@ -20,6 +20,22 @@ export interface CatalogSource {
 
 /** Parses, validates and merges catalog files. Throws InvalidInput('catalog', problems) listing every problem. */
 export function parseCatalog(sources: CatalogSource[]): Catalog {
+  const { catalog, problems } = parseAndCheck(sources, { dependencies: true });
+  if (problems.length > 0) throw new InvalidInput('catalog', problems);
+  return catalog;
+}
+
+/**
+ * For `ordo lint`: the merged catalog with its cross-reference problems returned instead of thrown, so that
+ * lint reports them in the same pass as its own findings (a dangling dependency does not hide a cycle).
+ * Dangling `dependsOn` entries are left to lint's `dangling-dependency` rule. Syntax and schema problems
+ * still throw: then there is no catalog to check.
+ */
+export function parseCatalogForLint(sources: CatalogSource[]): { catalog: Catalog; problems: Problem[] } {
+  return parseAndCheck(sources, { dependencies: false });
+}
+
+function parseAndCheck(sources: CatalogSource[], checks: { dependencies: boolean }): { catalog: Catalog; problems: Problem[] } {
   if (sources.length === 0) {
     throw new InvalidInput('catalog', [{ path: '', message: 'no catalog files were given', fix: 'pass at least one catalog YAML file' }]);
   }
@@ -35,9 +51,7 @@ export function parseCatalog(sources: CatalogSource[]): Catalog {
   if (problems.length > 0) throw new InvalidInput('catalog', problems);
 
   const merged = mergeFiles(files);
-  problems.push(...duplicateProblems(merged), ...referenceProblems(merged));
-  if (problems.length > 0) throw new InvalidInput('catalog', problems);
-  return merged.catalog;
+  return { catalog: merged.catalog, problems: [...duplicateProblems(merged), ...referenceProblems(merged, checks)] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,8 +264,8 @@ function duplicatesIn(merged: MergedCatalog, section: Section, what: string, key
 // ---------------------------------------------------------------------------------------------
 // Cross references and rules that span fields.
 
-function referenceProblems(merged: MergedCatalog): Problem[] {
-  return [...productProblems(merged), ...ruleProblems(merged), ...scenarioProblems(merged), ...workspaceProblems(merged)];
+function referenceProblems(merged: MergedCatalog, checks: { dependencies: boolean }): Problem[] {
+  return [...productProblems(merged), ...ruleProblems(merged), ...scenarioProblems(merged), ...workspaceProblems(merged, checks)];
 }
 
 function productProblems(merged: MergedCatalog): Problem[] {
@@ -341,7 +355,7 @@ function scenarioProblems(merged: MergedCatalog): Problem[] {
   return problems;
 }
 
-function workspaceProblems(merged: MergedCatalog): Problem[] {
+function workspaceProblems(merged: MergedCatalog, checks: { dependencies: boolean }): Problem[] {
   const problems: Problem[] = [];
   const { catalog } = merged;
   const allStepKeys = catalog.workspaces.flatMap((w) => stepsOf(w).map((s) => stepKey(w.id, s.step.id)));
@@ -356,7 +370,7 @@ function workspaceProblems(merged: MergedCatalog): Problem[] {
         firstSeen.set(step.id, stepAt('id'));
       }
       step.dependsOn.forEach((entry, d) => {
-        if (resolveDependency(catalog, workspace, entry)) return;
+        if (!checks.dependencies || resolveDependency(catalog, workspace, entry)) return;
         const localIds = stepsOf(workspace).map((s) => s.step.id);
         problems.push({
           path: stepAt('dependsOn', d),

@@ -1,5 +1,6 @@
 import type { Catalog, FalloutRule, StepDefinition } from './catalog';
 import { allSteps, resolveDependency, stepKey, type StepLocation } from './catalog-index';
+import type { Problem } from './problems';
 
 /**
  * `ordo lint`: the root causes of orchestration failure, found before go-live (DESIGN.md "The catalog").
@@ -30,7 +31,13 @@ export const LINT_RULES = {
   dependencyCycle: 'dependency-cycle',
   danglingDependency: 'dangling-dependency',
   fulfillmentProductWithoutScenario: 'fulfillment-product-without-scenario',
+  catalogLoad: 'catalog-load',
 } as const;
+
+/** A cross-reference problem parseCatalog would refuse the catalog for (unknown product, duplicate id, …), as a finding. */
+export function loadProblemFinding(problem: Problem): Finding {
+  return { severity: 'error', rule: LINT_RULES.catalogLoad, path: problem.path, message: problem.message, fix: problem.fix ?? '' };
+}
 
 export function lintCatalog(catalog: Catalog, options: LintOptions = {}): Finding[] {
   const billingSystems = options.billingSystems ?? ['billing'];

@@ -38,11 +38,17 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): strin
 }
 
 export function problemsFromZod(error: z.ZodError, prefix = ''): Problem[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue): Problem[] => {
+    // An unknown key is named by its own path (`temporal.adress`), not its parent's.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key], prefix), message: `unknown key "${key}"`, fix: 'remove it or correct its spelling' }));
+    }
     const path = formatPath(issue.path, prefix);
     // A missing field says so plainly; the schema's own message then tells what to put there.
     const missing = issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined;
-    return missing ? { path, message: 'is required', fix: `add it; it ${issue.message}` } : { path, message: issue.message };
+    if (!missing) return [{ path, message: issue.message }];
+    // Our schemas phrase their messages as "must be …"; zod's own ("Invalid input: …") give a fix nothing to add.
+    return [{ path, message: 'is required', fix: /^must\b/.test(issue.message) ? `add it; it ${issue.message}` : 'add it' }];
   });
 }
 

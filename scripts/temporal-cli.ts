@@ -55,12 +55,13 @@ async function buildTemporalCli(target: string, log: (line: string) => void): Pr
   if (!go) {
     throw new MissingToolchain(
       'No Temporal server found: TEMPORAL_ADDRESS is not set, `temporal` is not on the PATH, and Go is not installed to build it.\n' +
-        `Fix one of: install Go 1.23+ (Debian: apt-get install golang-go), put the Temporal CLI on the PATH, or set TEMPORAL_ADDRESS to a running server.`,
+        `Fix one of: install Go 1.23+ (Debian: apt-get install golang-go), put the Temporal CLI on the PATH or name it in ORDO_TEMPORAL_CLI, or set TEMPORAL_ADDRESS to a running server.`,
     );
   }
   const goVersion = spawnSync(go, ['version'], { encoding: 'utf8' }).stdout.trim();
   log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} from the Go module proxy with ${goVersion} (a few minutes, once; cached in ${path.dirname(target)})`);
   // Build into a scratch folder and rename, so an interrupted build never leaves a half-written binary in the cache.
+  fs.mkdirSync(cacheDir(), { recursive: true });
   const scratch = fs.mkdtempSync(path.join(cacheDir(), 'build-'));
   const started = Date.now();
   const ticker = setInterval(() => log(`  … still building (${Math.round((Date.now() - started) / 1000)}s)`), 30_000);
@@ -98,9 +99,14 @@ export const SEARCH_ATTRIBUTE_FLAGS: Record<string, string> = Object.fromEntries
   ORDO_SEARCH_ATTRIBUTES.map((key) => [key.name, CLI_TYPE_NAMES[key.type]]),
 );
 
+/** `npm run temporal-cli`: makes sure a Temporal CLI is there (building it once), before tests need it. */
 if (require.main === module) {
+  if (process.env.TEMPORAL_ADDRESS) {
+    console.log(`TEMPORAL_ADDRESS is set (${process.env.TEMPORAL_ADDRESS}): no Temporal CLI needed`);
+    process.exit(0);
+  }
   ensureTemporalCli().then(
-    (p) => console.log(p),
+    (p) => console.log(`Temporal CLI: ${p}`),
     (error: Error) => {
       console.error(error.message);
       process.exit(1);

@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadCatalogFiles } from '../../config/catalog-files';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { OrdoError } from '../errors';
-import { OrdoClient } from '../ordo-client';
+import type { OrdoClient } from '../ordo-client';
 import { UsageError } from './usage';
 
 /** What every verb shares: option parsing, output, configuration and the client. */
@@ -47,6 +47,8 @@ async function connect(cfg: LoadedConfig): Promise<OrdoClient> {
   } catch {
     catalog = undefined; // the worker's catalog decides; the client only checks early when it can
   }
+  // Loaded here, not at the top: decompose, lint and --help need no Temporal client.
+  const { OrdoClient } = require('../ordo-client') as typeof import('../ordo-client');
   return OrdoClient.connect(cfg, catalog);
 }
 

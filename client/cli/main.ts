@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { loadCatalogFiles } from '../../config/catalog-files';
+import { loadCatalogFiles, loadCatalogFilesForLint } from '../../config/catalog-files';
 import { decompose } from '../../domain/decompose';
-import { lintCatalog } from '../../domain/lint';
+import { lintCatalog, loadProblemFinding } from '../../domain/lint';
 import type { Availability } from '../../domain/plan';
 import { InvalidInput } from '../../domain/problems';
-import { stackDown, stackStatus, stackUp } from '../../scripts/stack';
+import type { StackStatus } from '../../scripts/stack';
 import { checkOrder } from '../check-order';
 import { OrdoError } from '../errors';
 import { config, parse, print, readJsonFile, withClient } from './common';
@@ -20,6 +20,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     if (positionals.length !== 1) throw new UsageError('submit takes one ORDER.json');
     const out = { json: !!values.json };
     const order = readJsonFile(positionals[0], 'order file');
+    checkOrder(order); // a bad order is refused before connecting, with or without a server running
     return withClient(config(values.config), async (client) => {
       const started = await client.startOrder(order);
       if (!values.wait) {
@@ -69,12 +70,16 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   async lint(args) {
     const { values, positionals } = parse(args, {});
     const files = positionals.length ? positionals.map((f) => path.resolve(f)) : config(values.config).catalogFiles;
-    const findings = lintCatalog(loadCatalogFiles(files));
+    // Reference problems that would stop the catalog from loading are findings too, reported with lint's own in one pass.
+    const { catalog, problems } = loadCatalogFilesForLint(files);
+    const findings = [...problems.map(loadProblemFinding), ...lintCatalog(catalog)];
     print({ json: !!values.json }, formatFindings(findings), { findings });
     return findings.some((f) => f.severity === 'error') ? 1 : 0;
   },
 
   async stack(args) {
+    // Loaded here, not at the top: decompose, lint and --help need neither Temporal's client nor the stack.
+    const { stackDown, stackStatus, stackUp } = require('../../scripts/stack') as typeof import('../../scripts/stack');
     const { values, positionals } = parse(args, { detach: { type: 'boolean' } });
     const cfg = config(values.config);
     const out = { json: !!values.json };
@@ -107,7 +112,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   ...operatorCommands,
 };
 
-function describeStack(status: Awaited<ReturnType<typeof stackStatus>>): string {
+function describeStack(status: StackStatus): string {
   const mark = (ok: boolean) => (ok ? 'up  ' : 'DOWN');
   return [
     `${mark(status.temporal.reachable)} Temporal    ${status.temporal.address}${status.temporal.webUi ? `  Web UI ${status.temporal.webUi}` : ''}`,
@@ -117,7 +122,7 @@ function describeStack(status: Awaited<ReturnType<typeof stackStatus>>): string 
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [verb, ...rest] = argv;
+  const [verb, ...rest] = globalOptionsAfterVerb(argv);
   const json = rest.includes('--json');
   try {
     if (!verb || verb === '-h' || verb === '--help' || verb === 'help') {
@@ -134,6 +139,18 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return report(error, json);
   }
+}
+
+/** The options every verb takes may also come first (`ordo --config FILE status X`): they move after the verb. */
+function globalOptionsAfterVerb(argv: string[]): string[] {
+  const leading: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    if (argv[i] === '--json' || argv[i].startsWith('--config=')) leading.push(argv[i]);
+    else if (argv[i] === '--config' && i + 1 < argv.length) leading.push(argv[i], argv[++i]);
+    else break;
+  }
+  return i < argv.length ? [argv[i], ...leading, ...argv.slice(i + 1)] : [];
 }
 
 function report(error: unknown, json: boolean): number {

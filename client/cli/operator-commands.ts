@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../../config/load';
 import { OrdoError } from '../errors';
-import { FALLOUT_ACTIONS, OrdoOperator, type FalloutAction } from '../operator';
+import { FALLOUT_ACTIONS, type FalloutAction } from '../fallout-actions';
+import type { OrdoOperator } from '../operator';
 import { config, parse, print, withClient } from './common';
 import { formatFallout, formatQueueResolutions, formatTasks } from './format-operator';
 import { UsageError } from './usage';
@@ -8,6 +9,8 @@ import { UsageError } from './usage';
 /** The operator verbs: tasks, complete, fallout, resume, update. */
 
 async function withOperator<T>(cfg: LoadedConfig, use: (operator: OrdoOperator) => Promise<T>): Promise<T> {
+  // Loaded on use, like the client: the offline verbs need no Temporal libraries.
+  const { OrdoOperator } = require('../operator') as typeof import('../operator');
   return withClient(cfg, (client) => use(new OrdoOperator(client, cfg.queues)));
 }
 

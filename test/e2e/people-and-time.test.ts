@@ -6,6 +6,7 @@ import {
   completeManualTaskUpdate,
   fulfillmentOrderPlanQuery,
   manualTaskCompletedSignal,
+  resolveFalloutSignal,
   resolveFalloutUpdate,
   resumeSignal,
   updateAttributesSignal,
@@ -342,13 +343,15 @@ describe('people and time: manual tasks, pauses, SLA, retries and fallout', func
         }
         assert.equal(fallen.falloutQueue, 'warranty-desk');
         assert.equal(fallen.error?.type, 'CalloutRejected', 'a 4xx falls out at once');
-        await foHandle(order.id).executeUpdate(resolveFalloutUpdate, {
-          args: [{ stepId: 'fallout.register', actor: 'wes', action, output: action === 'complete' ? { warrantyId: 'BY-HAND-1' } : undefined, note: 'handled by phone' }],
-        });
+        const request = { stepId: 'fallout.register', actor: 'wes', action, output: action === 'complete' ? { warrantyId: 'BY-HAND-1' } : undefined, note: 'handled by phone' };
+        // Both forms work: skip goes as a signal (tools that only signal), complete as an update.
+        if (action === 'skip') await foHandle(order.id).signal(resolveFalloutSignal, request);
+        else await foHandle(order.id).executeUpdate(resolveFalloutUpdate, { args: [request] });
         assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
         const register = await step(order.id, 'fallout.register');
         assert.equal(register.state, action === 'skip' ? 'Skipped' : 'Completed');
         if (action === 'complete') assert.deepEqual(register.output, { warrantyId: 'BY-HAND-1' });
+        assert.deepEqual(register.operatorActions?.map((a) => [a.actor, a.action, a.note]), [['wes', `fallout ${action}`, 'handled by phone']]);
         assert.equal((await step(order.id, 'fallout.after-register')).state, 'Completed');
       }
     });

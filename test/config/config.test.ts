@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load';
+import { InvalidInput } from '../../domain/problems';
+
+/** temporal-config.yaml: validation with the path of the bad key, environment overrides, relative paths. */
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+describe('loadConfig', () => {
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-config-'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const file = path.join(tmp, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  /** The InvalidInput a bad file throws, checked to name the file. */
+  const refusal = (file: string): InvalidInput => {
+    try {
+      loadConfig({ file, env: {} });
+    } catch (error) {
+      assert.ok(error instanceof InvalidInput, String(error));
+      assert.ok(error.message.startsWith(`configuration ${file} is invalid:`), error.message);
+      return error;
+    }
+    assert.fail(`${file} loaded`);
+  };
+
+  describe("the repository's temporal-config.yaml", () => {
+    it('loads, with absolute catalog files that exist and durations in milliseconds', () => {
+      const config = loadConfig({ env: {} });
+      assert.equal(config.file, DEFAULT_CONFIG_PATH);
+      assert.equal(config.file, path.join(REPO_ROOT, 'temporal-config.yaml'));
+      assert.deepEqual(config.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'ordo', tls: false });
+      assert.deepEqual(config.catalogFiles, [path.join(REPO_ROOT, 'catalog/laptop.yaml'), path.join(REPO_ROOT, 'catalog/saas.yaml')]);
+      for (const file of config.catalogFiles) assert.ok(fs.existsSync(file), file);
+      assert.equal(config.dataDir, path.join(REPO_ROOT, '.ordo'));
+      assert.deepEqual(Object.keys(config.systems).sort(), ['billing', 'inventory', 'provisioning', 'shipping', 'warranty', 'webhook']);
+      assert.deepEqual(config.systems.inventory, { url: 'http://127.0.0.1:7300/inventory', timeout: 10_000 });
+      assert.equal(config.systems.webhook.timeout, 5_000);
+      assert.deepEqual(config.queues['provisioning-desk'], { members: ['dave'], assignment: 'none' });
+      assert.equal(config.billing.taxRates.STANDARD, '0.0825');
+    });
+
+    it('is found through ORDO_CONFIG, and an explicit file wins over it', () => {
+      const other = write('elsewhere/temporal-config.yaml', 'catalog: [a.yaml]\ntemporal: { taskQueue: elsewhere }\n');
+      assert.equal(loadConfig({ env: { ORDO_CONFIG: other } }).temporal.taskQueue, 'elsewhere');
+      assert.equal(loadConfig({ file: DEFAULT_CONFIG_PATH, env: { ORDO_CONFIG: other } }).temporal.taskQueue, 'ordo');
+    });
+  });
+
+  describe('a bad file fails at load, naming the file and the path of the bad key', () => {
+    it('an unknown key', () => {
+      const error = refusal(write('typo.yaml', 'temporal: { adress: temporal.example.com:7233 }\ncatalog: [a.yaml]\n'));
+      assert.deepEqual(
+        error.problems.map((p) => [p.path, p.message]),
+        [['temporal.adress', 'unknown key "adress"']],
+      );
+      assert.match(error.message, /- temporal\.adress: unknown key "adress"/);
+    });
+
+    it('an out-of-range number', () => {
+      const error = refusal(write('negative.yaml', 'worker: { maxCachedWorkflows: -1 }\ncatalog: [a.yaml]\n'));
+      assert.deepEqual(error.problems.map((p) => p.path), ['worker.maxCachedWorkflows']);
+      assert.match(error.problems[0].message, />=\s*0/);
+    });
+
+    it('every bad key at once: a bad URL, a bad duration, a missing catalog list', () => {
+      const error = refusal(write('several.yaml', 'systems:\n  inventory: { url: not-a-url, timeout: soon }\n'));
+      assert.deepEqual(error.problems.map((p) => p.path).sort(), ['catalog', 'systems.inventory.timeout', 'systems.inventory.url']);
+      const url = error.problems.find((p) => p.path === 'systems.inventory.url')!;
+      assert.match(url.message, /http\(s\) URL/);
+    });
+
+    it('invalid YAML', () => {
+      const file = write('broken.yaml', 'temporal:\n  address: [unclosed\ncatalog: [a.yaml]\n');
+      const error = refusal(file);
+      assert.match(error.message, /is not valid YAML/);
+      assert.match(error.message, /line \d+/);
+    });
+
+    it('a file that does not exist', () => {
+      const file = path.join(tmp, 'missing.yaml');
+      const error = refusal(file);
+      assert.match(error.problems[0].message, /cannot be read/);
+      assert.match(error.problems[0].fix!, /--config FILE or set ORDO_CONFIG/);
+    });
+  });
+
+  describe('relative paths', () => {
+    it('resolve against the folder of the config file, not the working directory', () => {
+      const file = write('team/ordo.yaml', 'catalog: [catalogs/a.yaml, ../shared/b.yaml, /abs/c.yaml]\nstack: { dataDir: state }\n');
+      const config = loadConfig({ file, env: {} });
+      assert.deepEqual(config.catalogFiles, [path.join(tmp, 'team/catalogs/a.yaml'), path.join(tmp, 'shared/b.yaml'), '/abs/c.yaml']);
+      assert.equal(config.dataDir, path.join(tmp, 'team/state'));
+      assert.equal(config.file, file);
+    });
+  });
+
+  describe('environment overrides (the env option; process.env is left alone)', () => {
+    let snapshot: NodeJS.ProcessEnv;
+    before(() => {
+      snapshot = { ...process.env };
+    });
+    after(() => assert.deepEqual({ ...process.env }, snapshot, 'loadConfig must not touch process.env'));
+
+    it('the Temporal connection and the task queue', () => {
+      const config = loadConfig({
+        env: { TEMPORAL_ADDRESS: 'temporal.example.com:7233', TEMPORAL_NAMESPACE: 'orders', ORDO_TASK_QUEUE: 'orders-q', TEMPORAL_API_KEY: 'k' },
+      });
+      assert.deepEqual(config.temporal, { address: 'temporal.example.com:7233', namespace: 'orders', taskQueue: 'orders-q', tls: false, apiKey: 'k' });
+    });
+
+    it('TLS: TEMPORAL_TLS, and the TEMPORAL_TLS_* file and server name settings', () => {
+      assert.equal(loadConfig({ env: { TEMPORAL_TLS: 'true' } }).temporal.tls, true);
+      assert.equal(loadConfig({ env: { TEMPORAL_TLS: '1' } }).temporal.tls, true);
+      assert.equal(loadConfig({ env: { TEMPORAL_TLS: 'false' } }).temporal.tls, false);
+      assert.deepEqual(loadConfig({ env: { TEMPORAL_TLS_SERVER_NAME: 'orders.tmprl.cloud' } }).temporal.tls, { serverName: 'orders.tmprl.cloud' });
+      assert.deepEqual(
+        loadConfig({ env: { TEMPORAL_TLS_CLIENT_CERT_PATH: '/certs/c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: '/certs/c.key', TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/certs/ca.pem' } }).temporal.tls,
+        { clientCertPath: '/certs/c.pem', clientKeyPath: '/certs/c.key', serverRootCACertPath: '/certs/ca.pem' },
+      );
+    });
+
+    it('ORDO_SYSTEM_<NAME>_URL replaces one system URL and keeps its other settings', () => {
+      const base = loadConfig({ env: {} });
+      const config = loadConfig({ env: { ORDO_SYSTEM_BILLING_URL: 'https://billing.example.com/api' } });
+      assert.deepEqual(config.systems.billing, { ...base.systems.billing, url: 'https://billing.example.com/api' });
+      assert.deepEqual({ ...config.systems, billing: undefined }, { ...base.systems, billing: undefined });
+      // Non-alphanumerics of a system name become underscores.
+      const file = write('dashed.yaml', 'catalog: [a.yaml]\nsystems:\n  order-desk: { url: "http://127.0.0.1:1/desk" }\n');
+      assert.equal(loadConfig({ file, env: { ORDO_SYSTEM_ORDER_DESK_URL: 'http://desk.example.com' } }).systems['order-desk'].url, 'http://desk.example.com');
+    });
+
+    it('ORDO_CATALOG replaces the catalog list (comma-separated)', () => {
+      const config = loadConfig({ env: { ORDO_CATALOG: '/srv/catalog/a.yaml,/srv/catalog/b.yaml' } });
+      assert.deepEqual(config.catalog, ['/srv/catalog/a.yaml', '/srv/catalog/b.yaml']);
+      assert.deepEqual(config.catalogFiles, ['/srv/catalog/a.yaml', '/srv/catalog/b.yaml']);
+    });
+
+    it('an empty variable overrides nothing, and the values of the file stand without overrides', () => {
+      const config = loadConfig({ env: { TEMPORAL_ADDRESS: '', ORDO_TASK_QUEUE: '', ORDO_CATALOG: '' } });
+      assert.deepEqual(config, loadConfig({ env: {} }));
+    });
+  });
+});
