@@ -39,13 +39,13 @@ describe('loadConfig', () => {
       assert.equal(config.file, DEFAULT_CONFIG_PATH);
       assert.equal(config.file, path.join(REPO_ROOT, 'temporal-config.yaml'));
       assert.deepEqual(config.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'ordo', tls: false });
-      assert.deepEqual(config.catalogFiles, [path.join(REPO_ROOT, 'catalog/laptop.yaml'), path.join(REPO_ROOT, 'catalog/saas.yaml')]);
+      assert.deepEqual(config.catalogFiles, ['laptop', 'saas', 'network'].map((name) => path.join(REPO_ROOT, `catalog/${name}.yaml`)));
       for (const file of config.catalogFiles) assert.ok(fs.existsSync(file), file);
       assert.equal(config.dataDir, path.join(REPO_ROOT, '.ordo'));
       assert.deepEqual(Object.keys(config.systems).sort(), ['billing', 'inventory', 'provisioning', 'shipping', 'warranty', 'webhook']);
       assert.deepEqual(config.systems.inventory, { url: 'http://127.0.0.1:7300/inventory', timeout: 10_000 });
       assert.equal(config.systems.webhook.timeout, 5_000);
-      assert.deepEqual(config.queues['provisioning-desk'], { members: ['dave'], assignment: 'none' });
+      assert.deepEqual(config.queues['provisioning-desk'], { members: ['dave', 'erin'], assignment: 'none' });
       assert.equal(config.billing.taxRates.STANDARD, '0.0825');
     });
 

@@ -41,16 +41,24 @@ describe('parseCatalog', () => {
     const sources = referenceCatalogSources();
     assert.deepEqual(
       sources.map((s) => s.path),
-      ['catalog/laptop.yaml', 'catalog/saas.yaml'],
+      ['catalog/laptop.yaml', 'catalog/network.yaml', 'catalog/saas.yaml'],
     );
     const catalog = parseCatalog(sources);
     assert.deepEqual(
       catalog.products.map((p) => p.code),
-      ['LAPTOP-BUNDLE', 'LAPTOP-14', 'AV-LICENSE', 'WARRANTY-3Y', 'SAAS-SUITE', 'SEATS', 'TENANT', 'SUPPORT-PLAN', 'ONSITE-INSTALL', 'SETUP-FEE'],
+      [
+        ...['LAPTOP-BUNDLE', 'LAPTOP-14', 'AV-LICENSE', 'WARRANTY-3Y'],
+        ...['NETWORK-KIT', 'ROUTER', 'MANAGED-SERVICE'],
+        ...['SAAS-SUITE', 'SEATS', 'TENANT', 'SUPPORT-PLAN', 'ONSITE-INSTALL', 'SETUP-FEE'],
+      ],
     );
     assert.deepEqual(
       catalog.workspaces.map((w) => w.id),
-      ['device-delivery', 'license-activation', 'warranty-registration', 'seat-licensing', 'support-enrollment', 'onsite-installation', 'tenant-provisioning'],
+      [
+        ...['device-delivery', 'license-activation', 'warranty-registration'],
+        ...['router-delivery', 'service-activation'],
+        ...['seat-licensing', 'support-enrollment', 'onsite-installation', 'tenant-provisioning'],
+      ],
     );
     // Defaults applied and durations converted to milliseconds.
     const reserve = catalog.workspaces[0].groups[0].steps[0];
