@@ -85,7 +85,8 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     async callout(request: CalloutRequest): Promise<unknown> {
-      return callSystem({
+      // Heartbeats carry the workflow's cancellation to this call (a cancelled order aborts the request at once).
+      return withHeartbeats(() => callSystem({
         system: request.call.system,
         endpoint: endpoint(request.call.system),
         method: 'POST',
@@ -93,7 +94,7 @@ export function createActivities(deps: ActivityDependencies) {
         body: request.body,
         idempotencyKey: request.idempotencyKey,
         signal: Context.current().cancellationSignal,
-      });
+      }));
     },
 
     async runAutoTask(request: AutoTaskRequest): Promise<unknown> {
@@ -105,7 +106,7 @@ export function createActivities(deps: ActivityDependencies) {
           { code: 'unknown-handler', handler: request.handler },
         );
       }
-      return (await handler(request.context)) ?? {};
+      return (await withHeartbeats(async () => handler(request.context))) ?? {};
     },
 
     /** Posts a jeopardy or late alert to the configured webhook system. */
@@ -178,3 +179,15 @@ export function createActivities(deps: ActivityDependencies) {
 }
 
 export type OrdoActivities = ReturnType<typeof createActivities>;
+
+/** Heartbeats every few seconds while `work` runs, so Temporal can deliver a cancellation to the activity. */
+async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), 2_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}

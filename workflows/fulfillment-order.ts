@@ -1,6 +1,8 @@
 import {
+  CancellationScope,
   condition,
   getExternalWorkflowHandle,
+  isCancellation,
   log,
   patched,
   proxyActivities,
@@ -18,7 +20,11 @@ import { conditionHolds } from '../domain/step-conditions';
 import { isoTime, now, nowMs } from './clock';
 import { runDag } from './dag';
 import {
+  cancelFulfillmentSignal,
   completeManualTaskUpdate,
+  ponrDecisionSignal,
+  ponrRequestSignal,
+  type PonrDecision,
   fulfillmentOrderPlanQuery,
   fulfillmentOrderProgressSignal,
   manualTaskCompletedSignal,
@@ -53,6 +59,8 @@ const { sendAlert, assignManualTask } = proxyActivities<OrdoActivities>({
  * replay on the old path.
  */
 const PEOPLE_AND_TIME = 'people-and-time';
+/** Patch: cancellation from the order, and point-of-no-return steps asking the order before they start. */
+const CHANGES_IN_FLIGHT = 'changes-in-flight';
 
 /**
  * One split of an order: runs its plan as a DAG. Callouts and auto tasks are activities; milestones
@@ -62,6 +70,7 @@ const PEOPLE_AND_TIME = 'people-and-time';
  */
 export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Promise<FulfillmentOrderPlan> {
   const peopleAndTime = patched(PEOPLE_AND_TIME);
+  const changesInFlight = patched(CHANGES_IN_FLIGHT);
   const fo = input.fulfillmentOrder;
   const directory = input.queues ?? {};
   const lineItems = new Map(fo.lineItems.map((li) => [li.id, li]));
@@ -73,6 +82,10 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const resumedNames = new Set<string>();
   const rejectedMessages: NonNullable<FulfillmentOrderPlan['rejectedMessages']> = [];
   let state: FulfillmentOrderState = 'inProgress';
+  /** Every step runs in this scope, so cancelling the split cancels running activities, timers and waits at once. */
+  const stepScope = new CancellationScope();
+  let cancellation: { reason: string; actor?: string; at: string } | undefined;
+  const ponrDecisions = new Map<string, PonrDecision>();
   const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, lineItems, outputs };
   const definitionOf = (step: StepStatus): StepDefinition => fo.definitions[step.definition];
 
@@ -94,6 +107,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     counts: countSteps(steps.values()),
     steps: [...steps.values()],
     ...(rejectedMessages.length ? { rejectedMessages } : {}),
+    ...(cancellation ? { cancellation } : {}),
   });
 
   // ---- Telling the order and the operators' search how this split is doing ----
@@ -197,6 +211,31 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     (target as Map<string, unknown>).set(id!, { ...record, attributes: { ...record.attributes, ...request.attributes } });
   });
 
+  if (changesInFlight) {
+    setHandler(cancelFulfillmentSignal, (request) => {
+      if (cancellation || state === 'completed') return;
+      cancellation = { reason: request?.reason ?? 'cancelled', actor: request?.actor, at: now() };
+      state = 'cancelled';
+      stepScope.cancel();
+    });
+    setHandler(ponrDecisionSignal, (decision) => {
+      ponrDecisions.set(decision.stepId, decision);
+    });
+  }
+
+  /**
+   * A point-of-no-return step asks its order before it starts, so that the order alone decides, in the
+   * order its messages arrive, whether a cancellation or an amendment came first.
+   */
+  async function mayPassPointOfNoReturn(step: StepStatus): Promise<boolean> {
+    const parent = workflowInfo().parent;
+    if (!changesInFlight || !parent) return true;
+    const orderItemIds = unique(step.lineItemIds.flatMap((id) => lineItems.get(id)?.sourceItemIds ?? []));
+    await getExternalWorkflowHandle(parent.workflowId).signal(ponrRequestSignal, { fulfillmentOrderId: fo.id, stepId: step.id, orderItemIds });
+    await condition(() => ponrDecisions.has(step.id));
+    return ponrDecisions.get(step.id)!.granted;
+  }
+
   // ---- SLA ----
 
   const onSlaStage = (stepId: string, stage: SlaStage) => {
@@ -268,7 +307,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       if (outcome.ok) return complete(step, outcome.output);
       step.state = 'FatallyFailed';
       step.falloutQueue = peopleAndTime ? chooseFalloutQueue(input.falloutRules ?? [], definition, outcome.error.code) : definition.fallout?.queue ?? 'fallout';
-      state = 'held';
+      if (!cancellation) state = 'held';
       refreshSearchAttributes();
       reportProgress();
       await condition(() => resolutions.has(step.id));
@@ -287,7 +326,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
         step.state = 'InProgress';
         step.error = undefined;
       }
-      state = [...steps.values()].some((s) => s.state === 'FatallyFailed') ? 'held' : 'inProgress';
+      if (!cancellation) state = [...steps.values()].some((s) => s.state === 'FatallyFailed') ? 'held' : 'inProgress';
       refreshSearchAttributes();
       reportProgress();
       if (resolution.action !== 'retry') return;
@@ -296,8 +335,29 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   async function runStep(id: string): Promise<void> {
     const step = steps.get(id)!;
+    try {
+      await stepScope.run(() => runStepWork(step));
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      markCancelled(step);
+    }
+  }
+
+  function markCancelled(step: StepStatus): void {
+    if (step.state === 'Completed' || step.state === 'Skipped') return;
+    step.state = 'Cancelled';
+    step.completedAt = now();
+    sla.release(step.id);
+  }
+
+  async function runStepWork(step: StepStatus): Promise<void> {
+    const id = step.id;
     const definition = definitionOf(step);
     step.readyAt = now();
+    if (step.pointOfNoReturn && !(await mayPassPointOfNoReturn(step))) {
+      markCancelled(step);
+      return;
+    }
     step.startedAt = now();
     step.state = 'InProgress';
     const deadlines = peopleAndTime ? slaDeadlines(definition, nowMs()) : undefined;
@@ -322,13 +382,11 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     nodes: fo.steps,
     run: runStep,
     unblocks: (id) => UNBLOCKING_STEP_STATES.has(steps.get(id)!.state),
-    blocked: (id) => {
-      steps.get(id)!.state = 'Cancelled';
-    },
+    blocked: (id) => markCancelled(steps.get(id)!),
   });
   sla.stop();
   await slaRunning;
-  state = 'completed';
+  state = cancellation ? 'cancelled' : 'completed';
   refreshSearchAttributes();
   return snapshot();
 }

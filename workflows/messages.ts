@@ -62,3 +62,43 @@ export const updateAttributesSignal = defineSignal<[UpdateAttributesRequest]>('u
 
 /** Queue rotation: the member a queue's next task goes to, given the queue's members now. */
 export const nextAssigneeUpdate = defineUpdate<string | undefined, [string[]]>('nextAssignee');
+
+// ---- Changes in flight (order ↔ its fulfillment orders; internal, not for operators) ----
+
+/** Fulfillment order → order: a point-of-no-return step is about to start; may it? */
+export interface PonrRequest {
+  fulfillmentOrderId: string;
+  stepId: string;
+  /** The order items the step's lines come from; the order spreads PONR to their whole bundles. */
+  orderItemIds: string[];
+}
+export const ponrRequestSignal = defineSignal<[PonrRequest]>('ponrRequest');
+
+/** Order → fulfillment order: the answer. Refused only when the order is being cancelled. */
+export interface PonrDecision {
+  stepId: string;
+  granted: boolean;
+  reason?: string;
+}
+export const ponrDecisionSignal = defineSignal<[PonrDecision]>('ponrDecision');
+
+/** Order → fulfillment order: stop: pending steps are cancelled, running work is cancelled, tasks leave their queues. */
+export interface CancelFulfillmentRequest {
+  reason: string;
+  actor?: string;
+}
+export const cancelFulfillmentSignal = defineSignal<[CancelFulfillmentRequest]>('cancelFulfillment');
+
+/** Order: cancel it. The update answers accepted, or refuses with ChangeOrderRequired naming the items past PONR. */
+export interface CancelRequest {
+  reason: string;
+  actor?: string;
+}
+export interface CancelAnswer {
+  accepted: true;
+  orderId: string;
+  state: string;
+}
+export const cancelUpdate = defineUpdate<CancelAnswer, [CancelRequest]>('cancel');
+/** The same, fire and forget, for change-order systems that only signal; a refusal is kept in the summary. */
+export const cancelSignal = defineSignal<[CancelRequest]>('cancel');

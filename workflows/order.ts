@@ -1,6 +1,9 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  getExternalWorkflowHandle,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -11,9 +14,24 @@ import type { Order } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
-import { fulfillmentOrderProgressSignal, orderPlanQuery, summaryQuery } from './messages';
+import { compensateCompletedSteps } from './compensation';
+import {
+  cancelFulfillmentSignal,
+  cancelSignal,
+  cancelUpdate,
+  fulfillmentOrderProgressSignal,
+  orderPlanQuery,
+  ponrDecisionSignal,
+  ponrRequestSignal,
+  summaryQuery,
+  type CancelRequest,
+} from './messages';
 import { AccountIdKey, ChannelKey, OrderIdKey, OrderStateKey } from './search-attributes';
-import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSummary, OrderWorkflowInput } from './types';
+import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSummary, OrderWorkflowInput, PonrRecord } from './types';
+
+/** Patch: cancellation (update and signal), point of no return granted by the order, compensation. */
+const CHANGES_IN_FLIGHT = 'changes-in-flight';
+const FINAL_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed', 'partial']);
 
 const { decomposeOrder } = proxyActivities<OrdoActivities>({
   startToCloseTimeout: '1 minute',
@@ -33,7 +51,10 @@ export const fulfillmentOrderWorkflowId = (orderId: string, fulfillmentOrderId: 
  */
 export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSummary> {
   const { order } = input;
+  const changesInFlight = patched(CHANGES_IN_FLIGHT);
   let plan: Plan | undefined;
+  const ponr = new Map<string, PonrRecord>();
+  let childrenStarted = false;
   const finalPlans = new Map<string, FulfillmentOrderPlan>();
   const summary: OrderSummary = {
     orderId: order.id,
@@ -69,6 +90,73 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     else if (summary.state === 'held' && !anyHeld) setState('inProgress');
   };
 
+  // ---- Changes in flight: the order alone decides, in the order messages arrive ----
+
+  /** Why the order cannot be cancelled now, as an error the caller can act on; undefined when it can. */
+  const whyNotCancellable = (): ApplicationFailure | undefined => {
+    if (FINAL_STATES.has(summary.state)) {
+      const next = summary.state === 'completed' ? `: to return or cancel items, submit a change order with "changeOf": "${order.id}"` : '';
+      return ApplicationFailure.nonRetryable(`order ${order.id} is already ${summary.state}; nothing to cancel${next}`, 'OrderNotCancellable');
+    }
+    if (summary.cancellation) return ApplicationFailure.nonRetryable(`order ${order.id} is already being cancelled (since ${summary.cancellation.requestedAt})`, 'OrderNotCancellable');
+    if (summary.billing.milestone === 'passed' || ponr.size > 0) {
+      const items = [...ponr.values()];
+      const named = items.map((p) => `${p.orderItemId} (${p.stepId} in ${p.fulfillmentOrderId})`).join(', ');
+      return ApplicationFailure.nonRetryable(
+        `ChangeOrderRequired: order ${order.id} is past the point of no return${named ? ` for items ${named}` : ''}; submit a change order with "changeOf": "${order.id}" instead`,
+        'ChangeOrderRequired',
+        { orderId: order.id, items },
+      );
+    }
+    return undefined;
+  };
+  const acceptCancellation = (request: CancelRequest) => {
+    summary.cancellation = { reason: request.reason, actor: request.actor, requestedAt: now(), compensations: [] };
+    summary.actions.push({ type: 'Cancel', at: now(), actor: request.actor, itemIds: order.items.map((item) => item.id), note: request.reason });
+    setState('pendingCancellation', request.reason);
+    if (!childrenStarted) return;
+    for (const split of summary.fulfillmentOrders) {
+      getExternalWorkflowHandle(split.workflowId)
+        .signal(cancelFulfillmentSignal, { reason: request.reason, actor: request.actor })
+        .catch(() => undefined); // a split that already finished needs no signal: its completed steps are compensated below
+    }
+  };
+  const refuse = (message: string, actor: string | undefined, reason: string) => {
+    log.warn(`${message} refused`, { reason });
+    (summary.rejectedMessages ??= []).push({ at: now(), message, actor, reason });
+  };
+
+  if (changesInFlight) {
+    setHandler(cancelUpdate, (request) => {
+      acceptCancellation(request);
+      return { accepted: true as const, orderId: order.id, state: summary.state };
+    }, {
+      validator: (request) => {
+        if (!request || typeof request.reason !== 'string' || !request.reason.trim()) throw ApplicationFailure.nonRetryable('reason is required: say why the order is cancelled', 'InvalidInput');
+        const problem = whyNotCancellable();
+        if (problem) throw problem;
+      },
+    });
+    setHandler(cancelSignal, (request) => {
+      const problem = whyNotCancellable();
+      if (problem) refuse('cancel', request?.actor, problem.message);
+      else acceptCancellation({ reason: request?.reason || 'cancelled by signal', actor: request?.actor });
+    });
+    setHandler(ponrRequestSignal, (request) => {
+      const split = getExternalWorkflowHandle(fulfillmentOrderWorkflowId(order.id, request.fulfillmentOrderId));
+      const granted = !summary.cancellation;
+      if (granted) {
+        for (const orderItemId of itemsOfBundles(order, request.orderItemIds)) {
+          if (!ponr.has(orderItemId)) ponr.set(orderItemId, { orderItemId, stepId: request.stepId, fulfillmentOrderId: request.fulfillmentOrderId, at: now() });
+        }
+        summary.pointOfNoReturn = [...ponr.values()];
+      }
+      split
+        .signal(ponrDecisionSignal, { stepId: request.stepId, granted, reason: granted ? undefined : 'the order is being cancelled' })
+        .catch((error: Error) => log.warn('PONR decision not delivered', { error: error.message }));
+    });
+  }
+
   setHandler(summaryQuery, () => summary);
   setHandler(orderPlanQuery, () => ({ orderId: order.id, state: summary.state, plan, fulfillmentOrders: [...finalPlans.values()] }));
   setHandler(fulfillmentOrderProgressSignal, (progress) => updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }));
@@ -84,6 +172,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     throw error;
   }
 
+  if (summary.cancellation) return finishCancellation();
   summary.unfulfilledItems = plan.unfulfilledItems;
   summary.fulfillmentOrders = plan.fulfillmentOrders.map((fo) => ({
     id: fo.id,
@@ -119,6 +208,9 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     ),
   );
   for (const split of summary.fulfillmentOrders) split.state = 'inProgress';
+  childrenStarted = true;
+  // A cancellation accepted while the splits were starting reaches them now.
+  if (summary.cancellation) acceptCancellationOfStartedSplits();
 
   const outcomes = await Promise.allSettled(
     children.map(async (child) => {
@@ -128,6 +220,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     }),
   );
   const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (summary.cancellation) return finishCancellation();
   if (failed.length > 0) {
     setState('failed', `${failed.length} fulfillment order(s) failed; nothing was billed: ${(failed[0].reason as Error).message}`);
     return summary;
@@ -139,6 +232,43 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   summary.completedAt = now();
   setState('completed');
   return summary;
+
+  function acceptCancellationOfStartedSplits(): void {
+    for (const split of summary.fulfillmentOrders) {
+      getExternalWorkflowHandle(split.workflowId)
+        .signal(cancelFulfillmentSignal, { reason: summary.cancellation!.reason, actor: summary.cancellation!.actor })
+        .catch(() => undefined);
+    }
+  }
+
+  /** Every split has stopped: undo what completed, newest first, and end cancelled with nothing billed. */
+  async function finishCancellation(): Promise<OrderSummary> {
+    const compensations = plan ? await compensateCompletedSteps(order.id, plan, finalPlans.values()) : [];
+    const cancellation = summary.cancellation!;
+    cancellation.compensations = compensations;
+    cancellation.completedAt = now();
+    summary.completedAt = now();
+    const failedCompensations = compensations.filter((c) => c.state === 'Failed');
+    setState(
+      'cancelled',
+      failedCompensations.length
+        ? `${cancellation.reason}; ${failedCompensations.length} compensation(s) failed and need an operator: ${failedCompensations.map((c) => c.stepId).join(', ')}`
+        : cancellation.reason,
+    );
+    return summary;
+  }
+}
+
+/** The items of every bundle the given items belong to: PONR on one component holds for its whole bundle. */
+function itemsOfBundles(order: Order, itemIds: string[]): string[] {
+  const parentOf = new Map(order.items.map((item) => [item.id, item.parentItemId]));
+  const rootOf = (id: string): string => {
+    let current = id;
+    for (let guard = 0; parentOf.get(current) && guard < order.items.length; guard++) current = parentOf.get(current)!;
+    return current;
+  };
+  const roots = new Set(itemIds.map(rootOf));
+  return order.items.filter((item) => roots.has(rootOf(item.id))).map((item) => item.id);
 }
 
 /** The order items a split's lines come from: what its pause conditions may read. */

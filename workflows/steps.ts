@@ -13,6 +13,8 @@ import type { StepError, StepStatus } from './types';
 
 const { callout, runAutoTask } = proxyActivities<OrdoActivities>({
   startToCloseTimeout: '2 minutes',
+  // Callouts heartbeat while they wait, so a cancelled order stops them promptly and a lost worker is noticed soon.
+  heartbeatTimeout: '10 seconds',
   retry: { maximumAttempts: 1 },
 });
 

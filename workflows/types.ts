@@ -115,6 +115,8 @@ export interface FulfillmentOrderPlan {
   state: FulfillmentOrderState;
   counts: StepCounts;
   steps: StepStatus[];
+  /** Why and when the split was cancelled, when it was. */
+  cancellation?: { reason: string; actor?: string; at: string };
   /** Refused signals that named no step of this split. */
   rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
 }
@@ -160,8 +162,38 @@ export interface OrderSummary {
   invoices: Invoice[];
   actions: OrderAction[];
   changeOrders: unknown[];
+  /** Order items past the point of no return, and the step that put each there. */
+  pointOfNoReturn?: PonrRecord[];
+  cancellation?: CancellationRecord;
+  /** Messages refused without an answer to give (signals), newest last. */
+  rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
   jeopardy: number;
   fallout: number;
+}
+
+export interface PonrRecord {
+  orderItemId: string;
+  stepId: string;
+  fulfillmentOrderId: string;
+  at: string;
+}
+
+export interface CompensationRecord {
+  fulfillmentOrderId: string;
+  stepId: string;
+  call: { system: string; operation: string };
+  state: 'Completed' | 'Failed';
+  at: string;
+  error?: string;
+}
+
+export interface CancellationRecord {
+  reason: string;
+  actor?: string;
+  requestedAt: string;
+  completedAt?: string;
+  /** Compensations of completed steps, in the order they ran (reverse execution order). */
+  compensations: CompensationRecord[];
 }
 
 export interface OrderPlanView {

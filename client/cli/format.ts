@@ -17,6 +17,7 @@ export function formatSummary(summary: OrderSummary): string {
     }
   }
   for (const item of summary.unfulfilledItems) lines.push(`  Unfulfilled: ${item.itemId} (${item.product}): ${item.reason}`);
+  lines.push(...formatChanges(summary));
   lines.push(`  Billing milestone: ${summary.billing.milestone}`);
   for (const invoice of summary.invoices) {
     lines.push(`  ${invoice.kind === 'creditMemo' ? 'Credit memo' : 'Invoice'} ${invoice.id}  total ${invoice.total} ${invoice.currency} (subtotal ${invoice.subtotal}, discount ${invoice.discount}, tax ${invoice.tax})`);
@@ -25,6 +26,31 @@ export function formatSummary(summary: OrderSummary): string {
     }
   }
   return lines.join('\n');
+}
+
+/** Order actions, the point of no return per item, a cancellation and its compensations, refused messages. */
+function formatChanges(summary: OrderSummary): string[] {
+  const lines: string[] = [];
+  if (summary.actions.length) {
+    lines.push('  Order actions:');
+    for (const action of summary.actions) {
+      lines.push(`    ${action.at}  ${action.type.padEnd(8)} ${action.itemIds.join(', ')}${action.actor ? `  by ${action.actor}` : ''}${action.note ? `: ${action.note}` : ''}`);
+    }
+  }
+  const ponr = summary.pointOfNoReturn ?? [];
+  if (ponr.length) {
+    lines.push('  Past the point of no return (changes need a change order):');
+    for (const p of ponr) lines.push(`    ${p.orderItemId.padEnd(10)} since ${p.at}, by ${p.stepId} in ${p.fulfillmentOrderId}`);
+  }
+  const cancellation = summary.cancellation;
+  if (cancellation) {
+    lines.push(`  Cancellation: ${cancellation.reason}${cancellation.actor ? ` (by ${cancellation.actor})` : ''}, requested ${cancellation.requestedAt}${cancellation.completedAt ? `, done ${cancellation.completedAt}` : ''}`);
+    for (const c of cancellation.compensations) {
+      lines.push(`    compensated ${c.stepId} with ${c.call.system}/${c.call.operation}: ${c.state}${c.error ? ` (${c.error})` : ''}`);
+    }
+  }
+  for (const refused of summary.rejectedMessages ?? []) lines.push(`  Refused ${refused.message} at ${refused.at}: ${refused.reason}`);
+  return lines;
 }
 
 export function formatPlanView(view: OrderPlanView): string {

@@ -9,6 +9,7 @@ import { checkOrder } from '../check-order';
 import { OrdoError } from '../errors';
 import { config, parse, print, readJsonFile, withClient } from './common';
 import { formatDecomposition, formatFindings, formatPlanView, formatSummary } from './format';
+import { changeCommands } from './change-commands';
 import { operatorCommands } from './operator-commands';
 import { USAGE, UsageError } from './usage';
 
@@ -110,6 +111,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     }
   },
   ...operatorCommands,
+  ...changeCommands,
 };
 
 function describeStack(status: StackStatus): string {

@@ -35,6 +35,11 @@ Operators (manual tasks, fallout, pause steps):
   STEP is a step id (router-delivery.approve, service-activation.configure[CONFIGURE-SERVICE:OI-3]),
   FO-ID/step-id, or a short form naming one step of the order: workspace.step or step (approve).
 
+Changes (before the point of no return; after it, submit a change order):
+  ordo cancel ORDER --reason TEXT [--actor A] [--signal] [--json]
+                                    cancel the order: waiting steps stop, completed ones are compensated,
+                                    nothing is billed; refused with ChangeOrderRequired past PONR
+
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)
   --json           machine-readable output

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { cancelOrder } from '../../client/changes';
+import { OrdoError } from '../../client/errors';
+import type { OrdoClient } from '../../client/ordo-client';
+import type { Order } from '../../domain/order';
+import { cancelSignal, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, summaryQuery } from '../../workflows/messages';
+import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
+import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
+import { getHarness, simulatorGet, type Harness } from './harness';
+
+/**
+ * Changes in flight on the real dev server: cancellation before and after the point of no return,
+ * compensation in reverse execution order, PONR spreading to the bundle, and the race between a
+ * cancellation and a step entering PONR. Catalog: test/fixtures/changes.yaml, on its own worker lane.
+ */
+const CATALOG = path.resolve(__dirname, '../fixtures/changes.yaml');
+const FO = 'FO-provisioning';
+let serial = 0;
+
+function orderOf(kit = false): Order {
+  const id = `CH-${process.pid}-${++serial}`;
+  const items: Order['items'] = kit
+    ? [
+        { id: 'OI-1', product: 'CHANGEABLE-KIT', quantity: 1, unitPrice: '100.00' },
+        { id: 'OI-2', product: 'CHANGEABLE', quantity: 1, unitPrice: '0.00', parentItemId: 'OI-1' },
+        { id: 'OI-3', product: 'COMPANION', quantity: 1, unitPrice: '0.00', parentItemId: 'OI-1' },
+      ]
+    : [{ id: 'OI-1', product: 'CHANGEABLE', quantity: 1, unitPrice: '100.00' }];
+  return { id, accountId: 'TEST', channel: 'cpq', currency: 'USD', items };
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('changes in flight: cancellation, compensation and the point of no return', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let lane: OrdoClient;
+
+  before(async function () {
+    this.timeout(600_000);
+    h = await getHarness();
+    lane = await h.startLane({
+      taskQueue: 'ordo-changes',
+      catalogFiles: [CATALOG],
+      config: { queues: { desk: { members: ['ann'], assignment: 'none' } } },
+    });
+  });
+
+  const orderHandle = (orderId: string) => h.env.client.workflow.getHandle(orderWorkflowId(orderId));
+  const foHandle = (orderId: string, fo = FO) => h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, fo));
+  const step = async (orderId: string, stepId: string, fo = FO): Promise<StepStatus> =>
+    ((await foHandle(orderId, fo).query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan).steps.find((s) => s.id === stepId)!;
+  const waitFor = (orderId: string, stepId: string, state: StepStatus['state'], fo = FO) =>
+    eventually(`${stepId} ${state}`, async () => ((await step(orderId, stepId, fo)).state === state ? true : undefined));
+  const complete = (orderId: string, stepId: string, fo = FO) =>
+    foHandle(orderId, fo).executeUpdate(completeManualTaskUpdate, { args: [{ stepId, actor: 'ann' }] });
+  const cancel = (orderId: string, reason = 'customer changed their mind') =>
+    orderHandle(orderId).executeUpdate(cancelUpdate, { args: [{ reason, actor: 'cpq' }] });
+  const callsFor = async (system: string, orderId: string) =>
+    (await simulatorGet<{ calls: Array<{ operation: string; status: number; body: { stepId?: string } }> }>(h, `/${system}/calls?orderId=${orderId}`)).calls;
+
+  it('cancels before PONR: cancels what waits, compensates what ran in reverse order, bills nothing', async () => {
+    const order = orderOf();
+    await lane.startOrder(order);
+    await waitFor(order.id, 'change.hold', 'InProgress');
+
+    assert.deepEqual(await cancel(order.id), { accepted: true, orderId: order.id, state: 'pendingCancellation' });
+    const summary = (await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })) as OrderSummary;
+    assert.equal(summary.state, 'cancelled');
+    assert.equal(summary.invoices.length, 0);
+    assert.deepEqual((await simulatorGet<{ invoices: unknown[] }>(h, `/billing/invoices?orderId=${order.id}`)).invoices, []);
+    assert.deepEqual(
+      summary.cancellation!.compensations.map((c) => [c.stepId, `${c.call.system}/${c.call.operation}`, c.state]),
+      [
+        ['change.second', 'shipping/cancel-shipment', 'Completed'],
+        ['change.first', 'provisioning/deactivate', 'Completed'],
+      ],
+    );
+    assert.deepEqual(summary.actions.map((a) => a.type), ['Add', 'Cancel']);
+    const plan = (await foHandle(order.id).query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan;
+    assert.equal(plan.state, 'cancelled');
+    assert.deepEqual(
+      plan.steps.map((s) => [s.id, s.state]),
+      [
+        ['change.first', 'Completed'],
+        ['change.second', 'Completed'],
+        ['change.hold', 'Cancelled'],
+        ['change.commit', 'Cancelled'],
+        ['change.after', 'Cancelled'],
+        ['change.done', 'Cancelled'],
+      ],
+    );
+    assert.deepEqual((await callsFor('shipping', order.id)).map((c) => c.operation), ['schedule-visit', 'cancel-shipment'], 'nothing was shipped');
+    assert.deepEqual((await callsFor('provisioning', order.id)).map((c) => c.operation), ['activate', 'deactivate']);
+    // The task left its queue.
+    await eventually('ManualQueues cleared', async () =>
+      (await h.env.client.workflow.count(`ManualQueues = "desk" AND OrderId = "${order.id}"`)).count === 0 ? true : undefined,
+    );
+    // A finished order takes no more messages; the client says how it ended.
+    await assert.rejects(cancelOrder(lane, order.id, { reason: 'again' }), (error: unknown) => {
+      assert.ok(error instanceof OrdoError);
+      assert.equal(error.code, 'refused');
+      assert.match(error.message, /order CH-.* is already cancelled; nothing to cancel/);
+      return true;
+    });
+  });
+
+  it('refuses a cancellation after PONR with ChangeOrderRequired, naming the items, and changes nothing', async () => {
+    const order = orderOf(true);
+    await lane.startOrder(order);
+    await waitFor(order.id, 'change.hold', 'InProgress');
+    await complete(order.id, 'change.hold');
+    await waitFor(order.id, 'change.after', 'InProgress');
+
+    await assert.rejects(cancel(order.id), (error: Error & { cause?: Error & { type?: string } }) => {
+      assert.equal(error.cause?.type, 'ChangeOrderRequired');
+      assert.match(error.cause!.message, /past the point of no return for items OI-1 \(change\.commit in FO-provisioning\), OI-2 .*OI-3 /);
+      assert.match(error.cause!.message, /submit a change order with "changeOf": "CH-/);
+      return true;
+    });
+    // The signal form cannot answer: its refusal is kept in the summary.
+    await orderHandle(order.id).signal(cancelSignal, { reason: 'by signal', actor: 'cpq' });
+    const summary = await eventually('the refused signal', async () => {
+      const s = (await orderHandle(order.id).query(summaryQuery)) as OrderSummary;
+      return s.rejectedMessages?.length ? s : undefined;
+    });
+    assert.equal(summary.state, 'inProgress');
+    assert.equal(summary.cancellation, undefined);
+    assert.match(summary.rejectedMessages![0].reason, /ChangeOrderRequired/);
+    // PONR spread to the whole bundle, with the step that put each item there.
+    assert.deepEqual(summary.pointOfNoReturn!.map((p) => [p.orderItemId, p.stepId]).sort(), [
+      ['OI-1', 'change.commit'],
+      ['OI-2', 'change.commit'],
+      ['OI-3', 'change.commit'],
+    ]);
+
+    await complete(order.id, 'change.after');
+    await complete(order.id, 'companion.wait', 'FO-warranty');
+    const done = await lane.waitForCompletion(order.id, { timeoutMs: 30_000 });
+    assert.equal(done.state, 'completed');
+    assert.equal(done.invoices.length, 1);
+  });
+
+  it('does nothing twice when the cancel signal arrives twice', async () => {
+    const order = orderOf();
+    await lane.startOrder(order);
+    await waitFor(order.id, 'change.hold', 'InProgress');
+    await orderHandle(order.id).signal(cancelSignal, { reason: 'duplicate delivery', actor: 'cpq' });
+    await orderHandle(order.id).signal(cancelSignal, { reason: 'duplicate delivery', actor: 'cpq' });
+    const summary = await lane.waitForCompletion(order.id, { timeoutMs: 30_000 });
+    assert.equal(summary.state, 'cancelled');
+    assert.equal(summary.actions.filter((a) => a.type === 'Cancel').length, 1);
+    assert.equal(summary.cancellation!.compensations.length, 2);
+    assert.equal(summary.rejectedMessages?.length, 1);
+    assert.match(summary.rejectedMessages![0].reason, /already being cancelled/);
+  });
+
+  it('gives one outcome when a cancellation races a step entering PONR, and the answer matches it', async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const order = orderOf();
+      await lane.startOrder(order);
+      await waitFor(order.id, 'change.hold', 'InProgress');
+      // Release the PONR step and cancel at once: whichever the order sees first wins.
+      const [, answer] = await Promise.allSettled([complete(order.id, 'change.hold'), cancel(order.id)]);
+      const commit = await eventually('commit settled', async () => {
+        const s = await step(order.id, 'change.commit');
+        return ['Completed', 'Cancelled'].includes(s.state) ? s : undefined;
+      });
+      const shipped = (await callsFor('shipping', order.id)).some((c) => c.operation === 'ship');
+      if (answer.status === 'fulfilled') {
+        outcomes.push('cancelled');
+        assert.equal(commit.state, 'Cancelled');
+        assert.equal(shipped, false, 'a cancelled order never passes PONR');
+        assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'cancelled');
+      } else {
+        outcomes.push('refused');
+        assert.match(((answer.reason as Error & { cause?: Error }).cause ?? answer.reason).message, /ChangeOrderRequired/);
+        assert.equal(commit.state, 'Completed');
+        assert.equal(shipped, true);
+        await waitFor(order.id, 'change.after', 'InProgress');
+        await complete(order.id, 'change.after');
+        assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
+      }
+    }
+    assert.equal(outcomes.length, 4);
+  });
+});
