@@ -7,6 +7,8 @@ import { buildInvoice, invoiceIdempotencyKey, type Invoice } from '../domain/inv
 import type { Order } from '../domain/order';
 import type { Availability, Plan } from '../domain/plan';
 import { InvalidInput } from '../domain/problems';
+import { changeOrderBilling } from '../domain/change-order';
+import { loadChangeContext, type ChangeContext } from '../client/change-context';
 import type { AssignmentPolicy } from '../domain/queues';
 import { validateOrder } from '../domain/validate-order';
 import { nextAssigneeUpdate } from '../workflows/messages';
@@ -149,6 +151,35 @@ export function createActivities(deps: ActivityDependencies) {
         if (!best || count < best.load) best = { member, load: count };
       }
       return best?.member;
+    },
+
+    /** A change order's original, its invoice and earlier changes, checked against the change; refused as InvalidInput. */
+    async loadChangeContext(change: Order): Promise<ChangeContext> {
+      if (!deps.visibility) throw ApplicationFailure.nonRetryable('change orders need the worker to have a Temporal client', 'Misconfigured');
+      try {
+        return await loadChangeContext(deps.visibility.client, change);
+      } catch (error) {
+        if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
+        throw error;
+      }
+    },
+
+    /** Bills a change order's delta (credit memo and/or invoice), each under a key from the change order id. */
+    async issueChangeBilling(request: { change: Order; context: ChangeContext }): Promise<Invoice[]> {
+      const { change, context } = request;
+      const billing = changeOrderBilling(change, context.original, context.originalInvoice, deps.config.billing, context.previous);
+      const documents = [billing.creditMemo, billing.invoice].filter((d): d is Invoice => d !== undefined);
+      for (const document of documents) {
+        await callSystem({
+          system: 'billing',
+          endpoint: endpoint('billing'),
+          method: 'POST',
+          path: 'invoices',
+          body: document,
+          idempotencyKey: invoiceIdempotencyKey(change.id, document.kind),
+        });
+      }
+      return documents;
     },
 
     /** Builds the invoice from the order items and sends it with a key derived from the order id: never billed twice. */

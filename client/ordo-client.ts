@@ -4,8 +4,12 @@ import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { fulfillmentOrderPlanQuery, orderPlanQuery, summaryQuery } from '../workflows/messages';
 import { orderWorkflowId } from '../workflows/order';
-import { AccountIdKey, ChannelKey, OrderIdKey, OrderStateKey } from '../workflows/search-attributes';
-import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary } from '../workflows/types';
+import { AccountIdKey, ChangeOfKey, ChannelKey, OrderIdKey, OrderStateKey } from '../workflows/search-attributes';
+import type { ChangeOrderEntry, FulfillmentOrderPlan, OrderPlanView, OrderSummary } from '../workflows/types';
+import type { Invoice } from '../domain/invoice';
+import { netBilled } from '../domain/change-order';
+import { InvalidInput } from '../domain/problems';
+import { loadChangeContext } from './change-context';
 import { checkOrder } from './check-order';
 import { OrdoError } from './errors';
 
@@ -47,6 +51,8 @@ export class OrdoClient {
   async startOrder(input: unknown): Promise<StartedOrder> {
     const order = checkOrder(input, this.catalog);
     const workflowId = orderWorkflowId(order.id);
+    // A change order is checked against its original here too, so a bad one never starts.
+    if (order.changeOf) await invalidAsOrdoError(() => loadChangeContext(this.temporal, order));
     try {
       const handle = await this.temporal.workflow.start('OrderWorkflow', {
         workflowId,
@@ -58,6 +64,7 @@ export class OrdoClient {
           { key: AccountIdKey, value: order.accountId },
           { key: ChannelKey, value: order.channel },
           { key: OrderStateKey, value: 'acknowledged' },
+          ...(order.changeOf ? [{ key: ChangeOfKey, value: order.changeOf }] : []),
         ],
       });
       return { orderId: order.id, workflowId, runId: handle.firstExecutionRunId };
@@ -85,7 +92,31 @@ export class OrdoClient {
     );
     summary.jeopardy = summary.fulfillmentOrders.reduce((n, fo) => n + fo.steps.inJeopardy, 0);
     summary.fallout = summary.fulfillmentOrders.reduce((n, fo) => n + fo.steps.fatallyFailed, 0);
+    if (!summary.changeOf) await this.addChangeOrders(summary);
     return summary;
+  }
+
+  /**
+   * The original order's workflow may have finished long before its change orders come: they are found
+   * through the ChangeOf search attribute, and the net billed amount is summed over every document.
+   */
+  private async addChangeOrders(summary: OrderSummary): Promise<void> {
+    const entries: Array<ChangeOrderEntry & { invoices: Invoice[] }> = [];
+    for await (const execution of this.temporal.workflow.list({ query: `ChangeOf = "${summary.orderId}" AND WorkflowType = "OrderWorkflow"` })) {
+      const change = await this.temporal.workflow.getHandle(execution.workflowId).query(summaryQuery);
+      entries.push({
+        orderId: change.orderId,
+        state: change.state,
+        submittedAt: change.submittedAt,
+        actions: change.actions.map((a) => ({ type: a.type, itemIds: a.itemIds })),
+        documents: change.invoices.map((d) => ({ id: d.id, kind: d.kind, total: d.total })),
+        invoices: change.invoices,
+      });
+    }
+    entries.sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? ''));
+    summary.changeOrders = entries.map(({ invoices: _, ...entry }) => entry);
+    const documents = [...summary.invoices, ...entries.flatMap((e) => e.invoices)];
+    if (documents.length) summary.netBilled = netBilled(documents, summary.currency);
   }
 
   /** The plan: every step of every split with its state, from the splits themselves while they run. */
@@ -138,5 +169,14 @@ export class OrdoClient {
       if (error instanceof WorkflowNotFoundError) throw new OrdoError('not-found', `no order ${orderId} is known to Temporal; check the id, or submit it with \`ordo submit\``);
       throw error;
     }
+  }
+}
+
+async function invalidAsOrdoError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new OrdoError('invalid', error.message, error.problems);
+    throw error;
   }
 }

@@ -1,4 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Invoice } from '../domain/invoice';
+import type { Order } from '../domain/order';
 import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary, StepCounts, FulfillmentOrderState } from './types';
 
 /**
@@ -102,3 +104,11 @@ export interface CancelAnswer {
 export const cancelUpdate = defineUpdate<CancelAnswer, [CancelRequest]>('cancel');
 /** The same, fire and forget, for change-order systems that only signal; a refusal is kept in the summary. */
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
+
+/** Order: the order record as submitted, its state and its billing documents (change orders price against these). */
+export interface OrderRecord {
+  order: Order;
+  state: string;
+  invoices: Invoice[];
+}
+export const orderRecordQuery = defineQuery<OrderRecord>('order');

@@ -10,6 +10,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { OrdoActivities } from '../activities';
+import type { ChangeContext } from '../client/change-context';
 import type { Order } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
@@ -21,6 +22,7 @@ import {
   cancelUpdate,
   fulfillmentOrderProgressSignal,
   orderPlanQuery,
+  orderRecordQuery,
   ponrDecisionSignal,
   ponrRequestSignal,
   summaryQuery,
@@ -33,12 +35,12 @@ import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSu
 const CHANGES_IN_FLIGHT = 'changes-in-flight';
 const FINAL_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed', 'partial']);
 
-const { decomposeOrder } = proxyActivities<OrdoActivities>({
+const { decomposeOrder, loadChangeContext } = proxyActivities<OrdoActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '30 seconds' },
 });
 // Billing retries until it gets through: the idempotency key makes every retry safe.
-const { issueInvoice } = proxyActivities<OrdoActivities>({
+const { issueInvoice, issueChangeBilling } = proxyActivities<OrdoActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -63,12 +65,13 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     currency: order.currency,
     state: 'acknowledged',
     submittedAt: input.submittedAt,
+    ...(order.changeOf ? { changeOf: order.changeOf } : {}),
     fulfillmentOrders: [],
     unfulfilledItems: [],
     billing: { milestone: 'waiting' },
     invoices: [],
-    // The order itself is the first order action: every item added. Later changes append theirs.
-    actions: [{ type: 'Add', at: input.submittedAt ?? now(), itemIds: order.items.map((item) => item.id) }],
+    // The order itself is the first order action (a change order's: one per kind of change). Later changes append theirs.
+    actions: initialActions(order, input.submittedAt ?? now()),
     changeOrders: [],
     jeopardy: 0,
     fallout: 0,
@@ -158,10 +161,14 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   }
 
   setHandler(summaryQuery, () => summary);
+  setHandler(orderRecordQuery, () => ({ order, state: summary.state, invoices: summary.invoices }));
   setHandler(orderPlanQuery, () => ({ orderId: order.id, state: summary.state, plan, fulfillmentOrders: [...finalPlans.values()] }));
   setHandler(fulfillmentOrderProgressSignal, (progress) => updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }));
 
+  let changeContext: ChangeContext | undefined;
   try {
+    // A change order is checked against its original (and earlier changes) before anything runs.
+    if (order.changeOf && changesInFlight) changeContext = await loadChangeContext(order);
     plan = await decomposeOrder(order);
   } catch (error) {
     const cause = error instanceof ActivityFailure ? error.cause : undefined;
@@ -228,7 +235,9 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
 
   // The consolidated billing milestone: every split is done, so the order is billed, once, from its items.
   summary.billing = { milestone: 'passed', releasedAt: now() };
-  summary.invoices.push(await issueInvoice({ order, kind: 'invoice', sequence: 1 }));
+  // A change order bills its delta only: a credit memo for what comes back, an invoice for what is added.
+  if (changeContext) summary.invoices.push(...(await issueChangeBilling({ change: order, context: changeContext })));
+  else summary.invoices.push(await issueInvoice({ order, kind: 'invoice', sequence: 1 }));
   summary.completedAt = now();
   setState('completed');
   return summary;
@@ -257,6 +266,13 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     );
     return summary;
   }
+}
+
+function initialActions(order: Order, at: string): OrderSummary['actions'] {
+  if (!order.changeOf) return [{ type: 'Add', at, itemIds: order.items.map((item) => item.id) }];
+  const byType = new Map<string, string[]>();
+  for (const item of order.items) byType.set(item.action ?? 'Add', [...(byType.get(item.action ?? 'Add') ?? []), item.id]);
+  return [...byType].map(([type, itemIds]) => ({ type: type as OrderSummary['actions'][number]['type'], at, itemIds, note: `change of ${order.changeOf}` }));
 }
 
 /** The items of every bundle the given items belong to: PONR on one component holds for its whole bundle. */

@@ -10,6 +10,8 @@ export const ManualQueuesKey = defineSearchAttributeKey('ManualQueues', SearchAt
 export const InJeopardyKey = defineSearchAttributeKey('InJeopardy', SearchAttributeType.BOOL);
 /** Beyond DESIGN.md's list: who holds open manual tasks, so assignment can count each member's load. */
 export const ManualAssigneesKey = defineSearchAttributeKey('ManualAssignees', SearchAttributeType.KEYWORD_LIST);
+/** Beyond DESIGN.md's list: on a change order, the order it changes, so an order's change orders can be found. */
+export const ChangeOfKey = defineSearchAttributeKey('ChangeOf', SearchAttributeType.KEYWORD);
 
 export const ORDO_SEARCH_ATTRIBUTES = [
   OrderIdKey,
@@ -20,4 +22,5 @@ export const ORDO_SEARCH_ATTRIBUTES = [
   ManualQueuesKey,
   InJeopardyKey,
   ManualAssigneesKey,
+  ChangeOfKey,
 ];

@@ -138,7 +138,8 @@ export interface FulfillmentOrderSummary {
 }
 
 export interface OrderAction {
-  type: 'Add' | 'Amend' | 'Cancel' | 'Renew' | 'NoChange';
+  /** DESIGN.md's order actions, plus Return for a change order's returned items. */
+  type: 'Add' | 'Amend' | 'Cancel' | 'Renew' | 'NoChange' | 'Return';
   at: string;
   actor?: string;
   itemIds: string[];
@@ -161,7 +162,12 @@ export interface OrderSummary {
   billing: { milestone: 'waiting' | 'passed'; releasedAt?: string };
   invoices: Invoice[];
   actions: OrderAction[];
-  changeOrders: unknown[];
+  /** Filled in by the client from visibility (see OrdoClient.getSummary). */
+  changeOrders: ChangeOrderEntry[];
+  /** On a change order: the order it changes. */
+  changeOf?: string;
+  /** On an original order, filled in by the client (the workflow may be long finished): its change orders and what was billed net. */
+  netBilled?: string;
   /** Order items past the point of no return, and the step that put each there. */
   pointOfNoReturn?: PonrRecord[];
   cancellation?: CancellationRecord;
@@ -169,6 +175,15 @@ export interface OrderSummary {
   rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
   jeopardy: number;
   fallout: number;
+}
+
+export interface ChangeOrderEntry {
+  orderId: string;
+  state: OrderState;
+  submittedAt?: string;
+  actions: Array<{ type: OrderAction['type']; itemIds: string[] }>;
+  /** Its credit memos and invoices, money as decimal strings. */
+  documents: Array<{ id: string; kind: Invoice['kind']; total: string }>;
 }
 
 export interface PonrRecord {

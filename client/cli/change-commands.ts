@@ -1,7 +1,9 @@
-import { config, parse, print, withClient } from './common';
+import { OrdoError } from '../errors';
+import { config, parse, print, readJsonFile, withClient } from './common';
+import { formatSummary } from './format';
 import { UsageError } from './usage';
 
-/** The change verbs: cancel (more come with amendments and change orders). */
+/** The change verbs: cancel, and change orders (`change-order submit`). */
 export const changeCommands: Record<string, (args: string[]) => Promise<number>> = {
   async cancel(args) {
     const { values, positionals } = parse(args, { reason: { type: 'string' }, actor: { type: 'string' }, signal: { type: 'boolean' } });
@@ -16,6 +18,27 @@ export const changeCommands: Record<string, (args: string[]) => Promise<number>>
           : `Order ${answer.orderId} is being cancelled (${answer.state}): waiting steps stop, completed steps are compensated, nothing is billed. Follow it with: ordo status ${answer.orderId}`;
       print({ json: !!values.json }, human, answer);
       return 0;
+    });
+  },
+
+  /** `change-order submit CHANGE.json [--wait]`: a change order is an order with changeOf; this verb insists on it. */
+  async 'change-order'(args) {
+    const { values, positionals } = parse(args, { wait: { type: 'boolean' } });
+    if (positionals[0] !== 'submit' || positionals.length !== 2) throw new UsageError('change-order takes: submit CHANGE.json');
+    const change = readJsonFile(positionals[1], 'change order file') as { changeOf?: unknown };
+    if (typeof change?.changeOf !== 'string') {
+      throw new OrdoError('invalid', `${positionals[1]} has no "changeOf": name the order this change applies to (a new order goes through \`ordo submit\`)`);
+    }
+    return withClient(config(values.config), async (client) => {
+      const started = await client.startOrder(change);
+      const out = { json: !!values.json };
+      if (!values.wait) {
+        print(out, `Change order ${started.orderId} of ${change.changeOf} submitted (workflow ${started.workflowId}). Follow it with: ordo status ${started.orderId}`, { ...started, state: 'acknowledged' });
+        return 0;
+      }
+      const summary = await client.waitForCompletion(started.orderId);
+      print(out, formatSummary(summary), summary);
+      return summary.state === 'completed' ? 0 : 1;
     });
   },
 };

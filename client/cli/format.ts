@@ -50,6 +50,15 @@ function formatChanges(summary: OrderSummary): string[] {
     }
   }
   for (const refused of summary.rejectedMessages ?? []) lines.push(`  Refused ${refused.message} at ${refused.at}: ${refused.reason}`);
+  if (summary.changeOf) lines.push(`  Change order of ${summary.changeOf}`);
+  if (summary.changeOrders.length) {
+    lines.push('  Change orders:');
+    for (const change of summary.changeOrders) {
+      const money = change.documents.map((d) => `${d.kind === 'creditMemo' ? 'credit memo' : 'invoice'} ${d.id} ${d.total}`).join(', ');
+      lines.push(`    ${change.orderId.padEnd(24)} ${change.state.padEnd(11)} ${change.actions.map((a) => `${a.type} ${a.itemIds.join(' ')}`).join('; ')}${money ? `  → ${money}` : ''}`);
+    }
+  }
+  if (summary.netBilled !== undefined) lines.push(`  Net billed (invoices − credit memos): ${summary.netBilled} ${summary.currency}`);
   return lines;
 }
 

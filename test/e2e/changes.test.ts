@@ -7,6 +7,8 @@ import type { Order } from '../../domain/order';
 import { cancelSignal, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, summaryQuery } from '../../workflows/messages';
 import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
 import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
+import { parseMoney } from '../../domain/money';
+import { exampleOrder } from './examples';
 import { getHarness, simulatorGet, type Harness } from './harness';
 
 /**
@@ -193,5 +195,68 @@ describe('changes in flight: cancellation, compensation and the point of no retu
       }
     }
     assert.equal(outcomes.length, 4);
+  });
+});
+
+describe('change orders after the point of no return', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  before(async function () {
+    this.timeout(600_000);
+    h = await getHarness();
+  });
+
+  const changeOf = (originalId: string, label: string, patch: (items: Order['items']) => Order['items'] = (items) => items): Order => {
+    const change = exampleOrder('change-order-return.json', label);
+    return { ...change, changeOf: originalId, items: patch(change.items) };
+  };
+
+  it('returns a bundle with a credit memo, leaves the original invoice untouched, and shows both on the original', async () => {
+    const original = exampleOrder('laptop-bundle.json', 'orig');
+    await h.client.startOrder(original);
+    const billed = await h.client.waitForCompletion(original.id);
+    assert.equal(billed.state, 'completed');
+    const originalInvoice = billed.invoices[0];
+
+    const change = changeOf(original.id, 'ret');
+    await h.client.startOrder(change);
+    const changed = await h.client.waitForCompletion(change.id);
+    assert.equal(changed.state, 'completed', changed.reason);
+    assert.equal(changed.changeOf, original.id);
+    assert.deepEqual(changed.actions.map((a) => a.type), ['Return']);
+    assert.equal(changed.invoices.length, 1);
+    const [memo] = changed.invoices;
+    assert.equal(memo.kind, 'creditMemo');
+    assert.equal(memo.id, `CM-${change.id}-1`);
+    // One of the two bundles back: half of the bundle line (3798.00 → 1899.00) and of its tax (313.34 → 156.67).
+    assert.equal(memo.total, '2055.67');
+    const sum = memo.lines.reduce((n, l) => n + parseMoney(l.amount, 'USD') + parseMoney(l.tax, 'USD'), 0);
+    assert.equal(sum, parseMoney(memo.total, 'USD'));
+
+    const stored = (await simulatorGet<{ invoices: Array<{ id: string; kind: string; total: string }> }>(h, `/billing/invoices?orderId=${original.id}`)).invoices;
+    assert.deepEqual(stored.map((d) => [d.id, d.kind, d.total]), [[originalInvoice.id, 'invoice', originalInvoice.total]], 'the original invoice is untouched');
+    const memos = (await simulatorGet<{ invoices: Array<{ id: string; kind: string }> }>(h, `/billing/invoices?orderId=${change.id}`)).invoices;
+    assert.deepEqual(memos.map((d) => [d.id, d.kind]), [[memo.id, 'creditMemo']]);
+
+    const story = await h.client.getSummary(original.id);
+    assert.deepEqual(story.changeOrders.map((c) => [c.orderId, c.state, c.documents.map((d) => `${d.kind} ${d.total}`)]), [
+      [change.id, 'completed', ['creditMemo 2055.67']],
+    ]);
+    assert.equal(story.netBilled, '2055.67');
+    assert.deepEqual(story.invoices, billed.invoices);
+
+    // What was returned cannot be returned again: one bundle is left, so returning two is refused at submission.
+    const tooMuch = changeOf(original.id, 'ret2', (items) => items.map((item) => ({ ...item, quantity: 2 })));
+    await assert.rejects(h.client.startOrder(tooMuch), (error: unknown) => {
+      assert.ok(error instanceof OrdoError);
+      assert.equal(error.code, 'invalid');
+      assert.match(error.message, /items\[\d\]\.quantity/);
+      return true;
+    });
+    await assert.rejects(h.env.client.workflow.getHandle(orderWorkflowId(tooMuch.id)).describe(), /not found/i);
+  });
+
+  it('refuses a change order of an order that does not exist or is not billed yet', async () => {
+    await assert.rejects(h.client.startOrder(changeOf('NO-SUCH-ORDER', 'none')), /changeOf: no order NO-SUCH-ORDER is known/);
   });
 });

@@ -1,0 +1,60 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { checkChangeOrder } from '../domain/change-order';
+import type { Invoice } from '../domain/invoice';
+import type { Order } from '../domain/order';
+import { InvalidInput } from '../domain/problems';
+import { orderRecordQuery, type OrderRecord } from '../workflows/messages';
+import { orderWorkflowId } from '../workflows/order';
+
+/** What a change order is checked and priced against: its original, the original's invoice, and earlier changes. */
+export interface ChangeContext {
+  original: Order;
+  originalInvoice: Invoice;
+  /** Change orders of the same original submitted before this one and not refused or cancelled, oldest first. */
+  previous: Order[];
+}
+
+const SETTLED_AWAY = new Set(['rejected', 'cancelled', 'failed']);
+
+/**
+ * Reads the change order's context from Temporal (the original's `order` query; earlier change orders
+ * through the ChangeOf search attribute) and checks the change against it. Used by the client before a
+ * change order starts and by the worker when it runs, so both refuse the same things the same way.
+ */
+export async function loadChangeContext(client: Client, change: Order): Promise<ChangeContext> {
+  const originalId = change.changeOf!;
+  const original = await readRecord(client, originalId);
+  if (!original) {
+    throw new InvalidInput(`change order ${change.id}`, [{ path: 'changeOf', message: `no order ${originalId} is known`, fix: 'name the id of the order this change applies to' }]);
+  }
+  const invoice = original.invoices.find((document) => document.kind === 'invoice');
+  if (original.state !== 'completed' || !invoice) {
+    throw new InvalidInput(`change order ${change.id}`, [
+      {
+        path: 'changeOf',
+        message: `order ${originalId} is ${original.state} and not billed yet, so there is nothing to change against`,
+        fix: `wait until it completes, or, before its point of no return, cancel it (ordo cancel ${originalId})`,
+      },
+    ]);
+  }
+  const previous: Array<{ order: Order; startedAt: number }> = [];
+  for await (const execution of client.workflow.list({ query: `ChangeOf = "${originalId}" AND WorkflowType = "OrderWorkflow"` })) {
+    if (execution.workflowId === orderWorkflowId(change.id)) continue;
+    const record = await readRecord(client, execution.workflowId.replace(/^order-/, ''));
+    if (record && !SETTLED_AWAY.has(record.state)) previous.push({ order: record.order, startedAt: execution.startTime.getTime() });
+  }
+  previous.sort((a, b) => a.startedAt - b.startedAt);
+  const context = { original: original.order, originalInvoice: invoice, previous: previous.map((p) => p.order) };
+  const problems = checkChangeOrder(change, context.original, context.previous);
+  if (problems.length > 0) throw new InvalidInput(`change order ${change.id}`, problems);
+  return context;
+}
+
+async function readRecord(client: Client, orderId: string): Promise<OrderRecord | undefined> {
+  try {
+    return await client.workflow.getHandle(orderWorkflowId(orderId)).query(orderRecordQuery);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
