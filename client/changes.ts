@@ -1,5 +1,7 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { cancelSignal, cancelUpdate, type CancelAnswer, type CancelRequest } from '../workflows/messages';
+import { AmendRequest } from '../domain/order-actions';
+import { InvalidInput, parseWith } from '../domain/problems';
+import { amendUpdate, cancelSignal, cancelUpdate, type AmendAnswer, type CancelAnswer, type CancelRequest } from '../workflows/messages';
 import { orderWorkflowId } from '../workflows/order';
 import { OrdoError } from './errors';
 import type { OrdoClient } from './ordo-client';
@@ -12,12 +14,31 @@ export async function cancelOrder(client: OrdoClient, orderId: string, request: 
   if (!request.reason?.trim()) throw new OrdoError('invalid', 'a reason is required: say why the order is cancelled (--reason)');
   const handle = client.temporal.workflow.getHandle(orderWorkflowId(orderId));
   const payload: CancelRequest = { reason: request.reason, actor: request.actor };
-  try {
+  return sendChange(client, orderId, 'cancel', async () => {
     if (request.signal) {
       await handle.signal(cancelSignal, payload);
       return { sent: true, orderId };
     }
-    return await handle.executeUpdate(cancelUpdate, { args: [payload] });
+    return handle.executeUpdate(cancelUpdate, { args: [payload] });
+  });
+}
+
+/** Order actions (Add, Amend, Cancel of items) before the point of no return; refused with ChangeOrderRequired after it. */
+export async function amendOrder(client: OrdoClient, orderId: string, input: unknown): Promise<AmendAnswer> {
+  let request: AmendRequest;
+  try {
+    request = parseWith(AmendRequest, input, 'amendment');
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new OrdoError('invalid', error.message, error.problems);
+    throw error;
+  }
+  return sendChange(client, orderId, 'amend', () => client.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(amendUpdate, { args: [request] }));
+}
+
+/** The workflow's refusal reaches the caller as data: ChangeOrderRequired, or refused with the reason. */
+async function sendChange<T>(client: OrdoClient, orderId: string, verb: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause;
@@ -28,7 +49,7 @@ export async function cancelOrder(client: OrdoClient, orderId: string, request: 
     if (error instanceof WorkflowNotFoundError) {
       // A finished order takes no more messages: say what state it ended in, or that it does not exist.
       const summary = await client.getSummary(orderId);
-      throw new OrdoError('refused', `order ${orderId} is already ${summary.state}; nothing to cancel${summary.state === 'completed' ? `: to return or cancel items, submit a change order with "changeOf": "${orderId}"` : ''}`);
+      throw new OrdoError('refused', `order ${orderId} is already ${summary.state}; nothing to ${verb}${summary.state === 'completed' ? `: to return or cancel items, submit a change order with "changeOf": "${orderId}"` : ''}`);
     }
     throw error;
   }

@@ -1,5 +1,5 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type QueryDefinition } from '@temporalio/client';
-import { connectionOptions } from '../config/connection';
+import { connectionOptions, dataConverter } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { fulfillmentOrderPlanQuery, orderPlanQuery, summaryQuery } from '../workflows/messages';
@@ -40,7 +40,7 @@ export class OrdoClient {
     } catch (error) {
       throw new OrdoError('unavailable', `cannot reach Temporal at ${config.temporal.address}: ${(error as Error).message}. Start the stack with \`ordo stack up --detach\` or set TEMPORAL_ADDRESS.`);
     }
-    return new OrdoClient(new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue, catalog);
+    return new OrdoClient(new Client({ connection, namespace: config.temporal.namespace, dataConverter }), config.temporal.taskQueue, catalog);
   }
 
   async close(): Promise<void> {

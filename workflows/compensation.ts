@@ -1,6 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { OrdoActivities } from '../activities';
-import type { Plan } from '../domain/plan';
+import type { StepDefinition } from '../domain/catalog';
+import type { FulfillmentLineItem, FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import type { CompensationRecord, FulfillmentOrderPlan, StepStatus } from './types';
 
@@ -10,6 +11,43 @@ const { callout: compensate } = proxyActivities<OrdoActivities>({
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 });
+
+/** Where a step ran: its split and the line items it worked on (as they were then). */
+interface Ran {
+  fulfillmentOrder: Pick<FulfillmentOrder, 'id' | 'location' | 'system' | 'deliveryGroupId'>;
+  lineItems: FulfillmentLineItem[];
+}
+
+/** Undoes one completed step with its `compensate` call; undefined when it has none. */
+export async function compensateStep(orderId: string, where: Ran, step: StepStatus, definition: StepDefinition | undefined): Promise<CompensationRecord | undefined> {
+  const call = definition?.compensate;
+  if (!call) return undefined;
+  const fo = where.fulfillmentOrder;
+  const record: CompensationRecord = { fulfillmentOrderId: fo.id, stepId: step.id, call, state: 'Completed', at: now() };
+  try {
+    await compensate({
+      call,
+      idempotencyKey: `${orderId}/${fo.id}/${step.id}${(step.runs ?? 1) > 1 ? `#${step.runs}` : ''}/compensate`,
+      body: {
+        orderId,
+        fulfillmentOrderId: fo.id,
+        stepId: step.id,
+        compensating: step.id,
+        location: fo.location,
+        system: fo.system,
+        deliveryGroupId: fo.deliveryGroupId,
+        lineItems: where.lineItems,
+        // What the step answered (a reservation id, a tracking number) is what its undo needs.
+        input: { [step.id]: step.output },
+      },
+    });
+  } catch (error) {
+    record.state = 'Failed';
+    record.error = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
+  }
+  record.at = now();
+  return record;
+}
 
 /**
  * Undoes the completed steps of a cancelled order that say how (`compensate`), newest first across every
@@ -23,32 +61,10 @@ export async function compensateCompletedSteps(orderId: string, plan: Plan, fina
   const records: CompensationRecord[] = [];
   for (const { fo, step } of done) {
     const planned = plan.fulfillmentOrders.find((f) => f.id === fo.fulfillmentOrderId);
-    const call = planned?.definitions[step.definition]?.compensate;
-    if (!planned || !call) continue;
-    const record: CompensationRecord = { fulfillmentOrderId: fo.fulfillmentOrderId, stepId: step.id, call, state: 'Completed', at: now() };
-    try {
-      await compensate({
-        call,
-        idempotencyKey: `${orderId}/${fo.fulfillmentOrderId}/${step.id}/compensate`,
-        body: {
-          orderId,
-          fulfillmentOrderId: fo.fulfillmentOrderId,
-          stepId: step.id,
-          compensating: step.id,
-          location: planned.location,
-          system: planned.system,
-          deliveryGroupId: planned.deliveryGroupId,
-          lineItems: planned.lineItems.filter((li) => step.lineItemIds.includes(li.id)),
-          // What the step answered (a reservation id, a tracking number) is what its undo needs.
-          input: { [step.id]: step.output },
-        },
-      });
-    } catch (error) {
-      record.state = 'Failed';
-      record.error = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
-    }
-    record.at = now();
-    records.push(record);
+    if (!planned) continue;
+    const lineItems = planned.lineItems.filter((li) => step.lineItemIds.includes(li.id));
+    const record = await compensateStep(orderId, { fulfillmentOrder: planned, lineItems }, step, planned.definitions[step.definition]);
+    if (record) records.push(record);
   }
   return records;
 }

@@ -13,13 +13,15 @@ import {
 import type { OrdoActivities } from '../activities';
 import type { StepDefinition } from '../domain/catalog';
 import { chooseFalloutQueue } from '../domain/fallout';
-import type { PlanStep } from '../domain/plan';
+import type { FulfillmentLineItem, PlanStep } from '../domain/plan';
 import { whyActorMayNotAct } from '../domain/queues';
 import { plannedSchedule, slaDeadlines } from '../domain/schedule';
 import { conditionHolds } from '../domain/step-conditions';
 import { isoTime, now, nowMs } from './clock';
-import { runDag } from './dag';
+import { compensateStep } from './compensation';
+import { PlanScheduler } from './scheduler';
 import {
+  amendPlanSignal,
   cancelFulfillmentSignal,
   completeManualTaskUpdate,
   ponrDecisionSignal,
@@ -75,6 +77,8 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const directory = input.queues ?? {};
   const lineItems = new Map(fo.lineItems.map((li) => [li.id, li]));
   const orderItems = new Map((input.orderItems ?? []).map((item) => [item.id, item]));
+  /** The step definitions in use: an amendment may bring new ones. */
+  const definitions = { ...fo.definitions };
   const steps = new Map<string, StepStatus>(fo.steps.map((s) => [s.id, initialStatus(s)]));
   const outputs = new Map<string, unknown>();
   const resolutions = new Map<string, ResolveFalloutRequest>();
@@ -87,7 +91,11 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   let cancellation: { reason: string; actor?: string; at: string } | undefined;
   const ponrDecisions = new Map<string, PonrDecision>();
   const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, lineItems, outputs };
-  const definitionOf = (step: StepStatus): StepDefinition => fo.definitions[step.definition];
+  const definitionOf = (step: StepStatus): StepDefinition => definitions[step.definition];
+  /** Each step runs in a scope of its own inside stepScope, so an amendment can stop one step alone. */
+  const ownScopes = new Map<string, CancellationScope>();
+  /** Steps an amendment stopped or finished early that must run again with their new line items. */
+  const rerun = new Set<string>();
 
   if (peopleAndTime) {
     for (const [id, times] of plannedSchedule(fo.steps, fo.definitions, nowMs())) {
@@ -335,16 +343,30 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   async function runStep(id: string): Promise<void> {
     const step = steps.get(id)!;
-    try {
-      await stepScope.run(() => runStepWork(step));
-    } catch (error) {
-      if (!isCancellation(error)) throw error;
-      markCancelled(step);
+    for (;;) {
+      try {
+        await stepScope.run(() => {
+          const own = new CancellationScope();
+          ownScopes.set(id, own);
+          return own.run(() => runStepWork(step));
+        });
+      } catch (error) {
+        if (!isCancellation(error)) throw error;
+        // Stopped by an amendment (not by a cancellation of the split): run again with the new line items.
+        if (rerun.delete(id) && !cancellation && steps.get(id) === step) {
+          step.state = 'Amended';
+          continue;
+        }
+        markCancelled(step);
+      } finally {
+        ownScopes.delete(id);
+      }
+      return;
     }
   }
 
   function markCancelled(step: StepStatus): void {
-    if (step.state === 'Completed' || step.state === 'Skipped') return;
+    if (step.state === 'Completed' || step.state === 'Skipped' || step.state === 'Discarded') return;
     step.state = 'Cancelled';
     step.completedAt = now();
     sla.release(step.id);
@@ -360,6 +382,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     }
     step.startedAt = now();
     step.state = 'InProgress';
+    step.error = undefined;
     const deadlines = peopleAndTime ? slaDeadlines(definition, nowMs()) : undefined;
     if (deadlines) {
       step.jeopardyAt = deadlines.jeopardyAt === undefined ? undefined : isoTime(deadlines.jeopardyAt);
@@ -377,13 +400,82 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     }
   }
 
-  const slaRunning = peopleAndTime ? sla.run() : Promise.resolve();
-  await runDag({
-    nodes: fo.steps,
+  const scheduler = new PlanScheduler({
     run: runStep,
     unblocks: (id) => UNBLOCKING_STEP_STATES.has(steps.get(id)!.state),
     blocked: (id) => markCancelled(steps.get(id)!),
   });
+
+  if (changesInFlight) {
+    /**
+     * An accepted amendment: compare the new plan with the running one. Work that is done and unchanged
+     * stays done; steps no longer needed are Discarded (stopped, or compensated where they ran); steps
+     * whose line items changed are Amended (stopped and run again, or redone after compensation if they
+     * had finished); new steps are added and start when their dependencies allow.
+     */
+    setHandler(amendPlanSignal, (request) => {
+      if (cancellation || state === 'completed') return;
+      const next = request.fulfillmentOrder;
+      const signature = (ids: readonly string[], items: ReadonlyMap<string, unknown>) => JSON.stringify(ids.map((id) => items.get(id) ?? null));
+      const nextLineItems = new Map(next.lineItems.map((li) => [li.id, li]));
+      const changed = new Set<string>();
+      for (const planned of next.steps) {
+        const current = steps.get(planned.id);
+        if (current && signature(current.lineItemIds, lineItems) !== signature(planned.lineItemIds, nextLineItems)) changed.add(planned.id);
+      }
+      Object.assign(definitions, next.definitions);
+      const before = new Map(lineItems);
+      const ranOn = (step: StepStatus) => ({ fulfillmentOrder: fo, lineItems: step.lineItemIds.map((id) => before.get(id)).filter((li): li is FulfillmentLineItem => !!li) });
+      lineItems.clear();
+      for (const [id, li] of nextLineItems) lineItems.set(id, li);
+      for (const item of request.orderItems ?? []) orderItems.set(item.id, item);
+
+      const nextIds = new Set(next.steps.map((p) => p.id));
+      for (const step of steps.values()) {
+        if (!nextIds.has(step.id)) void discard(step, ranOn(step));
+      }
+      for (const planned of next.steps) {
+        const current = steps.get(planned.id);
+        if (!current) {
+          steps.set(planned.id, initialStatus(planned));
+          continue;
+        }
+        const ran = ranOn(current);
+        current.dependsOn = planned.dependsOn;
+        current.lineItemIds = planned.lineItemIds;
+        if (changed.has(planned.id)) void amend(current, ran);
+      }
+      scheduler.setNodes([...steps.values()].filter((s) => nextIds.has(s.id)));
+      refreshSearchAttributes();
+    });
+  }
+
+  /** A step whose line items changed: stop it and run it again, or undo and redo it if it had finished. */
+  async function amend(step: StepStatus, ran: Parameters<typeof compensateStep>[1]): Promise<void> {
+    step.runs = (step.runs ?? 1) + (scheduler.isStarted(step.id) || step.state === 'Completed' ? 1 : 0);
+    if (scheduler.isStarted(step.id)) {
+      rerun.add(step.id);
+      ownScopes.get(step.id)?.cancel();
+    } else if (step.state === 'Completed') {
+      step.state = 'Amended';
+      await compensateStep(input.orderId, ran, step, definitionOf(step));
+      scheduler.reopen(step.id);
+    }
+  }
+
+  /** A step the new plan no longer has: stop it if it runs, undo it if it finished and says how. */
+  async function discard(step: StepStatus, ran: Parameters<typeof compensateStep>[1]): Promise<void> {
+    const wasCompleted = step.state === 'Completed';
+    if (scheduler.isStarted(step.id)) ownScopes.get(step.id)?.cancel();
+    step.state = 'Discarded';
+    step.completedAt = now();
+    sla.release(step.id);
+    if (wasCompleted) await compensateStep(input.orderId, ran, step, definitionOf(step));
+  }
+
+  const slaRunning = peopleAndTime ? sla.run() : Promise.resolve();
+  scheduler.setNodes(fo.steps);
+  await scheduler.whenAllFinished();
   sla.stop();
   await slaRunning;
   state = cancellation ? 'cancelled' : 'completed';

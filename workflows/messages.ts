@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Invoice } from '../domain/invoice';
-import type { Order } from '../domain/order';
+import type { AmendRequest } from '../domain/order-actions';
+import type { Order, OrderItem } from '../domain/order';
+import type { FulfillmentOrder } from '../domain/plan';
 import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary, StepCounts, FulfillmentOrderState } from './types';
 
 /**
@@ -112,3 +114,22 @@ export interface OrderRecord {
   invoices: Invoice[];
 }
 export const orderRecordQuery = defineQuery<OrderRecord>('order');
+
+/** Order → fulfillment order: the split's plan after an accepted amendment; the split applies the difference. */
+export interface AmendPlanRequest {
+  fulfillmentOrder: FulfillmentOrder;
+  orderItems?: OrderItem[];
+}
+export const amendPlanSignal = defineSignal<[AmendPlanRequest]>('amendPlan');
+
+/** Order: order actions on items not past PONR (DESIGN.md `amend`). */
+export interface AmendAnswer {
+  accepted: true;
+  orderId: string;
+  /** The order items added, changed and removed, and the splits started, updated and stopped. */
+  addedItemIds: string[];
+  changedItemIds: string[];
+  removedItemIds: string[];
+  fulfillmentOrders: { started: string[]; updated: string[]; stopped: string[] };
+}
+export const amendUpdate = defineUpdate<AmendAnswer, [AmendRequest]>('amend');

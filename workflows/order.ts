@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  condition,
   getExternalWorkflowHandle,
   log,
   patched,
@@ -12,14 +13,20 @@ import {
 import type { OrdoActivities } from '../activities';
 import type { ChangeContext } from '../client/change-context';
 import type { Order } from '../domain/order';
+import { applyOrderActions, type AmendRequest, type AppliedActions } from '../domain/order-actions';
+import { InvalidInput } from '../domain/problems';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
 import { compensateCompletedSteps } from './compensation';
 import {
+  amendPlanSignal,
+  amendUpdate,
   cancelFulfillmentSignal,
   cancelSignal,
   cancelUpdate,
+  type AmendAnswer,
+  type PonrRequest,
   fulfillmentOrderProgressSignal,
   orderPlanQuery,
   orderRecordQuery,
@@ -57,6 +64,14 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   let plan: Plan | undefined;
   const ponr = new Map<string, PonrRecord>();
   let childrenStarted = false;
+  /** The order as amended so far; `order` stays the record as submitted. Billing uses this one. */
+  let current = order;
+  let runningSplits = 0;
+  const failures: Error[] = [];
+  let amending = false;
+  const pendingPonr: PonrRequest[] = [];
+  /** Splits an amendment stopped, with the plan they ran under (to compensate their completed steps). */
+  const stoppedSplits = new Map<string, Plan>();
   const finalPlans = new Map<string, FulfillmentOrderPlan>();
   const summary: OrderSummary = {
     orderId: order.id,
@@ -77,6 +92,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     fallout: 0,
   };
 
+  const splitSummary = (fo: FulfillmentOrder, state: FulfillmentOrderSummary['state']) => splitSummaryOf(order.id, fo, state);
   const setState = (state: OrderState, reason?: string) => {
     summary.state = state;
     summary.reason = reason;
@@ -145,23 +161,122 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
       if (problem) refuse('cancel', request?.actor, problem.message);
       else acceptCancellation({ reason: request?.reason || 'cancelled by signal', actor: request?.actor });
     });
-    setHandler(ponrRequestSignal, (request) => {
-      const split = getExternalWorkflowHandle(fulfillmentOrderWorkflowId(order.id, request.fulfillmentOrderId));
-      const granted = !summary.cancellation;
-      if (granted) {
-        for (const orderItemId of itemsOfBundles(order, request.orderItemIds)) {
-          if (!ponr.has(orderItemId)) ponr.set(orderItemId, { orderItemId, stepId: request.stepId, fulfillmentOrderId: request.fulfillmentOrderId, at: now() });
-        }
-        summary.pointOfNoReturn = [...ponr.values()];
+    setHandler(ponrRequestSignal, (request) => decidePonr(request));
+    setHandler(amendUpdate, (request) => applyAmendment(request), { validator: (request) => validateAmendment(request) });
+  }
+
+  function decidePonr(request: PonrRequest): void {
+    // An amendment being applied decides first; the step waits for its answer until then.
+    if (amending) {
+      pendingPonr.push(request);
+      return;
+    }
+    const split = getExternalWorkflowHandle(fulfillmentOrderWorkflowId(order.id, request.fulfillmentOrderId));
+    const granted = !summary.cancellation;
+    if (granted) {
+      for (const orderItemId of itemsOfBundles(current, request.orderItemIds)) {
+        if (!ponr.has(orderItemId)) ponr.set(orderItemId, { orderItemId, stepId: request.stepId, fulfillmentOrderId: request.fulfillmentOrderId, at: now() });
       }
-      split
-        .signal(ponrDecisionSignal, { stepId: request.stepId, granted, reason: granted ? undefined : 'the order is being cancelled' })
-        .catch((error: Error) => log.warn('PONR decision not delivered', { error: error.message }));
-    });
+      summary.pointOfNoReturn = [...ponr.values()];
+    }
+    split
+      .signal(ponrDecisionSignal, { stepId: request.stepId, granted, reason: granted ? undefined : 'the order is being cancelled' })
+      .catch((error: Error) => log.warn('PONR decision not delivered', { error: error.message }));
+  }
+
+  /** Touched items (and their bundles) past PONR, or any state that takes no amendment, refuse it before anything changes. */
+  function validateAmendment(request: AmendRequest): void {
+    const refusal = whyNotCancellable();
+    if (refusal && refusal.type !== 'ChangeOrderRequired') throw ApplicationFailure.nonRetryable(refusal.message.replace('nothing to cancel', 'nothing to amend'), 'OrderNotAmendable');
+    if (summary.billing.milestone === 'passed') throw refusal!;
+    if (amending) throw ApplicationFailure.nonRetryable('another amendment is being applied; send this one when it is answered', 'OrderNotAmendable');
+    if (!childrenStarted) throw ApplicationFailure.nonRetryable('the order is still being planned; send the amendment again in a moment', 'OrderNotAmendable');
+    let applied: AppliedActions;
+    try {
+      applied = applyOrderActions(current, request);
+    } catch (error) {
+      if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
+      throw error;
+    }
+    const touched = [...applied.changedItemIds, ...applied.removedItemIds, ...applied.addedItemIds];
+    const both = { ...current, items: [...current.items, ...applied.order.items.filter((i) => !current.items.some((c) => c.id === i.id))] };
+    const pastPonr = itemsOfBundles(both, touched).filter((id) => ponr.has(id));
+    if (pastPonr.length) {
+      throw ApplicationFailure.nonRetryable(
+        `ChangeOrderRequired: ${pastPonr.map((id) => `${id} (${ponr.get(id)!.stepId})`).join(', ')} ${pastPonr.length === 1 ? 'is' : 'are'} past the point of no return; submit a change order with "changeOf": "${order.id}" instead`,
+        'ChangeOrderRequired',
+        { orderId: order.id, items: pastPonr.map((id) => ponr.get(id)) },
+      );
+    }
+  }
+
+  /**
+   * An accepted amendment: the amended order is decomposed again and each split gets its new plan; splits
+   * the new plan no longer has are stopped (their completed work compensated), new ones start. The
+   * original record is never changed: the amendment is an order action, and `current` the order now.
+   */
+  async function applyAmendment(request: AmendRequest): Promise<AmendAnswer> {
+    amending = true;
+    try {
+      const applied = applyOrderActions(current, request);
+      const next = await decomposeOrder(applied.order);
+      if (summary.cancellation) throw ApplicationFailure.nonRetryable('the order was cancelled while the amendment was being applied', 'OrderNotAmendable');
+      const before = plan!;
+      const nextIds = new Set(next.fulfillmentOrders.map((fo) => fo.id));
+      const beforeIds = new Set(before.fulfillmentOrders.filter((fo) => !stoppedSplits.has(fo.id)).map((fo) => fo.id));
+      const answer: AmendAnswer = {
+        accepted: true,
+        orderId: order.id,
+        addedItemIds: applied.addedItemIds,
+        changedItemIds: applied.changedItemIds,
+        removedItemIds: applied.removedItemIds,
+        fulfillmentOrders: { started: [], updated: [], stopped: [] },
+      };
+      current = applied.order;
+      plan = next;
+      summary.unfulfilledItems = next.unfulfilledItems;
+      for (const fo of before.fulfillmentOrders) {
+        if (!beforeIds.has(fo.id) || nextIds.has(fo.id)) continue;
+        stoppedSplits.set(fo.id, before);
+        answer.fulfillmentOrders.stopped.push(fo.id);
+        getExternalWorkflowHandle(fulfillmentOrderWorkflowId(order.id, fo.id))
+          .signal(cancelFulfillmentSignal, { reason: 'no longer needed after an amendment', actor: request.actor })
+          .catch(() => undefined);
+      }
+      for (const fo of next.fulfillmentOrders) {
+        if (beforeIds.has(fo.id)) {
+          const old = before.fulfillmentOrders.find((f) => f.id === fo.id);
+          if (JSON.stringify(old) === JSON.stringify(fo)) continue;
+          answer.fulfillmentOrders.updated.push(fo.id);
+          await getExternalWorkflowHandle(fulfillmentOrderWorkflowId(order.id, fo.id)).signal(amendPlanSignal, { fulfillmentOrder: fo, orderItems: sourceItemsOf(fo, current) });
+          const split = summary.fulfillmentOrders.find((f) => f.id === fo.id);
+          if (split) split.steps = { ...split.steps, total: fo.steps.length };
+        } else {
+          answer.fulfillmentOrders.started.push(fo.id);
+          stoppedSplits.delete(fo.id);
+          summary.fulfillmentOrders = summary.fulfillmentOrders.filter((f) => f.id !== fo.id);
+          summary.fulfillmentOrders.push(splitSummary(fo, 'inProgress'));
+          await startSplit(fo, next);
+        }
+      }
+      for (const split of summary.fulfillmentOrders) if (answer.fulfillmentOrders.stopped.includes(split.id)) split.state = 'cancelled';
+      for (const action of request.actions) {
+        const itemIds = action.type === 'Add' ? [action.item.id] : [action.itemId];
+        summary.actions.push({ type: action.type, at: now(), actor: request.actor, itemIds, note: 'amendment before the point of no return' });
+      }
+      return answer;
+    } catch (error) {
+      const cause = error instanceof ActivityFailure ? error.cause : error;
+      if (cause instanceof ApplicationFailure) throw ApplicationFailure.nonRetryable(cause.message, cause.type ?? 'AmendmentFailed', ...(cause.details ?? []));
+      throw error;
+    } finally {
+      amending = false;
+      for (const waiting of pendingPonr.splice(0)) decidePonr(waiting);
+    }
   }
 
   setHandler(summaryQuery, () => summary);
-  setHandler(orderRecordQuery, () => ({ order, state: summary.state, invoices: summary.invoices }));
+  setHandler(orderRecordQuery, () => ({ order: current, state: summary.state, invoices: summary.invoices }));
   setHandler(orderPlanQuery, () => ({ orderId: order.id, state: summary.state, plan, fulfillmentOrders: [...finalPlans.values()] }));
   setHandler(fulfillmentOrderProgressSignal, (progress) => updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }));
 
@@ -181,55 +296,20 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
 
   if (summary.cancellation) return finishCancellation();
   summary.unfulfilledItems = plan.unfulfilledItems;
-  summary.fulfillmentOrders = plan.fulfillmentOrders.map((fo) => ({
-    id: fo.id,
-    workflowId: fulfillmentOrderWorkflowId(order.id, fo.id),
-    location: fo.location,
-    system: fo.system,
-    deliveryGroupId: fo.deliveryGroupId,
-    state: 'pending',
-    steps: { total: fo.steps.length, completed: 0, inProgress: 0, fatallyFailed: 0, inJeopardy: 0 },
-  }));
+  summary.fulfillmentOrders = plan.fulfillmentOrders.map((fo) => splitSummary(fo, 'pending'));
   setState('inProgress');
 
-  const children = await Promise.all(
-    plan.fulfillmentOrders.map((fo) =>
-      startChild(FulfillmentOrderWorkflow, {
-        workflowId: fulfillmentOrderWorkflowId(order.id, fo.id),
-        args: [
-          {
-            orderId: order.id,
-            accountId: order.accountId,
-            fulfillmentOrder: fo,
-            orderItems: sourceItemsOf(fo, order),
-            falloutRules: plan.falloutRules,
-            queues: plan.queues,
-          },
-        ],
-        typedSearchAttributes: [
-          { key: OrderIdKey, value: order.id },
-          { key: AccountIdKey, value: order.accountId },
-          { key: ChannelKey, value: order.channel },
-        ],
-      }),
-    ),
-  );
+  await Promise.all(plan.fulfillmentOrders.map((fo) => startSplit(fo, plan!)));
   for (const split of summary.fulfillmentOrders) split.state = 'inProgress';
   childrenStarted = true;
   // A cancellation accepted while the splits were starting reaches them now.
   if (summary.cancellation) acceptCancellationOfStartedSplits();
 
-  const outcomes = await Promise.allSettled(
-    children.map(async (child) => {
-      const result = await child.result();
-      finalPlans.set(result.fulfillmentOrderId, result);
-      updateSplit(result.fulfillmentOrderId, { state: result.state, steps: result.counts });
-    }),
-  );
-  const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+  // Splits may come and go while the order runs (amendments): wait until none runs and no amendment is half applied.
+  await condition(() => runningSplits === 0 && !amending);
   if (summary.cancellation) return finishCancellation();
-  if (failed.length > 0) {
-    setState('failed', `${failed.length} fulfillment order(s) failed; nothing was billed: ${(failed[0].reason as Error).message}`);
+  if (failures.length > 0) {
+    setState('failed', `${failures.length} fulfillment order(s) failed; nothing was billed: ${failures[0].message}`);
     return summary;
   }
 
@@ -237,10 +317,50 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   summary.billing = { milestone: 'passed', releasedAt: now() };
   // A change order bills its delta only: a credit memo for what comes back, an invoice for what is added.
   if (changeContext) summary.invoices.push(...(await issueChangeBilling({ change: order, context: changeContext })));
-  else summary.invoices.push(await issueInvoice({ order, kind: 'invoice', sequence: 1 }));
+  else summary.invoices.push(await issueInvoice({ order: current, kind: 'invoice', sequence: 1 }));
   summary.completedAt = now();
   setState('completed');
   return summary;
+
+  /** Starts one split as a child workflow and follows it to its end. */
+  async function startSplit(fo: FulfillmentOrder, from: Plan): Promise<void> {
+    const child = await startChild(FulfillmentOrderWorkflow, {
+      workflowId: fulfillmentOrderWorkflowId(order.id, fo.id),
+      args: [
+        {
+          orderId: order.id,
+          accountId: order.accountId,
+          fulfillmentOrder: fo,
+          orderItems: sourceItemsOf(fo, current),
+          falloutRules: from.falloutRules,
+          queues: from.queues,
+        },
+      ],
+      typedSearchAttributes: [
+        { key: OrderIdKey, value: order.id },
+        { key: AccountIdKey, value: order.accountId },
+        { key: ChannelKey, value: order.channel },
+      ],
+    });
+    runningSplits++;
+    child.result().then(
+      async (result) => {
+        finalPlans.set(result.fulfillmentOrderId, result);
+        updateSplit(result.fulfillmentOrderId, { state: result.state, steps: result.counts });
+        // A split an amendment stopped undoes its own completed work; the order goes on without it.
+        const stoppedBy = stoppedSplits.get(result.fulfillmentOrderId);
+        if (stoppedBy && !summary.cancellation) {
+          const records = await compensateCompletedSteps(order.id, stoppedBy, [result]);
+          (summary.amendmentCompensations ??= []).push(...records);
+        }
+        runningSplits--;
+      },
+      (error: Error) => {
+        failures.push(error);
+        runningSplits--;
+      },
+    );
+  }
 
   function acceptCancellationOfStartedSplits(): void {
     for (const split of summary.fulfillmentOrders) {
@@ -266,6 +386,18 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     );
     return summary;
   }
+}
+
+function splitSummaryOf(orderId: string, fo: FulfillmentOrder, state: FulfillmentOrderSummary['state']): FulfillmentOrderSummary {
+  return {
+    id: fo.id,
+    workflowId: fulfillmentOrderWorkflowId(orderId, fo.id),
+    location: fo.location,
+    system: fo.system,
+    deliveryGroupId: fo.deliveryGroupId,
+    state,
+    steps: { total: fo.steps.length, completed: 0, inProgress: 0, fatallyFailed: 0, inJeopardy: 0 },
+  };
 }
 
 function initialActions(order: Order, at: string): OrderSummary['actions'] {

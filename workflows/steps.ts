@@ -56,7 +56,7 @@ function doWork(step: StepStatus, definition: StepDefinition, context: StepConte
     return callout({
       call: definition.call!,
       // Stable across retries and operator retries of this step: the system deduplicates on it.
-      idempotencyKey: `${context.orderId}/${fo.id}/${step.id}`,
+      idempotencyKey: `${context.orderId}/${fo.id}/${step.id}${(step.runs ?? 1) > 1 ? `#${step.runs}` : ''}`,
       body: { ...common, deliveryGroupId: fo.deliveryGroupId, ...(fo.location ? { items: stockItems(lineItems) } : {}) },
     });
   }

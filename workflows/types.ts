@@ -60,6 +60,8 @@ export interface StepStatus {
   dependsOn: string[];
   pointOfNoReturn: boolean;
   state: StepState;
+  /** How many times the step has been run: an amendment that changes its line items runs it again. */
+  runs?: number;
   /** Attempts of the current run (an operator's retry starts a fresh count). */
   attempts: number;
   readyAt?: string;
@@ -171,6 +173,8 @@ export interface OrderSummary {
   /** Order items past the point of no return, and the step that put each there. */
   pointOfNoReturn?: PonrRecord[];
   cancellation?: CancellationRecord;
+  /** Compensations of work an amendment made unnecessary (splits it stopped). */
+  amendmentCompensations?: CompensationRecord[];
   /** Messages refused without an answer to give (signals), newest last. */
   rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
   jeopardy: number;

@@ -21,6 +21,23 @@ export const changeCommands: Record<string, (args: string[]) => Promise<number>>
     });
   },
 
+  async amend(args) {
+    const { values, positionals } = parse(args, {});
+    if (positionals.length !== 2) throw new UsageError('amend takes ORDER and CHANGES.json');
+    const request = readJsonFile(positionals[1], 'amendment file');
+    const { amendOrder } = require('../changes') as typeof import('../changes');
+    return withClient(config(values.config), async (client) => {
+      const answer = await amendOrder(client, positionals[0], request);
+      const splits = answer.fulfillmentOrders;
+      const human = [
+        `Order ${answer.orderId} amended: added ${answer.addedItemIds.join(', ') || 'none'}, changed ${answer.changedItemIds.join(', ') || 'none'}, removed ${answer.removedItemIds.join(', ') || 'none'}.`,
+        `Fulfillment orders started ${splits.started.join(', ') || 'none'}, updated ${splits.updated.join(', ') || 'none'}, stopped ${splits.stopped.join(', ') || 'none'}. \`ordo plan ${answer.orderId}\` shows the steps.`,
+      ].join('\n');
+      print({ json: !!values.json }, human, answer);
+      return 0;
+    });
+  },
+
   /** `change-order submit CHANGE.json [--wait]`: a change order is an order with changeOf; this verb insists on it. */
   async 'change-order'(args) {
     const { values, positionals } = parse(args, { wait: { type: 'boolean' } });

@@ -39,6 +39,9 @@ Changes (before the point of no return; after it, submit a change order):
   ordo cancel ORDER --reason TEXT [--actor A] [--signal] [--json]
                                     cancel the order: waiting steps stop, completed ones are compensated,
                                     nothing is billed; refused with ChangeOrderRequired past PONR
+  ordo amend ORDER CHANGES.json [--json]
+                                    order actions before PONR: {"actor", "actions": [{"type": "Add", "item"},
+                                    {"type": "Amend", "itemId", "quantity"?, "attributes"?, …}, {"type": "Cancel", "itemId"}]}
   ordo change-order submit CHANGE.json [--wait] [--json]
                                     a change order ("changeOf": ORDER): returns, cancellations of items,
                                     quantity changes; bills its delta (credit memo and/or invoice)

@@ -4,7 +4,8 @@ import { cancelOrder } from '../../client/changes';
 import { OrdoError } from '../../client/errors';
 import type { OrdoClient } from '../../client/ordo-client';
 import type { Order } from '../../domain/order';
-import { cancelSignal, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, summaryQuery } from '../../workflows/messages';
+import type { AmendRequest } from '../../domain/order-actions';
+import { amendUpdate, cancelSignal, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, orderRecordQuery, summaryQuery } from '../../workflows/messages';
 import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
 import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
 import { parseMoney } from '../../domain/money';
@@ -258,5 +259,100 @@ describe('change orders after the point of no return', function () {
 
   it('refuses a change order of an order that does not exist or is not billed yet', async () => {
     await assert.rejects(h.client.startOrder(changeOf('NO-SUCH-ORDER', 'none')), /changeOf: no order NO-SUCH-ORDER is known/);
+  });
+});
+
+describe('amendments before the point of no return', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let lane: OrdoClient;
+  before(async function () {
+    this.timeout(600_000);
+    h = await getHarness();
+    lane = await h.startLane({ taskQueue: 'ordo-changes', catalogFiles: [CATALOG], config: { queues: { desk: { members: ['ann'], assignment: 'none' } } } });
+  });
+
+  const orderHandle = (orderId: string) => h.env.client.workflow.getHandle(orderWorkflowId(orderId));
+  const foHandle = (orderId: string, fo = FO) => h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, fo));
+  const plan = async (orderId: string, fo = FO) => (await foHandle(orderId, fo).query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan;
+  const waitFor = (orderId: string, stepId: string, state: StepStatus['state'], fo = FO) =>
+    eventually(`${stepId} ${state}`, async () => ((await plan(orderId, fo)).steps.find((s) => s.id === stepId)?.state === state ? true : undefined));
+  const complete = (orderId: string, stepId: string, fo = FO) =>
+    foHandle(orderId, fo).executeUpdate(completeManualTaskUpdate, { args: [{ stepId, actor: 'ann' }] });
+  const amend = (orderId: string, actions: AmendRequest['actions']) => orderHandle(orderId).executeUpdate(amendUpdate, { args: [{ actor: 'cpq', actions }] });
+  const calls = async (system: string, orderId: string) =>
+    (await simulatorGet<{ calls: Array<{ operation: string; idempotencyKey: string }> }>(h, `/${system}/calls?orderId=${orderId}`)).calls;
+
+  it('amends a quantity in place: redoes the changed work, keeps the order, bills the new quantity', async () => {
+    const order = orderOf();
+    await lane.startOrder(order);
+    await waitFor(order.id, 'change.hold', 'InProgress');
+
+    const answer = await amend(order.id, [{ type: 'Amend', itemId: 'OI-1', quantity: 3 }]);
+    assert.deepEqual(answer.changedItemIds, ['OI-1']);
+    assert.deepEqual(answer.fulfillmentOrders, { started: [], updated: [FO], stopped: [] });
+
+    // The finished steps ran for one unit: they are compensated and run again for three.
+    await eventually('first redone', async () => {
+      const first = (await plan(order.id)).steps.find((s) => s.id === 'change.first')!;
+      return first.state === 'Completed' && first.runs === 2 ? true : undefined;
+    });
+    await waitFor(order.id, 'change.hold', 'InProgress');
+    const provisioning = await calls('provisioning', order.id);
+    assert.deepEqual(provisioning.map((c) => c.operation), ['activate', 'deactivate', 'activate']);
+    assert.notEqual(provisioning[0].idempotencyKey, provisioning[2].idempotencyKey, 'the redo is a new request');
+
+    await complete(order.id, 'change.hold');
+    await waitFor(order.id, 'change.after', 'InProgress');
+    await complete(order.id, 'change.after');
+    const done = await lane.waitForCompletion(order.id, { timeoutMs: 30_000 });
+    assert.equal(done.state, 'completed');
+    assert.deepEqual(done.invoices[0].lines.map((l) => [l.orderItemId, l.quantity, l.amount]), [['OI-1', 3, '300.00']]);
+    assert.deepEqual(done.actions.map((a) => [a.type, a.itemIds]), [['Add', ['OI-1']], ['Amend', ['OI-1']]]);
+    const record = await orderHandle(order.id).query(orderRecordQuery);
+    assert.equal(record.order.items[0].quantity, 3);
+  });
+
+  it('adds an item that brings a new split, and cancels an item whose split is then stopped and undone', async () => {
+    const order = orderOf();
+    await lane.startOrder(order);
+    await waitFor(order.id, 'change.hold', 'InProgress');
+    const added = await amend(order.id, [{ type: 'Add', item: { id: 'OI-9', product: 'COMPANION', quantity: 1, unitPrice: '5.00' } }]);
+    assert.deepEqual(added.fulfillmentOrders.started, ['FO-warranty']);
+    await waitFor(order.id, 'companion.wait', 'InProgress', 'FO-warranty');
+
+    const removed = await amend(order.id, [{ type: 'Cancel', itemId: 'OI-9' }]);
+    assert.deepEqual(removed.removedItemIds, ['OI-9']);
+    assert.deepEqual(removed.fulfillmentOrders.stopped, ['FO-warranty']);
+    await eventually('the companion split stopped', async () => ((await plan(order.id, 'FO-warranty')).state === 'cancelled' ? true : undefined));
+    // Its completed registration is voided.
+    await eventually('void sent', async () => ((await calls('warranty', order.id)).some((c) => c.operation === 'void') ? true : undefined));
+
+    await complete(order.id, 'change.hold');
+    await waitFor(order.id, 'change.after', 'InProgress');
+    await complete(order.id, 'change.after');
+    const done = await lane.waitForCompletion(order.id, { timeoutMs: 30_000 });
+    assert.equal(done.state, 'completed');
+    assert.deepEqual(done.invoices[0].lines.map((l) => l.orderItemId), ['OI-1'], 'the cancelled item is not billed');
+  });
+
+  it('refuses an amendment touching an item past PONR with ChangeOrderRequired, and a bad one naming the field', async () => {
+    const order = orderOf(true);
+    await lane.startOrder(order);
+    await waitFor(order.id, 'change.hold', 'InProgress');
+    await assert.rejects(amend(order.id, [{ type: 'Amend', itemId: 'OI-7', quantity: 2 }]), (error: Error & { cause?: Error }) => {
+      assert.match(error.cause!.message, /actions\[0\]\.itemId/);
+      return true;
+    });
+    await complete(order.id, 'change.hold');
+    await waitFor(order.id, 'change.after', 'InProgress');
+    await assert.rejects(amend(order.id, [{ type: 'Amend', itemId: 'OI-3', quantity: 2 }]), (error: Error & { cause?: Error & { type?: string } }) => {
+      assert.equal(error.cause?.type, 'ChangeOrderRequired');
+      assert.match(error.cause!.message, /OI-1 \(change\.commit\), OI-2 \(change\.commit\), OI-3 \(change\.commit\) are past the point of no return/);
+      return true;
+    });
+    await complete(order.id, 'change.after');
+    await complete(order.id, 'companion.wait', 'FO-warranty');
+    assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
   });
 });

@@ -80,10 +80,16 @@ async function createHarness(): Promise<Harness> {
     });
     return worker;
   };
-  const startLane = async (options: { taskQueue: string; catalogFiles: string[]; config?: Partial<LoadedConfig> }) => {
-    const laneCatalog = loadCatalogFiles(options.catalogFiles);
-    await startWorker({ taskQueue: options.taskQueue, catalog: laneCatalog, config: options.config });
-    return new OrdoClient(env.client, options.taskQueue, laneCatalog);
+  // One worker per lane for the whole run: test files that share a lane share its worker.
+  const lanes = new Map<string, Promise<OrdoClient>>();
+  const startLane = (options: { taskQueue: string; catalogFiles: string[]; config?: Partial<LoadedConfig> }) => {
+    let lane = lanes.get(options.taskQueue);
+    if (!lane) {
+      const laneCatalog = loadCatalogFiles(options.catalogFiles);
+      lane = startWorker({ taskQueue: options.taskQueue, catalog: laneCatalog, config: options.config }).then(() => new OrdoClient(env.client, options.taskQueue, laneCatalog));
+      lanes.set(options.taskQueue, lane);
+    }
+    return lane;
   };
   await startWorker();
   return { env, config, catalog, client, simulatorsUrl: simulators.url, bundle, dataDir, startWorker, startLane };
