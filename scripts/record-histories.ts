@@ -18,13 +18,20 @@ const tag = new Date().toISOString().slice(0, 10);
 /** Orders that need an operator get one: the network kit's approval and its delivery confirmation. */
 async function actAsOperator(h: Harness, orderId: string): Promise<void> {
   const router = h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, 'FO-WH-EAST-DG-BRANCH-7'));
-  for (let i = 0; i < 100; i++) {
-    const plan = await router.query(fulfillmentOrderPlanQuery).catch(() => undefined);
-    if (plan?.steps.find((s) => s.id === 'router-delivery.approve')?.state === 'InProgress') break;
+  await waitForStep(router, 'router-delivery.approve');
+  await router.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'router-delivery.approve', actor: 'carol', output: { approved: true } }] });
+  await waitForStep(router, 'router-delivery.delivered');
+  await router.signal(resumeSignal, { name: 'delivered', actor: 'carol' });
+}
+
+/** Waits until the step waits (InProgress): a `resume` counts only for a pause step waiting for it. */
+async function waitForStep(handle: ReturnType<Harness['env']['client']['workflow']['getHandle']>, stepId: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const plan = await handle.query(fulfillmentOrderPlanQuery).catch(() => undefined);
+    if (plan?.steps.find((s) => s.id === stepId)?.state === 'InProgress') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await router.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'router-delivery.approve', actor: 'carol', output: { approved: true } }] });
-  await router.signal(resumeSignal, { name: 'delivered', actor: 'carol' });
+  throw new Error(`${stepId} never waited`);
 }
 
 async function main(): Promise<void> {

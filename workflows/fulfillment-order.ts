@@ -63,6 +63,11 @@ const { sendAlert, assignManualTask } = proxyActivities<OrdoActivities>({
 const PEOPLE_AND_TIME = 'people-and-time';
 /** Patch: cancellation from the order, and point-of-no-return steps asking the order before they start. */
 const CHANGES_IN_FLIGHT = 'changes-in-flight';
+/**
+ * Patch: `resume` counts only for pause steps waiting for it when it arrives (an early or misspelled one is
+ * refused, not remembered), and who resumed, updated or completed a step is recorded with how.
+ */
+const OPERATOR_TRAIL = 'operator-trail';
 
 /**
  * One split of an order: runs its plan as a DAG. Callouts and auto tasks are activities; milestones
@@ -73,6 +78,7 @@ const CHANGES_IN_FLIGHT = 'changes-in-flight';
 export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Promise<FulfillmentOrderPlan> {
   const peopleAndTime = patched(PEOPLE_AND_TIME);
   const changesInFlight = patched(CHANGES_IN_FLIGHT);
+  const operatorTrail = patched(OPERATOR_TRAIL);
   const fo = input.fulfillmentOrder;
   const directory = input.queues ?? {};
   const lineItems = new Map(fo.lineItems.map((li) => [li.id, li]));
@@ -84,6 +90,9 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const resolutions = new Map<string, ResolveFalloutRequest>();
   const completions = new Map<string, ManualTaskCompletion>();
   const resumedNames = new Set<string>();
+  /** Pause steps resumed by a signal, with who sent it (operator-trail). */
+  const resumedSteps = new Map<string, string | undefined>();
+  let lastAttributeUpdateBy: string | undefined;
   const rejectedMessages: NonNullable<FulfillmentOrderPlan['rejectedMessages']> = [];
   let state: FulfillmentOrderState = 'inProgress';
   /** Every step runs in this scope, so cancelling the split cancels running activities, timers and waits at once. */
@@ -164,7 +173,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     const step = request && typeof request.stepId === 'string' ? steps.get(request.stepId) : undefined;
     if (!step) return `no step ${JSON.stringify(request?.stepId)} in fulfillment order ${fo.id}`;
     if (step.type !== 'manualTask') return `step ${step.id} is a ${step.type}, not a manual task`;
-    if (step.state !== 'InProgress' || completions.has(step.id)) return `step ${step.id} is not waiting for an operator (it is ${completions.has(step.id) ? 'being completed' : step.state})`;
+    if (step.state !== 'InProgress' || completions.has(step.id)) return `step ${step.id} is not waiting for an operator (it is ${step.state === 'InProgress' ? 'being completed' : step.state})`;
     return whyActorMayNotAct(request.actor, [step.queue!, ...(step.escalatedTo ?? [])], definitionOf(step).runAs, directory);
   };
   const falloutProblem = (request: ResolveFalloutRequest): string | undefined => {
@@ -186,13 +195,13 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   setHandler(fulfillmentOrderPlanQuery, snapshot);
   setHandler(completeManualTaskUpdate, (request) => {
-    completions.set(request.stepId, request);
+    completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'completeManualTask' } : {}) });
     return { accepted: true as const, stepId: request.stepId };
   }, { validator: (request) => throwIf(manualTaskProblem(request)) });
   setHandler(manualTaskCompletedSignal, (request) => {
     const problem = manualTaskProblem(request);
     if (problem) refuseSignal('manualTaskCompleted', request?.stepId, request?.actor, problem);
-    else completions.set(request.stepId, request);
+    else completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'manualTaskCompleted' } : {}) });
   });
   setHandler(resolveFalloutUpdate, (request) => {
     resolutions.set(request.stepId, request);
@@ -204,8 +213,22 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     else resolutions.set(request.stepId, request);
   });
   setHandler(resumeSignal, (request) => {
-    if (typeof request?.name !== 'string' || !request.name) refuseSignal('resume', undefined, request?.actor, 'name is required: the signal name the pause step waits for');
-    else resumedNames.add(request.name);
+    if (typeof request?.name !== 'string' || !request.name) {
+      refuseSignal('resume', undefined, request?.actor, 'name is required: the signal name the pause step waits for');
+      return;
+    }
+    if (!operatorTrail) {
+      resumedNames.add(request.name);
+      return;
+    }
+    const waiting = [...steps.values()].filter((s) => s.type === 'pause' && s.state === 'InProgress' && !resumedSteps.has(s.id));
+    const resumed = waiting.filter((s) => { const on = definitionOf(s).resumeOn; return !!on && 'signal' in on && on.signal === request.name; });
+    if (resumed.length === 0) {
+      const names = unique(waiting.flatMap((s) => { const on = definitionOf(s).resumeOn; return on && 'signal' in on ? [on.signal] : []; }));
+      refuseSignal('resume', undefined, request.actor, `no pause step is waiting for "${request.name}" now${names.length ? ` (waiting: ${names.join(', ')})` : ''}`);
+      return;
+    }
+    for (const s of resumed) resumedSteps.set(s.id, request.actor);
   });
   setHandler(updateAttributesSignal, (request) => {
     const target = request?.lineItemId !== undefined ? lineItems : orderItems;
@@ -215,6 +238,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       refuseSignal('updateAttributes', undefined, request?.actor, `no line item or order item ${JSON.stringify(id)} in fulfillment order ${fo.id}, or no attributes given`);
       return;
     }
+    lastAttributeUpdateBy = request.actor;
     // Replace, never mutate: the line items came in the workflow input.
     (target as Map<string, unknown>).set(id!, { ...record, attributes: { ...record.attributes, ...request.attributes } });
   });
@@ -295,18 +319,19 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     await condition(() => completions.has(step.id));
     const completion = completions.get(step.id)!;
     (step.operatorActions ??= []).push({ at: now(), actor: completion.actor, action: 'complete' });
-    complete(step, completion.output ?? {}, { actor: completion.actor, via: 'completeManualTask' });
+    complete(step, completion.output ?? {}, { actor: completion.actor, via: (completion as { via?: string }).via ?? 'completeManualTask' });
   }
 
   async function runPause(step: StepStatus, definition: StepDefinition): Promise<void> {
     const resumeOn = definition.resumeOn!;
     if ('signal' in resumeOn) {
-      await condition(() => resumedNames.has(resumeOn.signal));
-      return complete(step, { resumedBy: resumeOn.signal }, { actor: 'signal', via: `resume:${resumeOn.signal}` });
+      await condition(() => (operatorTrail ? resumedSteps.has(step.id) : resumedNames.has(resumeOn.signal)));
+      const actor = (operatorTrail && resumedSteps.get(step.id)) || 'signal';
+      return complete(step, { resumedBy: resumeOn.signal }, { actor, via: `resume:${resumeOn.signal}` });
     }
     const target = () => ({ lineItems: step.lineItemIds.map((id) => lineItems.get(id)!).filter(Boolean), orderItems });
     await condition(() => conditionHolds(resumeOn.condition, target()));
-    complete(step, { condition: resumeOn.condition }, { actor: 'condition', via: resumeOn.condition.field });
+    complete(step, { condition: resumeOn.condition }, { actor: (operatorTrail && lastAttributeUpdateBy) || 'condition', via: resumeOn.condition.field });
   }
 
   async function runAutomated(step: StepStatus, definition: StepDefinition): Promise<void> {

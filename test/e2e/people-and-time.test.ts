@@ -184,10 +184,15 @@ describe('people and time: manual tasks, pauses, SLA, retries and fallout', func
       const order = orderOf(['WAITS-FOR-SIGNAL']);
       await startAndWait(order, 'signal-wait.wait', 'InProgress');
       await foHandle(order.id).signal(resumeSignal, { name: 'something-else', actor: 'ops' });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      const refused = await eventually('the refused resume', async () => {
+        const p = await plan(order.id);
+        return p.rejectedMessages?.length ? p : undefined;
+      });
+      assert.match(refused.rejectedMessages![0].reason, /no pause step is waiting for "something-else" now \(waiting: go\)/);
       assert.equal((await step(order.id, 'signal-wait.wait')).state, 'InProgress');
       await foHandle(order.id).signal(resumeSignal, { name: 'go', actor: 'ops' });
       assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
+      assert.deepEqual((await step(order.id, 'signal-wait.wait')).completedBy, { actor: 'ops', via: 'resume:go' });
     });
 
     it('resumes when a condition on a line item becomes true', async () => {
