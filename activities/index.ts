@@ -11,7 +11,9 @@ import { changeOrderBilling } from '../domain/change-order';
 import { loadChangeContext, type ChangeContext } from '../client/change-context';
 import type { AssignmentPolicy } from '../domain/queues';
 import { validateOrder } from '../domain/validate-order';
-import { nextAssigneeUpdate } from '../workflows/messages';
+import { accountWorkflowId } from '../workflows/account-fulfillment';
+import { joinAccountWorkSignal, nextAssigneeUpdate, type AccountJoin } from '../workflows/messages';
+import { AccountIdKey } from '../workflows/search-attributes';
 import { queueRotationWorkflowId } from '../workflows/queue-rotation';
 import { builtInHandlers, type AutoTaskContext, type HandlerRegistry } from './handlers';
 import { callSystem } from './http';
@@ -162,6 +164,24 @@ export function createActivities(deps: ActivityDependencies) {
         if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
         throw error;
       }
+    },
+
+    /**
+     * Joins an order to its account's long-running workflow for one destination, starting that workflow
+     * if it is not running (signal-with-start: workflows cannot start-and-signal another themselves).
+     */
+    async joinAccountWork(request: { accountId: string; destination: string; join: AccountJoin }): Promise<string> {
+      if (!deps.visibility) throw ApplicationFailure.nonRetryable('account-wide work needs the worker to have a Temporal client', 'Misconfigured');
+      const workflowId = accountWorkflowId(request.accountId, request.destination);
+      await deps.visibility.client.workflow.signalWithStart('AccountFulfillmentWorkflow', {
+        workflowId,
+        taskQueue: deps.visibility.taskQueue,
+        args: [{ accountId: request.accountId, destination: request.destination }],
+        signal: joinAccountWorkSignal,
+        signalArgs: [request.join],
+        typedSearchAttributes: [{ key: AccountIdKey, value: request.accountId }],
+      });
+      return workflowId;
     },
 
     /** Bills a change order's delta (credit memo and/or invoice), each under a key from the change order id. */

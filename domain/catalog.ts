@@ -41,10 +41,18 @@ export const Condition = z.strictObject({
 
 export const Scope = z.enum(['lineItem', 'order', 'bundle', 'account']);
 
+/**
+ * Which order items a rule decomposes, by their action: `Add` (default) for what is sold; `Cancel`, `Return`
+ * and `Amend` for change-order items, so a catalog says which work a change takes (deprovisioning, a return
+ * pickup). An item matches only the rules of its own action.
+ */
+export const RuleAction = z.enum(['Add', 'Amend', 'Cancel', 'Return']);
+
 export const DecompositionRule = z.strictObject({
   id: Code,
   source: Code,
   destination: Code,
+  action: RuleAction.default('Add'),
   scope: Scope.default('lineItem'),
   when: Condition.optional(),
   quantity: z.enum(['sum', 'one']).default('sum'),
@@ -128,6 +136,7 @@ export const CatalogFile = z.strictObject({
 export type Product = z.infer<typeof Product>;
 export type FulfillmentProduct = z.infer<typeof FulfillmentProduct>;
 export type DecompositionRule = z.infer<typeof DecompositionRule>;
+export type RuleAction = z.infer<typeof RuleAction>;
 export type Condition = z.infer<typeof Condition>;
 export type Scope = z.infer<typeof Scope>;
 export type StepDefinition = z.infer<typeof StepDefinition>;

@@ -1,6 +1,7 @@
 import type { Catalog, Condition, DecompositionRule, FulfillmentProduct, Product } from './catalog';
+import { BundleIndex } from './bundles';
 import { groupBy, suggestName } from './catalog-index';
-import type { AttributeValue, Order, OrderItem } from './order';
+import { actionOf, type AttributeValue, type Order, type OrderItem } from './order';
 import type { Availability, FulfillmentLineItem, FulfillmentOrder, Plan, UnfulfilledItem } from './plan';
 import { buildFulfillmentPlan } from './plan-build';
 import { InvalidInput, type Problem } from './problems';
@@ -22,7 +23,25 @@ export function decompose(order: Order, catalog: Catalog, availability?: Availab
   const locations = routeByDeliveryGroup(order, routed.items, lookups.locationOrder, availability);
   const { fulfillmentOrders, accountLineItems } = fulfillmentOrdersOf(matched.contributions, locations, tree, routed.deliveryGroups);
   for (const fulfillmentOrder of fulfillmentOrders) Object.assign(fulfillmentOrder, buildFulfillmentPlan(catalog, fulfillmentOrder.lineItems));
-  return { orderId: order.id, accountId: order.accountId, fulfillmentOrders, accountLineItems, unfulfilledItems: matched.unfulfilled };
+  const plan: Plan = { orderId: order.id, accountId: order.accountId, fulfillmentOrders, accountLineItems, unfulfilledItems: matched.unfulfilled };
+  if (accountLineItems.length > 0) plan.accountFulfillmentOrders = accountFulfillmentOrders(catalog, accountLineItems);
+  return plan;
+}
+
+/**
+ * Account-scope lines are fulfilled once per (account, destination) by a long-running account workflow
+ * that every order of the account joins; each gets the plan of its own workspace, as a split would.
+ */
+function accountFulfillmentOrders(catalog: Catalog, lineItems: FulfillmentLineItem[]): FulfillmentOrder[] {
+  return lineItems.map((lineItem) => {
+    const fulfilledBy = catalog.fulfillmentProducts.find((p) => p.code === lineItem.product)?.fulfilledBy;
+    return {
+      id: `ACCOUNT-${lineItem.product}`,
+      ...(fulfilledBy && 'system' in fulfilledBy ? { system: fulfilledBy.system } : {}),
+      lineItems: [lineItem],
+      ...buildFulfillmentPlan(catalog, [lineItem]),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -31,6 +50,7 @@ export function decompose(order: Order, catalog: Catalog, availability?: Availab
 interface CatalogLookups {
   products: Map<string, Product>;
   destinations: Map<string, FulfillmentProduct>;
+  /** Every rule of a source product, whatever its action; matching filters by the item's action. */
   rulesBySource: Map<string, DecompositionRule[]>;
   /** Every stock location, in the order they first appear in fulfillmentProducts: the routing preference. */
   locationOrder: string[];
@@ -62,52 +82,48 @@ function catalogLookups(catalog: Catalog): CatalogLookups {
 
 interface ItemTree {
   index: Map<OrderItem, number>;
-  parent: Map<OrderItem, OrderItem>;
-  /** Items some other item points at with parentItemId. */
-  hasComponents: Set<OrderItem>;
+  /** The first item with each id. */
+  byId: Map<string, OrderItem>;
+  /** Parents, components and roots by item id (domain/bundles: the one definition of a bundle). */
+  bundles: BundleIndex;
   problems: Problem[];
   /** Memo for effectiveAttributes: large orders ask for the same item many times. */
   attributes: Map<OrderItem, Record<string, AttributeValue>>;
 }
 
 function itemTree(order: Order): ItemTree {
-  const tree: ItemTree = { index: new Map(), parent: new Map(), hasComponents: new Set(), problems: [], attributes: new Map() };
-  const byId = new Map<string, OrderItem>();
+  const tree: ItemTree = { index: new Map(), byId: new Map(), bundles: new BundleIndex(order.items), problems: [], attributes: new Map() };
+  const { byId } = tree;
   order.items.forEach((item, i) => {
     tree.index.set(item, i);
     if (byId.has(item.id)) tree.problems.push({ path: `items[${i}].id`, message: `item id ${item.id} is used twice`, fix: 'give every item its own id' });
     else byId.set(item.id, item);
   });
   order.items.forEach((item, i) => {
-    if (item.parentItemId === undefined) return;
-    const parent = byId.get(item.parentItemId);
-    if (!parent) {
-      tree.problems.push({ path: `items[${i}].parentItemId`, message: `item ${item.id} points at unknown item ${item.parentItemId}`, fix: suggestName(item.parentItemId, [...byId.keys()], 'items', 'point at the id of the bundle item') });
-      return;
-    }
-    tree.parent.set(item, parent);
-    tree.hasComponents.add(parent);
+    if (item.parentItemId === undefined || byId.has(item.parentItemId)) return;
+    tree.problems.push({ path: `items[${i}].parentItemId`, message: `item ${item.id} points at unknown item ${item.parentItemId}`, fix: suggestName(item.parentItemId, [...byId.keys()], 'items', 'point at the id of the bundle item') });
   });
   order.items.forEach((item, i) => {
-    if (ancestorsOf(item, tree).length >= order.items.length) {
+    if (tree.bundles.leadsToCycle(item.id)) {
       tree.problems.push({ path: `items[${i}].parentItemId`, message: `item ${item.id} is its own ancestor through parentItemId`, fix: 'make the bundle item the parent, never a component' });
     }
   });
   return tree;
 }
 
+function hasParent(item: OrderItem, tree: ItemTree): boolean {
+  return tree.bundles.parentOf(item.id) !== undefined;
+}
+
 /** Parent, grandparent, … (stops at a loop, so a parentItemId cycle cannot hang decomposition). */
 function ancestorsOf(item: OrderItem, tree: ItemTree): OrderItem[] {
-  const ancestors: OrderItem[] = [];
-  if (!tree.parent.has(item)) return ancestors;
-  for (let current = tree.parent.get(item); current && ancestors.length <= tree.index.size; current = tree.parent.get(current)) ancestors.push(current);
-  return ancestors;
+  if (!hasParent(item, tree)) return [];
+  return tree.bundles.ancestorsOf(item.id).map((id) => tree.byId.get(id)!);
 }
 
 /** The id of the top-most ancestor: the bundle the item belongs to, or the item itself outside any bundle. */
 function bundleIdOf(item: OrderItem, tree: ItemTree): string {
-  if (!tree.parent.has(item)) return item.id;
-  return (ancestorsOf(item, tree).at(-1) ?? item).id;
+  return tree.bundles.rootOf(item.id);
 }
 
 /**
@@ -118,7 +134,7 @@ function bundleIdOf(item: OrderItem, tree: ItemTree): string {
 const NO_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({}) as Record<string, AttributeValue>;
 
 function effectiveAttributes(item: OrderItem, tree: ItemTree): Record<string, AttributeValue> {
-  if (!tree.parent.has(item)) return item.attributes ?? NO_ATTRIBUTES;
+  if (!hasParent(item, tree)) return item.attributes ?? NO_ATTRIBUTES;
   let attributes = tree.attributes.get(item);
   if (!attributes) {
     const chain = [item, ...ancestorsOf(item, tree)].reverse();
@@ -159,9 +175,18 @@ function matchItems(order: Order, lookups: CatalogLookups, tree: ItemTree): Matc
       return;
     }
     if (product.fulfillment === 'none') return;
-    const rules = lookups.rulesBySource.get(product.code) ?? [];
+    // An item matches only the rules of its own action; a change order's NoChange item is context, never work.
+    const action = actionOf(item);
+    if (action === 'NoChange') return;
+    const rules = (lookups.rulesBySource.get(product.code) ?? []).filter((rule) => rule.action === action);
     if (rules.length === 0) {
-      if (tree.hasComponents.has(item)) return; // a bundle root: its components are decomposed
+      if (tree.bundles.hasComponents(item.id)) return; // a bundle root: its components are decomposed
+      if (action !== 'Add') {
+        // Cancelling or returning something nobody has to act on (a fee, a license with no Return rule) is
+        // still a change: it is credited by the change order's billing, with nothing to fulfil.
+        result.unfulfilled.push({ itemId: item.id, product: product.code, reason: `no ${action} rule for ${product.code}: nothing to fulfil, billed as a change` });
+        return;
+      }
       if (product.kind === 'bundle') {
         result.unfulfilled.push({ itemId: item.id, product: product.code, reason: `bundle ${product.code} has no component items in the order (expected ${product.components?.join(', ') ?? 'components'})` });
         return;

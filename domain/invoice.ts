@@ -49,6 +49,8 @@ export const InvoiceLine = z.object({
   tax: InvoiceMoney,
   /** The tax code applied; null when the line is not taxed (no code on the item and no default). */
   taxCode: z.string().nullable(),
+  /** Change orders: the item of the original order this line changes (orderItemId is the change order's item). */
+  originalItemId: z.string().optional(),
 });
 export type InvoiceLine = z.infer<typeof InvoiceLine>;
 
@@ -89,6 +91,15 @@ export interface BuildInvoiceOptions {
 export function invoiceIdempotencyKey(orderId: string, kind: InvoiceKind, sequence = 1): string {
   if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
   return `${kind}:${orderId}:${sequence}`;
+}
+
+/**
+ * The id of an order's billing document: `INV-ORD-1001-1` for an invoice, `CM-ORD-1001-C1-1` for a credit memo.
+ * Together with invoiceIdempotencyKey(orderId, kind, sequence) it names one document for good.
+ */
+export function billingDocumentId(orderId: string, kind: InvoiceKind, sequence = 1): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
+  return `${kind === 'creditMemo' ? 'CM' : 'INV'}-${orderId}-${sequence}`;
 }
 
 /** One order item in minor units, as billed now. */

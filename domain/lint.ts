@@ -54,18 +54,26 @@ export function lintCatalog(catalog: Catalog, options: LintOptions = {}): Findin
   ];
 }
 
-/** A product with no rule stalls every order that contains it (bundles and `fulfillment: none` products need none). */
+/**
+ * A product with no rule stalls every order that contains it (bundles and `fulfillment: none` products need none).
+ * Only `Add` rules count: Cancel, Return and Amend rules decompose change orders, never the sale itself.
+ */
 function productsWithoutRules(catalog: Catalog): Finding[] {
-  const sources = new Set(catalog.decompositionRules.map((rule) => rule.source));
+  const sources = new Set(catalog.decompositionRules.filter((rule) => rule.action === 'Add').map((rule) => rule.source));
   return catalog.products
     .filter((product) => product.kind !== 'bundle' && product.fulfillment !== 'none' && !sources.has(product.code))
-    .map((product) => ({
-      severity: 'error',
-      rule: LINT_RULES.missingDecompositionRule,
-      path: `products[${product.code}]`,
-      message: `product ${product.code} has no decomposition rule: orders containing it would stall`,
-      fix: `add a decompositionRule with source: ${product.code}, or mark the product fulfillment: none`,
-    }));
+    .map((product) => {
+      const changeRules = catalog.decompositionRules.filter((rule) => rule.source === product.code).map((rule) => `${rule.action} rule ${rule.id}`);
+      return {
+        severity: 'error',
+        rule: LINT_RULES.missingDecompositionRule,
+        path: `products[${product.code}]`,
+        message: changeRules.length
+          ? `product ${product.code} has no decomposition rule for Add (only ${changeRules.join(', ')}): orders containing it would stall`
+          : `product ${product.code} has no decomposition rule: orders containing it would stall`,
+        fix: `add a decompositionRule with source: ${product.code}${changeRules.length ? ' (action: Add, the default)' : ''}, or mark the product fulfillment: none`,
+      };
+    });
 }
 
 function fulfillmentProductsWithoutScenario(catalog: Catalog): Finding[] {

@@ -174,3 +174,20 @@ export function allocateLargestRemainder(total: number, weights: readonly number
     return total < 0 && value !== 0 ? -value : value;
   });
 }
+
+/**
+ * The share of `total` that `now` more units of `whole` carry after `before` units already took theirs, rounded
+ * once cumulatively: round(total × (before + now) / whole) − round(total × before / whole), exact in BigInt.
+ * However a whole is taken apart in steps (returning 1 of 3 units, then 2), the shares sum to exactly `total`,
+ * so repeated partial credits never credit more (or less) than was billed. Half away from zero, as everywhere.
+ */
+export function cumulativeShare(total: number, whole: number, before: number, now: number): number {
+  assertSafeMinor(total, 'total');
+  for (const [name, value] of [['whole', whole], ['before', before], ['now', now]] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  }
+  if (whole === 0) throw new RangeError('cannot share an amount across a whole of 0 units');
+  if (before + now > whole) throw new RangeError(`${before} + ${now} units is more than the whole of ${whole}`);
+  const upTo = (units: number) => divideRounded(BigInt(total) * BigInt(units), BigInt(whole));
+  return toSafeMinor(upTo(before + now) - upTo(before));
+}

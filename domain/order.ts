@@ -12,7 +12,7 @@ export const IsoDate = z
     message: 'is not a real calendar date',
   });
 
-const Identifier = z
+export const Identifier = z
   .string({ error: 'must be a string' })
   .min(1, 'must not be empty')
   .max(128, 'must be at most 128 characters')
@@ -42,6 +42,18 @@ export const Billing = z.union([
 
 export const AttributeValue = z.union([z.string(), z.number(), z.boolean()]);
 
+/**
+ * What a change-order item does to the original order (DESIGN.md "order actions"). Meaningful on a change order
+ * (`changeOf` set); an ordinary order's items are all `Add`, the default.
+ * - `Add`: a new item, billed on the change order's invoice.
+ * - `Amend`: a quantity change of `originalItemId`; the item's `quantity` is the NEW quantity of that item.
+ * - `Cancel`, `Return`: `quantity` units of `originalItemId` are cancelled (not yet delivered) or returned; credited.
+ * - `NoChange`: context only (for example the bundle root of changed components); neither fulfilled nor billed.
+ */
+export const OrderItemAction = z.enum(['Add', 'Amend', 'Cancel', 'Return', 'NoChange'], {
+  error: 'must be one of Add, Amend, Cancel, Return, NoChange',
+});
+
 export const OrderItem = z.object({
   id: Identifier,
   product: Identifier,
@@ -57,6 +69,10 @@ export const OrderItem = z.object({
   endDate: IsoDate.optional(),
   contractLineId: Identifier.optional(),
   billing: Billing.optional(),
+  /** Change orders only: what this item does to the original order (default Add). */
+  action: OrderItemAction.optional(),
+  /** Change orders only: the id of the item of the original order this item changes. */
+  originalItemId: Identifier.optional(),
 });
 
 export const ContractLine = z.object({
@@ -93,3 +109,9 @@ export type ContractLine = z.infer<typeof ContractLine>;
 export type DeliveryGroup = z.infer<typeof DeliveryGroup>;
 export type Billing = z.infer<typeof Billing>;
 export type AttributeValue = z.infer<typeof AttributeValue>;
+export type OrderItemAction = z.infer<typeof OrderItemAction>;
+
+/** An item's action, `Add` when it gives none. */
+export function actionOf(item: Pick<OrderItem, 'action'>): OrderItemAction {
+  return item.action ?? 'Add';
+}

@@ -71,6 +71,8 @@ export interface Plan {
   fulfillmentOrders: FulfillmentOrder[];
   /** Account-scope FLIs: fulfilled once per (account, destination), shared by every order of the account. */
   accountLineItems: FulfillmentLineItem[];
+  /** Their plans, one per destination (id `ACCOUNT-<destination>`), run by the account's workflow. */
+  accountFulfillmentOrders?: FulfillmentOrder[];
   unfulfilledItems: UnfulfilledItem[];
 }
 

@@ -2,7 +2,7 @@ import { collectProblems } from './collect-problems';
 import { checkContract } from './contract';
 import { priceItem, type PricedItem } from './invoice';
 import { formatMoney, parseMoney, sumMinor } from './money';
-import { Order } from './order';
+import { actionOf, Order } from './order';
 import { InvalidInput, parseWith, type Problem } from './problems';
 
 /**
@@ -38,7 +38,45 @@ export function orderProblems(order: Order): Problem[] {
     ...termProblems(order),
     ...moneyProblems(order),
     ...checkContract(order),
+    ...changeFieldProblems(order),
   ];
+}
+
+/**
+ * `action` and `originalItemId` belong to change orders: on a change order every item that is not an `Add`
+ * names the original item it changes; an ordinary order may carry neither (its items are all `Add`).
+ * Whether the original item exists is checked against the original order (domain/change-order checkChangeOrder).
+ */
+function changeFieldProblems(order: Order): Problem[] {
+  const problems: Problem[] = [];
+  order.items.forEach((item, index) => {
+    const action = actionOf(item);
+    if (order.changeOf !== undefined) {
+      if (action !== 'Add' && item.originalItemId === undefined) {
+        problems.push({
+          path: `items[${index}].originalItemId`,
+          message: `is required: ${action === 'Amend' ? 'an' : 'a'} ${action} item names the item of order ${order.changeOf} it changes`,
+          fix: `add "originalItemId": "<id of the item in ${order.changeOf}>"`,
+        });
+      }
+      return;
+    }
+    if (action !== 'Add') {
+      problems.push({
+        path: `items[${index}].action`,
+        message: `only a change order (changeOf) may ${action === 'NoChange' ? 'carry a NoChange item' : `${action} an item`}`,
+        fix: 'remove action (an order adds its items), or submit a change order with "changeOf": "<original order id>"',
+      });
+    }
+    if (item.originalItemId !== undefined) {
+      problems.push({
+        path: `items[${index}].originalItemId`,
+        message: 'only a change order (changeOf) may name an original item',
+        fix: 'remove originalItemId, or submit a change order with "changeOf": "<original order id>"',
+      });
+    }
+  });
+  return problems;
 }
 
 function duplicateIds(entries: ReadonlyArray<{ id: string }>, field: string, noun: string): Problem[] {

@@ -1,22 +1,26 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { dataConverter } from '../config/connection';
 import { ORDO_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
 
 /**
  * A Temporal server for tests and benchmarks: the one TEMPORAL_ADDRESS names, else a dev server started
  * from the Temporal CLI we find or build (never downloaded), with Ordo's search attributes registered.
+ * Its `env.client` uses Ordo's data converter, as every Ordo client does.
  */
 export async function startTestServer(options: { dbFilename?: string } = {}): Promise<TestWorkflowEnvironment> {
   if (process.env.TEMPORAL_ADDRESS) {
     const env = await TestWorkflowEnvironment.createFromExistingServer({
       address: process.env.TEMPORAL_ADDRESS,
       namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      client: { dataConverter },
     });
     await registerSearchAttributes(env);
     return env;
   }
   const path = await ensureTemporalCli();
   return TestWorkflowEnvironment.createLocal({
+    client: { dataConverter },
     server: {
       executable: { type: 'existing-path', path },
       searchAttributes: ORDO_SEARCH_ATTRIBUTES,

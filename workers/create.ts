@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { HandlerRegistry } from '../activities/handlers';
+import { dataConverter } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 
@@ -18,9 +19,9 @@ export interface OrdoWorkerOptions {
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
-/** Builds the workflow bundle once, so several workers (or test runs) need not re-bundle. */
+/** Builds the workflow bundle once, so several workers (or test runs) need not re-bundle. It carries Ordo's payload converter. */
 export function bundleOrdoWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, payloadConverterPath: dataConverter.payloadConverterPath, logger: quietBundlerLogger });
 }
 
 /** A worker that runs Ordo's workflows and activities on the configured task queue. */
@@ -30,6 +31,8 @@ export function createOrdoWorker(options: OrdoWorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    // The same converter in the bundle (bundleOrdoWorkflows, or workflowsPath below) and for activities.
+    dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
       config,

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadCatalogFiles } from '../config/catalog-files';
-import { connectionOptions } from '../config/connection';
+import { connectionOptions, dataConverter } from '../config/connection';
 import { loadConfig } from '../config/load';
 import { InvalidInput } from '../domain/problems';
 import { createOrdoWorker } from './create';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const catalog = loadCatalogFiles(config.catalogFiles);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const clientConnection = await Connection.connect(connectionOptions(config.temporal));
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
   const worker = await createOrdoWorker({ connection, config, catalog, client });
   console.log(`ordo worker polling ${config.temporal.address} namespace ${config.temporal.namespace} task queue ${config.temporal.taskQueue}`);
   await worker.run();

@@ -2,3 +2,4 @@
 export { OrderWorkflow } from './order';
 export { FulfillmentOrderWorkflow } from './fulfillment-order';
 export { QueueRotationWorkflow } from './queue-rotation';
+export { AccountFulfillmentWorkflow } from './account-fulfillment';

@@ -2,7 +2,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Invoice } from '../domain/invoice';
 import type { AmendRequest } from '../domain/order-actions';
 import type { Order, OrderItem } from '../domain/order';
+import type { FalloutRule } from '../domain/catalog';
 import type { FulfillmentOrder } from '../domain/plan';
+import type { QueueDirectory } from '../domain/queues';
 import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary, StepCounts, FulfillmentOrderState } from './types';
 
 /**
@@ -133,3 +135,35 @@ export interface AmendAnswer {
   fulfillmentOrders: { started: string[]; updated: string[]; stopped: string[] };
 }
 export const amendUpdate = defineUpdate<AmendAnswer, [AmendRequest]>('amend');
+
+// ---- Account-wide fulfillment: one workflow per (account, destination) that every order of the account joins ----
+
+export interface AccountJoin {
+  orderId: string;
+  orderWorkflowId: string;
+  /** The account split from the joining order's plan; the first join's plan is the one that runs. */
+  fulfillmentOrder: FulfillmentOrder;
+  falloutRules?: FalloutRule[];
+  queues?: QueueDirectory;
+}
+export const joinAccountWorkSignal = defineSignal<[AccountJoin]>('joinAccountWork');
+export const leaveAccountWorkSignal = defineSignal<[{ orderId: string; reason: string }]>('leaveAccountWork');
+
+/** Account workflow → order: its share of the account-wide work is done. */
+export interface AccountShareReady {
+  destination: string;
+  fulfillmentOrderId: string;
+  accountWorkflowId: string;
+}
+export const accountShareReadySignal = defineSignal<[AccountShareReady]>('accountShareReady');
+
+export interface AccountWorkView {
+  accountId: string;
+  destination: string;
+  /** `pending` until the first order joins, then `running`, then `completed` for good. */
+  state: 'pending' | 'running' | 'completed';
+  runWorkflowId?: string;
+  completedAt?: string;
+  shares: Array<{ orderId: string; state: 'waiting' | 'ready' | 'released'; joinedAt: string; releasedReason?: string }>;
+}
+export const accountWorkQuery = defineQuery<AccountWorkView>('account');

@@ -9,6 +9,7 @@ import {
   setHandler,
   startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { OrdoActivities } from '../activities';
 import type { ChangeContext } from '../client/change-context';
@@ -20,8 +21,10 @@ import { now } from './clock';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
 import { compensateCompletedSteps } from './compensation';
 import {
+  accountShareReadySignal,
   amendPlanSignal,
   amendUpdate,
+  leaveAccountWorkSignal,
   cancelFulfillmentSignal,
   cancelSignal,
   cancelUpdate,
@@ -42,7 +45,7 @@ import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSu
 const CHANGES_IN_FLIGHT = 'changes-in-flight';
 const FINAL_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed', 'partial']);
 
-const { decomposeOrder, loadChangeContext } = proxyActivities<OrdoActivities>({
+const { decomposeOrder, loadChangeContext, joinAccountWork } = proxyActivities<OrdoActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '30 seconds' },
 });
@@ -133,6 +136,14 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     summary.cancellation = { reason: request.reason, actor: request.actor, requestedAt: now(), compensations: [] };
     summary.actions.push({ type: 'Cancel', at: now(), actor: request.actor, itemIds: order.items.map((item) => item.id), note: request.reason });
     setState('pendingCancellation', request.reason);
+    // Only this order's share of account-wide work is released; the account's other orders keep theirs.
+    for (const share of summary.accountShares ?? []) {
+      if (share.state === 'ready') continue;
+      share.state = 'released';
+      getExternalWorkflowHandle(share.workflowId)
+        .signal(leaveAccountWorkSignal, { orderId: order.id, reason: request.reason })
+        .catch(() => undefined);
+    }
     if (!childrenStarted) return;
     for (const split of summary.fulfillmentOrders) {
       getExternalWorkflowHandle(split.workflowId)
@@ -162,6 +173,11 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
       else acceptCancellation({ reason: request?.reason || 'cancelled by signal', actor: request?.actor });
     });
     setHandler(ponrRequestSignal, (request) => decidePonr(request));
+    setHandler(accountShareReadySignal, (ready) => {
+      const share = (summary.accountShares ??= []).find((s) => s.destination === ready.destination);
+      if (share) share.state = 'ready';
+      else summary.accountShares.push({ destination: ready.destination, workflowId: ready.accountWorkflowId, state: 'ready' });
+    });
     setHandler(amendUpdate, (request) => applyAmendment(request), { validator: (request) => validateAmendment(request) });
   }
 
@@ -305,8 +321,11 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   // A cancellation accepted while the splits were starting reaches them now.
   if (summary.cancellation) acceptCancellationOfStartedSplits();
 
-  // Splits may come and go while the order runs (amendments): wait until none runs and no amendment is half applied.
-  await condition(() => runningSplits === 0 && !amending);
+  if (changesInFlight) await joinAccountWorks(plan);
+
+  // Splits may come and go while the order runs (amendments): wait until none runs and no amendment is half applied,
+  // and until the order's share of account-wide work is done (a cancelled order does not wait for it).
+  await condition(() => runningSplits === 0 && !amending && (!!summary.cancellation || (summary.accountShares ?? []).every((s) => s.state === 'ready')));
   if (summary.cancellation) return finishCancellation();
   if (failures.length > 0) {
     setState('failed', `${failures.length} fulfillment order(s) failed; nothing was billed: ${failures[0].message}`);
@@ -321,6 +340,21 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   summary.completedAt = now();
   setState('completed');
   return summary;
+
+  /** Account-scope lines: the order joins its account's workflow for each destination and waits for its share. */
+  async function joinAccountWorks(from: Plan): Promise<void> {
+    for (const fo of from.accountFulfillmentOrders ?? []) {
+      const destination = fo.lineItems[0].product;
+      const workflowId = await joinAccountWork({
+        accountId: order.accountId,
+        destination,
+        join: { orderId: order.id, orderWorkflowId: workflowInfo().workflowId, fulfillmentOrder: fo, falloutRules: from.falloutRules, queues: from.queues },
+      });
+      if (!(summary.accountShares ?? []).some((s) => s.destination === destination)) {
+        (summary.accountShares ??= []).push({ destination, workflowId, state: 'waiting' });
+      }
+    }
+  }
 
   /** Starts one split as a child workflow and follows it to its end. */
   async function startSplit(fo: FulfillmentOrder, from: Plan): Promise<void> {

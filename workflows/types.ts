@@ -173,6 +173,8 @@ export interface OrderSummary {
   /** Order items past the point of no return, and the step that put each there. */
   pointOfNoReturn?: PonrRecord[];
   cancellation?: CancellationRecord;
+  /** This order's shares of account-wide work (account-scope lines), one per destination product. */
+  accountShares?: Array<{ destination: string; workflowId: string; state: 'waiting' | 'ready' | 'released' }>;
   /** Compensations of work an amendment made unnecessary (splits it stopped). */
   amendmentCompensations?: CompensationRecord[];
   /** Messages refused without an answer to give (signals), newest last. */

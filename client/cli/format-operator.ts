@@ -53,7 +53,8 @@ export function describeError(error: FalloutStep['error']): string {
   return `${head ? `${head} ` : ''}after ${error.attempts} attempt(s): ${error.message}`;
 }
 
-function jeopardyNote(jeopardy: ManualTask['jeopardy'], lateAt: string | undefined, now: number): string {
+/** `IN JEOPARDY (late in 5m)`, `LATE`, or nothing when on time. */
+export function jeopardyNote(jeopardy: ManualTask['jeopardy'], lateAt: string | undefined, now: number): string {
   if (jeopardy === 'late') return 'LATE';
   if (jeopardy === 'inJeopardy') return `IN JEOPARDY${lateAt ? ` (late in ${since(new Date(now).toISOString(), Date.parse(lateAt))})` : ''}`;
   return '';

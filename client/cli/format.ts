@@ -1,6 +1,7 @@
 import type { Finding } from '../../domain/lint';
 import type { Plan } from '../../domain/plan';
-import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary } from '../../workflows/types';
+import { FINISHED_STEP_STATES, type FulfillmentOrderPlan, type OrderPlanView, type OrderSummary, type StepStatus } from '../../workflows/types';
+import { jeopardyNote } from './format-operator';
 
 /** Human-readable renderings of what the CLI prints; `--json` prints the objects themselves. */
 
@@ -49,7 +50,7 @@ function formatChanges(summary: OrderSummary): string[] {
       lines.push(`    compensated ${c.stepId} with ${c.call.system}/${c.call.operation}: ${c.state}${c.error ? ` (${c.error})` : ''}`);
     }
   }
-  for (const refused of summary.rejectedMessages ?? []) lines.push(`  Refused ${refused.message} at ${refused.at}: ${refused.reason}`);
+  for (const refused of summary.rejectedMessages ?? []) lines.push(`  ${refusal(refused)}`);
   if (summary.changeOf) lines.push(`  Change order of ${summary.changeOf}`);
   if (summary.changeOrders.length) {
     lines.push('  Change orders:');
@@ -62,14 +63,14 @@ function formatChanges(summary: OrderSummary): string[] {
   return lines;
 }
 
-export function formatPlanView(view: OrderPlanView): string {
+export function formatPlanView(view: OrderPlanView, now = Date.now()): string {
   const lines = [`Order ${view.orderId}  ${view.state}`];
-  for (const fo of view.fulfillmentOrders) lines.push(...formatFulfillmentOrderPlan(fo));
+  for (const fo of view.fulfillmentOrders) lines.push(...formatFulfillmentOrderPlan(fo, now));
   if (view.fulfillmentOrders.length === 0) lines.push('  (no fulfillment orders yet)');
   return lines.join('\n');
 }
 
-function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan): string[] {
+function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan, now: number): string[] {
   const lines = [``, `${fo.fulfillmentOrderId}  ${fo.state}  (${fo.location ? `${fo.location} → ${fo.deliveryGroupId}` : fo.system})`];
   for (const [group, steps] of groupBy(fo.steps, (s) => `${s.workspace} / ${s.group}`)) {
     lines.push(`  ${group}`);
@@ -81,9 +82,35 @@ function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan): string[] {
         step.dependsOn.length ? `after ${step.dependsOn.join(', ')}` : '',
       ].filter(Boolean);
       lines.push(`    ${stateMark(step.state)} ${step.id.padEnd(40)} ${step.state.padEnd(13)} ${details.join('; ')}`);
+      lines.push(...stepNotes(step, now).map((note) => `        ${note}`));
     }
   }
+  // Refused signals that named no step of this split.
+  for (const refused of fo.rejectedMessages ?? []) lines.push(`  ${refusal(refused)}`);
   return lines;
+}
+
+/** Under a step: who a waiting manual task is with, its SLA, what operators did, and what was refused. */
+function stepNotes(step: StepStatus, now: number): string[] {
+  const notes: string[] = [];
+  const sla = FINISHED_STEP_STATES.has(step.state) ? '' : jeopardyNote(step.jeopardy, step.lateAt, now);
+  if (step.type === 'manualTask' && step.state === 'InProgress') {
+    const task = [
+      step.queue ? `queue ${step.queue}` : '',
+      step.escalatedTo?.length ? `escalated to ${step.escalatedTo.join(', ')}` : '',
+      step.assignee ? `assigned to ${step.assignee}` : 'unassigned',
+      sla,
+    ].filter(Boolean);
+    notes.push(task.join(', '));
+  } else if (sla) notes.push(sla);
+  for (const action of step.operatorActions ?? []) notes.push(`${action.action} by ${action.actor} at ${action.at}${action.note ? `: ${action.note}` : ''}`);
+  for (const refused of step.rejectedMessages ?? []) notes.push(refusal(refused));
+  return notes;
+}
+
+/** `refused manualTaskCompleted from bob at 2026-…: bob may not act on this step: …`. */
+function refusal(refused: { at: string; message: string; actor?: string; reason: string }): string {
+  return `refused ${refused.message}${refused.actor ? ` from ${refused.actor}` : ''} at ${refused.at}: ${refused.reason}`;
 }
 
 export function formatDecomposition(plan: Plan): string {

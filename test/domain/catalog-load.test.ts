@@ -55,9 +55,9 @@ describe('parseCatalog', () => {
     assert.deepEqual(
       catalog.workspaces.map((w) => w.id),
       [
-        ...['device-delivery', 'license-activation', 'warranty-registration'],
+        ...['device-delivery', 'license-activation', 'warranty-registration', 'return-pickup'],
         ...['router-delivery', 'service-activation'],
-        ...['seat-licensing', 'support-enrollment', 'onsite-installation', 'tenant-provisioning'],
+        ...['seat-licensing', 'support-enrollment', 'onsite-installation', 'tenant-provisioning', 'seat-deallocation'],
       ],
     );
     // Defaults applied and durations converted to milliseconds.
@@ -69,6 +69,17 @@ describe('parseCatalog', () => {
     assert.deepEqual(reserve.jeopardy?.onLate, [{ action: 'escalate', queue: 'inventory-leads' }]);
     assert.equal(catalog.products.find((p) => p.code === 'SETUP-FEE')?.fulfillment, 'none');
     assert.equal(catalog.decompositionRules.find((r) => r.id === 'tenant-provision')?.scope, 'account');
+    // A rule decomposes sales unless it names the change it is for.
+    assert.equal(catalog.decompositionRules.find((r) => r.id === 'laptop-ships')?.action, 'Add');
+    assert.equal(catalog.decompositionRules.find((r) => r.id === 'laptop-return-pickup')?.action, 'Return');
+    assert.equal(catalog.decompositionRules.find((r) => r.id === 'seats-deallocate')?.action, 'Cancel');
+  });
+
+  it('suggests the right spelling of a rule action', () => {
+    const text = 'products: [{ code: A }]\nfulfillmentProducts: [{ code: B, fulfilledBy: { system: s } }]\ndecompositionRules: [{ id: r, source: A, destination: B, action: Retrun }]\n';
+    assert.deepEqual(problemsOf([{ path: 'catalog/c.yaml', text }]), [
+      { path: 'catalog/c.yaml: decompositionRules[0].action', message: '"Retrun" is not allowed', fix: 'did you mean "Return"? use one of: Add, Amend, Cancel, Return' },
+    ]);
   });
 
   it('accepts a small valid file and an empty one', () => {

@@ -270,9 +270,144 @@ describe('decompose: matching rules', () => {
     assert.equal(plan.fulfillmentOrders[0].lineItems[0].bundleId, 'OI-1');
   });
 
+  it('refuses a parent cycle, naming every item whose chain never reaches a bundle root', () => {
+    const error = refused(() =>
+      decompose(orderOf([item('OI-1', 'PART', 1, { parentItemId: 'OI-2' }), item('OI-2', 'PART', 1, { parentItemId: 'OI-1' }), item('OI-3', 'GADGET', 1, { parentItemId: 'OI-3' }), item('OI-4', 'GADGET')]), catalog),
+    );
+    assert.deepEqual(
+      error.problems.map((p) => [p.path, p.message]),
+      [
+        ['items[0].parentItemId', 'item OI-1 is its own ancestor through parentItemId'],
+        ['items[1].parentItemId', 'item OI-2 is its own ancestor through parentItemId'],
+        ['items[2].parentItemId', 'item OI-3 is its own ancestor through parentItemId'],
+      ],
+    );
+  });
+
   it('reports a bundle sold without its components as unfulfilled', () => {
     const plan = decompose(orderOf([item('OI-1', 'KIT')]), catalog);
     assert.deepEqual(plan.unfulfilledItems, [{ itemId: 'OI-1', product: 'KIT', reason: 'bundle KIT has no component items in the order (expected PART, GADGET)' }]);
+  });
+});
+
+describe('decompose: rule actions (change orders)', () => {
+  const catalog = simpleCatalog({
+    products: [{ code: 'KIT', kind: 'bundle', components: ['DEVICE', 'LICENSE'] }, { code: 'DEVICE' }, { code: 'LICENSE' }, { code: 'FEE', fulfillment: 'none' }, { code: 'GHOST' }],
+    fulfillmentProducts: [
+      { code: 'SHIP', fulfilledBy: { system: 'shipping' } },
+      { code: 'PICKUP', fulfilledBy: { system: 'shipping' } },
+      { code: 'ACTIVATE', fulfilledBy: { system: 'provisioning' } },
+      { code: 'DEACTIVATE', fulfilledBy: { system: 'provisioning' } },
+      { code: 'RESIZE', fulfilledBy: { system: 'provisioning' } },
+    ],
+    decompositionRules: [
+      { id: 'device-ships', source: 'DEVICE', destination: 'SHIP' },
+      { id: 'device-pickup', source: 'DEVICE', destination: 'PICKUP', action: 'Return' },
+      { id: 'license-activates', source: 'LICENSE', destination: 'ACTIVATE' },
+      { id: 'license-deactivates', source: 'LICENSE', destination: 'DEACTIVATE', action: 'Cancel' },
+      { id: 'license-resizes', source: 'LICENSE', destination: 'RESIZE', action: 'Amend', when: { attribute: 'tier', equals: 'pro' } },
+      { id: 'ghost-returns', source: 'GHOST', destination: 'PICKUP', action: 'Return' },
+    ],
+  });
+  const lines = (plan: Plan) => plan.fulfillmentOrders.flatMap((f) => f.lineItems.map((l) => [f.id, l.id, l.ruleIds.join(','), l.quantity]));
+  const changeItem = (id: string, product: string, quantity: number, action: string, extra: Record<string, unknown> = {}) =>
+    item(id, product, quantity, { action, originalItemId: `OI-${id}`, ...extra });
+  const changeOrder = (items: unknown[]) => orderOf(items, { id: 'ORD-T-C1', changeOf: 'ORD-T' });
+
+  it('decomposes an ordinary item by Add rules only (the default), never by change rules', () => {
+    const plan = decompose(orderOf([item('OI-1', 'DEVICE', 2), item('OI-2', 'LICENSE', 2)]), catalog);
+    assert.deepEqual(lines(plan), [
+      ['FO-shipping', 'SHIP:OI-1', 'device-ships', 2],
+      ['FO-provisioning', 'ACTIVATE:OI-2', 'license-activates', 2],
+    ]);
+  });
+
+  it('decomposes a change item by the rules of its action, with the change quantity', () => {
+    const plan = decompose(
+      changeOrder([
+        changeItem('C1', 'DEVICE', 1, 'Return'),
+        changeItem('C2', 'LICENSE', 3, 'Cancel'),
+        changeItem('C3', 'LICENSE', 5, 'Amend', { attributes: { tier: 'pro' } }),
+        item('C4', 'DEVICE', 1, { action: 'Add' }),
+      ]),
+      catalog,
+    );
+    assert.deepEqual(lines(plan), [
+      ['FO-shipping', 'PICKUP:C1', 'device-pickup', 1],
+      ['FO-shipping', 'SHIP:C4', 'device-ships', 1],
+      ['FO-provisioning', 'DEACTIVATE:C2', 'license-deactivates', 3],
+      ['FO-provisioning', 'RESIZE:C3', 'license-resizes', 5],
+    ]);
+    assert.deepEqual(plan.unfulfilledItems, []);
+  });
+
+  it('lists a change with no rule for its action as unfulfilled, not as an error: it is billed, with nothing to fulfil', () => {
+    const plan = decompose(
+      changeOrder([
+        changeItem('C1', 'DEVICE', 1, 'Cancel'),
+        changeItem('C2', 'LICENSE', 1, 'Return'),
+        changeItem('C3', 'DEVICE', 1, 'Amend'),
+        changeItem('C4', 'LICENSE', 2, 'Amend', { attributes: { tier: 'basic' } }),
+        changeItem('C5', 'FEE', 1, 'Return'),
+      ]),
+      catalog,
+    );
+    assert.deepEqual(plan.fulfillmentOrders, []);
+    assert.deepEqual(plan.unfulfilledItems, [
+      { itemId: 'C1', product: 'DEVICE', reason: 'no Cancel rule for DEVICE: nothing to fulfil, billed as a change' },
+      { itemId: 'C2', product: 'LICENSE', reason: 'no Return rule for LICENSE: nothing to fulfil, billed as a change' },
+      { itemId: 'C3', product: 'DEVICE', reason: 'no Amend rule for DEVICE: nothing to fulfil, billed as a change' },
+      { itemId: 'C4', product: 'LICENSE', reason: 'no decomposition rule applies (rule license-resizes: attribute tier is "basic", not "pro")' },
+    ]);
+  });
+
+  it('decomposes NoChange items into nothing, and a changed bundle root through its components', () => {
+    const plan = decompose(
+      changeOrder([
+        changeItem('C1', 'KIT', 1, 'Return'),
+        changeItem('C2', 'DEVICE', 1, 'Return', { parentItemId: 'C1' }),
+        changeItem('C3', 'LICENSE', 1, 'NoChange', { parentItemId: 'C1' }),
+      ]),
+      catalog,
+    );
+    assert.deepEqual(lines(plan), [['FO-shipping', 'PICKUP:C2', 'device-pickup', 1]]);
+    assert.equal(plan.fulfillmentOrders[0].lineItems[0].bundleId, 'C1');
+    assert.deepEqual(plan.unfulfilledItems, []);
+  });
+
+  it('still refuses an Add item whose product has change rules but no Add rule', () => {
+    const error = refused(() => decompose(orderOf([item('OI-1', 'GHOST')]), catalog));
+    assert.deepEqual(error.problems, [
+      {
+        path: 'items[0].product',
+        message: 'item OI-1: product GHOST has no decomposition rule, so it would never be fulfilled',
+        fix: 'add a decompositionRule with source: GHOST, or mark the product fulfillment: none',
+      },
+    ]);
+  });
+
+  it('decomposes examples/change-order-return.json with the reference catalog: a pickup for the laptop', () => {
+    const plan = decompose(exampleOrder('change-order-return.json'), referenceCatalog());
+    assert.equal(plan.orderId, 'ORD-1001-C1');
+    assert.deepEqual(plan.fulfillmentOrders.map((f) => [f.id, f.system, f.lineItems.map((l) => [l.id, l.quantity, l.attributes])]), [
+      ['FO-shipping', 'shipping', [['RETURN-PICKUP:CO-1', 1, { color: 'silver' }]]],
+    ]);
+    assert.deepEqual(dependencies(plan.fulfillmentOrders[0]), {
+      'return-pickup.schedule-pickup[RETURN-PICKUP:CO-1]': [],
+      'return-pickup.received': ['return-pickup.schedule-pickup[RETURN-PICKUP:CO-1]'],
+    });
+    assert.deepEqual(plan.unfulfilledItems, [
+      { itemId: 'CO-3', product: 'AV-LICENSE', reason: 'no Return rule for AV-LICENSE: nothing to fulfil, billed as a change' },
+      { itemId: 'CO-4', product: 'WARRANTY-3Y', reason: 'no Return rule for WARRANTY-3Y: nothing to fulfil, billed as a change' },
+    ]);
+  });
+
+  it('deallocates cancelled seats with the reference catalog', () => {
+    const cancel = orderOf([item('CO-1', 'SEATS', 5, { action: 'Cancel', originalItemId: 'OI-7', attributes: { edition: 'standard' } })], { id: 'ORD-2001-C1', changeOf: 'ORD-2001' });
+    const plan = decompose(cancel, referenceCatalog());
+    assert.deepEqual(plan.fulfillmentOrders.map((f) => [f.id, f.lineItems.map((l) => [l.id, l.quantity, l.attributes]), f.steps.map((step) => step.id)]), [
+      ['FO-provisioning', [['DEALLOCATE-SEATS:CO-1', 5, { edition: 'standard' }]], ['seat-deallocation.deallocate-seats[DEALLOCATE-SEATS:CO-1]']],
+    ]);
   });
 });
 

@@ -53,6 +53,25 @@ describe('lintCatalog', () => {
     ]);
   });
 
+  it('counts only Add rules: change rules (Return, Cancel, Amend) never decompose the sale itself', () => {
+    const catalog = cleanCatalog({ products: [{ code: 'WIDGET' }, { code: 'GIZMO' }] });
+    catalog.fulfillmentProducts.push({ code: 'PICKUP', fulfilledBy: { system: 'shipping' } });
+    catalog.scenarios.push({ fulfillmentProduct: 'PICKUP', workspace: 'delivery' });
+    catalog.decompositionRules.push(
+      { id: 'gizmo-pickup', source: 'GIZMO', destination: 'PICKUP', action: 'Return', scope: 'lineItem', quantity: 'sum' },
+      { id: 'widget-pickup', source: 'WIDGET', destination: 'PICKUP', action: 'Return', scope: 'lineItem', quantity: 'sum' },
+    );
+    assert.deepEqual(byRule(lintCatalog(catalog), 'missing-decomposition-rule'), [
+      {
+        severity: 'error',
+        rule: 'missing-decomposition-rule',
+        path: 'products[GIZMO]',
+        message: 'product GIZMO has no decomposition rule for Add (only Return rule gizmo-pickup): orders containing it would stall',
+        fix: 'add a decompositionRule with source: GIZMO (action: Add, the default), or mark the product fulfillment: none',
+      },
+    ]);
+  });
+
   it('warns on callouts and auto tasks with no fallout rule', () => {
     const steps = [
       { id: 'reserve', type: 'callout', call: { system: 'inventory', operation: 'reserve' }, estimatedDuration: '1h' },

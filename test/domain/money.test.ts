@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   allocateLargestRemainder,
+  cumulativeShare,
   divideRounded,
   formatMoney,
   minorUnitDigits,
@@ -175,6 +176,30 @@ describe('money', () => {
       assert.throws(() => allocateLargestRemainder(1, []), RangeError);
       assert.throws(() => allocateLargestRemainder(1, [-1, 2]), RangeError);
       assert.throws(() => allocateLargestRemainder(1.5, [1]), RangeError);
+    });
+  });
+
+  describe('cumulativeShare', () => {
+    it('rounds once cumulatively, so the steps sum exactly to the whole', () => {
+      // 200.00 over 3 units: per-unit rounding would give 66.67 × 3 = 200.01.
+      assert.deepEqual([cumulativeShare(20000, 3, 0, 1), cumulativeShare(20000, 3, 1, 1), cumulativeShare(20000, 3, 2, 1)], [6667, 6666, 6667]);
+      assert.deepEqual([cumulativeShare(20000, 3, 0, 1), cumulativeShare(20000, 3, 1, 2)], [6667, 13333]);
+      assert.equal(cumulativeShare(20000, 3, 0, 3), 20000);
+      assert.equal(cumulativeShare(20000, 3, 1, 0), 0);
+      for (let whole = 1; whole <= 7; whole++) {
+        for (const total of [0, 1, 5, 99, 1000, 33333]) {
+          let sum = 0;
+          for (let before = 0; before < whole; before++) sum += cumulativeShare(total, whole, before, 1);
+          assert.equal(sum, total, `${total} over ${whole}`);
+        }
+      }
+    });
+
+    it('refuses more units than the whole, and nonsense', () => {
+      assert.throws(() => cumulativeShare(100, 3, 2, 2), RangeError);
+      assert.throws(() => cumulativeShare(100, 0, 0, 0), RangeError);
+      assert.throws(() => cumulativeShare(100, 3, -1, 1), RangeError);
+      assert.throws(() => cumulativeShare(1.5, 3, 0, 1), RangeError);
     });
   });
 });

@@ -200,6 +200,47 @@ describe('validateOrder', () => {
     });
   });
 
+  it('refuses change-order fields on an ordinary order, naming each one', () => {
+    const input = designOrder();
+    Object.assign(input.items[1], { action: 'Return', originalItemId: 'OI-9' });
+    Object.assign(input.items[2], { action: 'Add' });
+    const error = refusal(input);
+    assert.deepEqual(error.problems, [
+      {
+        path: 'items[1].action',
+        message: 'only a change order (changeOf) may Return an item',
+        fix: 'remove action (an order adds its items), or submit a change order with "changeOf": "<original order id>"',
+      },
+      {
+        path: 'items[1].originalItemId',
+        message: 'only a change order (changeOf) may name an original item',
+        fix: 'remove originalItemId, or submit a change order with "changeOf": "<original order id>"',
+      },
+    ]);
+    assert.equal(refusal({ ...designOrder(), items: [{ ...designOrder().items[0], action: 'Upgrade' }] }).problems[0].path, 'items[0].action');
+  });
+
+  it('on a change order, needs originalItemId on every item that is not an Add', () => {
+    const input: Record<string, any> = { ...designOrder(), id: 'ORD-1001-C1', changeOf: 'ORD-1001' };
+    input.items = [
+      { id: 'CO-1', product: 'LAPTOP-14', quantity: 1, unitPrice: '0.00', action: 'Return' },
+      { id: 'CO-2', product: 'LAPTOP-14', quantity: 1, unitPrice: '0.00', action: 'Cancel', originalItemId: 'OI-2' },
+      { id: 'CO-3', product: 'SETUP-FEE', quantity: 1, unitPrice: '99.00' },
+      { id: 'CO-4', product: 'AV-LICENSE', quantity: 3, unitPrice: '0.00', action: 'Amend' },
+    ];
+    const error = refusal(input);
+    assert.deepEqual(
+      error.problems.map((p) => [p.path, p.message]),
+      [
+        ['items[0].originalItemId', 'is required: a Return item names the item of order ORD-1001 it changes'],
+        ['items[3].originalItemId', 'is required: an Amend item names the item of order ORD-1001 it changes'],
+      ],
+    );
+    input.items[0].originalItemId = 'OI-2';
+    input.items[3].originalItemId = 'OI-3';
+    assert.equal(validateOrder(input).items[0].action, 'Return');
+  });
+
   it('reports every problem at once, each naming its field', () => {
     const input = withContract();
     input.deliveryGroups.push({ id: 'DG-HQ' });

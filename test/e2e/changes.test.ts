@@ -5,7 +5,7 @@ import { OrdoError } from '../../client/errors';
 import type { OrdoClient } from '../../client/ordo-client';
 import type { Order } from '../../domain/order';
 import type { AmendRequest } from '../../domain/order-actions';
-import { amendUpdate, cancelSignal, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, orderRecordQuery, summaryQuery } from '../../workflows/messages';
+import { accountWorkQuery, amendUpdate, cancelSignal, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, orderRecordQuery, summaryQuery } from '../../workflows/messages';
 import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
 import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
 import { parseMoney } from '../../domain/money';
@@ -354,5 +354,77 @@ describe('amendments before the point of no return', function () {
     await complete(order.id, 'change.after');
     await complete(order.id, 'companion.wait', 'FO-warranty');
     assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
+  });
+});
+
+describe('account-wide fulfillment', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let lane: OrdoClient;
+  before(async function () {
+    this.timeout(600_000);
+    h = await getHarness();
+    lane = await h.startLane({ taskQueue: 'ordo-changes', catalogFiles: [CATALOG], config: { queues: { desk: { members: ['ann'], assignment: 'none' } } } });
+  });
+
+  it('runs account-scope work once for every order of the account; cancelling one order releases only its share', async () => {
+    const accountId = `ACCT-${process.pid}-${++serial}`;
+    const orderFor = (n: number): Order => ({
+      id: `${accountId}-O${n}`,
+      accountId,
+      channel: 'cpq',
+      currency: 'USD',
+      items: [
+        { id: 'OI-1', product: 'CHANGEABLE', quantity: 1, unitPrice: '10.00' },
+        { id: 'OI-2', product: 'ACCOUNT-THING', quantity: 1, unitPrice: '0.00' },
+      ],
+    });
+    const [a, b] = [orderFor(1), orderFor(2)];
+    const accountWorkflow = h.env.client.workflow.getHandle(`account-${accountId}-ACCOUNT-WORK`);
+    const view = () => accountWorkflow.query(accountWorkQuery);
+    const hold = (orderId: string, stepId: string, fo: string) =>
+      eventually(`${stepId}`, async () => {
+        const plan = (await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, fo)).query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan;
+        return plan.steps.find((s) => s.id === stepId)?.state === 'InProgress' ? true : undefined;
+      });
+
+    await lane.startOrder(a);
+    await lane.startOrder(b);
+    await eventually('both orders joined', async () => ((await view()).shares.length === 2 ? true : undefined));
+    const accountRun = `account-${accountId}-ACCOUNT-WORK/run`;
+    await eventually('the account work waiting on its hold', async () => {
+      const plan = (await h.env.client.workflow.getHandle(accountRun).query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan;
+      return plan.steps.find((s) => s.id === 'account-work.account-hold')?.state === 'InProgress' ? true : undefined;
+    });
+
+    // Order A is cancelled before its point of no return: its share is released, B's is not.
+    await hold(a.id, 'change.hold', FO);
+    await cancelOrder(lane, a.id, { reason: 'customer left' });
+    assert.equal((await lane.waitForCompletion(a.id, { timeoutMs: 30_000 })).state, 'cancelled');
+    assert.deepEqual((await view()).shares.map((s) => [s.orderId, s.state]).sort(), [
+      [a.id, 'released'],
+      [b.id, 'waiting'],
+    ]);
+    assert.equal((await view()).state, 'running');
+
+    // The account work finishes once; B, which waited for its share, goes on and completes.
+    await h.env.client.workflow.getHandle(accountRun).executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'account-work.account-hold', actor: 'ann' }] });
+    await eventually('B told its share is ready', async () => ((await view()).shares.find((s) => s.orderId === b.id)?.state === 'ready' ? true : undefined));
+    await hold(b.id, 'change.hold', FO);
+    await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(b.id, FO)).executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'change.hold', actor: 'ann' }] });
+    await hold(b.id, 'change.after', FO);
+    await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(b.id, FO)).executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'change.after', actor: 'ann' }] });
+    const done = await lane.waitForCompletion(b.id, { timeoutMs: 30_000 });
+    assert.equal(done.state, 'completed');
+    assert.deepEqual(done.accountShares?.map((s) => [s.destination, s.state]), [['ACCOUNT-WORK', 'ready']]);
+
+    // A third order of the account finds the work done and is told at once; the tenant was provisioned once.
+    const c = orderFor(3);
+    await lane.startOrder(c);
+    await hold(c.id, 'change.hold', FO);
+    await eventually('C ready at once', async () => ((await view()).shares.find((s) => s.orderId === c.id)?.state === 'ready' ? true : undefined));
+    const provisioned = (await simulatorGet<{ calls: Array<{ operation: string }> }>(h, '/provisioning/calls')).calls.filter((call) => call.operation === 'provision-tenant' && JSON.stringify(call).includes(accountId));
+    assert.equal(provisioned.length, 1);
+    await cancelOrder(lane, c.id, { reason: 'test done' });
   });
 });

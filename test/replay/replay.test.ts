@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { dataConverter } from '../../config/connection';
 import { bundleOrdoWorkflows } from '../../workers/create';
 import { quietRuntime } from '../quiet-runtime';
 
@@ -30,7 +31,7 @@ describe('replay of recorded workflow histories', function () {
       history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'))),
     }));
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     assert.deepEqual(failures, []);

@@ -1,0 +1,83 @@
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { now } from './clock';
+import { FulfillmentOrderWorkflow } from './fulfillment-order';
+import {
+  accountShareReadySignal,
+  accountWorkQuery,
+  joinAccountWorkSignal,
+  leaveAccountWorkSignal,
+  ponrDecisionSignal,
+  ponrRequestSignal,
+  type AccountJoin,
+  type AccountWorkView,
+} from './messages';
+
+/** Continue as new after this many joins, long before history limits (each join is a signal and a reply). */
+const JOINS_PER_RUN = 500;
+
+export const accountWorkflowId = (accountId: string, destination: string) => `account-${accountId}-${destination}`;
+
+/**
+ * Account-wide fulfillment (DESIGN.md scope `account`): one long-running workflow per (account,
+ * destination product). The first order that joins starts the work (its account split runs as a child
+ * FulfillmentOrderWorkflow); every order that joins waits for it, and is told when it is done — at once if
+ * it already is. An order that is cancelled leaves: only its share is released, the others stay.
+ */
+export async function AccountFulfillmentWorkflow(input: { accountId: string; destination: string; carried?: AccountWorkView }): Promise<void> {
+  const view: AccountWorkView = input.carried ?? { accountId: input.accountId, destination: input.destination, state: 'pending', shares: [] };
+  const joins: AccountJoin[] = [];
+  const orderWorkflows = new Map<string, string>();
+  let joinsThisRun = 0;
+
+  setHandler(accountWorkQuery, () => view);
+  setHandler(joinAccountWorkSignal, (join) => {
+    joinsThisRun++;
+    orderWorkflows.set(join.orderId, join.orderWorkflowId);
+    const known = view.shares.find((s) => s.orderId === join.orderId);
+    if (known && known.state !== 'released') return; // a repeated join does nothing twice
+    if (known) Object.assign(known, { state: 'waiting', releasedReason: undefined });
+    else view.shares.push({ orderId: join.orderId, state: 'waiting', joinedAt: now() });
+    joins.push(join);
+    if (view.state === 'completed') tellReady(join.orderId, join.orderWorkflowId);
+  });
+  // The account's own work answers to no single order: its point-of-no-return steps go ahead.
+  setHandler(ponrRequestSignal, (request) => {
+    getExternalWorkflowHandle(view.runWorkflowId!)
+      .signal(ponrDecisionSignal, { stepId: request.stepId, granted: true })
+      .catch((error: Error) => log.warn('PONR decision not delivered', { error: error.message }));
+  });
+  setHandler(leaveAccountWorkSignal, ({ orderId, reason }) => {
+    const share = view.shares.find((s) => s.orderId === orderId);
+    if (share && share.state === 'waiting') Object.assign(share, { state: 'released', releasedReason: reason });
+  });
+
+  function tellReady(orderId: string, orderWorkflowId: string): void {
+    const share = view.shares.find((s) => s.orderId === orderId);
+    if (!share || share.state !== 'waiting') return;
+    share.state = 'ready';
+    getExternalWorkflowHandle(orderWorkflowId)
+      .signal(accountShareReadySignal, { destination: view.destination, fulfillmentOrderId: `ACCOUNT-${view.destination}`, accountWorkflowId: workflowInfo().workflowId })
+      .catch((error: Error) => log.warn('account share not delivered', { orderId, error: error.message }));
+  }
+
+  for (;;) {
+    await condition(() => (view.state === 'pending' && joins.length > 0) || joinsThisRun >= JOINS_PER_RUN || workflowInfo().continueAsNewSuggested);
+    if (view.state === 'pending' && joins.length > 0) {
+      const first = joins[0];
+      view.state = 'running';
+      view.runWorkflowId = `${workflowInfo().workflowId}/run`;
+      const child = await startChild(FulfillmentOrderWorkflow, {
+        workflowId: view.runWorkflowId,
+        args: [{ orderId: first.orderId, accountId: view.accountId, fulfillmentOrder: first.fulfillmentOrder, falloutRules: first.falloutRules, queues: first.queues }],
+      });
+      await child.result();
+      view.state = 'completed';
+      view.completedAt = now();
+      for (const share of view.shares) tellReady(share.orderId, orderWorkflows.get(share.orderId) ?? `order-${share.orderId}`);
+      continue;
+    }
+    // Long-lived: hand the state to a fresh run before the history grows large.
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof AccountFulfillmentWorkflow>({ accountId: view.accountId, destination: view.destination, carried: view });
+  }
+}
