@@ -10,6 +10,7 @@ import type { Order } from '../../domain/order';
 import type { StepStatus } from '../../workflows/types';
 import { exampleOrder } from '../e2e/examples';
 import { getHarness, simulatorSend, type Harness } from '../e2e/harness';
+import { eventually } from '../e2e/eventually';
 
 /**
  * The operator side on the shared real stack: the typed client API (OrdoOperator) and the real `bin/ordo`
@@ -38,15 +39,8 @@ function ordo(h: Harness | undefined, ...args: string[]): Promise<Run> {
 }
 
 /** Polls until `probe` answers something truthy; fails with `what` after `timeoutMs`. */
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> =>
+  eventually(what, async () => (await probe()) || undefined, timeoutMs);
 
 async function stepOf(h: Harness, orderId: string, stepId: string): Promise<StepStatus | undefined> {
   const view = await h.client.getPlan(orderId);

@@ -10,6 +10,7 @@ import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ord
 import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
 import { parseMoney } from '../../domain/money';
 import { exampleOrder } from './examples';
+import { eventually } from './eventually';
 import { getHarness, simulatorGet, type Harness } from './harness';
 
 /**
@@ -19,6 +20,9 @@ import { getHarness, simulatorGet, type Harness } from './harness';
  */
 const CATALOG = path.resolve(__dirname, '../fixtures/changes.yaml');
 const FO = 'FO-provisioning';
+/** The worker lane with the changes catalog, shared by every describe below (the harness keeps one per queue). */
+const changesLane = (h: Harness) =>
+  h.startLane({ taskQueue: 'ordo-changes', catalogFiles: [CATALOG], config: { queues: { desk: { members: ['ann'], assignment: 'none' } } } });
 let serial = 0;
 
 function orderOf(kit = false): Order {
@@ -33,16 +37,6 @@ function orderOf(kit = false): Order {
   return { id, accountId: 'TEST', channel: 'cpq', currency: 'USD', items };
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('changes in flight: cancellation, compensation and the point of no return', function () {
   this.timeout(120_000);
   let h: Harness;
@@ -51,11 +45,7 @@ describe('changes in flight: cancellation, compensation and the point of no retu
   before(async function () {
     this.timeout(600_000);
     h = await getHarness();
-    lane = await h.startLane({
-      taskQueue: 'ordo-changes',
-      catalogFiles: [CATALOG],
-      config: { queues: { desk: { members: ['ann'], assignment: 'none' } } },
-    });
+    lane = await changesLane(h);
   });
 
   const orderHandle = (orderId: string) => h.env.client.workflow.getHandle(orderWorkflowId(orderId));
@@ -269,7 +259,7 @@ describe('amendments before the point of no return', function () {
   before(async function () {
     this.timeout(600_000);
     h = await getHarness();
-    lane = await h.startLane({ taskQueue: 'ordo-changes', catalogFiles: [CATALOG], config: { queues: { desk: { members: ['ann'], assignment: 'none' } } } });
+    lane = await changesLane(h);
   });
 
   const orderHandle = (orderId: string) => h.env.client.workflow.getHandle(orderWorkflowId(orderId));
@@ -364,7 +354,7 @@ describe('account-wide fulfillment', function () {
   before(async function () {
     this.timeout(600_000);
     h = await getHarness();
-    lane = await h.startLane({ taskQueue: 'ordo-changes', catalogFiles: [CATALOG], config: { queues: { desk: { members: ['ann'], assignment: 'none' } } } });
+    lane = await changesLane(h);
   });
 
   it('runs account-scope work once for every order of the account; cancelling one order releases only its share', async () => {

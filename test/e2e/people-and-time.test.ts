@@ -13,6 +13,7 @@ import {
 } from '../../workflows/messages';
 import { fulfillmentOrderWorkflowId } from '../../workflows/order';
 import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
+import { eventually } from './eventually';
 import { getHarness, simulatorGet, simulatorSend, type Harness } from './harness';
 
 /**
@@ -51,16 +52,6 @@ async function refusedWith(promise: Promise<unknown>, reason: RegExp): Promise<v
     assert.match(error.cause?.message ?? error.message, reason);
     return true;
   });
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('people and time: manual tasks, pauses, SLA, retries and fallout', function () {
