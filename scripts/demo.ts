@@ -81,6 +81,15 @@ Now ${network} needs people (DESIGN.md: manual tasks, fallout, SLA jeopardy, pau
 In the Web UI (docs/operator-desk.md): ManualQueues = "fulfillment-desk", FalloutQueues = "provisioning-desk", InJeopardy = true
 SLA alerts land in the webhook simulator: curl -s http://127.0.0.1:${config.stack.simulatorsPort}/webhook/received
 `);
+  const returnFile = writeReturnOf(orderIds[0], runTag, config.dataDir);
+  say(`Changes in flight (DESIGN.md: point of no return, cancellation, change orders):
+  bin/ordo cancel ${network} --reason "customer changed their mind"   before it ships: rolled back, nothing billed
+                                                                (instead of the steps above; after shipping it is refused)
+  bin/ordo cancel ${orderIds[0]} --reason "too late"            shipped and billed: refused, with the way forward
+  bin/ordo change-order submit ${returnFile} --wait
+                                                                returns one laptop bundle: a credit memo, the invoice untouched
+  bin/ordo status ${orderIds[0]}                                  the whole story: its change order and the net billed
+`);
   const final = await follow(client, network, say);
   say(`\n${formatSummary(final)}\n\nAll done. Ctrl-C stops the stack.`);
   await client.close();
@@ -101,6 +110,16 @@ async function submitOrderThatNeedsPeople(client: OrdoClient, simulatorsPort: nu
   const started = await client.startOrder(readExample('network-kit.json', runTag));
   say(`\nSubmitted ${started.orderId} from examples/network-kit.json (workflow ${started.workflowId})`);
   return started.orderId;
+}
+
+/** A change order returning one bundle of the demo's laptop order, written where the demo keeps its files. */
+function writeReturnOf(orderId: string, runTag: string, dataDir: string): string {
+  const change = { ...(readExample('change-order-return.json', runTag) as object), changeOf: orderId };
+  const dir = path.join(dataDir, 'demo');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `return-${orderId}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(change, null, 2)}\n`);
+  return path.relative(REPO_ROOT, file);
 }
 
 function readExample(file: string, runTag: string): unknown {

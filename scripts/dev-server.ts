@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { dataConverter } from '../config/connection';
 import { ORDO_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { ensureSearchAttributes } from './search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
 
 /**
@@ -15,7 +16,7 @@ export async function startTestServer(options: { dbFilename?: string } = {}): Pr
       namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
       client: { dataConverter },
     });
-    await registerSearchAttributes(env);
+    await ensureSearchAttributes(env.connection, process.env.TEMPORAL_NAMESPACE ?? 'default');
     return env;
   }
   const path = await ensureTemporalCli();
@@ -27,18 +28,5 @@ export async function startTestServer(options: { dbFilename?: string } = {}): Pr
       dbFilename: options.dbFilename,
       log: { format: 'pretty', level: 'error' },
     },
-  });
-}
-
-/** On a server Ordo did not start, add the search attributes it lacks (already-present ones are fine). */
-async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  const typeCodes: Record<string, number> = { KEYWORD: 2, KEYWORD_LIST: 7, BOOL: 5 };
-  const existing = await env.connection.operatorService.listSearchAttributes({ namespace });
-  const missing = ORDO_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (existing.customAttributes ?? {})));
-  if (missing.length === 0) return;
-  await env.connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, typeCodes[key.type]])),
   });
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { LoadedConfig } from '../config/load';
+import { ensureSearchAttributes } from './search-attributes';
 import { SEARCH_ATTRIBUTE_FLAGS, ensureTemporalCli } from './temporal-cli';
 
 /**
@@ -105,7 +106,8 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
     const child = spawn(command, args, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
-      detached: options.detach,
+      // Each part leads its own process group, so stopping it stops everything it started (tsx runs node under it).
+      detached: true,
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);
@@ -132,6 +134,14 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
       ...Object.entries(SEARCH_ATTRIBUTE_FLAGS).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ]);
     await waitFor('the Temporal server', () => temporalReachable(config.temporal.address), 60_000, logs);
+  }
+
+  const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5 seconds' });
+  try {
+    const added = await ensureSearchAttributes(connection, config.temporal.namespace);
+    if (added.length) options.log(`Temporal: registered search attributes ${added.join(', ')}`);
+  } finally {
+    await connection.close();
   }
 
   const simUrl = simulatorsUrl(config);

@@ -65,6 +65,12 @@ export function mountInventory(router: Router, faults: FaultBook, dataDir: strin
     reservations: {},
   }));
   const state = store.state;
+  // Stock saved by an earlier version lacks products added to the defaults since: at the default locations it
+  // keeps, they get their default level (levels it has, and locations it chose, are left as they are).
+  for (const [location, products] of Object.entries(defaultStockLevels())) {
+    const saved = state.levels[location];
+    if (saved) for (const [product, quantity] of Object.entries(products)) if (!(product in saved)) saved[product] = quantity;
+  }
   if (options.stock !== undefined || options.defaultStock !== undefined) {
     if (options.stock !== undefined) state.levels = structuredClone(options.stock);
     if (options.defaultStock !== undefined) state.defaultStock = options.defaultStock;

@@ -293,7 +293,13 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
 
   setHandler(summaryQuery, () => summary);
   setHandler(orderRecordQuery, () => ({ order: current, state: summary.state, invoices: summary.invoices }));
-  setHandler(orderPlanQuery, () => ({ orderId: order.id, state: summary.state, plan, fulfillmentOrders: [...finalPlans.values()] }));
+  setHandler(orderPlanQuery, () => ({
+    orderId: order.id,
+    state: summary.state,
+    plan,
+    fulfillmentOrders: [...finalPlans.values()],
+    ...(summary.pointOfNoReturn ? { pointOfNoReturn: summary.pointOfNoReturn } : {}),
+  }));
   setHandler(fulfillmentOrderProgressSignal, (progress) => updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }));
 
   let changeContext: ChangeContext | undefined;

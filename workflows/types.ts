@@ -222,4 +222,6 @@ export interface OrderPlanView {
   state: OrderState;
   plan?: Plan;
   fulfillmentOrders: FulfillmentOrderPlan[];
+  /** Order items past the point of no return, and the step that put each there. */
+  pointOfNoReturn?: PonrRecord[];
 }

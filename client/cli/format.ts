@@ -65,6 +65,7 @@ function formatChanges(summary: OrderSummary): string[] {
 
 export function formatPlanView(view: OrderPlanView, now = Date.now()): string {
   const lines = [`Order ${view.orderId}  ${view.state}`];
+  for (const p of view.pointOfNoReturn ?? []) lines.push(`  ${p.orderItemId} past the point of no return since ${p.at} (${p.stepId} in ${p.fulfillmentOrderId})`);
   for (const fo of view.fulfillmentOrders) lines.push(...formatFulfillmentOrderPlan(fo, now));
   if (view.fulfillmentOrders.length === 0) lines.push('  (no fulfillment orders yet)');
   return lines.join('\n');
