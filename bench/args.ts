@@ -1,0 +1,155 @@
+import { parseArgs } from 'node:util';
+import { SHAPES, type ShapeName } from './shapes';
+import { TUNING_FLAGS, type TuningFlag } from './tuning';
+
+export const USAGE = `usage: npm run bench -- [options]
+       npm run bench -- --decompose [--sizes 10,1000,10000] [--runs 7]   (also: npm run bench:decompose)
+
+Runs Ordo and a bare-Temporal baseline side by side against a file-backed Temporal dev server, simulators
+with no latency and one in-process worker each, and reports Ordo ÷ baseline.
+
+  --orders N               orders per contender (default 200), split over the rounds
+  --shape laptop|saas      the reference order (default laptop: 3 fulfillment orders, 8 steps, 1 invoice)
+  --concurrency N          start calls in flight at once (default 32)
+  --rounds N               rounds; they alternate which contender goes first (default 4)
+  --warmup N               orders per contender before measuring, not counted (default 5)
+  --solo N                 orders per contender run one at a time, for latency with no queue (default 3)
+  --max-activities N       worker.maxConcurrentActivityTaskExecutions (default from temporal-config.yaml)
+  --max-workflow-tasks N   worker.maxConcurrentWorkflowTaskExecutions (default from temporal-config.yaml)
+  --cache N                worker.maxCachedWorkflows (default from temporal-config.yaml)
+  --sweep KEY=V1,V2,…      one side-by-side run per value of cache, max-activities or max-workflow-tasks
+  --history-sample N       orders per contender whose histories are counted (default 50)
+  --decompose              the decomposition micro-benchmark instead (no server)
+  --sizes A,B,…            order sizes in items for --decompose (default 10,1000,10000)
+  --runs N                 timed runs per size for --decompose, after warm-up (default 7)
+  --out FILE               where the JSON report goes (default .ordo/bench/latest.json, or decompose-latest.json)
+  --quiet                  no progress bar
+  -h, --help               this text`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface ServerBenchArgs {
+  mode: 'server';
+  orders: number;
+  shape: ShapeName;
+  concurrency: number;
+  rounds: number;
+  warmup: number;
+  solo: number;
+  tuning: Partial<Record<TuningFlag, number>>;
+  sweep?: { flag: TuningFlag; values: number[] };
+  historySample: number;
+  out?: string;
+  quiet: boolean;
+}
+
+export interface DecomposeBenchArgs {
+  mode: 'decompose';
+  sizes: number[];
+  runs: number;
+  out?: string;
+  quiet: boolean;
+}
+
+export type BenchArgs = ServerBenchArgs | DecomposeBenchArgs | { mode: 'help' };
+
+/** Parses the command line; anything unknown or malformed is a UsageError naming the flag. */
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        orders: { type: 'string' },
+        shape: { type: 'string' },
+        concurrency: { type: 'string' },
+        rounds: { type: 'string' },
+        warmup: { type: 'string' },
+        solo: { type: 'string' },
+        'max-activities': { type: 'string' },
+        'max-workflow-tasks': { type: 'string' },
+        cache: { type: 'string' },
+        sweep: { type: 'string' },
+        'history-sample': { type: 'string' },
+        decompose: { type: 'boolean' },
+        sizes: { type: 'string' },
+        runs: { type: 'string' },
+        out: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { mode: 'help' };
+  const out = values.out as string | undefined;
+  const quiet = !!values.quiet;
+  if (values.decompose) {
+    const serverOnly = ['orders', 'shape', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', ...Object.keys(TUNING_FLAGS)].filter((f) => values[f] !== undefined);
+    if (serverOnly.length) throw new UsageError(`--${serverOnly[0]} does not apply to --decompose`);
+    return {
+      mode: 'decompose',
+      sizes: values.sizes === undefined ? [10, 1000, 10_000] : list(values.sizes as string, '--sizes', 1),
+      runs: whole(values.runs, '--runs', 7, 1),
+      out,
+      quiet,
+    };
+  }
+  for (const flag of ['sizes', 'runs']) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies only to --decompose`);
+  const shape = (values.shape as string | undefined) ?? 'laptop';
+  if (!(shape in SHAPES)) throw new UsageError(`--shape must be one of ${Object.keys(SHAPES).join(', ')} (got ${JSON.stringify(shape)})`);
+  const tuning: ServerBenchArgs['tuning'] = {};
+  for (const flag of Object.keys(TUNING_FLAGS) as TuningFlag[]) {
+    if (values[flag] !== undefined) tuning[flag] = whole(values[flag], `--${flag}`, 0, minimumOf(flag));
+  }
+  const orders = whole(values.orders, '--orders', 200, 1);
+  const rounds = whole(values.rounds, '--rounds', 4, 1);
+  if (rounds > orders) throw new UsageError(`--rounds (${rounds}) cannot exceed --orders (${orders}): every round runs at least one order`);
+  return {
+    mode: 'server',
+    orders,
+    shape: shape as ShapeName,
+    concurrency: whole(values.concurrency, '--concurrency', 32, 1),
+    rounds,
+    warmup: whole(values.warmup, '--warmup', 5, 0),
+    solo: whole(values.solo, '--solo', 3, 0),
+    tuning,
+    sweep: values.sweep === undefined ? undefined : sweepOf(values.sweep as string, tuning),
+    historySample: whole(values['history-sample'], '--history-sample', 50, 1),
+    out,
+    quiet,
+  };
+}
+
+function sweepOf(text: string, tuning: ServerBenchArgs['tuning']): ServerBenchArgs['sweep'] {
+  const match = /^([a-z-]+)=(.+)$/.exec(text);
+  const keys = Object.keys(TUNING_FLAGS);
+  if (!match || !keys.includes(match[1])) throw new UsageError(`--sweep takes KEY=V1,V2,… with KEY one of ${keys.join(', ')} (got ${JSON.stringify(text)})`);
+  const flag = match[1] as TuningFlag;
+  if (tuning[flag] !== undefined) throw new UsageError(`--sweep ${flag}=… and --${flag} cannot be used together`);
+  return { flag, values: list(match[2], `--sweep ${flag}`, minimumOf(flag)) };
+}
+
+/** The SDK refuses fewer than 2 concurrent workflow tasks when the cache is on; a cache of 0 turns it off. */
+function minimumOf(flag: TuningFlag): number {
+  return flag === 'cache' ? 0 : flag === 'max-workflow-tasks' ? 2 : 1;
+}
+
+function whole(value: unknown, flag: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const text = String(value);
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number, ${min} or more (got ${JSON.stringify(text)})`);
+  return n;
+}
+
+function list(text: string, flag: string, min: number): number[] {
+  const parts = text.split(',');
+  if (parts.some((p) => p.trim() === '')) throw new UsageError(`${flag} takes comma-separated whole numbers (got ${JSON.stringify(text)})`);
+  return parts.map((p) => whole(p.trim(), flag, 0, min));
+}

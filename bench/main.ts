@@ -1,0 +1,29 @@
+import { parseBenchArgs, USAGE, UsageError } from './args';
+import { runDecomposeCommand } from './run-decompose';
+import { runServerBench } from './run-server';
+
+/** `npm run bench` and `npm run bench:decompose`. Exit 0 done, 1 failed, 2 usage error. */
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.mode === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.mode === 'decompose') return runDecomposeCommand(args);
+  return runServerBench(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(error.stack ?? error.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,95 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { ServerBenchArgs } from './args';
+import { baselineContender, ordoContender } from './contenders';
+import { commandLine, machineInfo } from './machine';
+import { writeReport } from './output';
+import { comparisonTable, machineLine, sweepTable, targetsTable } from './report';
+import { baselineShape, stepsPerOrder } from './shapes';
+import { runSideBySide, type Comparison } from './side-by-side';
+import { startBenchStack, type BenchStack } from './stack';
+import { serverTargets } from './targets';
+import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
+import { startBenchWorkers } from './workers';
+
+/** `npm run bench`: Ordo and the bare-Temporal baseline side by side, once per tuning setting. Answers the exit code. */
+export async function runServerBench(args: ServerBenchArgs): Promise<number> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log('Starting a file-backed Temporal dev server, the simulators (no latency) and the workflow bundles…');
+  const stack = await startBenchStack();
+  const stopOnSignal = () => void stack.stop().finally(() => process.exit(130));
+  process.once('SIGINT', stopOnSignal);
+  try {
+    const base: Tuning = { ...stack.config.worker };
+    for (const [flag, value] of Object.entries(args.tuning)) base[TUNING_FLAGS[flag as keyof typeof TUNING_FLAGS]] = value;
+    const settings = args.sweep
+      ? args.sweep.values.map((value) => ({ value, tuning: { ...base, [TUNING_FLAGS[args.sweep!.flag]]: value } }))
+      : [{ value: undefined, tuning: base }];
+    const shape = baselineShape(args.shape, stack.catalog);
+    const runs: Array<{ value?: number; tuning: Tuning; comparison: Comparison }> = [];
+    for (const [i, setting] of settings.entries()) {
+      log(`\nSetting ${i + 1}/${settings.length}: ${describeTuning(setting.tuning)}; ${args.orders} ${args.shape} orders per contender in ${args.rounds} rounds`);
+      const comparison = await runSetting(stack, args, setting.tuning, shape, `s${i + 1}`);
+      runs.push({ ...setting, comparison });
+      console.log(`\n${describeTuning(setting.tuning)}\n${comparisonTable(comparison)}`);
+    }
+    if (args.sweep) console.log(`\nSweep of ${args.sweep.flag}\n${sweepTable(args.sweep.flag, runs.map((r) => ({ value: r.value!, comparison: r.comparison })))}`);
+    const targets = serverTargets(runs[runs.length - 1].comparison);
+    console.log(`\nTargets (${args.sweep ? 'last setting' : 'this run'})\n${targetsTable(targets)}`);
+
+    const machine = machineInfo();
+    const command = commandLine();
+    const file = writeReport(
+      {
+        kind: 'side-by-side',
+        at: new Date().toISOString(),
+        command,
+        machine,
+        server: stack.dbFile ? { devServer: true, dbFile: 'temp file (file-backed SQLite)' } : { address: process.env.TEMPORAL_ADDRESS },
+        settings: { orders: args.orders, shape: args.shape, concurrency: args.concurrency, rounds: args.rounds, warmup: args.warmup, solo: args.solo, stepsPerOrder: stepsPerOrder(shape), baselineShape: shape },
+        runs,
+        targets,
+      },
+      'latest',
+      args.out,
+    );
+    console.log(`\n${machineLine(machine)}\n${command}\nReport: ${file}`);
+    const failed = runs.some((r) => r.comparison.ordo.failed > 0 || r.comparison.baseline.failed > 0);
+    if (failed) console.error('Some orders did not complete: the figures above are not comparable.');
+    return failed ? 1 : 0;
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    await stack.stop();
+  }
+}
+
+async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, shape: ReturnType<typeof baselineShape>, tag: string): Promise<Comparison> {
+  const workers = await startBenchWorkers({
+    connection: stack.env.nativeConnection,
+    client: stack.ordoClient,
+    config: stack.config,
+    catalog: stack.catalog,
+    tuning,
+    ordoBundle: stack.ordoBundle,
+    baselineBundle: stack.baselineBundle,
+    tag,
+  });
+  try {
+    return await runSideBySide({
+      ordo: ordoContender({ temporal: stack.ordoClient, taskQueue: workers.ordoTaskQueue, catalog: stack.catalog, shape: args.shape }),
+      baseline: baselineContender({ temporal: stack.baselineClient, taskQueue: workers.baselineTaskQueue, shape }),
+      temporal: stack.ordoClient,
+      orders: args.orders,
+      rounds: args.rounds,
+      warmup: args.warmup,
+      solo: args.solo,
+      concurrency: args.concurrency,
+      stepsPerOrder: stepsPerOrder(shape),
+      runTag: `BENCH-${tag}`,
+      historySample: args.historySample,
+      quiet: args.quiet,
+    });
+  } finally {
+    await workers.stop();
+  }
+}

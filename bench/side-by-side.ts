@@ -1,0 +1,133 @@
+import type { Client } from '@temporalio/client';
+import type { Contender } from './contenders';
+import { countHistories, type HistoryCounts } from './histories';
+import { runPhase, type PhaseResult } from './phase';
+import { percentile, ratio } from './stats';
+
+/** One contender's figures over every round of a side-by-side run. */
+export interface ContenderFigures {
+  orders: number;
+  completed: number;
+  failed: number;
+  /** Completed orders per second: orders ÷ the summed phase times (first submission → last close). */
+  throughput: number;
+  latencyMs: { p50: number; p95: number; p99: number };
+  maxInFlight: number;
+  peakRssBytes: number;
+  history: HistoryCounts;
+  /** History events per order ÷ plan steps per order. */
+  eventsPerStep: number;
+  rounds: Array<{ orders: number; throughput: number; p50: number; p95: number }>;
+}
+
+export interface Comparison {
+  ordo: ContenderFigures;
+  baseline: ContenderFigures;
+  /** Ordo ÷ baseline, from phases run alternately in one process against one server. */
+  ratios: { throughput: number; p50: number; p95: number; p99: number; eventsPerStep: number; workflowTasksPerOrder: number };
+  /** The same ratios round by round: how much the machine's noise moves them. */
+  roundRatios: Array<{ throughput: number; p50: number; p95: number }>;
+  /** Latency of orders run one at a time (no queueing): the critical path alone, median and Ordo ÷ baseline. */
+  solo: { orders: number; baselineMs: number; ordoMs: number; ratio: number };
+  /** Process RSS with both workers started and idle, before the first order: what every peak starts from. */
+  idleRssBytes: number;
+}
+
+export interface SideBySideOptions {
+  ordo: Contender;
+  baseline: Contender;
+  /** A client that can describe and read the histories of both contenders' workflows. */
+  temporal: Client;
+  orders: number;
+  /** Orders are split over this many rounds; rounds alternate which contender goes first (B O, O B, …). */
+  rounds: number;
+  /** Orders each contender runs before measuring starts (caches, JIT, bundles), not counted. */
+  warmup: number;
+  /** Orders each contender runs one at a time, alternating, for the latency of an order with no queue (default 3). */
+  solo?: number;
+  concurrency: number;
+  /** Plan steps per order of the shape (the same for both: one baseline activity per Ordo step). */
+  stepsPerOrder: number;
+  /** Unique per run on the server: order ids are `<runTag>-<round>-<i>`. */
+  runTag: string;
+  historySample?: number;
+  quiet?: boolean;
+}
+
+export async function runSideBySide(options: SideBySideOptions): Promise<Comparison> {
+  const phase = (contender: Contender, count: number, id: string, label: string) =>
+    runPhase({ contender, temporal: options.temporal, count, concurrency: options.concurrency, idPrefix: `${options.runTag}-${id}`, label, quiet: options.quiet });
+
+  const idleRssBytes = process.memoryUsage.rss();
+  if (options.warmup > 0) {
+    for (const contender of [options.baseline, options.ordo]) await phase(contender, options.warmup, `warmup-${contender.name}`, `warm-up ${contender.name}`);
+  }
+  const soloLatencies: Record<Contender['name'], number[]> = { ordo: [], baseline: [] };
+  for (let i = 0; i < (options.solo ?? 3); i++) {
+    for (const contender of [options.baseline, options.ordo]) {
+      const alone = await phase(contender, 1, `solo-${contender.name}-${i + 1}`, `solo ${contender.name} ${i + 1}`);
+      soloLatencies[contender.name].push(...alone.latenciesMs);
+    }
+  }
+  const results: Record<Contender['name'], PhaseResult[]> = { ordo: [], baseline: [] };
+  const sizes = splitEvenly(options.orders, options.rounds);
+  for (const [r, size] of sizes.entries()) {
+    const order = r % 2 === 0 ? [options.baseline, options.ordo] : [options.ordo, options.baseline];
+    for (const contender of order) {
+      results[contender.name].push(await phase(contender, size, `${contender.name}-${r + 1}`, `round ${r + 1}/${sizes.length} ${contender.name}`));
+    }
+  }
+  const ordo = await figures(options, results.ordo);
+  const baseline = await figures(options, results.baseline);
+  return {
+    ordo,
+    baseline,
+    ratios: {
+      throughput: ratio(ordo.throughput, baseline.throughput),
+      p50: ratio(ordo.latencyMs.p50, baseline.latencyMs.p50),
+      p95: ratio(ordo.latencyMs.p95, baseline.latencyMs.p95),
+      p99: ratio(ordo.latencyMs.p99, baseline.latencyMs.p99),
+      eventsPerStep: ratio(ordo.eventsPerStep, baseline.eventsPerStep),
+      workflowTasksPerOrder: ratio(ordo.history.workflowTasksPerOrder, baseline.history.workflowTasksPerOrder),
+    },
+    roundRatios: ordo.rounds.map((o, r) => {
+      const b = baseline.rounds[r];
+      return { throughput: ratio(o.throughput, b.throughput), p50: ratio(o.p50, b.p50), p95: ratio(o.p95, b.p95) };
+    }),
+    solo: {
+      orders: soloLatencies.ordo.length,
+      baselineMs: percentile(soloLatencies.baseline, 50),
+      ordoMs: percentile(soloLatencies.ordo, 50),
+      ratio: ratio(percentile(soloLatencies.ordo, 50), percentile(soloLatencies.baseline, 50)),
+    },
+    idleRssBytes,
+  };
+}
+
+async function figures(options: SideBySideOptions, phases: PhaseResult[]): Promise<ContenderFigures> {
+  const latencies = phases.flatMap((p) => p.latenciesMs);
+  const orders = sum(phases, (p) => p.orders);
+  const completed = sum(phases, (p) => p.completed);
+  const history = await countHistories(options.temporal, phases.flatMap((p) => p.workflows), options.historySample);
+  return {
+    orders,
+    completed,
+    failed: orders - completed,
+    throughput: completed / (sum(phases, (p) => p.elapsedMs) / 1000),
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    maxInFlight: Math.max(...phases.map((p) => p.maxInFlight)),
+    peakRssBytes: Math.max(...phases.map((p) => p.peakRssBytes)),
+    history,
+    eventsPerStep: history.eventsPerOrder / options.stepsPerOrder,
+    rounds: phases.map((p) => ({ orders: p.orders, throughput: p.completed / (p.elapsedMs / 1000), p50: percentile(p.latenciesMs, 50), p95: percentile(p.latenciesMs, 95) })),
+  };
+}
+
+/** `total` split into `parts` near-equal whole parts, larger ones first. */
+export function splitEvenly(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0)).filter((n) => n > 0);
+}
+
+function sum<T>(items: T[], pick: (item: T) => number): number {
+  return items.reduce((total, item) => total + pick(item), 0);
+}

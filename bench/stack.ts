@@ -1,0 +1,69 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { loadCatalogFiles } from '../config/catalog-files';
+import { loadConfig, type LoadedConfig } from '../config/load';
+import type { Catalog } from '../domain/catalog';
+import { startTestServer } from '../scripts/dev-server';
+import { startSimulators } from '../simulators';
+import { bundleOrdoWorkflows } from '../workers/create';
+import { bundleBaselineWorkflows } from './workers';
+
+/** Everything a benchmark runs against, in this process except the Temporal server. */
+export interface BenchStack {
+  env: TestWorkflowEnvironment;
+  /** Ordo's client (Ordo's data converter). */
+  ordoClient: Client;
+  /** A bare client (Temporal's default data converter) for the baseline. */
+  baselineClient: Client;
+  config: LoadedConfig;
+  catalog: Catalog;
+  ordoBundle: WorkflowBundle;
+  baselineBundle: WorkflowBundle;
+  /** Where the server keeps its state: persistence is part of every figure. */
+  dbFile?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A file-backed Temporal dev server (unless TEMPORAL_ADDRESS names one), the simulators on a free port with
+ * no latency and a scratch data folder, the repository's configuration and catalog, and both workflow bundles.
+ */
+export async function startBenchStack(): Promise<BenchStack> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-bench-'));
+  const dbFile = process.env.TEMPORAL_ADDRESS ? undefined : path.join(scratch, 'temporal.db');
+  const dataDir = path.join(scratch, 'simulators');
+  // Plenty of stock: a thousand laptop orders must not run the warehouses dry half way through.
+  const stock = { 'WH-EAST': { 'LAPTOP-14': 1e9, 'LAPTOP-BUNDLE': 1e9, ROUTER: 1e9 }, 'WH-WEST': { 'LAPTOP-14': 1e9, 'LAPTOP-BUNDLE': 1e9, ROUTER: 1e9 } };
+  const [env, simulators, ordoBundle, baselineBundle] = await Promise.all([
+    startTestServer({ dbFilename: dbFile }),
+    startSimulators({ port: 0, dataDir, stock }),
+    bundleOrdoWorkflows(),
+    bundleBaselineWorkflows(),
+  ]);
+  const base = loadConfig();
+  const config: LoadedConfig = {
+    ...base,
+    temporal: { ...base.temporal, address: env.address, namespace: env.namespace ?? 'default' },
+    systems: Object.fromEntries(Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulators.url}/${name}` }])),
+  };
+  const baselineClient = new Client({ connection: env.connection, namespace: config.temporal.namespace });
+  return {
+    env,
+    ordoClient: env.client,
+    baselineClient,
+    config,
+    catalog: loadCatalogFiles(config.catalogFiles),
+    ordoBundle,
+    baselineBundle,
+    dbFile,
+    async stop() {
+      await simulators.stop();
+      await env.teardown();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { parseBenchArgs, UsageError } from '../../bench/args';
+
+describe('bench: command line', () => {
+  it('has defaults for every setting, and takes worker tuning overrides', () => {
+    assert.deepEqual(parseBenchArgs([]), {
+      mode: 'server', orders: 200, shape: 'laptop', concurrency: 32, rounds: 4, warmup: 5, solo: 3, tuning: {}, sweep: undefined, historySample: 50, out: undefined, quiet: false,
+    });
+    const args = parseBenchArgs(['--orders', '50', '--shape', 'saas', '--cache', '0', '--max-workflow-tasks', '10']);
+    assert.equal(args.mode === 'server' && args.shape, 'saas');
+    assert.deepEqual(args.mode === 'server' && args.tuning, { cache: 0, 'max-workflow-tasks': 10 });
+  });
+
+  it('sweeps one tuning key over several values', () => {
+    const args = parseBenchArgs(['--sweep', 'cache=100,1000']);
+    assert.deepEqual(args.mode === 'server' && args.sweep, { flag: 'cache', values: [100, 1000] });
+  });
+
+  it('takes the decomposition benchmark’s sizes', () => {
+    assert.deepEqual(parseBenchArgs(['--decompose', '--sizes', '10,100', '--runs', '3']), { mode: 'decompose', sizes: [10, 100], runs: 3, out: undefined, quiet: false });
+  });
+
+  for (const bad of [
+    ['--orders', '0'],
+    ['--orders', 'many'],
+    ['--shape', 'boat'],
+    ['--sweep', 'colour=1,2'],
+    ['--sweep', 'cache='],
+    ['--cache', '5', '--sweep', 'cache=1,2'],
+    ['--max-workflow-tasks', '1'],
+    ['--rounds', '3', '--orders', '2'],
+    ['--decompose', '--orders', '5'],
+    ['--sizes', '10'],
+    ['--frobnicate'],
+    ['stray'],
+  ]) {
+    it(`refuses ${bad.join(' ')}`, () => assert.throws(() => parseBenchArgs(bad), UsageError));
+  }
+
+  it('exits 2 with the usage on a bad flag', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../bench/main.ts'), '--frobnicate'], { encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /usage: npm run bench/);
+  });
+});

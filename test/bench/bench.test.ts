@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { baselineContender, ordoContender } from '../../bench/contenders';
+import { baselineShape, stepsPerOrder } from '../../bench/shapes';
+import { runSideBySide, type Comparison } from '../../bench/side-by-side';
+import { serverTargets } from '../../bench/targets';
+import { comparisonTable } from '../../bench/report';
+import { bundleBaselineWorkflows, startBenchWorkers, type BenchWorkers } from '../../bench/workers';
+import { getHarness } from '../e2e/harness';
+
+/**
+ * The bench's code path on the shared test server, with a handful of orders: it must keep producing a
+ * report of the expected shape. No timing is asserted here; figures come from `npm run bench`.
+ */
+describe('bench: Ordo and the bare-Temporal baseline side by side', function () {
+  this.timeout(180_000);
+  let workers: BenchWorkers | undefined;
+  let comparison: Comparison;
+
+  before(async function () {
+    this.timeout(600_000); // the first run may build the Temporal CLI
+    const h = await getHarness();
+    const tag = `t${Date.now().toString(36)}`;
+    workers = await startBenchWorkers({
+      connection: h.env.nativeConnection,
+      client: h.env.client,
+      config: h.config,
+      catalog: h.catalog,
+      tuning: h.config.worker,
+      ordoBundle: h.bundle,
+      baselineBundle: await bundleBaselineWorkflows(),
+      tag,
+    });
+    const shape = baselineShape('laptop', h.catalog);
+    comparison = await runSideBySide({
+      ordo: ordoContender({ temporal: h.env.client, taskQueue: workers.ordoTaskQueue, catalog: h.catalog, shape: 'laptop' }),
+      baseline: baselineContender({ temporal: h.env.client, taskQueue: workers.baselineTaskQueue, shape }),
+      temporal: h.env.client,
+      orders: 3,
+      rounds: 2,
+      warmup: 0,
+      solo: 1,
+      concurrency: 3,
+      stepsPerOrder: stepsPerOrder(shape),
+      runTag: `BENCHTEST-${tag}`,
+      quiet: true,
+    });
+  });
+  after(async () => workers?.stop());
+
+  it('the baseline has the laptop plan’s shape: 3 children, 8 no-op activities chained as reserve → pick → ship → shipped', async () => {
+    const h = await getHarness();
+    const shape = baselineShape('laptop', h.catalog);
+    assert.deepEqual(
+      shape.children.map((c) => c.steps.map((s) => s.dependsOn)),
+      [[[], [0], [1], [2]], [[], [0]], [[], [0]]],
+    );
+  });
+
+  it('completes every order of both contenders and counts their histories', () => {
+    for (const figures of [comparison.ordo, comparison.baseline]) {
+      assert.equal(figures.orders, 3);
+      assert.equal(figures.completed, 3);
+      assert.equal(figures.failed, 0);
+      assert.equal(figures.rounds.length, 2, 'the orders are split over the rounds');
+      assert.ok(figures.throughput > 0);
+      assert.ok(figures.latencyMs.p50 > 0 && figures.latencyMs.p95 >= figures.latencyMs.p50);
+      assert.ok(figures.history.eventsPerOrder > 0);
+      assert.ok(figures.history.workflowTasksPerOrder > 0);
+      assert.ok(figures.peakRssBytes > 0);
+      assert.ok(figures.maxInFlight >= 1 && figures.maxInFlight <= 3);
+    }
+    assert.equal(comparison.baseline.history.activitiesPerOrder, 8, 'one no-op activity per plan step');
+    // Ordo: decompose, 4 callouts, 2 auto tasks, invoice (milestones need no activity).
+    assert.equal(comparison.ordo.history.activitiesPerOrder, 8);
+  });
+
+  it('reports finite Ordo ÷ baseline ratios, the targets and a table', () => {
+    for (const value of [...Object.values(comparison.ratios), comparison.solo.ratio]) assert.ok(Number.isFinite(value) && value > 0, `ratio ${value}`);
+    assert.equal(comparison.roundRatios.length, 2);
+    const targets = serverTargets(comparison);
+    assert.deepEqual(targets.map((t) => typeof t.met), ['boolean', 'boolean', 'boolean', comparison.ordo.peakRssBytes >= 1024 ** 3 ? 'boolean' : 'undefined']);
+    assert.match(comparisonTable(comparison), /throughput \(orders\/s\)/);
+  });
+});
