@@ -276,6 +276,14 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
         }
       }
       for (const split of summary.fulfillmentOrders) if (answer.fulfillmentOrders.stopped.includes(split.id)) split.state = 'cancelled';
+      // Account-scope lines the amendment added join their account's work; the order waits for those shares too.
+      await joinAccountWorks(next);
+      const kept = new Set((next.accountFulfillmentOrders ?? []).map((fo) => fo.lineItems[0].product));
+      for (const share of summary.accountShares ?? []) {
+        if (kept.has(share.destination) || share.state !== 'waiting') continue;
+        share.state = 'released';
+        getExternalWorkflowHandle(share.workflowId).signal(leaveAccountWorkSignal, { orderId: order.id, reason: 'removed by an amendment' }).catch(() => undefined);
+      }
       for (const action of request.actions) {
         const itemIds = action.type === 'Add' ? [action.item.id] : [action.itemId];
         summary.actions.push({ type: action.type, at: now(), actor: request.actor, itemIds, note: 'amendment before the point of no return' });

@@ -5,7 +5,7 @@ import { OrdoError } from '../../client/errors';
 import type { OrdoClient } from '../../client/ordo-client';
 import type { Order } from '../../domain/order';
 import type { AmendRequest } from '../../domain/order-actions';
-import { accountWorkQuery, amendUpdate, cancelSignal, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, orderRecordQuery, summaryQuery } from '../../workflows/messages';
+import { accountWorkQuery, joinAccountWorkSignal, amendUpdate, cancelSignal, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, orderRecordQuery, summaryQuery } from '../../workflows/messages';
 import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
 import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
 import { parseMoney } from '../../domain/money';
@@ -416,5 +416,72 @@ describe('account-wide fulfillment', function () {
     const provisioned = (await simulatorGet<{ calls: Array<{ operation: string }> }>(h, '/provisioning/calls')).calls.filter((call) => call.operation === 'provision-tenant' && JSON.stringify(call).includes(accountId));
     assert.equal(provisioned.length, 1);
     await cancelOrder(lane, c.id, { reason: 'test done' });
+  });
+});
+
+describe('account work and amendment races', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let lane: OrdoClient;
+  before(async function () {
+    this.timeout(600_000);
+    h = await getHarness();
+    lane = await changesLane(h);
+  });
+
+  it('continues the account workflow as new before its history grows, carrying every share', async () => {
+    const accountId = `CAN-${process.pid}-${++serial}`;
+    const workflowId = `account-${accountId}-ACCOUNT-WORK`;
+    const account = { accountId, destination: 'ACCOUNT-WORK', joinsPerRun: 2 };
+    const join = (orderId: string) => ({
+      orderId,
+      orderWorkflowId: `order-${orderId}`,
+      fulfillmentOrder: { id: 'ACCOUNT-ACCOUNT-WORK', system: 'provisioning', lineItems: [], steps: [], definitions: {} },
+    });
+    for (const orderId of ['J1', 'J2', 'J3']) {
+      await h.env.client.workflow.signalWithStart('AccountFulfillmentWorkflow', {
+        workflowId,
+        taskQueue: 'ordo-changes',
+        args: [account],
+        signal: joinAccountWorkSignal,
+        signalArgs: [join(orderId)],
+      });
+    }
+    const view = await eventually('three shares after a continue-as-new', async () => {
+      const v = await h.env.client.workflow.getHandle(workflowId).query(accountWorkQuery);
+      return v.shares.length === 3 && v.state === 'completed' && v.shares.every((share) => share.state === 'ready') ? v : undefined;
+    });
+    assert.deepEqual(view.shares.map((s) => [s.orderId, s.state]), [['J1', 'ready'], ['J2', 'ready'], ['J3', 'ready']]);
+    const runs: string[] = [];
+    for await (const execution of h.env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(execution.runId);
+    assert.ok(runs.length >= 2, `continued as new (runs: ${runs.length})`);
+    await h.env.client.workflow.getHandle(workflowId).terminate('test done');
+  });
+
+  it('gives one outcome when an amendment races a step entering PONR', async () => {
+    for (let i = 0; i < 3; i++) {
+      const order = orderOf();
+      await lane.startOrder(order);
+      const handle = h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(order.id, FO));
+      await eventually('hold waiting', async () =>
+        ((await handle.query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan).steps.find((s) => s.id === 'change.hold')?.state === 'InProgress' ? true : undefined,
+      );
+      const [, answer] = await Promise.allSettled([
+        handle.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'change.hold', actor: 'ann' }] }),
+        h.env.client.workflow.getHandle(orderWorkflowId(order.id)).executeUpdate(amendUpdate, { args: [{ actor: 'cpq', actions: [{ type: 'Amend', itemId: 'OI-1', quantity: 2 }] }] }),
+      ]);
+      await eventually('after waiting', async () =>
+        ((await handle.query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan).steps.find((s) => s.id === 'change.after')?.state === 'InProgress' ? true : undefined,
+      );
+      await handle.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'change.after', actor: 'ann' }] });
+      const done = await lane.waitForCompletion(order.id, { timeoutMs: 30_000 });
+      assert.equal(done.state, 'completed');
+      const billedQuantity = done.invoices[0].lines[0].quantity;
+      if (answer.status === 'fulfilled') assert.equal(billedQuantity, 2, 'an accepted amendment is what was fulfilled and billed');
+      else {
+        assert.match(((answer.reason as Error & { cause?: Error }).cause ?? answer.reason).message, /ChangeOrderRequired/);
+        assert.equal(billedQuantity, 1, 'a refused amendment changed nothing');
+      }
+    }
   });
 });
