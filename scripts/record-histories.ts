@@ -24,12 +24,12 @@ async function actAsOperator(h: Harness, orderId: string): Promise<void> {
   await router.signal(resumeSignal, { name: 'delivered', actor: 'carol' });
 }
 
-/** Before the approval: raise the managed service's quantity, then cancel the order (compensating the reservation). */
+/** Before the approval: raise the router's quantity (its split still waits), then cancel the order (compensating the reservation). */
 async function amendThenCancel(h: Harness, orderId: string): Promise<void> {
   const router = h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, 'FO-WH-EAST-DG-BRANCH-7'));
   await waitForStep(router, 'router-delivery.approve');
   const order = h.env.client.workflow.getHandle(orderWorkflowId(orderId));
-  await order.executeUpdate(amendUpdate, { args: [{ actor: 'recorder', actions: [{ type: 'Amend', itemId: 'OI-3', quantity: 2 }] }] });
+  await order.executeUpdate(amendUpdate, { args: [{ actor: 'recorder', actions: [{ type: 'Amend', itemId: 'OI-2', quantity: 2 }] }] });
   await order.executeUpdate(cancelUpdate, { args: [{ reason: 'recorded cancellation', actor: 'recorder' }] });
 }
 

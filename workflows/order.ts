@@ -216,6 +216,19 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     }
     const touched = [...applied.changedItemIds, ...applied.removedItemIds, ...applied.addedItemIds];
     const both = { ...current, items: [...current.items, ...applied.order.items.filter((i) => !current.items.some((c) => c.id === i.id))] };
+    // A split that has already finished cannot change in place: its items need a change order, as after PONR.
+    const finishedSplits = (plan?.fulfillmentOrders ?? []).filter((fo) => finalPlans.get(fo.id)?.state === 'completed');
+    const inFinished = finishedSplits.flatMap((fo) => {
+      const items = fo.lineItems.flatMap((li) => li.sourceItemIds).filter((id) => touched.includes(id));
+      return items.length ? [`${[...new Set(items)].join(', ')} (fulfilled by ${fo.id})`] : [];
+    });
+    if (inFinished.length) {
+      throw ApplicationFailure.nonRetryable(
+        `ChangeOrderRequired: ${inFinished.join('; ')} already fulfilled; submit a change order with "changeOf": "${order.id}" instead`,
+        'ChangeOrderRequired',
+        { orderId: order.id },
+      );
+    }
     const pastPonr = itemsOfBundles(both, touched).filter((id) => ponr.has(id));
     if (pastPonr.length) {
       throw ApplicationFailure.nonRetryable(

@@ -485,3 +485,46 @@ describe('account work and amendment races', function () {
     }
   });
 });
+
+describe('amendments of fulfilled work', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let lane: OrdoClient;
+  before(async function () {
+    this.timeout(600_000);
+    h = await getHarness();
+    lane = await changesLane(h);
+  });
+
+  it('refuses to amend an item whose split has already finished, with ChangeOrderRequired', async () => {
+    const order: Order = {
+      id: `FIN-${process.pid}-${++serial}`,
+      accountId: 'TEST',
+      channel: 'cpq',
+      currency: 'USD',
+      items: [
+        { id: 'OI-1', product: 'CHANGEABLE', quantity: 1, unitPrice: '10.00' },
+        { id: 'OI-2', product: 'COMPANION', quantity: 1, unitPrice: '5.00' },
+      ],
+    };
+    await lane.startOrder(order);
+    const companion = h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(order.id, 'FO-warranty'));
+    await eventually('companion waiting', async () =>
+      ((await companion.query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan).steps.find((s) => s.id === 'companion.wait')?.state === 'InProgress' ? true : undefined,
+    );
+    await companion.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'companion.wait', actor: 'ann' }] });
+    const orderHandle = h.env.client.workflow.getHandle(orderWorkflowId(order.id));
+    await eventually('the companion split finished', async () =>
+      (await orderHandle.query(summaryQuery)).fulfillmentOrders.find((fo) => fo.id === 'FO-warranty')?.state === 'completed' ? true : undefined,
+    );
+    await assert.rejects(
+      orderHandle.executeUpdate(amendUpdate, { args: [{ actor: 'cpq', actions: [{ type: 'Amend', itemId: 'OI-2', quantity: 3 }] }] }),
+      (error: Error & { cause?: Error & { type?: string } }) => {
+        assert.equal(error.cause?.type, 'ChangeOrderRequired');
+        assert.match(error.cause!.message, /OI-2 \(fulfilled by FO-warranty\) already fulfilled/);
+        return true;
+      },
+    );
+    await cancelOrder(lane, order.id, { reason: 'test done' });
+  });
+});
