@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OrdoActivities } from '../activities';
-import type { ChangeContext } from '../client/change-context';
+import type { ChangeContext } from '../domain/change-order';
 import type { Order } from '../domain/order';
 import { applyOrderActions, type AmendRequest, type AppliedActions } from '../domain/order-actions';
 import { InvalidInput } from '../domain/problems';
