@@ -136,11 +136,10 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const reportProgress = () => {
     const parent = workflowInfo().parent;
     if (!parent) return;
-    void getExternalWorkflowHandle(parent.workflowId).signal(fulfillmentOrderProgressSignal, {
-      fulfillmentOrderId: fo.id,
-      state,
-      counts: countSteps(steps.values()),
-    });
+    getExternalWorkflowHandle(parent.workflowId)
+      .signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: fo.id, state, counts: countSteps(steps.values()) })
+      // A parent that has closed needs no progress; an unhandled rejection would fail this workflow's task.
+      .catch((error: Error) => log.warn('progress not delivered to the order', { error: error.message }));
   };
 
   let lastSearchAttributes = '';
