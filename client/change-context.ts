@@ -1,18 +1,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { checkChangeOrder } from '../domain/change-order';
-import type { Invoice } from '../domain/invoice';
+import { checkChangeOrder, type ChangeContext } from '../domain/change-order';
 import type { Order } from '../domain/order';
 import { InvalidInput } from '../domain/problems';
 import { orderRecordQuery, type OrderRecord } from '../workflows/messages';
 import { orderWorkflowId } from '../workflows/order';
 
-/** What a change order is checked and priced against: its original, the original's invoice, and earlier changes. */
-export interface ChangeContext {
-  original: Order;
-  originalInvoice: Invoice;
-  /** Change orders of the same original submitted before this one and not refused or cancelled, oldest first. */
-  previous: Order[];
-}
+export type { ChangeContext } from '../domain/change-order';
 
 const SETTLED_AWAY = new Set(['rejected', 'cancelled', 'failed']);
 

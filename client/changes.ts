@@ -4,6 +4,7 @@ import { InvalidInput, parseWith } from '../domain/problems';
 import { amendUpdate, cancelSignal, cancelUpdate, type AmendAnswer, type CancelAnswer, type CancelRequest } from '../workflows/messages';
 import { orderWorkflowId } from '../workflows/order';
 import { OrdoError } from './errors';
+import { withTransientUpdateRetry } from './update-retry';
 import type { OrdoClient } from './ordo-client';
 
 /**
@@ -38,7 +39,7 @@ export async function amendOrder(client: OrdoClient, orderId: string, input: unk
 /** The workflow's refusal reaches the caller as data: ChangeOrderRequired, or refused with the reason. */
 async function sendChange<T>(client: OrdoClient, orderId: string, verb: string, send: () => Promise<T>): Promise<T> {
   try {
-    return await send();
+    return await withTransientUpdateRetry(send);
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause;

@@ -12,6 +12,7 @@ import { fulfillmentOrderWorkflowId } from '../workflows/order';
 import { FINISHED_STEP_STATES, type OrderPlanView } from '../workflows/types';
 import { mapConcurrently } from './concurrency';
 import { OrdoError } from './errors';
+import { withTransientUpdateRetry } from './update-retry';
 import { FALLOUT_ACTIONS, type FalloutAction } from './fallout-actions';
 import type { OrdoClient } from './ordo-client';
 import { resolveStepRef, type SplitSteps } from './step-ref';
@@ -190,7 +191,7 @@ export class OrdoOperator {
 /** An update's rejection (the workflow's validator) becomes OrdoError('refused') with the workflow's reason. */
 async function refusalsAsOrdoErrors<T>(target: StepTarget, notWaiting: string, send: () => Promise<T>): Promise<T> {
   try {
-    return await send();
+    return await withTransientUpdateRetry(send);
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) throw new OrdoError('refused', error.cause?.message ?? error.message);
     if (error instanceof WorkflowNotFoundError) {

@@ -185,6 +185,14 @@ class QuantityState {
 // ---------------------------------------------------------------------------------------------
 // Billing the delta
 
+/** What a change order is checked and priced against: its original, the original's invoice, and earlier changes. */
+export interface ChangeContext {
+  original: Order;
+  originalInvoice: Invoice;
+  /** Change orders of the same original submitted before this one and not refused or cancelled, oldest first. */
+  previous: Order[];
+}
+
 export interface ChangeOrderBilling {
   /** What the change adds: Add items, and Amend increases. Absent when nothing is billed. */
   invoice?: Invoice;

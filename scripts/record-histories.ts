@@ -4,7 +4,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { exampleOrder } from '../test/e2e/examples';
 import { getHarness, type Harness } from '../test/e2e/harness';
 import { mochaHooks } from '../test/hooks';
-import { completeManualTaskUpdate, fulfillmentOrderPlanQuery, resumeSignal } from '../workflows/messages';
+import { amendUpdate, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, resumeSignal } from '../workflows/messages';
 import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../workflows/order';
 
 /**
@@ -24,6 +24,15 @@ async function actAsOperator(h: Harness, orderId: string): Promise<void> {
   await router.signal(resumeSignal, { name: 'delivered', actor: 'carol' });
 }
 
+/** Before the approval: raise the router's quantity (its split still waits), then cancel the order (compensating the reservation). */
+async function amendThenCancel(h: Harness, orderId: string): Promise<void> {
+  const router = h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, 'FO-WH-EAST-DG-BRANCH-7'));
+  await waitForStep(router, 'router-delivery.approve');
+  const order = h.env.client.workflow.getHandle(orderWorkflowId(orderId));
+  await order.executeUpdate(amendUpdate, { args: [{ actor: 'recorder', actions: [{ type: 'Amend', itemId: 'OI-2', quantity: 2 }] }] });
+  await order.executeUpdate(cancelUpdate, { args: [{ reason: 'recorded cancellation', actor: 'recorder' }] });
+}
+
 /** Waits until the step waits (InProgress): a `resume` counts only for a pause step waiting for it. */
 async function waitForStep(handle: ReturnType<Harness['env']['client']['workflow']['getHandle']>, stepId: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -37,10 +46,12 @@ async function waitForStep(handle: ReturnType<Harness['env']['client']['workflow
 async function main(): Promise<void> {
   const h = await getHarness();
   try {
-    for (const file of ['laptop-bundle.json', 'saas-suite.json', 'network-kit.json']) {
+    // The network kit twice: once worked by operators to the end, once amended and then cancelled before it ships.
+    for (const [file, how] of [['laptop-bundle.json', 'run'], ['saas-suite.json', 'run'], ['network-kit.json', 'operate'], ['network-kit.json', 'amend-then-cancel']]) {
       const order = exampleOrder(file, 'rec');
       await h.client.startOrder(order);
-      if (file === 'network-kit.json') await actAsOperator(h, order.id);
+      if (how === 'operate') await actAsOperator(h, order.id);
+      if (how === 'amend-then-cancel') await amendThenCancel(h, order.id);
       const summary = await h.client.waitForCompletion(order.id);
       const ids = [
         ['OrderWorkflow', orderWorkflowId(order.id)],

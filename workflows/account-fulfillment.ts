@@ -23,7 +23,14 @@ export const accountWorkflowId = (accountId: string, destination: string) => `ac
  * FulfillmentOrderWorkflow); every order that joins waits for it, and is told when it is done — at once if
  * it already is. An order that is cancelled leaves: only its share is released, the others stay.
  */
-export async function AccountFulfillmentWorkflow(input: { accountId: string; destination: string; carried?: AccountWorkView }): Promise<void> {
+export async function AccountFulfillmentWorkflow(input: {
+  accountId: string;
+  destination: string;
+  carried?: AccountWorkView;
+  /** Joins per run before continuing as new (tests make it small). */
+  joinsPerRun?: number;
+}): Promise<void> {
+  const joinsPerRun = input.joinsPerRun ?? JOINS_PER_RUN;
   const view: AccountWorkView = input.carried ?? { accountId: input.accountId, destination: input.destination, state: 'pending', shares: [] };
   const joins: AccountJoin[] = [];
   const orderWorkflows = new Map<string, string>();
@@ -61,7 +68,7 @@ export async function AccountFulfillmentWorkflow(input: { accountId: string; des
   }
 
   for (;;) {
-    await condition(() => (view.state === 'pending' && joins.length > 0) || joinsThisRun >= JOINS_PER_RUN || workflowInfo().continueAsNewSuggested);
+    await condition(() => (view.state === 'pending' && joins.length > 0) || joinsThisRun >= joinsPerRun || workflowInfo().continueAsNewSuggested);
     if (view.state === 'pending' && joins.length > 0) {
       const first = joins[0];
       view.state = 'running';
@@ -78,6 +85,6 @@ export async function AccountFulfillmentWorkflow(input: { accountId: string; des
     }
     // Long-lived: hand the state to a fresh run before the history grows large.
     await condition(allHandlersFinished);
-    await continueAsNew<typeof AccountFulfillmentWorkflow>({ accountId: view.accountId, destination: view.destination, carried: view });
+    await continueAsNew<typeof AccountFulfillmentWorkflow>({ accountId: view.accountId, destination: view.destination, carried: view, joinsPerRun: input.joinsPerRun });
   }
 }

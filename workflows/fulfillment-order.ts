@@ -68,6 +68,8 @@ const CHANGES_IN_FLIGHT = 'changes-in-flight';
  * refused, not remembered), and who resumed, updated or completed a step is recorded with how.
  */
 const OPERATOR_TRAIL = 'operator-trail';
+/** Patch: an amended finished step is reopened before its undo completes, so its waiting dependents are not blocked. */
+const REDO_REOPENS_AT_ONCE = 'redo-reopens-at-once';
 
 /**
  * One split of an order: runs its plan as a DAG. Callouts and auto tasks are activities; milestones
@@ -105,6 +107,8 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const ownScopes = new Map<string, CancellationScope>();
   /** Steps an amendment stopped or finished early that must run again with their new line items. */
   const rerun = new Set<string>();
+  /** Finished steps an amendment redoes: the compensation of their first run, which the redo waits for. */
+  const redoAfter = new Map<string, Promise<unknown>>();
 
   if (peopleAndTime) {
     for (const [id, times] of plannedSchedule(fo.steps, fo.definitions, nowMs())) {
@@ -132,11 +136,10 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const reportProgress = () => {
     const parent = workflowInfo().parent;
     if (!parent) return;
-    void getExternalWorkflowHandle(parent.workflowId).signal(fulfillmentOrderProgressSignal, {
-      fulfillmentOrderId: fo.id,
-      state,
-      counts: countSteps(steps.values()),
-    });
+    getExternalWorkflowHandle(parent.workflowId)
+      .signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: fo.id, state, counts: countSteps(steps.values()) })
+      // A parent that has closed needs no progress; an unhandled rejection would fail this workflow's task.
+      .catch((error: Error) => log.warn('progress not delivered to the order', { error: error.message }));
   };
 
   let lastSearchAttributes = '';
@@ -399,6 +402,11 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   async function runStepWork(step: StepStatus): Promise<void> {
     const id = step.id;
+    const undo = redoAfter.get(id);
+    if (undo) {
+      redoAfter.delete(id);
+      await undo;
+    }
     const definition = definitionOf(step);
     step.readyAt = now();
     if (step.pointOfNoReturn && !(await mayPassPointOfNoReturn(step))) {
@@ -468,7 +476,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
         const ran = ranOn(current);
         current.dependsOn = planned.dependsOn;
         current.lineItemIds = planned.lineItemIds;
-        if (changed.has(planned.id)) void amend(current, ran);
+        if (changed.has(planned.id)) amend(current, ran);
       }
       scheduler.setNodes([...steps.values()].filter((s) => nextIds.has(s.id)));
       refreshSearchAttributes();
@@ -476,15 +484,22 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   }
 
   /** A step whose line items changed: stop it and run it again, or undo and redo it if it had finished. */
-  async function amend(step: StepStatus, ran: Parameters<typeof compensateStep>[1]): Promise<void> {
+  function amend(step: StepStatus, ran: Parameters<typeof compensateStep>[1]): void {
     step.runs = (step.runs ?? 1) + (scheduler.isStarted(step.id) || step.state === 'Completed' ? 1 : 0);
     if (scheduler.isStarted(step.id)) {
       rerun.add(step.id);
       ownScopes.get(step.id)?.cancel();
     } else if (step.state === 'Completed') {
       step.state = 'Amended';
-      await compensateStep(input.orderId, ran, step, definitionOf(step));
-      scheduler.reopen(step.id);
+      const undo = compensateStep(input.orderId, ran, step, definitionOf(step));
+      if (patched(REDO_REOPENS_AT_ONCE)) {
+        // Reopened at once, so its dependents wait for the redo instead of taking the unfinished step for a
+        // cancelled one; the redo itself waits until the undo of the first run is done.
+        redoAfter.set(step.id, undo);
+        scheduler.reopen(step.id);
+      } else {
+        void undo.then(() => scheduler.reopen(step.id));
+      }
     }
   }
 

@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OrdoActivities } from '../activities';
-import type { ChangeContext } from '../client/change-context';
+import type { ChangeContext } from '../domain/change-order';
 import type { Order } from '../domain/order';
 import { applyOrderActions, type AmendRequest, type AppliedActions } from '../domain/order-actions';
 import { InvalidInput } from '../domain/problems';
@@ -216,6 +216,19 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     }
     const touched = [...applied.changedItemIds, ...applied.removedItemIds, ...applied.addedItemIds];
     const both = { ...current, items: [...current.items, ...applied.order.items.filter((i) => !current.items.some((c) => c.id === i.id))] };
+    // A split that has already finished cannot change in place: its items need a change order, as after PONR.
+    const finishedSplits = (plan?.fulfillmentOrders ?? []).filter((fo) => finalPlans.get(fo.id)?.state === 'completed');
+    const inFinished = finishedSplits.flatMap((fo) => {
+      const items = fo.lineItems.flatMap((li) => li.sourceItemIds).filter((id) => touched.includes(id));
+      return items.length ? [`${[...new Set(items)].join(', ')} (fulfilled by ${fo.id})`] : [];
+    });
+    if (inFinished.length) {
+      throw ApplicationFailure.nonRetryable(
+        `ChangeOrderRequired: ${inFinished.join('; ')} already fulfilled; submit a change order with "changeOf": "${order.id}" instead`,
+        'ChangeOrderRequired',
+        { orderId: order.id },
+      );
+    }
     const pastPonr = itemsOfBundles(both, touched).filter((id) => ponr.has(id));
     if (pastPonr.length) {
       throw ApplicationFailure.nonRetryable(
@@ -276,6 +289,14 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
         }
       }
       for (const split of summary.fulfillmentOrders) if (answer.fulfillmentOrders.stopped.includes(split.id)) split.state = 'cancelled';
+      // Account-scope lines the amendment added join their account's work; the order waits for those shares too.
+      await joinAccountWorks(next);
+      const kept = new Set((next.accountFulfillmentOrders ?? []).map((fo) => fo.lineItems[0].product));
+      for (const share of summary.accountShares ?? []) {
+        if (kept.has(share.destination) || share.state !== 'waiting') continue;
+        share.state = 'released';
+        getExternalWorkflowHandle(share.workflowId).signal(leaveAccountWorkSignal, { orderId: order.id, reason: 'removed by an amendment' }).catch(() => undefined);
+      }
       for (const action of request.actions) {
         const itemIds = action.type === 'Add' ? [action.item.id] : [action.itemId];
         summary.actions.push({ type: action.type, at: now(), actor: request.actor, itemIds, note: 'amendment before the point of no return' });

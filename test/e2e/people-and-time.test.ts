@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { OrdoClient } from '../../client/ordo-client';
+import { withTransientUpdateRetry } from '../../client/update-retry';
 import type { Order } from '../../domain/order';
 import {
   completeManualTaskUpdate,
@@ -342,7 +343,7 @@ describe('people and time: manual tasks, pauses, SLA, retries and fallout', func
         const request = { stepId: 'fallout.register', actor: 'wes', action, output: action === 'complete' ? { warrantyId: 'BY-HAND-1' } : undefined, note: 'handled by phone' };
         // Both forms work: skip goes as a signal (tools that only signal), complete as an update.
         if (action === 'skip') await foHandle(order.id).signal(resolveFalloutSignal, request);
-        else await foHandle(order.id).executeUpdate(resolveFalloutUpdate, { args: [request] });
+        else await withTransientUpdateRetry(() => foHandle(order.id).executeUpdate(resolveFalloutUpdate, { args: [request] }));
         assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
         const register = await step(order.id, 'fallout.register');
         assert.equal(register.state, action === 'skip' ? 'Skipped' : 'Completed');
