@@ -8,6 +8,8 @@ export interface HistoryCounts {
   eventsPerOrder: number;
   workflowTasksPerOrder: number;
   activitiesPerOrder: number;
+  /** Local activities (one marker each, no activity events or workflow task of their own). */
+  localActivitiesPerOrder: number;
   /** Event counts per order by type (`activityTaskScheduled`, `signalExternalWorkflowExecutionInitiated`, …). */
   byType: Record<string, number>;
 }
@@ -21,11 +23,13 @@ export async function countHistories(temporal: Client, workflows: Array<{ id: st
   const chosen = Array.from({ length: Math.min(sample, workflows.length) }, (_, i) => workflows[Math.floor(i * step)]);
   const ids = chosen.flatMap((w) => [w.id, ...w.childIds]);
   const byType = new Map<string, number>();
+  let localActivities = 0;
   await runPool(ids.length, 16, async (i) => {
     const history = await temporal.workflow.getHandle(ids[i]).fetchHistory();
     for (const event of history.events ?? []) {
       const type = eventType(event as Record<string, unknown>);
       byType.set(type, (byType.get(type) ?? 0) + 1);
+      if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') localActivities++;
     }
   });
   const perOrder = (type: string) => (byType.get(type) ?? 0) / chosen.length;
@@ -35,6 +39,7 @@ export async function countHistories(temporal: Client, workflows: Array<{ id: st
     eventsPerOrder: total / chosen.length,
     workflowTasksPerOrder: perOrder('workflowTaskCompleted'),
     activitiesPerOrder: perOrder('activityTaskScheduled'),
+    localActivitiesPerOrder: localActivities / chosen.length,
     byType: Object.fromEntries([...byType].sort((a, b) => b[1] - a[1]).map(([type, n]) => [type, n / chosen.length])),
   };
 }

@@ -24,6 +24,7 @@ export function comparisonTable(c: Comparison): string {
     ['latency p99 (ms)', f(b.latencyMs.p99, 0), f(o.latencyMs.p99, 0), x(r.p99)],
     ['workflow tasks / order', f(b.history.workflowTasksPerOrder), f(o.history.workflowTasksPerOrder), x(r.workflowTasksPerOrder)],
     ['activities / order', f(b.history.activitiesPerOrder), f(o.history.activitiesPerOrder), ''],
+    ['local activities / order', f(b.history.localActivitiesPerOrder), f(o.history.localActivitiesPerOrder), ''],
     ['history events / order', f(b.history.eventsPerOrder), f(o.history.eventsPerOrder), ''],
     ['history events / step', f(b.eventsPerStep, 2), f(o.eventsPerStep, 2), x(r.eventsPerStep)],
     ['max orders in flight', String(b.maxInFlight), String(o.maxInFlight), ''],

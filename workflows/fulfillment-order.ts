@@ -4,7 +4,6 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -37,9 +36,10 @@ import {
   type ManualTaskCompletion,
   type ResolveFalloutRequest,
 } from './messages';
-import { FalloutQueuesKey, InJeopardyKey, ManualAssigneesKey, ManualQueuesKey } from './search-attributes';
+import { QUIET_SPLIT_ATTRIBUTES, splitQueueAttributes } from './search-attributes';
 import { SlaWatch, type SlaStage } from './sla';
 import { attemptWithPolicy, type StepContext } from './steps';
+import { hasBehaviour } from './versions';
 import {
   FINISHED_STEP_STATES,
   UNBLOCKING_STEP_STATES,
@@ -78,9 +78,10 @@ const REDO_REOPENS_AT_ONCE = 'redo-reopens-at-once';
  * estimate is watched for jeopardy and lateness.
  */
 export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Promise<FulfillmentOrderPlan> {
-  const peopleAndTime = patched(PEOPLE_AND_TIME);
-  const changesInFlight = patched(CHANGES_IN_FLIGHT);
-  const operatorTrail = patched(OPERATOR_TRAIL);
+  const version = input.behaviourVersion ?? 0;
+  const peopleAndTime = hasBehaviour(version, PEOPLE_AND_TIME);
+  const changesInFlight = hasBehaviour(version, CHANGES_IN_FLIGHT);
+  const operatorTrail = hasBehaviour(version, OPERATOR_TRAIL);
   const fo = input.fulfillmentOrder;
   const directory = input.queues ?? {};
   const lineItems = new Map(fo.lineItems.map((li) => [li.id, li]));
@@ -142,7 +143,9 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       .catch((error: Error) => log.warn('progress not delivered to the order', { error: error.message }));
   };
 
-  let lastSearchAttributes = '';
+  // Since version 1 the split starts with these values (the order sets them), so none is written until one changes.
+  const signature = (attributes: ReturnType<typeof splitQueueAttributes>) => JSON.stringify(attributes.map((a) => a.value));
+  let lastSearchAttributes = version >= 1 ? signature(QUIET_SPLIT_ATTRIBUTES) : '';
   const refreshSearchAttributes = () => {
     if (!peopleAndTime) return;
     const all = [...steps.values()];
@@ -151,15 +154,11 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     const manualQueues = unique(waitingManual.flatMap((s) => [s.queue!, ...(s.escalatedTo ?? [])]));
     const assignees = unique(waitingManual.map((s) => s.assignee).filter((a): a is string => !!a));
     const inJeopardy = all.some((s) => s.jeopardy !== 'none' && !FINISHED_STEP_STATES.has(s.state));
-    const next = JSON.stringify([falloutQueues, manualQueues, assignees, inJeopardy]);
+    const attributes = splitQueueAttributes(falloutQueues, manualQueues, assignees, inJeopardy);
+    const next = signature(attributes);
     if (next === lastSearchAttributes) return;
     lastSearchAttributes = next;
-    upsertSearchAttributes([
-      { key: FalloutQueuesKey, value: falloutQueues },
-      { key: ManualQueuesKey, value: manualQueues },
-      { key: ManualAssigneesKey, value: assignees },
-      { key: InJeopardyKey, value: inJeopardy },
-    ]);
+    upsertSearchAttributes([...attributes]);
   };
 
   const complete = (step: StepStatus, output: unknown, by?: StepStatus['completedBy']) => {
@@ -492,7 +491,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     } else if (step.state === 'Completed') {
       step.state = 'Amended';
       const undo = compensateStep(input.orderId, ran, step, definitionOf(step));
-      if (patched(REDO_REOPENS_AT_ONCE)) {
+      if (hasBehaviour(version, REDO_REOPENS_AT_ONCE)) {
         // Reopened at once, so its dependents wait for the redo instead of taking the unfinished step for a
         // cancelled one; the redo itself waits until the undo of the first run is done.
         redoAfter.set(step.id, undo);
@@ -516,8 +515,12 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const slaRunning = peopleAndTime ? sla.run() : Promise.resolve();
   scheduler.setNodes(fo.steps);
   await scheduler.whenAllFinished();
-  sla.stop();
-  await slaRunning;
+  if (version < 1) {
+    sla.stop();
+    await slaRunning;
+  }
+  // Since version 1 the SLA timer is left as it is: Temporal drops a closed workflow's timers, and cancelling
+  // it would cost two history events per split for nothing.
   state = cancellation ? 'cancelled' : 'completed';
   refreshSearchAttributes();
   return snapshot();

@@ -24,3 +24,16 @@ export const ORDO_SEARCH_ATTRIBUTES = [
   ManualAssigneesKey,
   ChangeOfKey,
 ];
+
+/** A split's work-queue attributes: what falls out where, who waits on which manual queue, and jeopardy. */
+export function splitQueueAttributes(falloutQueues: string[], manualQueues: string[], assignees: string[], inJeopardy: boolean) {
+  return [
+    { key: FalloutQueuesKey, value: falloutQueues },
+    { key: ManualQueuesKey, value: manualQueues },
+    { key: ManualAssigneesKey, value: assignees },
+    { key: InJeopardyKey, value: inJeopardy },
+  ] as const;
+}
+
+/** A split with nothing waiting on anyone: the values it starts with (since behaviour version 1). */
+export const QUIET_SPLIT_ATTRIBUTES = splitQueueAttributes([], [], [], false);

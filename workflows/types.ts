@@ -105,6 +105,8 @@ export interface FulfillmentOrderInput {
   orderItems?: OrderItem[];
   falloutRules?: FalloutRule[];
   queues?: QueueDirectory;
+  /** Set by the order (workflows/versions.ts): the behaviour to run without asking patched(). Absent in older histories. */
+  behaviourVersion?: number;
 }
 
 /** What the fulfillment order workflow answers to `plan` and returns when done. */

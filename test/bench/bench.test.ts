@@ -70,8 +70,10 @@ describe('bench: Ordo and the bare-Temporal baseline side by side', function () 
       assert.ok(figures.maxInFlight >= 1 && figures.maxInFlight <= 3);
     }
     assert.equal(comparison.baseline.history.activitiesPerOrder, 8, 'one no-op activity per plan step');
-    // Ordo: decompose, 4 callouts, 2 auto tasks, invoice (milestones need no activity).
-    assert.equal(comparison.ordo.history.activitiesPerOrder, 8);
+    // Ordo: 4 callouts and 2 auto tasks; decompose and invoice are local activities, milestones need none.
+    assert.equal(comparison.ordo.history.activitiesPerOrder, 6);
+    assert.equal(comparison.ordo.history.localActivitiesPerOrder, 2);
+    assert.equal(comparison.baseline.history.localActivitiesPerOrder, 0);
   });
 
   it('reports finite Ordo ÷ baseline ratios, the targets and a table', () => {
