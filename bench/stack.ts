@@ -40,7 +40,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   const stock = { 'WH-EAST': { 'LAPTOP-14': 1e9, 'LAPTOP-BUNDLE': 1e9, ROUTER: 1e9 }, 'WH-WEST': { 'LAPTOP-14': 1e9, 'LAPTOP-BUNDLE': 1e9, ROUTER: 1e9 } };
   const [env, simulators, ordoBundle, baselineBundle] = await Promise.all([
     startTestServer({ dbFilename: dbFile }),
-    startSimulators({ port: 0, dataDir, stock }),
+    // In memory: the systems Ordo calls stand for remote ones; their own disk writes are not Ordo's cost.
+    startSimulators({ port: 0, dataDir, stock, inMemory: true }),
     bundleOrdoWorkflows(),
     bundleBaselineWorkflows(),
   ]);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FaultBook } from './faults';
 import { HttpError, type Router } from './http';
 import { mountSystem } from './simulated-system';
-import { openSystemStore } from './system-store';
+import { openSystemStore, type StoreLocation } from './system-store';
 
 /**
  * The billing system: receives invoices and credit memos, exactly once per Idempotency-Key.
@@ -42,8 +42,8 @@ const BillingStateSchema = z.object({ invoices: z.array(StoredInvoiceSchema) });
 
 export const BILLING_OPERATIONS = ['invoices'] as const;
 
-export function mountBilling(router: Router, faults: FaultBook, dataDir: string): void {
-  const store = openSystemStore(dataDir, 'billing', BillingStateSchema, () => ({ invoices: [] }));
+export function mountBilling(router: Router, faults: FaultBook, where: StoreLocation): void {
+  const store = openSystemStore(where, 'billing', BillingStateSchema, () => ({ invoices: [] }));
   const { invoices } = store.state;
 
   function receive(invoice: Invoice, idempotencyKey: string) {

@@ -4,7 +4,7 @@ import type { FaultBook } from './faults';
 import type { Router } from './http';
 import { newId, newLicenseKey } from './ids';
 import { mountSystem, type OperationWork } from './simulated-system';
-import { openSystemStore } from './system-store';
+import { openSystemStore, type StoreLocation } from './system-store';
 
 /**
  * The fulfillment systems that only need to answer, defined as data: system → operation → the
@@ -60,10 +60,10 @@ export type FulfillmentSystemName = keyof typeof FULFILLMENT_SYSTEMS;
 export function mountFulfillmentSystem(
   router: Router,
   faults: FaultBook,
-  dataDir: string,
+  where: StoreLocation,
   name: FulfillmentSystemName,
 ): void {
-  const store = openSystemStore(dataDir, name, z.object({}), () => ({}));
+  const store = openSystemStore(where, name, z.object({}), () => ({}));
   const builders: Record<string, ResponseBuilder> = FULFILLMENT_SYSTEMS[name];
   const operations: Record<string, OperationWork<CalloutRequest>> = {};
   for (const [operation, build] of Object.entries(builders)) {

@@ -29,6 +29,8 @@ export interface SimulatorOptions {
   host?: string;
   /** Where systems keep what must survive a restart (billing's invoices, idempotency records, stock). */
   dataDir: string;
+  /** Keep every system's state in memory only, nothing read from or written to dataDir (benchmarks: no disk writes of their own). */
+  inMemory?: boolean;
   /** Faults active from the start: `{ "<system>": spec | [spec, …] }`. */
   faults?: FaultsConfig;
   /** Stock levels `{ "<location>": { "<product>": qty } }` replacing saved or default stock. */
@@ -79,11 +81,12 @@ export async function startSimulators(options: SimulatorOptions): Promise<Runnin
 
   const router = new Router();
   mountAdmin(router, faults, SIMULATED_SYSTEMS);
-  mountInventory(router, faults, options.dataDir, { stock: options.stock, defaultStock: options.defaultStock });
+  const where = { dataDir: options.dataDir, inMemory: options.inMemory };
+  mountInventory(router, faults, where, { stock: options.stock, defaultStock: options.defaultStock });
   for (const system of Object.keys(FULFILLMENT_SYSTEMS) as FulfillmentSystemName[]) {
-    mountFulfillmentSystem(router, faults, options.dataDir, system);
+    mountFulfillmentSystem(router, faults, where, system);
   }
-  mountBilling(router, faults, options.dataDir);
+  mountBilling(router, faults, where);
   mountWebhook(router, faults);
   router.on('POST', '/:system/:operation', (ctx) => {
     throw new HttpError(404, 'unknown-system', `there is no simulated system "${ctx.params.system}" (there are: ${SIMULATED_SYSTEMS.join(', ')})`);

@@ -11,7 +11,7 @@ import {
   StockLevelsSchema,
   type StockLevels,
 } from './stock';
-import { openSystemStore } from './system-store';
+import { openSystemStore, type StoreLocation } from './system-store';
 
 /**
  * The inventory system: stock per location, reservations that take stock and releases that give it
@@ -58,8 +58,8 @@ export interface InventoryOptions {
   defaultStock?: number;
 }
 
-export function mountInventory(router: Router, faults: FaultBook, dataDir: string, options: InventoryOptions): void {
-  const store = openSystemStore(dataDir, 'inventory', InventoryStateSchema, () => ({
+export function mountInventory(router: Router, faults: FaultBook, where: StoreLocation, options: InventoryOptions): void {
+  const store = openSystemStore(where, 'inventory', InventoryStateSchema, () => ({
     levels: defaultStockLevels(),
     defaultStock: 0,
     reservations: {},

@@ -16,8 +16,15 @@ export interface SystemStore<S> {
   save(): void;
 }
 
+/** Where systems keep their state: files under dataDir (the default), or memory only (benchmarks). */
+export interface StoreLocation {
+  dataDir: string;
+  /** Nothing is read from or written to dataDir: a restart forgets everything. */
+  inMemory?: boolean;
+}
+
 export function openSystemStore<S>(
-  dataDir: string,
+  where: StoreLocation,
   system: string,
   stateSchema: z.ZodType<S>,
   initialState: () => NoInfer<S>,
@@ -28,10 +35,10 @@ export function openSystemStore<S>(
     state: stateSchema,
     idempotency: IdempotencyRecordsSchema,
   });
-  const file = new JsonFile(path.join(dataDir, `${system}.json`), documentSchema);
-  const saved = file.read();
+  const file = new JsonFile(path.join(where.dataDir, `${system}.json`), documentSchema);
+  const saved = where.inMemory ? undefined : file.read();
   const state = saved?.state ?? initialState();
   const records = saved?.idempotency ?? {};
-  const save = () => file.write({ version: 1, system, state, idempotency: records });
+  const save = where.inMemory ? () => undefined : () => file.write({ version: 1, system, state, idempotency: records });
   return { file: file.file, state, idempotency: new IdempotencyStore(records, save), save };
 }

@@ -58,6 +58,18 @@ describe('simulators: billing', () => {
     }
   });
 
+  it('in memory, still refuses a second invoice per key but writes nothing to the data directory', async () => {
+    const memory = await startTestSimulators({ inMemory: true });
+    try {
+      assert.equal((await send(memory.url, invoice(), 'ORD-1001/invoice/1')).status, 201);
+      assert.equal((await send(memory.url, invoice(), 'ORD-1001/invoice/1')).body.duplicate, true);
+      assert.equal((await list(memory.url)).length, 1);
+      assert.deepEqual(fs.readdirSync(memory.dataDir), [], 'no file written');
+    } finally {
+      await memory.dispose();
+    }
+  });
+
   it('lists invoices by order', async () => {
     await send(sims.url, invoice(), 'a');
     await send(sims.url, invoice({ id: 'INV-ORD-2002', orderId: 'ORD-2002' }), 'b');
