@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import type { DataConverter } from '@temporalio/common';
+import { LargePayloadCodec } from './payload-codec';
 import type { TemporalSettings } from './schema';
 
 /**
  * The data converter of every Ordo client, worker, workflow bundle and replay: the SDK's default payload
- * converter plus a reader for the Web UI's `json/protobuf` (workflows/payload-converter.ts).
+ * converter plus a reader for the Web UI's `json/protobuf` (workflows/payload-converter.ts), and gzip for
+ * large payloads (config/payload-codec.ts).
  */
 export const PAYLOAD_CONVERTER_PATH = require.resolve('../workflows/payload-converter');
-export const dataConverter: DataConverter = { payloadConverterPath: PAYLOAD_CONVERTER_PATH };
+export const dataConverter: DataConverter = { payloadConverterPath: PAYLOAD_CONVERTER_PATH, payloadCodecs: [new LargePayloadCodec()] };
 
 /** Connection options for both the client and the worker (same shape in @temporalio/client and /worker). */
 export function connectionOptions(temporal: TemporalSettings) {

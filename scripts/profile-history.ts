@@ -1,27 +1,40 @@
+import { temporal } from '@temporalio/proto';
 import { exampleOrder } from '../test/e2e/examples';
 import { getHarness } from '../test/e2e/harness';
 import { mochaHooks } from '../test/hooks';
 import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../workflows/order';
 
-/** Ad-hoc: runs one example order and prints each workflow's history events by type. */
+/**
+ * `npm run profile-history -- [example.json]`: runs one example order (default the laptop bundle) on a fresh
+ * stack and prints each of its workflows' history, event by event: where the events per order come from.
+ */
 async function main(): Promise<void> {
   const h = await getHarness();
   try {
-    const order = exampleOrder(process.argv[2] ?? 'laptop-bundle.json', 'prof');
+    const order = exampleOrder(process.argv[2] ?? 'laptop-bundle.json', 'profile');
     await h.client.startOrder(order);
     const summary = await h.client.waitForCompletion(order.id);
     const ids = [orderWorkflowId(order.id), ...summary.fulfillmentOrders.map((fo) => fulfillmentOrderWorkflowId(order.id, fo.id))];
     let total = 0;
     for (const id of ids) {
-      const history = await h.env.client.workflow.getHandle(id).fetchHistory();
-      const events = history.events ?? [];
+      const events = (await h.env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
       total += events.length;
-      console.log(`== ${id}: ${events.length}`);
-      console.log(events.map((e) => String(e.eventType)).join(' '));
+      console.log(`\n${id}: ${events.length} events`);
+      for (const event of events) console.log(`  ${temporal.api.enums.v1.EventType[event.eventType ?? 0].replace('EVENT_TYPE_', '')}${detail(event)}`);
     }
-    console.log('total', total);
+    console.log(`\n${summary.state}: ${total} events in ${ids.length} workflows`);
   } finally {
     await mochaHooks.afterAll();
   }
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+
+function detail(event: temporal.api.history.v1.IHistoryEvent): string {
+  const name = event.activityTaskScheduledEventAttributes?.activityType?.name ?? event.markerRecordedEventAttributes?.markerName
+    ?? event.workflowExecutionSignaledEventAttributes?.signalName ?? event.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName;
+  return name ? ` (${name})` : '';
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
