@@ -19,7 +19,8 @@ import { builtInHandlers, type AutoTaskContext, type HandlerRegistry } from './h
 import { callSystem } from './http';
 
 export interface ActivityDependencies {
-  config: Pick<LoadedConfig, 'systems' | 'billing' | 'queues'>;
+  /** `decomposition` may be left out: decomposition then uses its defaults. */
+  config: Pick<LoadedConfig, 'systems' | 'billing' | 'queues'> & Partial<Pick<LoadedConfig, 'decomposition'>>;
   catalog: Catalog;
   handlers?: HandlerRegistry;
   /** For assignment by load: counts open tasks per member through Temporal visibility. */
@@ -81,7 +82,8 @@ export function createActivities(deps: ActivityDependencies) {
         const valid = validateOrder(order);
         const availability = deps.config.systems.inventory ? await fetchAvailability(valid) : undefined;
         // The fallout rules and the queue directory travel with the plan, so the workflow decides with what it started with.
-        return { ...decompose(valid, deps.catalog, availability), falloutRules: deps.catalog.falloutRules, queues: deps.config.queues };
+        const plan = decompose(valid, deps.catalog, availability, { maxStepsPerFulfillmentOrder: deps.config.decomposition?.maxStepsPerFulfillmentOrder });
+        return { ...plan, falloutRules: deps.catalog.falloutRules, queues: deps.config.queues };
       } catch (error) {
         if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
         throw error;

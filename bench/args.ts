@@ -3,7 +3,7 @@ import { SHAPES, type ShapeName } from './shapes';
 import { TUNING_FLAGS, type TuningFlag } from './tuning';
 
 export const USAGE = `usage: npm run bench -- [options]
-       npm run bench -- --decompose [--sizes 10,1000,10000] [--runs 7]   (also: npm run bench:decompose)
+       npm run bench -- --decompose [--shape large|fleet] [--sizes 10,1000,10000] [--runs 7]   (also: npm run bench:decompose)
 
 Runs Ordo and a bare-Temporal baseline side by side against a file-backed Temporal dev server, simulators
 with no latency and one in-process worker each, and reports Ordo ÷ baseline.
@@ -20,7 +20,10 @@ with no latency and one in-process worker each, and reports Ordo ÷ baseline.
   --sweep KEY=V1,V2,…      one side-by-side run per value of cache, max-activities or max-workflow-tasks
   --history-sample N       orders per contender whose histories are counted (default 50)
   --decompose              the decomposition micro-benchmark instead (no server)
-  --sizes A,B,…            order sizes in items for --decompose (default 10,1000,10000)
+  --shape large|fleet      with --decompose, only that generated order: large (laptop bundles and SaaS seats over four
+                           delivery groups) or fleet (IoT sensor kits, 5 steps each, one delivery group); without it
+                           both: large at --sizes and fleet at 2,000 items
+  --sizes A,B,…            order sizes in items for --decompose (default 10,1000,10000; with --shape fleet 2000)
   --runs N                 timed runs per size for --decompose, after warm-up (default 7)
   --out FILE               where the JSON report goes (default .ordo/bench/latest.json, or decompose-latest.json)
   --quiet                  no progress bar
@@ -45,9 +48,18 @@ export interface ServerBenchArgs {
   quiet: boolean;
 }
 
+/** The generated orders of the decomposition benchmark (bench/large-order.ts). */
+export const DECOMPOSE_SHAPES = ['large', 'fleet'] as const;
+export type DecomposeShape = (typeof DECOMPOSE_SHAPES)[number];
+/** The fleet order of the benchmark issue: 2,000 items of 5 steps each. */
+export const DEFAULT_FLEET_SIZES = [2000];
+
 export interface DecomposeBenchArgs {
   mode: 'decompose';
+  /** Sizes of the large order (laptop bundles and SaaS seats). */
   sizes: number[];
+  /** Sizes of the fleet order (sensor kits, 5 steps each). */
+  fleetSizes: number[];
   runs: number;
   out?: string;
   quiet: boolean;
@@ -90,11 +102,17 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const out = values.out as string | undefined;
   const quiet = !!values.quiet;
   if (values.decompose) {
-    const serverOnly = ['orders', 'shape', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', ...Object.keys(TUNING_FLAGS)].filter((f) => values[f] !== undefined);
+    const serverOnly = ['orders', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', ...Object.keys(TUNING_FLAGS)].filter((f) => values[f] !== undefined);
     if (serverOnly.length) throw new UsageError(`--${serverOnly[0]} does not apply to --decompose`);
+    const shape = values.shape as string | undefined;
+    if (shape !== undefined && !(DECOMPOSE_SHAPES as readonly string[]).includes(shape)) {
+      throw new UsageError(`--shape with --decompose must be one of ${DECOMPOSE_SHAPES.join(', ')} (got ${JSON.stringify(shape)})`);
+    }
+    const sizes = values.sizes === undefined ? undefined : list(values.sizes as string, '--sizes', 1);
     return {
       mode: 'decompose',
-      sizes: values.sizes === undefined ? [10, 1000, 10_000] : list(values.sizes as string, '--sizes', 1),
+      sizes: shape === 'fleet' ? [] : (sizes ?? [10, 1000, 10_000]),
+      fleetSizes: shape === 'fleet' ? (sizes ?? DEFAULT_FLEET_SIZES) : shape === 'large' ? [] : DEFAULT_FLEET_SIZES,
       runs: whole(values.runs, '--runs', 7, 1),
       out,
       quiet,

@@ -29,3 +29,28 @@ export function largeOrder(items: number, id = `BIG-${items}`): Record<string, u
     items: out,
   };
 }
+
+/**
+ * A fleet of `items` IoT sensor kits (catalog/fleet.yaml) bound for one delivery group: one line item each, five
+ * steps each, so a 2,000-item order plans 10,000 steps in one split until decomposition partitions it. Item ids
+ * are zero-padded (`S0001`) so they sort as they are listed; everything is derived from the index.
+ */
+export function fleetOrder(items: number, id = `FLEET-${items}`): Record<string, unknown> {
+  const width = String(items).length;
+  return {
+    id,
+    accountId: 'BENCH-FLEET',
+    channel: 'b2b',
+    currency: 'USD',
+    effectiveDate: '2026-11-23',
+    deliveryGroups: [{ id: 'DG-FLEET', address: { line1: '1 Depot Rd', city: 'Austin', country: 'US' } }],
+    items: Array.from({ length: items }, (_, i) => ({
+      id: `S${String(i + 1).padStart(width, '0')}`,
+      product: 'SENSOR-KIT',
+      quantity: 1,
+      unitPrice: '149.00',
+      deliveryGroupId: 'DG-FLEET',
+      attributes: { band: i % 2 ? 'nb-iot' : 'lte-m' },
+    })),
+  };
+}

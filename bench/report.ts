@@ -54,15 +54,19 @@ export function sweepTable(flag: string, rows: Array<{ value: number; comparison
 
 export function decomposeTable(report: DecomposeReport): string {
   return table([
-    ['items', 'splits', 'steps', 'validate ms', 'decompose ms', 'plan heap', 'plan JSON'],
+    ['order', 'items', 'splits', 'parts', 'steps', 'largest split', 'validate ms', 'decompose ms', 'plan heap', 'plan JSON', 'gzipped'],
     ...report.sizes.map((s) => [
+      s.shape,
       s.items.toLocaleString('en-US'),
       String(s.fulfillmentOrders),
+      String(s.parts),
       s.steps.toLocaleString('en-US'),
+      `${s.largestSplitSteps.toLocaleString('en-US')} / ${formatBytes(s.largestSplitJsonBytes)}`,
       f(s.validateMs, 2),
       f(s.decomposeMs, 2),
       formatBytes(s.planHeapBytes),
       formatBytes(s.planJsonBytes),
+      formatBytes(s.planGzipBytes),
     ]),
   ]);
 }

@@ -1,7 +1,7 @@
 import { loadCatalogFiles } from '../config/catalog-files';
 import { loadConfig } from '../config/load';
 import type { DecomposeBenchArgs } from './args';
-import { runDecomposeBench } from './decompose-bench';
+import { runDecomposeBench, TEMPORAL_PAYLOAD_LIMIT_BYTES, type DecomposeFigures } from './decompose-bench';
 import { commandLine, formatBytes, machineInfo } from './machine';
 import { writeReport } from './output';
 import { decomposeTable, machineLine, targetsTable } from './report';
@@ -9,12 +9,16 @@ import { decomposeTargets } from './targets';
 
 /** `npm run bench:decompose`: generated orders through decomposition and plan building, no server. */
 export function runDecomposeCommand(args: DecomposeBenchArgs): number {
-  const catalog = loadCatalogFiles(loadConfig().catalogFiles);
-  const report = runDecomposeBench(catalog, args.sizes, args.runs, (s) => {
-    if (!args.quiet) process.stderr.write(`${s.items} items: decompose ${s.decomposeMs.toFixed(2)} ms (median of ${s.runs}), plan ${formatBytes(s.planJsonBytes)}\n`);
-  });
+  const config = loadConfig();
+  const catalog = loadCatalogFiles(config.catalogFiles);
+  const onSize = (s: DecomposeFigures) => {
+    if (!args.quiet) process.stderr.write(`${s.shape} ${s.items} items: decompose ${s.decomposeMs.toFixed(2)} ms (median of ${s.runs}), plan ${formatBytes(s.planJsonBytes)}\n`);
+  };
+  // Partitioned as the worker partitions: with the configured maxStepsPerFulfillmentOrder.
+  const report = runDecomposeBench(catalog, args.sizes, args.runs, onSize, { fleetSizes: args.fleetSizes, decompose: config.decomposition });
   const targets = decomposeTargets(report);
   console.log(`\n${decomposeTable(report)}`);
+  console.log(`(splits: workflows, parts of partitioned splits included; largest split: steps / JSON; plan: the decomposition activity's result, Temporal's payload limit is ${formatBytes(TEMPORAL_PAYLOAD_LIMIT_BYTES)})`);
   if (report.growth) console.log(`\nGrowth ${report.growth.from} → ${report.growth.to} items (${report.growth.itemsRatio}×): ${report.growth.timeRatio.toFixed(1)}× the time`);
   if (targets.length) console.log(`\n${targetsTable(targets)}`);
   const machine = machineInfo();

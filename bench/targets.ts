@@ -1,4 +1,4 @@
-import type { DecomposeReport } from './decompose-bench';
+import { TEMPORAL_PAYLOAD_LIMIT_BYTES, type DecomposeReport } from './decompose-bench';
 import { formatBytes } from './machine';
 import type { Comparison } from './side-by-side';
 
@@ -27,12 +27,32 @@ export function serverTargets(comparison: Comparison): TargetCheck[] {
   ];
 }
 
-/** Linear growth, allowing for noise: at most 1.3× the items ratio. */
+/** Temporal's pending-activity limit per workflow: no split may have more steps than this run at once. */
+const PENDING_ACTIVITIES_LIMIT = 1000;
+
+/**
+ * Linear growth, allowing for noise: at most 1.3× the items ratio. For a fleet order of 2,000 items or more (5 steps
+ * each): no split over Temporal's 1,000 pending activities, and whether its plan fits one 2 MiB payload.
+ */
 export function decomposeTargets(report: DecomposeReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const largest = [...report.sizes].sort((a, b) => b.items - a.items)[0];
+  const largest = report.sizes.filter((s) => s.shape === 'large').sort((a, b) => b.items - a.items)[0];
   if (largest && largest.items >= 10_000) {
     checks.push({ target: `decomposition of a ${largest.items.toLocaleString('en-US')}-item order < 100 ms`, measured: `${largest.decomposeMs.toFixed(1)} ms`, met: largest.decomposeMs < 100 });
+  }
+  const fleet = report.sizes.filter((s) => s.shape === 'fleet' && s.items >= 2000).sort((a, b) => b.items - a.items)[0];
+  if (fleet) {
+    const name = `${fleet.items.toLocaleString('en-US')}-item fleet order`;
+    checks.push({
+      target: `${name}: no split over ${PENDING_ACTIVITIES_LIMIT.toLocaleString('en-US')} steps`,
+      measured: `${fleet.steps.toLocaleString('en-US')} steps in ${fleet.fulfillmentOrders} splits, the largest ${fleet.largestSplitSteps.toLocaleString('en-US')}`,
+      met: fleet.largestSplitSteps <= PENDING_ACTIVITIES_LIMIT,
+    });
+    checks.push({
+      target: `${name}: plan in one payload < ${formatBytes(TEMPORAL_PAYLOAD_LIMIT_BYTES)}`,
+      measured: `${formatBytes(fleet.planJsonBytes)} (gzipped ${formatBytes(fleet.planGzipBytes)})`,
+      met: fleet.planJsonBytes < TEMPORAL_PAYLOAD_LIMIT_BYTES,
+    });
   }
   if (report.growth) {
     const { from, to, itemsRatio, timeRatio } = report.growth;

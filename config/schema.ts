@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_STEPS_PER_FULFILLMENT_ORDER } from '../domain/decompose';
 import { Duration } from '../domain/duration';
 
 /** The schema of temporal-config.yaml. Every key is optional except where a default cannot stand in. */
@@ -55,6 +56,20 @@ export const StackSettings = z.strictObject({
   dataDir: z.string().default('.ordo'),
 });
 
+const positiveWholeNumber = 'must be a positive whole number (steps per fulfillment order), such as 500';
+
+export const DecompositionSettings = z.strictObject({
+  /**
+   * A fulfillment order (one workflow) whose plan has more steps is partitioned into parts of at most this many,
+   * to stay under Temporal's history and pending-activity limits (docs/decomposition.md).
+   */
+  maxStepsPerFulfillmentOrder: z
+    .number({ error: positiveWholeNumber })
+    .int({ error: positiveWholeNumber })
+    .positive({ error: positiveWholeNumber })
+    .default(DEFAULT_MAX_STEPS_PER_FULFILLMENT_ORDER),
+});
+
 export const OrdoConfig = z.strictObject({
   temporal: TemporalSettings.default(TemporalSettings.parse({})),
   worker: WorkerSettings.default(WorkerSettings.parse({})),
@@ -63,9 +78,11 @@ export const OrdoConfig = z.strictObject({
   systems: z.record(z.string(), SystemEndpoint).default({}),
   queues: z.record(z.string(), Queue).default({}),
   billing: BillingSettings.default(BillingSettings.parse({})),
+  decomposition: DecompositionSettings.default(DecompositionSettings.parse({})),
   stack: StackSettings.default(StackSettings.parse({})),
 });
 
 export type OrdoConfig = z.infer<typeof OrdoConfig>;
 export type SystemEndpoint = z.infer<typeof SystemEndpoint>;
 export type TemporalSettings = z.infer<typeof TemporalSettings>;
+export type DecompositionSettings = z.infer<typeof DecompositionSettings>;

@@ -3,16 +3,30 @@ import { BundleIndex } from './bundles';
 import { groupBy, suggestName } from './catalog-index';
 import { actionOf, type AttributeValue, type Order, type OrderItem } from './order';
 import type { Availability, FulfillmentLineItem, FulfillmentOrder, Plan, UnfulfilledItem } from './plan';
-import { buildFulfillmentPlan } from './plan-build';
+import { bundleKeyOf, buildFulfillmentPlan, PlanStepCounter } from './plan-build';
 import { InvalidInput, type Problem } from './problems';
 import { consumeStock, routeFewestSplits, type RoutingItem } from './routing';
 
 /**
+ * The most plan steps one fulfillment order may have before decomposition divides it into parts: every
+ * fulfillment order runs as one workflow with an activity per callout and auto task, and Temporal warns at
+ * 10,240 history events and 10 MB of history, and allows at most 1,000 pending activities per workflow.
+ * `decomposition.maxStepsPerFulfillmentOrder` in temporal-config.yaml sets it.
+ */
+export const DEFAULT_MAX_STEPS_PER_FULFILLMENT_ORDER = 500;
+
+export interface DecomposeOptions {
+  /** A fulfillment order whose plan has more steps is partitioned (default DEFAULT_MAX_STEPS_PER_FULFILLMENT_ORDER). */
+  maxStepsPerFulfillmentOrder?: number;
+}
+
+/**
  * Decomposition (DESIGN.md "Decomposition"): a commercial order → fulfillment orders with their plans.
- * Pure and deterministic: the same order, catalog and availability give byte-identical JSON, because
+ * Pure and deterministic: the same order, catalog, availability and options give byte-identical JSON, because
  * the plan is recorded in workflow history and replayed.
  */
-export function decompose(order: Order, catalog: Catalog, availability?: Availability): Plan {
+export function decompose(order: Order, catalog: Catalog, availability?: Availability, options: DecomposeOptions = {}): Plan {
+  const maxSteps = maxStepsOf(options);
   const lookups = catalogLookups(catalog);
   const tree = itemTree(order);
   const matched = matchItems(order, lookups, tree);
@@ -21,11 +35,75 @@ export function decompose(order: Order, catalog: Catalog, availability?: Availab
   if (problems.length > 0) throw new InvalidInput('order', problems);
 
   const locations = routeByDeliveryGroup(order, routed.items, lookups.locationOrder, availability);
-  const { fulfillmentOrders, accountLineItems } = fulfillmentOrdersOf(matched.contributions, locations, tree, routed.deliveryGroups);
-  for (const fulfillmentOrder of fulfillmentOrders) Object.assign(fulfillmentOrder, buildFulfillmentPlan(catalog, fulfillmentOrder.lineItems));
+  const { fulfillmentOrders: whole, accountLineItems } = fulfillmentOrdersOf(matched.contributions, locations, tree, routed.deliveryGroups);
+  const counter = new PlanStepCounter(catalog);
+  const fulfillmentOrders = whole.flatMap((fulfillmentOrder) => withPlans(catalog, counter, fulfillmentOrder, maxSteps));
   const plan: Plan = { orderId: order.id, accountId: order.accountId, fulfillmentOrders, accountLineItems, unfulfilledItems: matched.unfulfilled };
   if (accountLineItems.length > 0) plan.accountFulfillmentOrders = accountFulfillmentOrders(catalog, accountLineItems);
   return plan;
+}
+
+function maxStepsOf(options: DecomposeOptions): number {
+  const max = options.maxStepsPerFulfillmentOrder ?? DEFAULT_MAX_STEPS_PER_FULFILLMENT_ORDER;
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new InvalidInput('decomposition options', [
+      { path: 'maxStepsPerFulfillmentOrder', message: `must be a positive whole number (got ${String(max)})`, fix: `leave it out for the default of ${DEFAULT_MAX_STEPS_PER_FULFILLMENT_ORDER}` },
+    ]);
+  }
+  return max;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Large fulfillment orders are partitioned (docs/decomposition.md)
+
+/**
+ * The fulfillment order with its plan, or, when the plan would have more than `maxSteps` steps, its parts
+ * `<id>-P1`, `<id>-P2`, …: ordinary fulfillment orders with the same location, system and delivery group, each
+ * with its own line items and its own plan (so plan-scope steps run once per part, as for separate consignments).
+ * The line items of one bundle stay together; bundles fill parts greedily in order of first appearance, so
+ * appending items never reshuffles earlier parts; a bundle bigger than the limit is a part of its own. An order at
+ * or under the limit, or made of one bundle, is left exactly as it was before partitioning existed.
+ *
+ * The steps are counted (PlanStepCounter: exactly the instances buildFulfillmentPlan makes) rather than built
+ * first, so each plan is built once.
+ */
+function withPlans(catalog: Catalog, counter: PlanStepCounter, fo: FulfillmentOrder, maxSteps: number): FulfillmentOrder[] {
+  const parts = partition(counter, fo.lineItems, maxSteps);
+  if (parts.length < 2) return [Object.assign(fo, buildFulfillmentPlan(catalog, fo.lineItems))];
+  // A bundle whose line items are not consecutive still keeps the order's line-item order inside its part.
+  const position = new Map(fo.lineItems.map((lineItem, i) => [lineItem, i]));
+  return parts.map((lineItems, i) => {
+    lineItems.sort((a, b) => position.get(a)! - position.get(b)!);
+    return {
+      id: `${fo.id}-P${i + 1}`,
+      ...(fo.location !== undefined ? { location: fo.location } : {}),
+      ...(fo.system !== undefined ? { system: fo.system } : {}),
+      ...(fo.deliveryGroupId !== undefined ? { deliveryGroupId: fo.deliveryGroupId } : {}),
+      partOf: { id: fo.id, part: i + 1, parts: parts.length },
+      lineItems,
+      ...buildFulfillmentPlan(catalog, lineItems),
+    };
+  });
+}
+
+/**
+ * Line items packed into parts of at most `maxSteps` plan steps, bundle by bundle (bundleKeyOf: order-scope line
+ * items share the key `order`, as in plan building, so they stay together too). One part when the whole fits.
+ */
+function partition(counter: PlanStepCounter, lineItems: FulfillmentLineItem[], maxSteps: number): FulfillmentLineItem[][] {
+  const parts: FulfillmentLineItem[][] = [];
+  let current: { lineItems: FulfillmentLineItem[]; workspaces: Set<string>; steps: number } | undefined;
+  for (const bundle of groupBy(lineItems, bundleKeyOf).values()) {
+    const cost = counter.bundleCost(bundle);
+    // Its own instances, plus the plan-scope steps of workspaces the part does not have yet.
+    const added = (into: Set<string>) => cost.instances + cost.workspaces.reduce((n, w) => (into.has(w) ? n : n + counter.planScopeSteps(w)), 0);
+    if (current && current.steps + added(current.workspaces) > maxSteps) current = undefined;
+    if (!current) parts.push((current = { lineItems: [], workspaces: new Set(), steps: 0 }).lineItems);
+    current.steps += added(current.workspaces);
+    for (const workspace of cost.workspaces) current.workspaces.add(workspace);
+    current.lineItems.push(...bundle);
+  }
+  return parts;
 }
 
 /**

@@ -46,6 +46,81 @@ export function buildFulfillmentPlan(catalog: Catalog, lineItems: readonly Fulfi
   };
 }
 
+/** What one workspace brings to a plan: how many of its steps have each scope. */
+interface WorkspaceStepCounts {
+  id: string;
+  plan: number;
+  bundle: number;
+  lineItem: number;
+}
+
+/** The step instances a group of line items of one bundle adds to a plan, and the workspaces it brings in. */
+export interface BundleStepCost {
+  /** Bundle- and lineItem-scope instances: the same in whatever plan the bundle lands. */
+  instances: number;
+  /** Workspaces linked to its line items: each adds its plan-scope steps once per plan it is in. */
+  workspaces: string[];
+}
+
+/**
+ * Counts the step instances buildFulfillmentPlan would make, without making them (decompose.ts partitions large
+ * fulfillment orders with it). The rule is createInstances': a workspace linked to at least one line item brings
+ * each of its plan-scope steps once, its bundle-scope steps once per bundle (bundleKeyOf) and its lineItem-scope
+ * steps once per line item whose product it is linked to.
+ */
+export class PlanStepCounter {
+  private readonly workspacesByProduct = new Map<string, WorkspaceStepCounts[]>();
+  private readonly planSteps = new Map<string, number>();
+
+  constructor(catalog: Catalog) {
+    catalog.workspaces.forEach((workspace, workspaceIndex) => {
+      const counts: WorkspaceStepCounts = { id: workspace.id, plan: 0, bundle: 0, lineItem: 0 };
+      for (const { step } of stepsOf(workspace, workspaceIndex)) counts[step.scope]++;
+      this.planSteps.set(workspace.id, counts.plan);
+      const linkedProducts = new Set(catalog.scenarios.filter((s) => s.workspace === workspace.id).map((s) => s.fulfillmentProduct));
+      for (const product of linkedProducts) {
+        let list = this.workspacesByProduct.get(product);
+        if (!list) this.workspacesByProduct.set(product, (list = []));
+        list.push(counts);
+      }
+    });
+  }
+
+  /** The cost of line items that all share one bundle key (bundleKeyOf): one instance per bundle-scope step, whatever their number. */
+  bundleCost(lineItems: readonly FulfillmentLineItem[]): BundleStepCost {
+    const workspaces: WorkspaceStepCounts[] = [];
+    let instances = 0;
+    for (const lineItem of lineItems) {
+      for (const workspace of this.workspacesByProduct.get(lineItem.product) ?? []) {
+        instances += workspace.lineItem;
+        if (!workspaces.includes(workspace)) {
+          workspaces.push(workspace);
+          instances += workspace.bundle;
+        }
+      }
+    }
+    return { instances, workspaces: workspaces.map((w) => w.id) };
+  }
+
+  /** The steps buildFulfillmentPlan(catalog, lineItems) makes, counted. */
+  count(lineItems: readonly FulfillmentLineItem[]): number {
+    const workspaces = new Set<string>();
+    let steps = 0;
+    for (const bundle of groupBy(lineItems, bundleKeyOf).values()) {
+      const cost = this.bundleCost(bundle);
+      steps += cost.instances;
+      for (const workspace of cost.workspaces) workspaces.add(workspace);
+    }
+    for (const workspace of workspaces) steps += this.planScopeSteps(workspace);
+    return steps;
+  }
+
+  /** The plan-scope steps of a workspace: once per plan that it is in. */
+  planScopeSteps(workspace: string): number {
+    return this.planSteps.get(workspace) ?? 0;
+  }
+}
+
 /** Workspaces linked to at least one line item, their steps, and dependencies with those on absent workspaces dropped. */
 function planDefinitions(catalog: Catalog, lineItems: readonly FulfillmentLineItem[]): PlanDefinition[] {
   const definitions = new Map<string, PlanDefinition>();

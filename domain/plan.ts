@@ -45,11 +45,17 @@ export interface PlanStep {
 }
 
 export interface FulfillmentOrder {
-  /** Unique within the order: `FO-<location or system>[-<deliveryGroupId>]`. */
+  /** Unique within the order: `FO-<location or system>[-<deliveryGroupId>]`, plus `-P<n>` on the parts of a partitioned one. */
   id: string;
   location?: string;
   system?: string;
   deliveryGroupId?: string;
+  /**
+   * Only on the parts of a fulfillment order that decomposition divided because its plan had more steps than
+   * `maxStepsPerFulfillmentOrder` (docs/decomposition.md "Large fulfillment orders are partitioned"): the id the
+   * whole would have had, this part's number (from 1) and how many parts there are.
+   */
+  partOf?: { id: string; part: number; parts: number };
   lineItems: FulfillmentLineItem[];
   steps: PlanStep[];
   /** Step definitions used by `steps`, keyed by `<workspace>.<step>`. */

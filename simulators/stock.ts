@@ -21,11 +21,14 @@ export interface StockDocument {
   defaultStock?: number;
 }
 
-/** Two warehouses with plenty of the reference catalog's devices: enough for demos without a file. */
+/**
+ * Two warehouses with plenty of the reference catalog's devices: enough for demos without a file. Either one
+ * holds a whole 2,000-kit fleet order (catalog/fleet.yaml), so such an order ships from one warehouse.
+ */
 export function defaultStockLevels(): StockLevels {
   return {
-    'WH-EAST': { 'LAPTOP-14': 1000, 'LAPTOP-BUNDLE': 1000, ROUTER: 1000 },
-    'WH-WEST': { 'LAPTOP-14': 1000, 'LAPTOP-BUNDLE': 1000, ROUTER: 1000 },
+    'WH-EAST': { 'LAPTOP-14': 1000, 'LAPTOP-BUNDLE': 1000, ROUTER: 1000, 'SENSOR-KIT': 5000 },
+    'WH-WEST': { 'LAPTOP-14': 1000, 'LAPTOP-BUNDLE': 1000, ROUTER: 1000, 'SENSOR-KIT': 5000 },
   };
 }
 

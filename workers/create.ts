@@ -8,7 +8,7 @@ import type { Catalog } from '../domain/catalog';
 
 export interface OrdoWorkerOptions {
   connection: NativeConnection;
-  config: Pick<LoadedConfig, 'temporal' | 'worker' | 'systems' | 'billing' | 'queues'>;
+  config: Pick<LoadedConfig, 'temporal' | 'worker' | 'systems' | 'billing' | 'queues'> & Partial<Pick<LoadedConfig, 'decomposition'>>;
   /** A client for visibility look-ups (assignment by load); without it tasks go to the first member. */
   client?: Client;
   catalog: Catalog;

@@ -116,8 +116,17 @@ function refusal(refused: { at: string; message: string; actor?: string; reason:
 
 export function formatDecomposition(plan: Plan): string {
   const lines = [`Order ${plan.orderId}: ${plan.fulfillmentOrders.length} fulfillment order(s)`];
+  const partitioned = new Map<string, { parts: number; steps: number }>();
   for (const fo of plan.fulfillmentOrders) {
-    lines.push('', `${fo.id}  (${fo.location ? `location ${fo.location}, delivery group ${fo.deliveryGroupId}` : `system ${fo.system}`})`);
+    if (!fo.partOf) continue;
+    const whole = partitioned.get(fo.partOf.id) ?? { parts: fo.partOf.parts, steps: 0 };
+    partitioned.set(fo.partOf.id, { ...whole, steps: whole.steps + fo.steps.length });
+  }
+  for (const [id, { parts, steps }] of partitioned) lines.push(`  ${id}: ${steps} steps, partitioned into ${parts} parts (${id}-P1 … ${id}-P${parts})`);
+  for (const fo of plan.fulfillmentOrders) {
+    const where = fo.location ? `location ${fo.location}, delivery group ${fo.deliveryGroupId}` : `system ${fo.system}`;
+    const part = fo.partOf ? `; part ${fo.partOf.part} of ${fo.partOf.parts} of ${fo.partOf.id}, ${fo.steps.length} steps` : '';
+    lines.push('', `${fo.id}  (${where}${part})`);
     lines.push('  Line items:');
     for (const li of fo.lineItems) lines.push(`    ${li.id.padEnd(36)} ${li.product.padEnd(20)} × ${li.quantity}  ${li.scope}  from ${li.sourceItemIds.join(', ')}`);
     for (const [group, steps] of groupBy(fo.steps, (s) => `${s.workspace} / ${s.group}`)) {

@@ -59,11 +59,13 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const orderFile = positionals.at(-1);
     if (!orderFile) throw new UsageError('decompose needs an ORDER.json');
     const catalogFiles = [...(values.catalog ?? []).flatMap((c) => c.split(',')), ...positionals.slice(0, -1)];
-    const files = catalogFiles.length ? catalogFiles.map((f) => path.resolve(f)) : config(values.config).catalogFiles;
+    // The configuration is read even with --catalog: its decomposition settings apply, as on the worker.
+    const cfg = config(values.config);
+    const files = catalogFiles.length ? catalogFiles.map((f) => path.resolve(f)) : cfg.catalogFiles;
     const availability = values.availability ? (readJsonFile(values.availability, 'availability file') as Availability) : undefined;
     const catalog = loadCatalogFiles(files);
     const order = checkOrder(readJsonFile(orderFile, 'order file'));
-    const plan = decompose(order, catalog, availability);
+    const plan = decompose(order, catalog, availability, cfg.decomposition);
     print({ json: !!values.json }, formatDecomposition(plan), plan);
     return 0;
   },
@@ -173,5 +175,7 @@ function report(error: unknown, json: boolean): number {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Writes to a pipe are asynchronous: exit once stdout has taken everything, or a large plan (`decompose --json |
+  // jq`) would be cut off at the pipe's buffer size.
+  main(process.argv.slice(2)).then((code) => process.stdout.write('', () => process.exit(code)));
 }

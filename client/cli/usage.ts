@@ -14,7 +14,8 @@ Usage:
   ordo status ORDER [--json]        the Order Summary
   ordo plan ORDER [--json]          the plan, swimlane by swimlane, with every step's state
   ordo decompose --catalog FILE... ORDER.json [--availability FILE] [--json]
-                                    the plan without a server
+                                    the plan without a server (splits over the configured
+                                    decomposition.maxStepsPerFulfillmentOrder come out in parts)
   ordo lint FILE... [--json]        check a catalog before go-live
 
 Operators (manual tasks, fallout, pause steps):

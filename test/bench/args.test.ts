@@ -18,8 +18,15 @@ describe('bench: command line', () => {
     assert.deepEqual(args.mode === 'server' && args.sweep, { flag: 'cache', values: [100, 1000] });
   });
 
-  it('takes the decomposition benchmark’s sizes', () => {
-    assert.deepEqual(parseBenchArgs(['--decompose', '--sizes', '10,100', '--runs', '3']), { mode: 'decompose', sizes: [10, 100], runs: 3, out: undefined, quiet: false });
+  it('takes the decomposition benchmark’s sizes, with the 2,000-item fleet order unless --shape picks one order', () => {
+    assert.deepEqual(parseBenchArgs(['--decompose', '--sizes', '10,100', '--runs', '3']), { mode: 'decompose', sizes: [10, 100], fleetSizes: [2000], runs: 3, out: undefined, quiet: false });
+    assert.deepEqual(parseBenchArgs(['--decompose']), { mode: 'decompose', sizes: [10, 1000, 10_000], fleetSizes: [2000], runs: 7, out: undefined, quiet: false });
+    const fleet = parseBenchArgs(['--decompose', '--shape', 'fleet', '--sizes', '500,2000']);
+    assert.deepEqual(fleet.mode === 'decompose' && [fleet.sizes, fleet.fleetSizes], [[], [500, 2000]]);
+    const fleetDefault = parseBenchArgs(['--decompose', '--shape', 'fleet']);
+    assert.deepEqual(fleetDefault.mode === 'decompose' && [fleetDefault.sizes, fleetDefault.fleetSizes], [[], [2000]]);
+    const large = parseBenchArgs(['--decompose', '--shape', 'large', '--sizes', '10']);
+    assert.deepEqual(large.mode === 'decompose' && [large.sizes, large.fleetSizes], [[10], []]);
   });
 
   for (const bad of [
@@ -32,6 +39,8 @@ describe('bench: command line', () => {
     ['--max-workflow-tasks', '1'],
     ['--rounds', '3', '--orders', '2'],
     ['--decompose', '--orders', '5'],
+    ['--decompose', '--shape', 'laptop'],
+    ['--shape', 'fleet'],
     ['--sizes', '10'],
     ['--frobnicate'],
     ['stray'],

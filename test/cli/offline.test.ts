@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Availability, FulfillmentOrder, Plan } from '../../domain/plan';
 import type { Order } from '../../domain/order';
+import { fleetOrder } from '../../bench/large-order';
 import { cleanEnv, describeRun, jsonOf, ordo, REPO_ROOT, STACK_FRAME } from './run-ordo';
 
 /**
@@ -179,6 +180,43 @@ describe('ordo command line without a server', function () {
       assert.match(laptop.stdout, /FO-WH-EAST-DG-HQ/);
     });
 
+    it('shows the parts of a split over decomposition.maxStepsPerFulfillmentOrder: a 2,000-item fleet order is 20 parts of 500 steps', async () => {
+      const order = write('fleet-2000.json', JSON.stringify(fleetOrder(2000, 'FLEET-CLI')));
+      const [json, text] = await Promise.all([ordo(['decompose', order, '--json']), ordo(['decompose', order])]);
+      assert.equal(json.code, 0, describeRun(json));
+      const plan = jsonOf<Plan>(json);
+      assertPlanShape(plan);
+      assert.deepEqual(
+        plan.fulfillmentOrders.map((fo) => [fo.id, fo.steps.length, fo.lineItems.length, fo.partOf]),
+        Array.from({ length: 20 }, (_, i) => [`FO-WH-EAST-DG-FLEET-P${i + 1}`, 500, 100, { id: 'FO-WH-EAST-DG-FLEET', part: i + 1, parts: 20 }]),
+      );
+      assert.equal(text.code, 0, describeRun(text));
+      assert.match(text.stdout, /^Order FLEET-CLI: 20 fulfillment order\(s\)\n {2}FO-WH-EAST-DG-FLEET: 10000 steps, partitioned into 20 parts \(FO-WH-EAST-DG-FLEET-P1 … FO-WH-EAST-DG-FLEET-P20\)\n/);
+      assert.match(text.stdout, /\nFO-WH-EAST-DG-FLEET-P20 {2}\(location WH-EAST, delivery group DG-FLEET; part 20 of 20 of FO-WH-EAST-DG-FLEET, 500 steps\)\n/);
+    });
+
+    it('takes the limit from the configuration, also with --catalog, and refuses a bad one naming the key', async () => {
+      const order = write('fleet-5.json', JSON.stringify(fleetOrder(5, 'FLEET-5')));
+      const small = write('small-splits.yaml', 'catalog: [catalog/laptop.yaml]\ndecomposition: { maxStepsPerFulfillmentOrder: 10 }\n');
+      const bad = write('bad-splits.yaml', 'catalog: [catalog/laptop.yaml]\ndecomposition: { maxStepsPerFulfillmentOrder: 0 }\n');
+      const [limited, refused] = await Promise.all([
+        ordo(['decompose', '--config', small, '--catalog', 'catalog/fleet.yaml', order, '--json']),
+        ordo(['decompose', '--config', bad, '--catalog', 'catalog/fleet.yaml', order]),
+      ]);
+      assert.equal(limited.code, 0, describeRun(limited));
+      const plan = jsonOf<Plan>(limited);
+      assert.deepEqual(
+        plan.fulfillmentOrders.map((fo) => [fo.id, fo.steps.length, fo.lineItems.map((li) => li.sourceItemIds[0])]),
+        [
+          ['FO-WH-EAST-DG-FLEET-P1', 10, ['S1', 'S2']],
+          ['FO-WH-EAST-DG-FLEET-P2', 10, ['S3', 'S4']],
+          ['FO-WH-EAST-DG-FLEET-P3', 5, ['S5']],
+        ],
+      );
+      assert.equal(refused.code, 1, describeRun(refused));
+      assert.match(refused.stderr, /decomposition\.maxStepsPerFulfillmentOrder: must be a positive whole number/);
+    });
+
     it('refuses an invalid order with exit 1, naming the field, without a stack trace', async () => {
       const run = await ordo(['decompose', 'examples/invalid-missing-price.json']);
       assert.equal(run.code, 1, describeRun(run));
@@ -253,6 +291,10 @@ scenarios:
       const json = await ordo(['lint', 'catalog/laptop.yaml', 'catalog/saas.yaml', '--json']);
       assert.equal(json.code, 0, describeRun(json));
       assert.deepEqual(jsonOf(json), { findings: [] });
+      // Every configured catalog, the fleet's included.
+      const configured = await ordo(['lint']);
+      assert.equal(configured.code, 0, describeRun(configured));
+      assert.equal(configured.stdout.trim(), 'No findings: the catalog is ready.');
     });
 
     it('names a dangling dependency and a cycle in one run, and exits 1', async () => {

@@ -39,7 +39,7 @@ describe('loadConfig', () => {
       assert.equal(config.file, DEFAULT_CONFIG_PATH);
       assert.equal(config.file, path.join(REPO_ROOT, 'temporal-config.yaml'));
       assert.deepEqual(config.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'ordo', tls: false });
-      assert.deepEqual(config.catalogFiles, ['laptop', 'saas', 'network'].map((name) => path.join(REPO_ROOT, `catalog/${name}.yaml`)));
+      assert.deepEqual(config.catalogFiles, ['laptop', 'saas', 'network', 'fleet'].map((name) => path.join(REPO_ROOT, `catalog/${name}.yaml`)));
       for (const file of config.catalogFiles) assert.ok(fs.existsSync(file), file);
       assert.equal(config.dataDir, path.join(REPO_ROOT, '.ordo'));
       assert.deepEqual(Object.keys(config.systems).sort(), ['billing', 'inventory', 'provisioning', 'shipping', 'warranty', 'webhook']);
@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       assert.equal(config.systems.webhook.timeout, 5_000);
       assert.deepEqual(config.queues['provisioning-desk'], { members: ['dave', 'erin'], assignment: 'none' });
       assert.equal(config.billing.taxRates.STANDARD, '0.0825');
+      assert.deepEqual(config.decomposition, { maxStepsPerFulfillmentOrder: 500 });
     });
 
     it('is found through ORDO_CONFIG, and an explicit file wins over it', () => {
@@ -79,6 +80,20 @@ describe('loadConfig', () => {
       assert.match(url.message, /http\(s\) URL/);
     });
 
+    it('decomposition.maxStepsPerFulfillmentOrder that is not a positive whole number', () => {
+      for (const bad of ['0', '-5', '12.5', 'lots', 'null']) {
+        const error = refusal(write(`steps-${bad}.yaml`, `decomposition: { maxStepsPerFulfillmentOrder: ${bad} }\ncatalog: [a.yaml]\n`));
+        assert.deepEqual(
+          error.problems.map((p) => [p.path, p.message]),
+          [['decomposition.maxStepsPerFulfillmentOrder', 'must be a positive whole number (steps per fulfillment order), such as 500']],
+          bad,
+        );
+        assert.match(error.message, /decomposition\.maxStepsPerFulfillmentOrder: must be a positive whole number/);
+      }
+      const typo = refusal(write('steps-typo.yaml', 'decomposition: { maxSteps: 10 }\ncatalog: [a.yaml]\n'));
+      assert.deepEqual(typo.problems.map((p) => p.path), ['decomposition.maxSteps']);
+    });
+
     it('invalid YAML', () => {
       const file = write('broken.yaml', 'temporal:\n  address: [unclosed\ncatalog: [a.yaml]\n');
       const error = refusal(file);
@@ -91,6 +106,15 @@ describe('loadConfig', () => {
       const error = refusal(file);
       assert.match(error.problems[0].message, /cannot be read/);
       assert.match(error.problems[0].fix!, /--config FILE or set ORDO_CONFIG/);
+    });
+  });
+
+  describe('decomposition', () => {
+    it('keeps the default limit of 500 steps per fulfillment order when the key is absent, and takes another', () => {
+      assert.deepEqual(loadConfig({ file: write('no-decomposition.yaml', 'catalog: [a.yaml]\n'), env: {} }).decomposition, { maxStepsPerFulfillmentOrder: 500 });
+      assert.deepEqual(loadConfig({ file: write('empty-decomposition.yaml', 'catalog: [a.yaml]\ndecomposition: {}\n'), env: {} }).decomposition, { maxStepsPerFulfillmentOrder: 500 });
+      const custom = write('custom-decomposition.yaml', 'catalog: [a.yaml]\ndecomposition: { maxStepsPerFulfillmentOrder: 200 }\n');
+      assert.equal(loadConfig({ file: custom, env: {} }).decomposition.maxStepsPerFulfillmentOrder, 200);
     });
   });
 

@@ -41,12 +41,13 @@ describe('parseCatalog', () => {
     const sources = referenceCatalogSources();
     assert.deepEqual(
       sources.map((s) => s.path),
-      ['catalog/laptop.yaml', 'catalog/network.yaml', 'catalog/saas.yaml'],
+      ['catalog/fleet.yaml', 'catalog/laptop.yaml', 'catalog/network.yaml', 'catalog/saas.yaml'],
     );
     const catalog = parseCatalog(sources);
     assert.deepEqual(
       catalog.products.map((p) => p.code),
       [
+        'SENSOR-KIT',
         ...['LAPTOP-BUNDLE', 'LAPTOP-14', 'AV-LICENSE', 'WARRANTY-3Y'],
         ...['NETWORK-KIT', 'ROUTER', 'MANAGED-SERVICE'],
         ...['SAAS-SUITE', 'SEATS', 'TENANT', 'SUPPORT-PLAN', 'ONSITE-INSTALL', 'SETUP-FEE'],
@@ -55,13 +56,14 @@ describe('parseCatalog', () => {
     assert.deepEqual(
       catalog.workspaces.map((w) => w.id),
       [
+        'sensor-rollout',
         ...['device-delivery', 'license-activation', 'warranty-registration', 'return-pickup'],
         ...['router-delivery', 'service-activation'],
         ...['seat-licensing', 'support-enrollment', 'onsite-installation', 'tenant-provisioning', 'seat-deallocation'],
       ],
     );
     // Defaults applied and durations converted to milliseconds.
-    const reserve = catalog.workspaces[0].groups[0].steps[0];
+    const reserve = catalog.workspaces.find((w) => w.id === 'device-delivery')!.groups[0].steps[0];
     assert.equal(reserve.scope, 'lineItem');
     assert.equal(reserve.estimatedDuration, 7_200_000);
     assert.equal(reserve.jeopardyThreshold, 1_800_000);
