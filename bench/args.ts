@@ -3,6 +3,7 @@ import { SHAPES, type ShapeName } from './shapes';
 import { TUNING_FLAGS, type TuningFlag } from './tuning';
 
 export const USAGE = `usage: npm run bench -- [options]
+       npm run bench -- --large [--items 2000]
        npm run bench -- --decompose [--shape large|fleet] [--sizes 10,1000,10000] [--runs 7]   (also: npm run bench:decompose)
 
 Runs Ordo and a bare-Temporal baseline side by side against a file-backed Temporal dev server, simulators
@@ -19,6 +20,9 @@ with no latency and one in-process worker each, and reports Ordo ÷ baseline.
   --cache N                worker.maxCachedWorkflows (default from temporal-config.yaml)
   --sweep KEY=V1,V2,…      one side-by-side run per value of cache, max-activities or max-workflow-tasks
   --history-sample N       orders per contender whose histories are counted (default 50)
+  --large                  one large order instead (sensor kits, 5 steps each): does it complete within Temporal's
+                           history and pending limits? (also: npm run bench:large)
+  --items N                items of the --large order (default 2000)
   --decompose              the decomposition micro-benchmark instead (no server)
   --shape large|fleet      with --decompose, only that generated order: large (laptop bundles and SaaS seats over four
                            delivery groups) or fleet (IoT sensor kits, 5 steps each, one delivery group); without it
@@ -65,7 +69,15 @@ export interface DecomposeBenchArgs {
   quiet: boolean;
 }
 
-export type BenchArgs = ServerBenchArgs | DecomposeBenchArgs | { mode: 'help' };
+export interface LargeBenchArgs {
+  mode: 'large';
+  items: number;
+  tuning: Partial<Record<TuningFlag, number>>;
+  out?: string;
+  quiet: boolean;
+}
+
+export type BenchArgs = ServerBenchArgs | DecomposeBenchArgs | LargeBenchArgs | { mode: 'help' };
 
 /** Parses the command line; anything unknown or malformed is a UsageError naming the flag. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -88,6 +100,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         sweep: { type: 'string' },
         'history-sample': { type: 'string' },
         decompose: { type: 'boolean' },
+        large: { type: 'boolean' },
+        items: { type: 'string' },
         sizes: { type: 'string' },
         runs: { type: 'string' },
         out: { type: 'string' },
@@ -101,6 +115,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (values.help) return { mode: 'help' };
   const out = values.out as string | undefined;
   const quiet = !!values.quiet;
+  if (values.large && values.decompose) throw new UsageError('--large and --decompose are separate benchmarks: choose one');
+  if (values.items !== undefined && !values.large) throw new UsageError('--items applies only to --large');
+  if (values.large) {
+    const other = ['orders', 'shape', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', 'sizes', 'runs'].filter((f) => values[f] !== undefined);
+    if (other.length) throw new UsageError(`--${other[0]} does not apply to --large`);
+    return { mode: 'large', items: whole(values.items, '--items', 2000, 1), tuning: tuningOf(values), out, quiet };
+  }
   if (values.decompose) {
     const serverOnly = ['orders', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', ...Object.keys(TUNING_FLAGS)].filter((f) => values[f] !== undefined);
     if (serverOnly.length) throw new UsageError(`--${serverOnly[0]} does not apply to --decompose`);
@@ -121,10 +142,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   for (const flag of ['sizes', 'runs']) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies only to --decompose`);
   const shape = (values.shape as string | undefined) ?? 'laptop';
   if (!(shape in SHAPES)) throw new UsageError(`--shape must be one of ${Object.keys(SHAPES).join(', ')} (got ${JSON.stringify(shape)})`);
-  const tuning: ServerBenchArgs['tuning'] = {};
-  for (const flag of Object.keys(TUNING_FLAGS) as TuningFlag[]) {
-    if (values[flag] !== undefined) tuning[flag] = whole(values[flag], `--${flag}`, 0, minimumOf(flag));
-  }
+  const tuning = tuningOf(values);
   const orders = whole(values.orders, '--orders', 200, 1);
   const rounds = whole(values.rounds, '--rounds', 4, 1);
   if (rounds > orders) throw new UsageError(`--rounds (${rounds}) cannot exceed --orders (${orders}): every round runs at least one order`);
@@ -142,6 +160,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     out,
     quiet,
   };
+}
+
+function tuningOf(values: Record<string, string | boolean | undefined>): ServerBenchArgs['tuning'] {
+  const tuning: ServerBenchArgs['tuning'] = {};
+  for (const flag of Object.keys(TUNING_FLAGS) as TuningFlag[]) {
+    if (values[flag] !== undefined) tuning[flag] = whole(values[flag], `--${flag}`, 0, minimumOf(flag));
+  }
+  return tuning;
 }
 
 function sweepOf(text: string, tuning: ServerBenchArgs['tuning']): ServerBenchArgs['sweep'] {

@@ -1,5 +1,6 @@
 import { parseBenchArgs, USAGE, UsageError } from './args';
 import { runDecomposeCommand } from './run-decompose';
+import { runLargeBench } from './run-large';
 import { runServerBench } from './run-server';
 
 /** `npm run bench` and `npm run bench:decompose`. Exit 0 done, 1 failed, 2 usage error. */
@@ -17,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.mode === 'decompose') return runDecomposeCommand(args);
+  if (args.mode === 'large') return runLargeBench(args);
   return runServerBench(args);
 }
 

@@ -37,7 +37,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   const dbFile = process.env.TEMPORAL_ADDRESS ? undefined : path.join(scratch, 'temporal.db');
   const dataDir = path.join(scratch, 'simulators');
   // Plenty of stock: a thousand laptop orders must not run the warehouses dry half way through.
-  const stock = { 'WH-EAST': { 'LAPTOP-14': 1e9, 'LAPTOP-BUNDLE': 1e9, ROUTER: 1e9 }, 'WH-WEST': { 'LAPTOP-14': 1e9, 'LAPTOP-BUNDLE': 1e9, ROUTER: 1e9 } };
+  const unlimited = { 'LAPTOP-14': 1e9, 'LAPTOP-BUNDLE': 1e9, ROUTER: 1e9, 'SENSOR-KIT': 1e9 };
+  const stock = { 'WH-EAST': unlimited, 'WH-WEST': unlimited };
   const [env, simulators, ordoBundle, baselineBundle] = await Promise.all([
     startTestServer({ dbFilename: dbFile }),
     // In memory: the systems Ordo calls stand for remote ones; their own disk writes are not Ordo's cost.

@@ -13,6 +13,11 @@ describe('bench: command line', () => {
     assert.deepEqual(args.mode === 'server' && args.tuning, { cache: 0, 'max-workflow-tasks': 10 });
   });
 
+  it('runs one large order of --items sensor kits (2,000 by default), with tuning overrides', () => {
+    assert.deepEqual(parseBenchArgs(['--large']), { mode: 'large', items: 2000, tuning: {}, out: undefined, quiet: false });
+    assert.deepEqual(parseBenchArgs(['--large', '--items', '250', '--cache', '100']), { mode: 'large', items: 250, tuning: { cache: 100 }, out: undefined, quiet: false });
+  });
+
   it('sweeps one tuning key over several values', () => {
     const args = parseBenchArgs(['--sweep', 'cache=100,1000']);
     assert.deepEqual(args.mode === 'server' && args.sweep, { flag: 'cache', values: [100, 1000] });
@@ -42,6 +47,10 @@ describe('bench: command line', () => {
     ['--decompose', '--shape', 'laptop'],
     ['--shape', 'fleet'],
     ['--sizes', '10'],
+    ['--large', '--decompose'],
+    ['--large', '--orders', '5'],
+    ['--items', '100'],
+    ['--large', '--items', '0'],
     ['--frobnicate'],
     ['stray'],
   ]) {
