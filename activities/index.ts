@@ -233,10 +233,12 @@ export function createActivities(deps: ActivityDependencies) {
 
 export type OrdoActivities = ReturnType<typeof createActivities>;
 
-/** Heartbeats every few seconds while `work` runs, so Temporal can deliver a cancellation to the activity. */
+/**
+ * Heartbeats every few seconds while `work` runs, so Temporal can deliver a cancellation to the activity. Not at
+ * once: each heartbeat is a write on the server, and most calls are answered long before the first one is due.
+ */
 async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
   const context = Context.current();
-  context.heartbeat();
   const timer = setInterval(() => context.heartbeat(), 2_000);
   try {
     return await work();
