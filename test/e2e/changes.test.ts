@@ -451,6 +451,9 @@ describe('changes in flight (real Temporal dev server, changes catalog lane)', f
         const done = await lane.waitForCompletion(order.id, { timeoutMs: 30_000 });
         assert.equal(done.state, 'completed');
         const billedQuantity = done.invoices[0].lines[0].quantity;
+        // The step past PONR ran once, on the plan the order decided with: never started on the old plan and redone.
+        const commits = (await callsFor('shipping', order.id)).filter((call) => call.operation === 'ship');
+        assert.equal(commits.length, 1, `the PONR step called shipping once (${commits.map((c) => c.idempotencyKey).join(', ')})`);
         if (answer.status === 'fulfilled') assert.equal(billedQuantity, 2, 'an accepted amendment is what was fulfilled and billed');
         else {
           assert.match(((answer.reason as Error & { cause?: Error }).cause ?? answer.reason).message, /ChangeOrderRequired/);
