@@ -25,7 +25,8 @@ export const TemporalSettings = z.strictObject({
 export const WorkerSettings = z.strictObject({
   maxConcurrentActivityTaskExecutions: z.number().int().positive().default(100),
   maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
-  maxCachedWorkflows: z.number().int().nonnegative().default(1000),
+  /** The sticky cache: each cached run costs worker memory (temporal-config.yaml says how much). */
+  maxCachedWorkflows: z.number().int().nonnegative().default(100),
 });
 
 export const SystemEndpoint = z.strictObject({

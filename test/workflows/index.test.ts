@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { AccountFulfillmentWorkflow } from '../../workflows/account-fulfillment';
+import { FulfillmentOrderWorkflow } from '../../workflows/fulfillment-order';
+import { OrderWorkflow } from '../../workflows/order';
+import { QueueRotationWorkflow } from '../../workflows/queue-rotation';
+
+const INDEX = require.resolve('../../workflows');
+const ORDER = require.resolve('../../workflows/order');
+const FULFILLMENT_ORDER = require.resolve('../../workflows/fulfillment-order');
+
+/**
+ * workflows/index.ts is the bundle's entry: the worker looks each workflow function up on it by type name. It
+ * loads a type's module only when that type is asked for, so a cached FulfillmentOrderWorkflow does not carry
+ * its own copy of the order's modules (amendment checks, validation, zod).
+ */
+describe('workflows/index.ts (the workflow bundle entry)', () => {
+  it('exports every workflow type under its name: the very function its module exports', () => {
+    const index = require(INDEX) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(index).sort(), ['AccountFulfillmentWorkflow', 'FulfillmentOrderWorkflow', 'OrderWorkflow', 'QueueRotationWorkflow']);
+    assert.equal(index.OrderWorkflow, OrderWorkflow);
+    assert.equal(index.FulfillmentOrderWorkflow, FulfillmentOrderWorkflow);
+    assert.equal(index.QueueRotationWorkflow, QueueRotationWorkflow);
+    assert.equal(index.AccountFulfillmentWorkflow, AccountFulfillmentWorkflow);
+  });
+
+  it("loads a type's module when that type is asked for, not before", () => {
+    // Fresh copies of the index and the two workflow modules; the process's own copies are put back after.
+    const saved = new Map([INDEX, ORDER, FULFILLMENT_ORDER].map((id) => [id, require.cache[id]] as const));
+    try {
+      for (const id of saved.keys()) delete require.cache[id];
+      const index = require(INDEX) as Record<string, unknown>;
+      assert.equal(require.cache[ORDER], undefined, 'the order module is not loaded with the index');
+      assert.equal(require.cache[FULFILLMENT_ORDER], undefined, 'nor the fulfillment order module');
+      assert.equal(typeof index.FulfillmentOrderWorkflow, 'function');
+      assert.ok(require.cache[FULFILLMENT_ORDER], 'asking for FulfillmentOrderWorkflow loads its module');
+      assert.equal(require.cache[ORDER], undefined, 'and not the order module');
+    } finally {
+      for (const [id, module] of saved) {
+        if (module) require.cache[id] = module;
+        else delete require.cache[id];
+      }
+    }
+  });
+});
