@@ -14,7 +14,7 @@ import {
 import type { OrdoActivities } from '../activities';
 import type { ChangeContext } from '../domain/change-order';
 import type { Order } from '../domain/order';
-import { applyOrderActions, type AmendRequest, type AppliedActions } from '../domain/order-actions';
+import type { AmendRequest, AppliedActions } from '../domain/order-actions';
 import { InvalidInput } from '../domain/problems';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
@@ -458,6 +458,17 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     );
     return summary;
   }
+}
+
+type OrderActions = typeof import('../domain/order-actions');
+/**
+ * Loaded at this run's first amendment, not with the workflow: order validation and zod are most of a cached
+ * order's memory otherwise (each cached run keeps its own copy of every module it loads), and most orders are
+ * never amended. Loading a module issues no command, so this is replay-safe.
+ */
+function applyOrderActions(...args: Parameters<OrderActions['applyOrderActions']>): AppliedActions {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../domain/order-actions') as OrderActions).applyOrderActions(...args);
 }
 
 function splitSummaryOf(orderId: string, fo: FulfillmentOrder, state: FulfillmentOrderSummary['state']): FulfillmentOrderSummary {

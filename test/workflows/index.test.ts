@@ -7,6 +7,7 @@ import { QueueRotationWorkflow } from '../../workflows/queue-rotation';
 const INDEX = require.resolve('../../workflows');
 const ORDER = require.resolve('../../workflows/order');
 const FULFILLMENT_ORDER = require.resolve('../../workflows/fulfillment-order');
+const ORDER_ACTIONS = require.resolve('../../domain/order-actions');
 
 /**
  * workflows/index.ts is the bundle's entry: the worker looks each workflow function up on it by type name. It
@@ -34,6 +35,20 @@ describe('workflows/index.ts (the workflow bundle entry)', () => {
       assert.equal(typeof index.FulfillmentOrderWorkflow, 'function');
       assert.ok(require.cache[FULFILLMENT_ORDER], 'asking for FulfillmentOrderWorkflow loads its module');
       assert.equal(require.cache[ORDER], undefined, 'and not the order module');
+    } finally {
+      for (const [id, module] of saved) {
+        if (module) require.cache[id] = module;
+        else delete require.cache[id];
+      }
+    }
+  });
+
+  it('loads the order-actions module (zod and validation) only when an order is amended', () => {
+    const saved = new Map([ORDER, ORDER_ACTIONS].map((id) => [id, require.cache[id]] as const));
+    try {
+      for (const id of saved.keys()) delete require.cache[id];
+      require(ORDER);
+      assert.equal(require.cache[ORDER_ACTIONS], undefined, 'workflows/order.ts does not load domain/order-actions with itself');
     } finally {
       for (const [id, module] of saved) {
         if (module) require.cache[id] = module;
