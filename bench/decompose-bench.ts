@@ -30,7 +30,7 @@ export interface DecomposeFigures {
   planHeapBytes: number;
   /** The plan as it is recorded in workflow history (JSON): Temporal refuses payloads over 2 MiB by default. */
   planJsonBytes: number;
-  /** The same JSON gzipped: what a compressing payload codec would send. */
+  /** The same JSON gzipped: what Ordo's payload codec stores when the JSON is 128 KiB or more (config/payload-codec.ts). */
   planGzipBytes: number;
   runs: number;
 }

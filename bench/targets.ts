@@ -1,3 +1,4 @@
+import { COMPRESS_FROM_BYTES } from '../config/payload-codec';
 import { TEMPORAL_PAYLOAD_LIMIT_BYTES, type DecomposeReport } from './decompose-bench';
 import { formatBytes } from './machine';
 import type { Comparison } from './side-by-side';
@@ -32,7 +33,8 @@ const PENDING_ACTIVITIES_LIMIT = 1000;
 
 /**
  * Linear growth, allowing for noise: at most 1.3× the items ratio. For a fleet order of 2,000 items or more (5 steps
- * each): no split over Temporal's 1,000 pending activities, and whether its plan fits one 2 MiB payload.
+ * each): no split over Temporal's 1,000 pending activities, and whether its plan, as stored (gzipped from 128 KiB by
+ * Ordo's payload codec), fits one 2 MiB payload.
  */
 export function decomposeTargets(report: DecomposeReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -48,10 +50,11 @@ export function decomposeTargets(report: DecomposeReport): TargetCheck[] {
       measured: `${fleet.steps.toLocaleString('en-US')} steps in ${fleet.fulfillmentOrders} splits, the largest ${fleet.largestSplitSteps.toLocaleString('en-US')}`,
       met: fleet.largestSplitSteps <= PENDING_ACTIVITIES_LIMIT,
     });
+    const stored = fleet.planJsonBytes >= COMPRESS_FROM_BYTES ? fleet.planGzipBytes : fleet.planJsonBytes;
     checks.push({
-      target: `${name}: plan in one payload < ${formatBytes(TEMPORAL_PAYLOAD_LIMIT_BYTES)}`,
-      measured: `${formatBytes(fleet.planJsonBytes)} (gzipped ${formatBytes(fleet.planGzipBytes)})`,
-      met: fleet.planJsonBytes < TEMPORAL_PAYLOAD_LIMIT_BYTES,
+      target: `${name}: plan as stored in one payload < ${formatBytes(TEMPORAL_PAYLOAD_LIMIT_BYTES)}`,
+      measured: `${formatBytes(stored)} (${formatBytes(fleet.planJsonBytes)} of JSON${stored < fleet.planJsonBytes ? ', gzipped' : ''})`,
+      met: stored < TEMPORAL_PAYLOAD_LIMIT_BYTES,
     });
   }
   if (report.growth) {
