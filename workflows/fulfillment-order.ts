@@ -13,7 +13,6 @@ import type { OrdoActivities } from '../activities';
 import type { StepDefinition } from '../domain/catalog';
 import { chooseFalloutQueue } from '../domain/fallout';
 import type { FulfillmentLineItem, PlanStep } from '../domain/plan';
-import { whyActorMayNotAct } from '../domain/queues';
 import { plannedSchedule, slaDeadlines } from '../domain/schedule';
 import { conditionHolds } from '../domain/step-conditions';
 import { isoTime, now, nowMs } from './clock';
@@ -22,22 +21,15 @@ import { PlanScheduler } from './scheduler';
 import {
   amendPlanSignal,
   cancelFulfillmentSignal,
-  completeManualTaskUpdate,
   ponrDecisionSignal,
   ponrRequestSignal,
   type PonrDecision,
   fulfillmentOrderPlanQuery,
   fulfillmentOrderProgressSignal,
-  manualTaskCompletedSignal,
-  resolveFalloutSignal,
-  resolveFalloutUpdate,
-  resumeSignal,
-  updateAttributesSignal,
-  type ManualTaskCompletion,
-  type ResolveFalloutRequest,
 } from './messages';
 import { QUIET_SPLIT_ATTRIBUTES, splitQueueAttributes } from './search-attributes';
 import { SlaWatch, type SlaStage } from './sla';
+import { listenToOperators, OperatorInbox } from './operator-messages';
 import { attemptWithPolicy, type StepContext } from './steps';
 import { hasBehaviour } from './versions';
 import {
@@ -90,13 +82,9 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const definitions = { ...fo.definitions };
   const steps = new Map<string, StepStatus>(fo.steps.map((s) => [s.id, initialStatus(s)]));
   const outputs = new Map<string, unknown>();
-  const resolutions = new Map<string, ResolveFalloutRequest>();
-  const completions = new Map<string, ManualTaskCompletion>();
-  const resumedNames = new Set<string>();
-  /** Pause steps resumed by a signal, with who sent it (operator-trail). */
-  const resumedSteps = new Map<string, string | undefined>();
-  let lastAttributeUpdateBy: string | undefined;
-  const rejectedMessages: NonNullable<FulfillmentOrderPlan['rejectedMessages']> = [];
+  /** What operators have sent, waiting for the steps that need it. */
+  const inbox = new OperatorInbox();
+  const { completions, resolutions, resumedNames, resumedSteps, rejectedMessages } = inbox;
   let state: FulfillmentOrderState = 'inProgress';
   /** Every step runs in this scope, so cancelling the split cancels running activities, timers and waits at once. */
   const stepScope = new CancellationScope();
@@ -169,81 +157,10 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     outputs.set(step.id, output);
   };
 
-  // ---- Operators' messages ----
-
-  const manualTaskProblem = (request: ManualTaskCompletion): string | undefined => {
-    const step = request && typeof request.stepId === 'string' ? steps.get(request.stepId) : undefined;
-    if (!step) return `no step ${JSON.stringify(request?.stepId)} in fulfillment order ${fo.id}`;
-    if (step.type !== 'manualTask') return `step ${step.id} is a ${step.type}, not a manual task`;
-    if (step.state !== 'InProgress' || completions.has(step.id)) return `step ${step.id} is not waiting for an operator (it is ${step.state === 'InProgress' ? 'being completed' : step.state})`;
-    return whyActorMayNotAct(request.actor, [step.queue!, ...(step.escalatedTo ?? [])], definitionOf(step).runAs, directory);
-  };
-  const falloutProblem = (request: ResolveFalloutRequest): string | undefined => {
-    const step = request && typeof request.stepId === 'string' ? steps.get(request.stepId) : undefined;
-    if (!step) return `no step ${JSON.stringify(request?.stepId)} in fulfillment order ${fo.id}`;
-    if (!['retry', 'complete', 'skip'].includes(request.action)) return `action must be retry, complete or skip, not ${JSON.stringify(request.action)}`;
-    if (step.state !== 'FatallyFailed' || resolutions.has(step.id)) return `step ${step.id} is not in fallout (it is ${step.state})`;
-    if (!peopleAndTime) return request.actor ? undefined : 'actor is required: say who resolves the step';
-    return whyActorMayNotAct(request.actor, [step.falloutQueue!], definitionOf(step).runAs, directory);
-  };
-  /** Signals cannot answer: a refused one is logged and kept where the operator looks (the plan). */
-  const refuseSignal = (message: string, stepId: unknown, actor: unknown, reason: string) => {
-    log.warn(`${message} signal refused`, { stepId, actor, reason });
-    const entry = { at: now(), message, actor: typeof actor === 'string' ? actor : undefined, reason };
-    const step = typeof stepId === 'string' ? steps.get(stepId) : undefined;
-    if (step) (step.rejectedMessages ??= []).push(entry);
-    else rejectedMessages.push(entry);
-  };
+  // ---- Operators' messages (workflows/operator-messages.ts) ----
 
   setHandler(fulfillmentOrderPlanQuery, snapshot);
-  setHandler(completeManualTaskUpdate, (request) => {
-    completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'completeManualTask' } : {}) });
-    return { accepted: true as const, stepId: request.stepId };
-  }, { validator: (request) => throwIf(manualTaskProblem(request)) });
-  setHandler(manualTaskCompletedSignal, (request) => {
-    const problem = manualTaskProblem(request);
-    if (problem) refuseSignal('manualTaskCompleted', request?.stepId, request?.actor, problem);
-    else completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'manualTaskCompleted' } : {}) });
-  });
-  setHandler(resolveFalloutUpdate, (request) => {
-    resolutions.set(request.stepId, request);
-    return { accepted: true as const, stepId: request.stepId, action: request.action };
-  }, { validator: (request) => throwIf(falloutProblem(request)) });
-  setHandler(resolveFalloutSignal, (request) => {
-    const problem = falloutProblem(request);
-    if (problem) refuseSignal('resolveFallout', request?.stepId, request?.actor, problem);
-    else resolutions.set(request.stepId, request);
-  });
-  setHandler(resumeSignal, (request) => {
-    if (typeof request?.name !== 'string' || !request.name) {
-      refuseSignal('resume', undefined, request?.actor, 'name is required: the signal name the pause step waits for');
-      return;
-    }
-    if (!operatorTrail) {
-      resumedNames.add(request.name);
-      return;
-    }
-    const waiting = [...steps.values()].filter((s) => s.type === 'pause' && s.state === 'InProgress' && !resumedSteps.has(s.id));
-    const resumed = waiting.filter((s) => { const on = definitionOf(s).resumeOn; return !!on && 'signal' in on && on.signal === request.name; });
-    if (resumed.length === 0) {
-      const names = unique(waiting.flatMap((s) => { const on = definitionOf(s).resumeOn; return on && 'signal' in on ? [on.signal] : []; }));
-      refuseSignal('resume', undefined, request.actor, `no pause step is waiting for "${request.name}" now${names.length ? ` (waiting: ${names.join(', ')})` : ''}`);
-      return;
-    }
-    for (const s of resumed) resumedSteps.set(s.id, request.actor);
-  });
-  setHandler(updateAttributesSignal, (request) => {
-    const target = request?.lineItemId !== undefined ? lineItems : orderItems;
-    const id = request?.lineItemId ?? request?.orderItemId;
-    const record = id === undefined ? undefined : (target as Map<string, { attributes?: Record<string, unknown> }>).get(id);
-    if (!record || typeof request.attributes !== 'object' || request.attributes === null) {
-      refuseSignal('updateAttributes', undefined, request?.actor, `no line item or order item ${JSON.stringify(id)} in fulfillment order ${fo.id}, or no attributes given`);
-      return;
-    }
-    lastAttributeUpdateBy = request.actor;
-    // Replace, never mutate: the line items came in the workflow input.
-    (target as Map<string, unknown>).set(id!, { ...record, attributes: { ...record.attributes, ...request.attributes } });
-  });
+  listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail }, inbox);
 
   if (changesInFlight) {
     setHandler(cancelFulfillmentSignal, (request) => {
@@ -333,7 +250,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     }
     const target = () => ({ lineItems: step.lineItemIds.map((id) => lineItems.get(id)!).filter(Boolean), orderItems });
     await condition(() => conditionHolds(resumeOn.condition, target()));
-    complete(step, { condition: resumeOn.condition }, { actor: (operatorTrail && lastAttributeUpdateBy) || 'condition', via: resumeOn.condition.field });
+    complete(step, { condition: resumeOn.condition }, { actor: (operatorTrail && inbox.lastAttributeUpdateBy) || 'condition', via: resumeOn.condition.field });
   }
 
   async function runAutomated(step: StepStatus, definition: StepDefinition): Promise<void> {
@@ -540,11 +457,6 @@ export function countSteps(steps: Iterable<StepStatus>): StepCounts {
     if (step.jeopardy !== 'none' && !FINISHED_STEP_STATES.has(step.state)) counts.inJeopardy++;
   }
   return counts;
-}
-
-/** An update validator refuses by throwing: the caller gets the reason, and nothing is written to history. */
-function throwIf(problem: string | undefined): void {
-  if (problem) throw new Error(problem);
 }
 
 function unique(values: string[]): string[] {

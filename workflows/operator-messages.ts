@@ -1,0 +1,137 @@
+import { log, setHandler } from '@temporalio/workflow';
+import type { StepDefinition } from '../domain/catalog';
+import type { OrderItem } from '../domain/order';
+import type { FulfillmentLineItem, FulfillmentOrder } from '../domain/plan';
+import { whyActorMayNotAct, type QueueDirectory } from '../domain/queues';
+import { now } from './clock';
+import {
+  completeManualTaskUpdate,
+  manualTaskCompletedSignal,
+  resolveFalloutSignal,
+  resolveFalloutUpdate,
+  resumeSignal,
+  updateAttributesSignal,
+  type ManualTaskCompletion,
+  type ResolveFalloutRequest,
+} from './messages';
+import type { FulfillmentOrderPlan, StepStatus } from './types';
+
+/** What operators have sent a split, kept until the steps that wait for it take it. */
+export class OperatorInbox {
+  readonly completions = new Map<string, ManualTaskCompletion>();
+  readonly resolutions = new Map<string, ResolveFalloutRequest>();
+  /** Before operator-trail: every resume name that arrived, waiting or not. */
+  readonly resumedNames = new Set<string>();
+  /** Pause steps resumed by a signal, with who sent it (operator-trail). */
+  readonly resumedSteps = new Map<string, string | undefined>();
+  /** Who sent the last attribute update: a condition it made true is credited to them. */
+  lastAttributeUpdateBy: string | undefined;
+  /** Refused signals that name no step of the split (those that do are kept on the step). */
+  readonly rejectedMessages: NonNullable<FulfillmentOrderPlan['rejectedMessages']> = [];
+}
+
+/** What the handlers read of the split. */
+export interface SplitForOperators {
+  fulfillmentOrder: FulfillmentOrder;
+  steps: ReadonlyMap<string, StepStatus>;
+  directory: QueueDirectory;
+  definitionOf: (step: StepStatus) => StepDefinition;
+  /** Replaced, never mutated, by attribute updates: the line items came in the workflow input. */
+  lineItems: Map<string, FulfillmentLineItem>;
+  orderItems: Map<string, OrderItem>;
+  peopleAndTime: boolean;
+  operatorTrail: boolean;
+}
+
+/**
+ * Operators' updates and signals to a split: manual task completions, fallout resolutions, resumes and
+ * attribute updates. Each is checked against the step it names and the actor's queues; an update is refused
+ * with the reason, a refused signal is logged and kept where the operator looks (the plan).
+ */
+export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox): void {
+  const { steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail } = split;
+  const fo = split.fulfillmentOrder;
+  const { completions, resolutions, resumedNames, resumedSteps, rejectedMessages } = inbox;
+
+  const manualTaskProblem = (request: ManualTaskCompletion): string | undefined => {
+    const step = request && typeof request.stepId === 'string' ? steps.get(request.stepId) : undefined;
+    if (!step) return `no step ${JSON.stringify(request?.stepId)} in fulfillment order ${fo.id}`;
+    if (step.type !== 'manualTask') return `step ${step.id} is a ${step.type}, not a manual task`;
+    if (step.state !== 'InProgress' || completions.has(step.id)) return `step ${step.id} is not waiting for an operator (it is ${step.state === 'InProgress' ? 'being completed' : step.state})`;
+    return whyActorMayNotAct(request.actor, [step.queue!, ...(step.escalatedTo ?? [])], definitionOf(step).runAs, directory);
+  };
+  const falloutProblem = (request: ResolveFalloutRequest): string | undefined => {
+    const step = request && typeof request.stepId === 'string' ? steps.get(request.stepId) : undefined;
+    if (!step) return `no step ${JSON.stringify(request?.stepId)} in fulfillment order ${fo.id}`;
+    if (!['retry', 'complete', 'skip'].includes(request.action)) return `action must be retry, complete or skip, not ${JSON.stringify(request.action)}`;
+    if (step.state !== 'FatallyFailed' || resolutions.has(step.id)) return `step ${step.id} is not in fallout (it is ${step.state})`;
+    if (!peopleAndTime) return request.actor ? undefined : 'actor is required: say who resolves the step';
+    return whyActorMayNotAct(request.actor, [step.falloutQueue!], definitionOf(step).runAs, directory);
+  };
+  /** Signals cannot answer: a refused one is logged and kept where the operator looks (the plan). */
+  const refuseSignal = (message: string, stepId: unknown, actor: unknown, reason: string) => {
+    log.warn(`${message} signal refused`, { stepId, actor, reason });
+    const entry = { at: now(), message, actor: typeof actor === 'string' ? actor : undefined, reason };
+    const step = typeof stepId === 'string' ? steps.get(stepId) : undefined;
+    if (step) (step.rejectedMessages ??= []).push(entry);
+    else rejectedMessages.push(entry);
+  };
+
+  setHandler(completeManualTaskUpdate, (request) => {
+    completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'completeManualTask' } : {}) });
+    return { accepted: true as const, stepId: request.stepId };
+  }, { validator: (request) => throwIf(manualTaskProblem(request)) });
+  setHandler(manualTaskCompletedSignal, (request) => {
+    const problem = manualTaskProblem(request);
+    if (problem) refuseSignal('manualTaskCompleted', request?.stepId, request?.actor, problem);
+    else completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'manualTaskCompleted' } : {}) });
+  });
+  setHandler(resolveFalloutUpdate, (request) => {
+    resolutions.set(request.stepId, request);
+    return { accepted: true as const, stepId: request.stepId, action: request.action };
+  }, { validator: (request) => throwIf(falloutProblem(request)) });
+  setHandler(resolveFalloutSignal, (request) => {
+    const problem = falloutProblem(request);
+    if (problem) refuseSignal('resolveFallout', request?.stepId, request?.actor, problem);
+    else resolutions.set(request.stepId, request);
+  });
+  setHandler(resumeSignal, (request) => {
+    if (typeof request?.name !== 'string' || !request.name) {
+      refuseSignal('resume', undefined, request?.actor, 'name is required: the signal name the pause step waits for');
+      return;
+    }
+    if (!operatorTrail) {
+      resumedNames.add(request.name);
+      return;
+    }
+    const waiting = [...steps.values()].filter((s) => s.type === 'pause' && s.state === 'InProgress' && !resumedSteps.has(s.id));
+    const resumed = waiting.filter((s) => { const on = definitionOf(s).resumeOn; return !!on && 'signal' in on && on.signal === request.name; });
+    if (resumed.length === 0) {
+      const names = unique(waiting.flatMap((s) => { const on = definitionOf(s).resumeOn; return on && 'signal' in on ? [on.signal] : []; }));
+      refuseSignal('resume', undefined, request.actor, `no pause step is waiting for "${request.name}" now${names.length ? ` (waiting: ${names.join(', ')})` : ''}`);
+      return;
+    }
+    for (const s of resumed) resumedSteps.set(s.id, request.actor);
+  });
+  setHandler(updateAttributesSignal, (request) => {
+    const target = request?.lineItemId !== undefined ? lineItems : orderItems;
+    const id = request?.lineItemId ?? request?.orderItemId;
+    const record = id === undefined ? undefined : (target as Map<string, { attributes?: Record<string, unknown> }>).get(id);
+    if (!record || typeof request.attributes !== 'object' || request.attributes === null) {
+      refuseSignal('updateAttributes', undefined, request?.actor, `no line item or order item ${JSON.stringify(id)} in fulfillment order ${fo.id}, or no attributes given`);
+      return;
+    }
+    inbox.lastAttributeUpdateBy = request.actor;
+    // Replace, never mutate: the line items came in the workflow input.
+    (target as Map<string, unknown>).set(id!, { ...record, attributes: { ...record.attributes, ...request.attributes } });
+  });
+}
+
+/** An update validator refuses by throwing: the caller gets the reason, and nothing is written to history. */
+function throwIf(problem: string | undefined): void {
+  if (problem) throw new Error(problem);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
