@@ -13,6 +13,9 @@ import { patched } from '@temporalio/workflow';
  * decomposes and bills in local activities, a split's search attributes start with the split, and a
  * split's SLA timer is not cancelled when the split finishes (Temporal drops it with the workflow).
  *
+ * A later behaviour gets version 2 and a marker of its own, asked before this one (newest first), so a new
+ * order still writes one marker and a replayed one finds the marker its history has.
+ *
  * Workers of one task queue should run one build at a time (or use worker versioning): a split started by
  * a newer order and run by an older worker would record the older behaviour under a newer input.
  */
