@@ -116,15 +116,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const out = values.out as string | undefined;
   const quiet = !!values.quiet;
   if (values.large && values.decompose) throw new UsageError('--large and --decompose are separate benchmarks: choose one');
-  if (values.items !== undefined && !values.large) throw new UsageError('--items applies only to --large');
+  if (!values.large) refuseFlags(values, ['items'], 'applies only to --large');
   if (values.large) {
-    const other = ['orders', 'shape', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', 'sizes', 'runs'].filter((f) => values[f] !== undefined);
-    if (other.length) throw new UsageError(`--${other[0]} does not apply to --large`);
+    refuseFlags(values, ['orders', 'shape', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', 'sizes', 'runs'], 'does not apply to --large');
     return { mode: 'large', items: whole(values.items, '--items', 2000, 1), tuning: tuningOf(values), out, quiet };
   }
   if (values.decompose) {
-    const serverOnly = ['orders', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', ...Object.keys(TUNING_FLAGS)].filter((f) => values[f] !== undefined);
-    if (serverOnly.length) throw new UsageError(`--${serverOnly[0]} does not apply to --decompose`);
+    refuseFlags(values, ['orders', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', ...Object.keys(TUNING_FLAGS)], 'does not apply to --decompose');
     const shape = values.shape as string | undefined;
     if (shape !== undefined && !(DECOMPOSE_SHAPES as readonly string[]).includes(shape)) {
       throw new UsageError(`--shape with --decompose must be one of ${DECOMPOSE_SHAPES.join(', ')} (got ${JSON.stringify(shape)})`);
@@ -139,7 +137,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       quiet,
     };
   }
-  for (const flag of ['sizes', 'runs']) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies only to --decompose`);
+  refuseFlags(values, ['sizes', 'runs'], 'applies only to --decompose');
   const shape = (values.shape as string | undefined) ?? 'laptop';
   if (!(shape in SHAPES)) throw new UsageError(`--shape must be one of ${Object.keys(SHAPES).join(', ')} (got ${JSON.stringify(shape)})`);
   const tuning = tuningOf(values);
@@ -160,6 +158,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     out,
     quiet,
   };
+}
+
+/** The first of `flags` given on the command line is a UsageError: `--<flag> <why>`. */
+function refuseFlags(values: Record<string, string | boolean | undefined>, flags: string[], why: string): void {
+  const given = flags.find((flag) => values[flag] !== undefined);
+  if (given) throw new UsageError(`--${given} ${why}`);
 }
 
 function tuningOf(values: Record<string, string | boolean | undefined>): ServerBenchArgs['tuning'] {

@@ -49,7 +49,6 @@ const FINAL_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled',
 const planning = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } } as const;
 // Billing retries until it gets through: the idempotency key makes every retry safe.
 const billing = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
-const { loadChangeContext, joinAccountWork } = proxyActivities<OrdoActivities>(planning);
 /**
  * Decomposition and billing: remote activities before behaviour version 1 (histories recorded earlier), local
  * activities since. A local activity runs in this worker within the workflow task that asks for it and costs one
@@ -57,6 +56,7 @@ const { loadChangeContext, joinAccountWork } = proxyActivities<OrdoActivities>(p
  * is a function of the order, the worker's catalog and stock, and billing is idempotent by key.
  */
 const remotePlanning = proxyActivities<OrdoActivities>(planning);
+const { loadChangeContext, joinAccountWork } = remotePlanning;
 const remoteBilling = proxyActivities<OrdoActivities>(billing);
 const localPlanning = proxyLocalActivities<OrdoActivities>(planning);
 const localBilling = proxyLocalActivities<OrdoActivities>(billing);

@@ -31,5 +31,12 @@ describe('a large order (250 sensor kits, 5 steps each)', function () {
     assert.equal(summary.invoices.length, 1);
     assert.equal(summary.invoices[0].lines.length, 250);
     assert.ok(figures.maxPendingActivities > 0, 'pending activities were sampled');
+    // The plan (about 450 KiB of JSON) is stored compressed by the payload codec, as every large payload is.
+    const events = (await h.env.client.workflow.getHandle(`order-${orderId}`).fetchHistory()).events ?? [];
+    const encodings = events
+      .flatMap((e) => Object.values(e.markerRecordedEventAttributes?.details ?? {}))
+      .flatMap((payloads) => payloads.payloads ?? [])
+      .map((payload) => new TextDecoder().decode(payload.metadata?.encoding ?? new Uint8Array()));
+    assert.ok(encodings.includes('binary/gzip'), `the decomposition's plan is stored gzipped (encodings: ${[...new Set(encodings)].join(', ')})`);
   });
 });
