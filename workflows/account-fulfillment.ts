@@ -11,6 +11,8 @@ import {
   type AccountJoin,
   type AccountWorkView,
 } from './messages';
+import { QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
+import { ownBehaviour } from './versions';
 
 /** Continue as new after this many joins, long before history limits (each join is a signal and a reply). */
 const JOINS_PER_RUN = 500;
@@ -29,7 +31,10 @@ export async function AccountFulfillmentWorkflow(input: {
   carried?: AccountWorkView;
   /** Joins per run before continuing as new (tests make it small). */
   joinsPerRun?: number;
+  /** Carried from run to run (workflows/versions.ts); absent in the first run and in histories recorded before it. */
+  behaviourVersion?: number;
 }): Promise<void> {
+  const behaviour = ownBehaviour(input.behaviourVersion);
   const joinsPerRun = input.joinsPerRun ?? JOINS_PER_RUN;
   const view: AccountWorkView = input.carried ?? { accountId: input.accountId, destination: input.destination, state: 'pending', shares: [] };
   const joins: AccountJoin[] = [];
@@ -75,7 +80,9 @@ export async function AccountFulfillmentWorkflow(input: {
       view.runWorkflowId = `${workflowInfo().workflowId}/run`;
       const child = await startChild(FulfillmentOrderWorkflow, {
         workflowId: view.runWorkflowId,
-        args: [{ orderId: first.orderId, accountId: view.accountId, fulfillmentOrder: first.fulfillmentOrder, falloutRules: first.falloutRules, queues: first.queues }],
+        args: [{ orderId: first.orderId, accountId: view.accountId, fulfillmentOrder: first.fulfillmentOrder, falloutRules: first.falloutRules, queues: first.queues, ...behaviour.toInput() }],
+        // Started the way an order starts its splits, so the split asks no patch and writes no attribute until one changes.
+        ...(behaviour.has('lean-history') ? { typedSearchAttributes: [...QUIET_SPLIT_ATTRIBUTES] } : {}),
       });
       await child.result();
       view.state = 'completed';
@@ -85,6 +92,6 @@ export async function AccountFulfillmentWorkflow(input: {
     }
     // Long-lived: hand the state to a fresh run before the history grows large.
     await condition(allHandlersFinished);
-    await continueAsNew<typeof AccountFulfillmentWorkflow>({ accountId: view.accountId, destination: view.destination, carried: view, joinsPerRun: input.joinsPerRun });
+    await continueAsNew<typeof AccountFulfillmentWorkflow>({ accountId: view.accountId, destination: view.destination, carried: view, joinsPerRun: input.joinsPerRun, ...behaviour.toInput() });
   }
 }

@@ -31,7 +31,7 @@ import { QUIET_SPLIT_ATTRIBUTES, splitQueueAttributes } from './search-attribute
 import { SlaWatch, type SlaStage } from './sla';
 import { listenToOperators, OperatorInbox } from './operator-messages';
 import { attemptWithPolicy, type StepContext } from './steps';
-import { hasBehaviour } from './versions';
+import { givenBehaviour } from './versions';
 import {
   FINISHED_STEP_STATES,
   UNBLOCKING_STEP_STATES,
@@ -48,32 +48,16 @@ const { sendAlert, assignManualTask } = proxyActivities<OrdoActivities>({
 });
 
 /**
- * Patch: manual tasks with queues and assignment, pause steps, SLA timers with jeopardy actions, fallout
- * routing by rule, operator authorization and the queue search attributes. Histories recorded before it
- * replay on the old path.
- */
-const PEOPLE_AND_TIME = 'people-and-time';
-/** Patch: cancellation from the order, and point-of-no-return steps asking the order before they start. */
-const CHANGES_IN_FLIGHT = 'changes-in-flight';
-/**
- * Patch: `resume` counts only for pause steps waiting for it when it arrives (an early or misspelled one is
- * refused, not remembered), and who resumed, updated or completed a step is recorded with how.
- */
-const OPERATOR_TRAIL = 'operator-trail';
-/** Patch: an amended finished step is reopened before its undo completes, so its waiting dependents are not blocked. */
-const REDO_REOPENS_AT_ONCE = 'redo-reopens-at-once';
-
-/**
  * One split of an order: runs its plan as a DAG. Callouts and auto tasks are activities; milestones
  * complete when their dependencies do; manual tasks wait for an operator and pause steps for a signal or
  * a condition; a step whose retries are spent waits in fallout for an operator; every step with an
  * estimate is watched for jeopardy and lateness.
  */
 export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Promise<FulfillmentOrderPlan> {
-  const version = input.behaviourVersion ?? 0;
-  const peopleAndTime = hasBehaviour(version, PEOPLE_AND_TIME);
-  const changesInFlight = hasBehaviour(version, CHANGES_IN_FLIGHT);
-  const operatorTrail = hasBehaviour(version, OPERATOR_TRAIL);
+  const behaviour = givenBehaviour(input.behaviourVersion);
+  const peopleAndTime = behaviour.has('people-and-time');
+  const changesInFlight = behaviour.has('changes-in-flight');
+  const operatorTrail = behaviour.has('operator-trail');
   const fo = input.fulfillmentOrder;
   const directory = input.queues ?? {};
   const lineItems = new Map(fo.lineItems.map((li) => [li.id, li]));
@@ -131,9 +115,9 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       .catch((error: Error) => log.warn('progress not delivered to the order', { error: error.message }));
   };
 
-  // Since version 1 the split starts with these values (the order sets them), so none is written until one changes.
+  // Since lean-history the split starts with these values (its starter sets them), so none is written until one changes.
   const signature = (attributes: ReturnType<typeof splitQueueAttributes>) => JSON.stringify(attributes.map((a) => a.value));
-  let lastSearchAttributes = version >= 1 ? signature(QUIET_SPLIT_ATTRIBUTES) : '';
+  let lastSearchAttributes = behaviour.startedWith('lean-history') ? signature(QUIET_SPLIT_ATTRIBUTES) : '';
   const refreshSearchAttributes = () => {
     if (!peopleAndTime) return;
     const all = [...steps.values()];
@@ -408,7 +392,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     } else if (step.state === 'Completed') {
       step.state = 'Amended';
       const undo = compensateStep(input.orderId, ran, step, definitionOf(step));
-      if (hasBehaviour(version, REDO_REOPENS_AT_ONCE)) {
+      if (behaviour.has('redo-reopens-at-once')) {
         // Reopened at once, so its dependents wait for the redo instead of taking the unfinished step for a
         // cancelled one; the redo itself waits until the undo of the first run is done.
         redoAfter.set(step.id, undo);
@@ -432,12 +416,12 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const slaRunning = peopleAndTime ? sla.run() : Promise.resolve();
   scheduler.setNodes(fo.steps);
   await scheduler.whenAllFinished();
-  if (version < 1) {
+  // Since lean-history the SLA timer is left as it is: Temporal drops a closed workflow's timers, and cancelling
+  // it would cost two history events per split for nothing.
+  if (!behaviour.startedWith('lean-history')) {
     sla.stop();
     await slaRunning;
   }
-  // Since version 1 the SLA timer is left as it is: Temporal drops a closed workflow's timers, and cancelling
-  // it would cost two history events per split for nothing.
   state = cancellation ? 'cancelled' : 'completed';
   refreshSearchAttributes();
   return snapshot();

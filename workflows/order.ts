@@ -39,11 +39,9 @@ import {
   type CancelRequest,
 } from './messages';
 import { AccountIdKey, ChannelKey, OrderIdKey, OrderStateKey, QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
-import { hasBehaviour, orderBehaviourVersion } from './versions';
+import { ownBehaviour } from './versions';
 import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSummary, OrderWorkflowInput, PonrRecord } from './types';
 
-/** Patch: cancellation (update and signal), point of no return granted by the order, compensation. */
-const CHANGES_IN_FLIGHT = 'changes-in-flight';
 const FINAL_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed', 'partial']);
 
 const planning = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } } as const;
@@ -69,10 +67,11 @@ export const fulfillmentOrderWorkflowId = (orderId: string, fulfillmentOrderId: 
  */
 export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSummary> {
   const { order } = input;
-  const version = orderBehaviourVersion();
-  const changesInFlight = hasBehaviour(version, CHANGES_IN_FLIGHT);
-  const { decomposeOrder } = version >= 1 ? localPlanning : remotePlanning;
-  const { issueInvoice, issueChangeBilling } = version >= 1 ? localBilling : remoteBilling;
+  const behaviour = ownBehaviour();
+  const changesInFlight = behaviour.has('changes-in-flight');
+  const leanHistory = behaviour.has('lean-history');
+  const { decomposeOrder } = leanHistory ? localPlanning : remotePlanning;
+  const { issueInvoice, issueChangeBilling } = leanHistory ? localBilling : remoteBilling;
   let plan: Plan | undefined;
   const ponr = new Map<string, PonrRecord>();
   let childrenStarted = false;
@@ -404,14 +403,14 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
           orderItems: sourceItemsOf(fo, current),
           falloutRules: from.falloutRules,
           queues: from.queues,
-          ...(version >= 1 ? { behaviourVersion: version } : {}),
+          ...behaviour.toInput(),
         },
       ],
       typedSearchAttributes: [
         { key: OrderIdKey, value: order.id },
         { key: AccountIdKey, value: order.accountId },
         { key: ChannelKey, value: order.channel },
-        ...(version >= 1 ? QUIET_SPLIT_ATTRIBUTES : []),
+        ...(leanHistory ? QUIET_SPLIT_ATTRIBUTES : []),
       ],
     });
     runningSplits++;

@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { nextAssigneeUpdate } from './messages';
+import { ownBehaviour } from './versions';
 
 /** Continue as new after this many assignments, long before history limits. */
 const ASSIGNMENTS_PER_RUN = 500;
@@ -11,7 +12,9 @@ export const queueRotationWorkflowId = (queue: string) => `queue-rotation-${queu
  * that remembers who got the last task and answers who gets the next. It follows the queue's members as
  * they are at each call, so people can join or leave the queue at any time.
  */
-export async function QueueRotationWorkflow(state: { lastAssigned?: string } = {}): Promise<void> {
+export async function QueueRotationWorkflow(state: { lastAssigned?: string; behaviourVersion?: number } = {}): Promise<void> {
+  // Nothing branches on it yet: it is there so the first patch of this long-lived workflow cannot change runs recorded before it.
+  const behaviour = ownBehaviour(state.behaviourVersion);
   let lastAssigned = state.lastAssigned;
   let served = 0;
   setHandler(nextAssigneeUpdate, (members) => {
@@ -23,5 +26,5 @@ export async function QueueRotationWorkflow(state: { lastAssigned?: string } = {
   });
   await condition(() => served >= ASSIGNMENTS_PER_RUN || workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
-  await continueAsNew<typeof QueueRotationWorkflow>({ lastAssigned });
+  await continueAsNew<typeof QueueRotationWorkflow>({ lastAssigned, ...behaviour.toInput() });
 }

@@ -1,33 +1,70 @@
-import { patched } from '@temporalio/workflow';
+import { deprecatePatch, patched } from '@temporalio/workflow';
+import { currentVersion, PATCHES, versionMarker, type PatchId, type PatchRegistry } from './patches';
 
 /**
- * Which behaviour a workflow's history was recorded with.
+ * Which behaviour a workflow runs: the only place in workflows/ that compares versions or calls patched().
  *
  * Every `patched()` call writes a marker and a `TemporalChangeVersion` search-attribute upsert into the
- * history: two events per patch per workflow. So the order asks once, and tells its splits which behaviour
- * to run in their input (`behaviourVersion`); a split started that way asks nothing. A history recorded
- * before this scheme has neither the marker nor the input field, and every workflow falls back to asking
- * `patched()` for each patch it knows, as it did when the history was recorded.
- *
- * Version 1 ("lean-history") is everything up to and including redo-reopens-at-once, plus: the order
- * decomposes and bills in local activities, a split's search attributes start with the split, and a
- * split's SLA timer is not cancelled when the split finishes (Temporal drops it with the workflow).
- *
- * A later behaviour gets version 2 and a marker of its own, asked before this one (newest first), so a new
- * order still writes one marker and a replayed one finds the marker its history has.
+ * history: two events per patch per workflow. So a workflow that starts on its own (an order, an account's
+ * work, a queue rotation) asks one marker, its version's, and a split gets its order's version in its input
+ * (`behaviourVersion`) and asks nothing. A workflow started at version N takes every patch registered with
+ * `since <= N` without asking, and asks `patched()` only for patches newer than N: in a new run those are
+ * none (N is the current version); in a replayed history they answer false, as the history was recorded.
+ * A history recorded before versions (version 0) asks every patch by name, as it did when it was recorded.
  *
  * Workers of one task queue should run one build at a time (or use worker versioning): a split started by
  * a newer order and run by an older worker would record the older behaviour under a newer input.
  */
-export const BEHAVIOUR_VERSION = 1;
-const LEAN_HISTORY = 'lean-history';
+export class Behaviour<Id extends string = PatchId> {
+  constructor(
+    /** The version the workflow was started with; 0 for histories recorded before versions. */
+    private readonly version: number,
+    private readonly registry: PatchRegistry<Id> = PATCHES as unknown as PatchRegistry<Id>,
+    private readonly history: { patched: (id: string) => boolean; deprecatePatch: (id: string) => void } = { patched, deprecatePatch },
+  ) {}
 
-/** The order's version: one marker for new orders; 0 when replaying a history recorded before it. */
-export function orderBehaviourVersion(): number {
-  return patched(LEAN_HISTORY) ? BEHAVIOUR_VERSION : 0;
+  /** Whether the workflow takes the patch's branch: known from its version, or asked of its history when newer. */
+  has(patch: Id): boolean {
+    const entry = this.registry[patch];
+    if (!entry) throw new Error(`patch "${patch}" is not in the registry (workflows/patches.ts): register it with the next behaviour version`);
+    if (entry.since <= this.version && this.version > 0) return true;
+    if (entry.deprecated) {
+      this.history.deprecatePatch(patch);
+      return true;
+    }
+    return this.history.patched(patch);
+  }
+
+  /**
+   * Whether whoever started the workflow already did what the patch says (e.g. the order set a split's
+   * quiet search attributes): decided by the input alone, never asked of the history.
+   */
+  startedWith(patch: Id): boolean {
+    const entry = this.registry[patch];
+    if (!entry) throw new Error(`patch "${patch}" is not in the registry (workflows/patches.ts)`);
+    return this.version > 0 && entry.since <= this.version;
+  }
+
+  /** What to pass to a workflow this one starts (or to its own next run), so it runs the same behaviour without asking. */
+  toInput(): { behaviourVersion: number } | Record<string, never> {
+    return this.version > 0 ? { behaviourVersion: this.version } : {};
+  }
 }
 
-/** A patch in force: given by the version the workflow was started with, or asked of the history (version 0). */
-export function hasBehaviour(version: number, patchId: string): boolean {
-  return version >= 1 || patched(patchId);
+/**
+ * The behaviour of a workflow that decides its own version (an order, account work, a queue rotation):
+ * the version it carries (continued as new, or started by a parent), else one marker: a new run writes
+ * the current version's; a replayed one finds the marker its history has, newest first; 0 when none.
+ */
+export function ownBehaviour<Id extends string = PatchId>(carried?: number, registry?: PatchRegistry<Id>): Behaviour<Id> {
+  if (carried !== undefined) return new Behaviour(carried, registry);
+  for (let version = currentVersion(registry); version >= 1; version--) {
+    if (patched(versionMarker(version))) return new Behaviour(version, registry);
+  }
+  return new Behaviour(0, registry);
+}
+
+/** The behaviour of a split: the version its starter passed, or 0 (ask each patch) when it passed none. */
+export function givenBehaviour<Id extends string = PatchId>(behaviourVersion: number | undefined, registry?: PatchRegistry<Id>): Behaviour<Id> {
+  return new Behaviour(behaviourVersion ?? 0, registry);
 }

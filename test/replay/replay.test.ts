@@ -1,39 +1,23 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
-import { dataConverter } from '../../config/connection';
 import { bundleOrdoWorkflows } from '../../workers/create';
 import { quietRuntime } from '../quiet-runtime';
+import { historyFiles, replayFailures } from './recorded';
 
 /**
  * Recorded histories of real runs replayed against today's workflow code: a change that would break an
  * order in flight fails here. Record new ones with `npm run record-histories` when a workflow gains a patch.
  */
-const HISTORIES = path.join(__dirname, 'histories');
-
 describe('replay of recorded workflow histories', function () {
   this.timeout(120_000);
 
-  const files = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
-
   it('has recorded histories of both workflow types', () => {
+    const files = historyFiles();
     assert.ok(files.some((f) => f.startsWith('OrderWorkflow')), 'an OrderWorkflow history');
     assert.ok(files.some((f) => f.startsWith('FulfillmentOrderWorkflow')), 'a FulfillmentOrderWorkflow history');
   });
 
   it('replays every recorded history without a determinism error', async () => {
     quietRuntime();
-    const workflowBundle = await bundleOrdoWorkflows();
-    const histories = files.map((file) => ({
-      workflowId: file.replace(/\.json$/, ''),
-      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'))),
-    }));
-    const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, histories)) {
-      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
-    }
-    assert.deepEqual(failures, []);
+    assert.deepEqual(await replayFailures(await bundleOrdoWorkflows()), []);
   });
 });

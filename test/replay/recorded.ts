@@ -1,0 +1,58 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { dataConverter } from '../../config/connection';
+import { currentVersion, versionMarker } from '../../workflows/patches';
+
+/** Recorded histories of real runs (`npm run record-histories`), replayed against today's workflow code. */
+export const HISTORIES = path.join(__dirname, 'histories');
+
+export function historyFiles(): string[] {
+  return fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+}
+
+/**
+ * Replays every recorded history on the bundle; answers `workflowId: error` for each that fails. The workflow
+ * id a history replays under is its file name, behind `prefix` when given.
+ */
+export async function replayFailures(workflowBundle: WorkflowBundle, prefix = ''): Promise<string[]> {
+  const histories = historyFiles().map((file) => ({
+    workflowId: `${prefix}${file.replace(/\.json$/, '')}`,
+    history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'))),
+  }));
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  return failures;
+}
+
+/**
+ * The behaviour version a recorded history ran with: the one its starter passed in its input, else its
+ * version marker's, else 0 (recorded before versions). Read from the raw JSON, as an operator would.
+ */
+export function recordedBehaviourVersion(file: string): number {
+  const events = (JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')) as { events: RawEvent[] }).events;
+  const input = decodeJson(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]) as { behaviourVersion?: unknown } | undefined;
+  if (typeof input?.behaviourVersion === 'number') return input.behaviourVersion;
+  const markers = events.flatMap((e) => (e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map(decodeJson)) as Array<{ id?: string }>;
+  for (let version = currentVersion(); version >= 1; version--) if (markers.some((m) => m?.id === versionMarker(version))) return version;
+  return 0;
+}
+
+interface RawPayload {
+  data?: string;
+}
+interface RawEvent {
+  workflowExecutionStartedEventAttributes?: { input?: { payloads?: RawPayload[] } };
+  markerRecordedEventAttributes?: { details?: Record<string, { payloads?: RawPayload[] }> };
+}
+
+function decodeJson(payload: RawPayload | undefined): unknown {
+  try {
+    return payload?.data ? JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) : undefined;
+  } catch {
+    return undefined; // not JSON (e.g. a compressed large payload): no version read from it
+  }
+}

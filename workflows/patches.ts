@@ -1,0 +1,61 @@
+/**
+ * The registry of behaviour changes ("patches"): every branch a workflow takes on behaviour it did not always
+ * have is named here, with the behaviour version that introduced it. Dependency-free, so clients and
+ * activities may read it too. How a workflow asks it: workflows/versions.ts; the lifecycle of a patch
+ * (add → deprecate → remove) and when a new workflow type is the better tool: docs/versioning.md.
+ *
+ * Append only. A new patch gets version CURRENT + 1 (the same new version for every patch of one release),
+ * never a version that histories were already recorded with: a workflow started at version N takes every
+ * patch with `since <= N` without asking, so registering a new patch at an old version changes the
+ * behaviour of every workflow recorded at that version (test/replay/later-patch.test.ts shows it).
+ */
+export interface PatchEntry {
+  /** The behaviour version that introduced it. */
+  readonly since: number;
+  /**
+   * Set once no workflow that could still replay took the old path: `has()` then answers true for every
+   * version and, for histories that asked this patch by name (version 0), writes `deprecatePatch()` instead.
+   */
+  readonly deprecated?: true;
+  /** What the patched branch does, for the docs and the next reader. */
+  readonly why: string;
+}
+
+export const PATCHES = {
+  'people-and-time': {
+    since: 1,
+    why: 'manual tasks with queues and assignment, pause steps, SLA timers with jeopardy actions, fallout routing by rule, operator authorization and the queue search attributes',
+  },
+  'changes-in-flight': {
+    since: 1,
+    why: 'cancellation (update and signal), amendments, point of no return granted by the order, compensation, account-wide work',
+  },
+  'operator-trail': {
+    since: 1,
+    why: '`resume` counts only for pause steps waiting for it when it arrives; who resumed, updated or completed a step is recorded with how',
+  },
+  'redo-reopens-at-once': {
+    since: 1,
+    why: 'an amended finished step is reopened before its undo completes, so its waiting dependents are not blocked',
+  },
+  'lean-history': {
+    since: 1,
+    why: 'the order decomposes and bills in local activities and passes its version to its splits; a split starts with its quiet search attributes and leaves its SLA timer to Temporal when it finishes',
+  },
+} as const satisfies Record<string, PatchEntry>;
+
+export type PatchId = keyof typeof PATCHES;
+export type PatchRegistry<Id extends string = string> = Readonly<Record<Id, PatchEntry>>;
+
+/**
+ * The one marker each behaviour version writes when a workflow starts (asked newest first, so a replayed
+ * history finds the one it has). Version 1's marker predates the registry and keeps its name.
+ */
+export function versionMarker(version: number): string {
+  return version === 1 ? 'lean-history' : `ordo-behaviour-v${version}`;
+}
+
+/** The behaviour version new workflows start with: the newest version any patch was introduced in. */
+export function currentVersion(registry: PatchRegistry = PATCHES): number {
+  return Math.max(0, ...Object.values(registry).map((entry) => entry.since));
+}
