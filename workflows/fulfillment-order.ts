@@ -18,6 +18,7 @@ import { conditionHolds } from '../domain/step-conditions';
 import { isoTime, now, nowMs } from './clock';
 import { compensateStep } from './compensation';
 import { PlanScheduler } from './scheduler';
+import { move, moveStep, SPLIT_MACHINE } from './state-machines';
 import {
   amendPlanSignal,
   cancelFulfillmentSignal,
@@ -70,6 +71,9 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const inbox = new OperatorInbox();
   const { completions, resolutions, resumedNames, resumedSteps, rejectedMessages } = inbox;
   let state: FulfillmentOrderState = 'inProgress';
+  const setState = (to: FulfillmentOrderState) => {
+    state = move(SPLIT_MACHINE, `fulfillment order ${fo.id}`, state, to);
+  };
   /** Every step runs in this scope, so cancelling the split cancels running activities, timers and waits at once. */
   const stepScope = new CancellationScope();
   let cancellation: { reason: string; actor?: string; at: string } | undefined;
@@ -134,7 +138,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   };
 
   const complete = (step: StepStatus, output: unknown, by?: StepStatus['completedBy']) => {
-    step.state = 'Completed';
+    moveStep(step, 'Completed');
     step.completedAt = now();
     step.output = output;
     if (by) step.completedBy = by;
@@ -150,7 +154,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     setHandler(cancelFulfillmentSignal, (request) => {
       if (cancellation || state === 'completed') return;
       cancellation = { reason: request?.reason ?? 'cancelled', actor: request?.actor, at: now() };
-      state = 'cancelled';
+      setState('cancelled');
       stepScope.cancel();
     });
     setHandler(ponrDecisionSignal, (decision) => {
@@ -241,9 +245,9 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     for (;;) {
       const outcome = await attemptWithPolicy(step, definition, context);
       if (outcome.ok) return complete(step, outcome.output);
-      step.state = 'FatallyFailed';
+      moveStep(step, 'FatallyFailed');
       step.falloutQueue = peopleAndTime ? chooseFalloutQueue(input.falloutRules ?? [], definition, outcome.error.code) : definition.fallout?.queue ?? 'fallout';
-      if (!cancellation) state = 'held';
+      if (!cancellation) setState('held');
       refreshSearchAttributes();
       reportProgress();
       await condition(() => resolutions.has(step.id));
@@ -253,16 +257,16 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       const by = { actor: resolution.actor, via: `resolveFallout:${resolution.action}`, note: resolution.note };
       (step.operatorActions ??= []).push({ at: now(), actor: resolution.actor, action: `fallout ${resolution.action}`, note: resolution.note });
       if (resolution.action === 'skip') {
-        step.state = 'Skipped';
+        moveStep(step, 'Skipped');
         step.completedAt = now();
         step.completedBy = by;
       } else if (resolution.action === 'complete') complete(step, resolution.output ?? {}, by);
       else {
         // Retry: from scratch, with a fresh attempt count.
-        step.state = 'InProgress';
+        moveStep(step, 'InProgress');
         step.error = undefined;
       }
-      if (!cancellation) state = [...steps.values()].some((s) => s.state === 'FatallyFailed') ? 'held' : 'inProgress';
+      if (!cancellation) setState([...steps.values()].some((s) => s.state === 'FatallyFailed') ? 'held' : 'inProgress');
       refreshSearchAttributes();
       reportProgress();
       if (resolution.action !== 'retry') return;
@@ -282,7 +286,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
         if (!isCancellation(error)) throw error;
         // Stopped by an amendment (not by a cancellation of the split): run again with the new line items.
         if (rerun.delete(id) && !cancellation && steps.get(id) === step) {
-          step.state = 'Amended';
+          moveStep(step, 'Amended');
           continue;
         }
         markCancelled(step);
@@ -295,7 +299,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   function markCancelled(step: StepStatus): void {
     if (step.state === 'Completed' || step.state === 'Skipped' || step.state === 'Discarded') return;
-    step.state = 'Cancelled';
+    moveStep(step, 'Cancelled');
     step.completedAt = now();
     sla.release(step.id);
   }
@@ -309,12 +313,13 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     }
     const definition = definitionOf(step);
     step.readyAt = now();
+    moveStep(step, 'Ready');
     if (step.pointOfNoReturn && !(await mayPassPointOfNoReturn(step))) {
       markCancelled(step);
       return;
     }
     step.startedAt = now();
-    step.state = 'InProgress';
+    moveStep(step, 'InProgress');
     step.error = undefined;
     const deadlines = peopleAndTime ? slaDeadlines(definition, nowMs()) : undefined;
     if (deadlines) {
@@ -390,7 +395,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       rerun.add(step.id);
       ownScopes.get(step.id)?.cancel();
     } else if (step.state === 'Completed') {
-      step.state = 'Amended';
+      moveStep(step, 'Amended');
       const undo = compensateStep(input.orderId, ran, step, definitionOf(step));
       if (behaviour.has('redo-reopens-at-once')) {
         // Reopened at once, so its dependents wait for the redo instead of taking the unfinished step for a
@@ -407,7 +412,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   async function discard(step: StepStatus, ran: Parameters<typeof compensateStep>[1]): Promise<void> {
     const wasCompleted = step.state === 'Completed';
     if (scheduler.isStarted(step.id)) ownScopes.get(step.id)?.cancel();
-    step.state = 'Discarded';
+    moveStep(step, 'Discarded');
     step.completedAt = now();
     sla.release(step.id);
     if (wasCompleted) await compensateStep(input.orderId, ran, step, definitionOf(step));
@@ -422,7 +427,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     sla.stop();
     await slaRunning;
   }
-  state = cancellation ? 'cancelled' : 'completed';
+  setState(cancellation ? 'cancelled' : 'completed');
   refreshSearchAttributes();
   return snapshot();
 }
@@ -436,7 +441,7 @@ export function countSteps(steps: Iterable<StepStatus>): StepCounts {
   for (const step of steps) {
     counts.total++;
     if (step.state === 'Completed' || step.state === 'Skipped') counts.completed++;
-    else if (step.state === 'InProgress' || step.state === 'Failed' || step.state === 'Scheduled') counts.inProgress++;
+    else if (step.state === 'InProgress' || step.state === 'Failed') counts.inProgress++;
     else if (step.state === 'FatallyFailed') counts.fatallyFailed++;
     if (step.jeopardy !== 'none' && !FINISHED_STEP_STATES.has(step.state)) counts.inJeopardy++;
   }

@@ -39,10 +39,10 @@ import {
   type CancelRequest,
 } from './messages';
 import { AccountIdKey, ChannelKey, OrderIdKey, OrderStateKey, QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
+import { isFinal, move, ORDER_MACHINE, SPLIT_MACHINE } from './state-machines';
 import { ownBehaviour } from './versions';
 import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSummary, OrderWorkflowInput, PonrRecord } from './types';
 
-const FINAL_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed', 'partial']);
 
 const planning = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } } as const;
 // Billing retries until it gets through: the idempotency key makes every retry safe.
@@ -105,14 +105,20 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
 
   const splitSummary = (fo: FulfillmentOrder, state: FulfillmentOrderSummary['state']) => splitSummaryOf(order.id, fo, state);
   const setState = (state: OrderState, reason?: string) => {
-    summary.state = state;
+    summary.state = move(ORDER_MACHINE, `order ${order.id}`, summary.state, state);
     summary.reason = reason;
     upsertSearchAttributes([{ key: OrderStateKey, value: state }]);
   };
-  const updateSplit = (id: string, change: Partial<FulfillmentOrderSummary>) => {
+  /** The summary's copy of a split's state, moved through the split's own table. */
+  const setSplitState = (split: FulfillmentOrderSummary, state: FulfillmentOrderSummary['state']) => {
+    split.state = move(SPLIT_MACHINE, `fulfillment order ${split.id} (in the summary)`, split.state, state);
+  };
+  /** What a split reports (progress, its result). A split an amendment stopped stays cancelled: its work is undone whatever it reports. */
+  const updateSplit = (id: string, change: Pick<FulfillmentOrderSummary, 'state' | 'steps'>) => {
     const split = summary.fulfillmentOrders.find((fo) => fo.id === id);
     if (!split) return;
-    Object.assign(split, change);
+    split.steps = change.steps;
+    if (!stoppedSplits.has(id)) setSplitState(split, change.state);
     summary.jeopardy = sum(summary.fulfillmentOrders, (fo) => fo.steps.inJeopardy);
     summary.fallout = sum(summary.fulfillmentOrders, (fo) => fo.steps.fatallyFailed);
     const anyHeld = summary.fulfillmentOrders.some((fo) => fo.state === 'held');
@@ -124,7 +130,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
 
   /** Why the order cannot be cancelled now, as an error the caller can act on; undefined when it can. */
   const whyNotCancellable = (): ApplicationFailure | undefined => {
-    if (FINAL_STATES.has(summary.state)) {
+    if (isFinal(ORDER_MACHINE, summary.state)) {
       const next = summary.state === 'completed' ? `: to return or cancel items, submit a change order with "changeOf": "${order.id}"` : '';
       return ApplicationFailure.nonRetryable(`order ${order.id} is already ${summary.state}; nothing to cancel${next}`, 'OrderNotCancellable');
     }
@@ -296,7 +302,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
           await startSplit(fo, next);
         }
       }
-      for (const split of summary.fulfillmentOrders) if (answer.fulfillmentOrders.stopped.includes(split.id)) split.state = 'cancelled';
+      for (const split of summary.fulfillmentOrders) if (answer.fulfillmentOrders.stopped.includes(split.id)) setSplitState(split, 'cancelled');
       // Account-scope lines the amendment added join their account's work; the order waits for those shares too.
       await joinAccountWorks(next);
       const kept = new Set((next.accountFulfillmentOrders ?? []).map((fo) => fo.lineItems[0].product));
@@ -351,7 +357,8 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   setState('inProgress');
 
   await Promise.all(plan.fulfillmentOrders.map((fo) => startSplit(fo, plan!)));
-  for (const split of summary.fulfillmentOrders) split.state = 'inProgress';
+  // A split may already have reported (held, even finished) while the others were starting: only those not heard from move.
+  for (const split of summary.fulfillmentOrders) if (split.state === 'pending') setSplitState(split, 'inProgress');
   childrenStarted = true;
   // A cancellation accepted while the splits were starting reaches them now.
   if (summary.cancellation) acceptCancellationOfStartedSplits();
@@ -428,6 +435,8 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
       },
       (error: Error) => {
         failures.push(error);
+        const split = summary.fulfillmentOrders.find((s) => s.id === fo.id);
+        if (split && !stoppedSplits.has(fo.id)) setSplitState(split, 'failed');
         runningSplits--;
       },
     );

@@ -3,6 +3,7 @@ import type { OrdoActivities } from '../activities';
 import type { StepDefinition } from '../domain/catalog';
 import type { FulfillmentLineItem, FulfillmentOrder } from '../domain/plan';
 import { retryDelay } from '../domain/retry';
+import { moveStep } from './state-machines';
 import type { StepError, StepStatus } from './types';
 
 /**
@@ -33,7 +34,7 @@ export type AttemptOutcome = { ok: true; output: unknown } | { ok: false; error:
 export async function attemptWithPolicy(step: StepStatus, definition: StepDefinition, context: StepContext): Promise<AttemptOutcome> {
   for (let attempt = 1; ; attempt++) {
     step.attempts = attempt;
-    step.state = 'InProgress';
+    moveStep(step, 'InProgress');
     try {
       return { ok: true, output: await doWork(step, definition, context) };
     } catch (error) {
@@ -41,7 +42,7 @@ export async function attemptWithPolicy(step: StepStatus, definition: StepDefini
       step.error = described.error;
       const delay = described.retryable ? retryDelay(definition.fallout?.retry, attempt) : undefined;
       if (delay === undefined) return { ok: false, error: described.error };
-      step.state = 'Failed';
+      moveStep(step, 'Failed');
       if (delay > 0) await sleep(delay);
     }
   }

@@ -4,39 +4,29 @@ import type { FalloutRule } from '../domain/catalog';
 import type { Order, OrderItem } from '../domain/order';
 import type { QueueDirectory } from '../domain/queues';
 
-/** The step states of DESIGN.md. `Failed` will retry; `FatallyFailed` is in fallout and waits for an operator. */
-export type StepState =
-  | 'Pending'
-  | 'Ready'
-  | 'Scheduled'
-  | 'InProgress'
-  | 'Completed'
-  | 'Failed'
-  | 'FatallyFailed'
-  | 'Skipped'
-  | 'Cancelled'
-  | 'Discarded'
-  | 'Amended';
+/**
+ * The step states of DESIGN.md that Ordo enters (docs/state-machines.md: how each is reached; transitions in
+ * workflows/state-machines.ts). `Ready`: every dependency is met, not started yet (a point-of-no-return step
+ * waits there for its order). `Failed` will retry; `FatallyFailed` is in fallout and waits for an operator.
+ * DESIGN.md's `Scheduled` is not entered yet: a later issue (scheduled starts) adds it here with its rows.
+ */
+export const STEP_STATES = ['Pending', 'Ready', 'InProgress', 'Failed', 'FatallyFailed', 'Completed', 'Skipped', 'Cancelled', 'Discarded', 'Amended'] as const;
+export type StepState = (typeof STEP_STATES)[number];
 
 /** States after which a step never runs again: dependents may go on after Completed and Skipped only. */
 export const FINISHED_STEP_STATES: ReadonlySet<StepState> = new Set(['Completed', 'Skipped', 'Cancelled', 'Discarded']);
 export const UNBLOCKING_STEP_STATES: ReadonlySet<StepState> = new Set(['Completed', 'Skipped']);
 
-/** TMF622 order states. */
-export type OrderState =
-  | 'acknowledged'
-  | 'rejected'
-  | 'inProgress'
-  | 'held'
-  | 'pending'
-  | 'assessingCancellation'
-  | 'pendingCancellation'
-  | 'cancelled'
-  | 'completed'
-  | 'failed'
-  | 'partial';
+/**
+ * The TMF622 order states Ordo enters. DESIGN.md's `pending`, `assessingCancellation` and `partial` are not
+ * entered yet; the issues that make them real add them here (docs/state-machines.md says what each would mean).
+ */
+export const ORDER_STATES = ['acknowledged', 'rejected', 'inProgress', 'held', 'pendingCancellation', 'cancelled', 'completed', 'failed'] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
 
-export type FulfillmentOrderState = 'pending' | 'inProgress' | 'held' | 'completed' | 'failed' | 'cancelled';
+/** A split's state; `pending` only in the order's summary, before the split has started. */
+export const FULFILLMENT_ORDER_STATES = ['pending', 'inProgress', 'held', 'completed', 'failed', 'cancelled'] as const;
+export type FulfillmentOrderState = (typeof FULFILLMENT_ORDER_STATES)[number];
 
 export interface StepError {
   message: string;

@@ -1,0 +1,119 @@
+import { FULFILLMENT_ORDER_STATES, ORDER_STATES, STEP_STATES, type FulfillmentOrderState, type OrderState, type StepState, type StepStatus } from './types';
+
+/**
+ * The state machines of DESIGN.md, as tables: every change of a step's, a split's or an order's state goes
+ * through `move` here, which checks it against its table. docs/state-machines.md shows these tables
+ * (`npm run docs:state-machines` writes them; test/workflows/state-machines.test.ts fails when they differ).
+ *
+ * An illegal transition is a bug in Ordo, never an operator's or a caller's mistake (those are refused before
+ * any state changes). It throws a plain Error: in workflow code that fails the workflow task, not the
+ * workflow, so the order stops where it was (no wrong state is recorded, queries still answer from the last
+ * good one), the Web UI and the worker log show the error, and Temporal retries the task; a fixed build
+ * replays the history (the throw issued no command) and the order goes on. Logging and applying it instead
+ * would let an order bill or compensate from a state it can never be in. The replay and end-to-end tests
+ * run every transition their orders take, so a missing row fails them loudly.
+ */
+export interface StateMachine<S extends string> {
+  /** What the states belong to, for messages and docs. */
+  readonly name: string;
+  /** The states a new one starts in. */
+  readonly initial: readonly S[];
+  /** For each state, the states it may move to. A state with none is final. */
+  readonly transitions: { readonly [From in S]: readonly S[] };
+  /** Why each transition happens, for the docs: `from>to` → reason. */
+  readonly why: { readonly [Transition: string]: string };
+}
+
+export class IllegalTransition extends Error {
+  constructor(machine: string, subject: string, from: string, to: string) {
+    super(`illegal ${machine} transition of ${subject}: ${from} → ${to} (workflows/state-machines.ts lists what is allowed)`);
+    this.name = 'IllegalTransition';
+  }
+}
+
+/** Checks `from → to` against the machine and answers `to`; moving to the state it is in changes nothing. */
+export function move<S extends string>(machine: StateMachine<S>, subject: string, from: S, to: S): S {
+  if (from !== to && !machine.transitions[from].includes(to)) throw new IllegalTransition(machine.name, subject, from, to);
+  return to;
+}
+
+/** A step's state, changed through the step table. */
+export function moveStep(step: Pick<StepStatus, 'id' | 'state'>, to: StepState): void {
+  step.state = move(STEP_MACHINE, `step ${step.id}`, step.state, to);
+}
+
+/** Builds a machine from rows `[from, to, why]`, so each transition is written once, with its reason. */
+function machine<S extends string>(name: string, states: readonly S[], initial: readonly S[], rows: ReadonlyArray<readonly [S, S, string]>): StateMachine<S> {
+  const transitions = Object.fromEntries(states.map((s) => [s, rows.filter(([from]) => from === s).map(([, to]) => to)])) as { [From in S]: S[] };
+  const why = Object.fromEntries(rows.map(([from, to, reason]) => [`${from}>${to}`, reason]));
+  return { name, initial, transitions, why };
+}
+
+export const STEP_MACHINE = machine<StepState>('step', STEP_STATES, ['Pending'], [
+  ['Pending', 'Ready', 'every dependency is Completed or Skipped'],
+  ['Pending', 'Cancelled', 'a dependency ended Cancelled or Discarded, or the split was cancelled'],
+  ['Pending', 'Discarded', 'an amendment no longer needs it'],
+  ['Ready', 'InProgress', 'it starts (a point-of-no-return step once its order granted it)'],
+  ['Ready', 'Cancelled', 'its order refused the point of no return (the order is being cancelled), or the split was cancelled'],
+  ['Ready', 'Amended', 'an amendment changed its line items while it waited for its order'],
+  ['Ready', 'Discarded', 'an amendment no longer needs it'],
+  ['InProgress', 'Completed', 'its work succeeded, a milestone was reached, an operator completed the task, or the pause resumed'],
+  ['InProgress', 'Failed', 'an attempt failed and its retry policy has another one'],
+  ['InProgress', 'FatallyFailed', 'retries are spent or the error is not retryable: fallout'],
+  ['InProgress', 'Cancelled', 'the split was cancelled'],
+  ['InProgress', 'Amended', 'an amendment changed its line items: stopped, to run again'],
+  ['InProgress', 'Discarded', 'an amendment no longer needs it: stopped'],
+  ['Failed', 'InProgress', 'the next attempt, after the policy’s wait'],
+  ['Failed', 'Cancelled', 'the split was cancelled while it waited to retry'],
+  ['Failed', 'Amended', 'an amendment changed its line items while it waited to retry'],
+  ['Failed', 'Discarded', 'an amendment no longer needs it'],
+  ['FatallyFailed', 'InProgress', 'an operator resolved the fallout with retry (a fresh attempt count)'],
+  ['FatallyFailed', 'Completed', 'an operator resolved the fallout with complete (and its output)'],
+  ['FatallyFailed', 'Skipped', 'an operator resolved the fallout with skip'],
+  ['FatallyFailed', 'Cancelled', 'the split was cancelled while the step was in fallout'],
+  ['FatallyFailed', 'Amended', 'an amendment changed its line items while it was in fallout'],
+  ['FatallyFailed', 'Discarded', 'an amendment no longer needs it'],
+  ['Completed', 'Amended', 'an amendment changed its line items: undone (compensated) and run again'],
+  ['Completed', 'Discarded', 'an amendment no longer needs it: undone (compensated) when it says how'],
+  ['Skipped', 'Discarded', 'an amendment no longer needs it'],
+  ['Cancelled', 'Discarded', 'an amendment no longer needs it'],
+  ['Amended', 'Ready', 'it runs again with its new line items (after the undo of its first run, when it had finished)'],
+  ['Amended', 'Cancelled', 'the split was cancelled before the step ran again'],
+  ['Amended', 'Discarded', 'a later amendment no longer needs it'],
+]);
+
+/** A split's own state, and the order's copy of it in the summary (which starts `pending`, before the split starts). */
+export const SPLIT_MACHINE = machine<FulfillmentOrderState>('fulfillment order', FULFILLMENT_ORDER_STATES, ['pending', 'inProgress'], [
+  ['pending', 'inProgress', 'the order started the split'],
+  ['pending', 'held', 'the split reported a step in fallout before the order saw it start'],
+  ['pending', 'completed', 'the split finished before the order saw it start'],
+  ['pending', 'cancelled', 'the split was cancelled before the order saw it start'],
+  ['pending', 'failed', 'the split failed before the order saw it start'],
+  ['inProgress', 'held', 'a step is in fallout and waits for an operator'],
+  ['inProgress', 'completed', 'every step finished'],
+  ['inProgress', 'cancelled', 'its order was cancelled, or an amendment no longer needs the split'],
+  ['inProgress', 'failed', 'the split workflow failed (a bug or a terminated run): nothing is billed'],
+  ['held', 'inProgress', 'every step in fallout was resolved'],
+  ['held', 'cancelled', 'its order was cancelled, or an amendment no longer needs the split'],
+  ['held', 'failed', 'the split workflow failed (a bug or a terminated run): nothing is billed'],
+]);
+
+export const ORDER_MACHINE = machine<OrderState>('order', ORDER_STATES, ['acknowledged'], [
+  ['acknowledged', 'inProgress', 'decomposed: its splits start'],
+  ['acknowledged', 'rejected', 'decomposition refused it (InvalidInput), or a change order does not fit its original'],
+  ['acknowledged', 'pendingCancellation', 'cancelled while it was being decomposed'],
+  ['inProgress', 'held', 'a split has a step in fallout'],
+  ['inProgress', 'pendingCancellation', 'a cancellation was accepted (before the point of no return)'],
+  ['inProgress', 'completed', 'every split is done: billed once'],
+  ['inProgress', 'failed', 'a split failed: nothing is billed'],
+  ['held', 'inProgress', 'no split has a step in fallout any more'],
+  ['held', 'pendingCancellation', 'a cancellation was accepted (before the point of no return)'],
+  ['held', 'failed', 'a split failed: nothing is billed'],
+  ['pendingCancellation', 'cancelled', 'every split stopped and completed work was compensated'],
+  ['pendingCancellation', 'rejected', 'decomposition refused it while the cancellation waited for it'],
+]);
+
+/** A state no transition leaves: the workflow's answer is settled. */
+export function isFinal<S extends string>(machine: StateMachine<S>, state: S): boolean {
+  return machine.transitions[state].length === 0;
+}
