@@ -113,10 +113,14 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   const setSplitState = (split: FulfillmentOrderSummary, state: FulfillmentOrderSummary['state']) => {
     split.state = move(SPLIT_MACHINE, `fulfillment order ${split.id} (in the summary)`, split.state, state);
   };
-  /** What a split reports (progress, its result). A split an amendment stopped stays cancelled: its work is undone whatever it reports. */
+  /**
+   * What a split reports (progress, its result). A split's progress signals and its result reach the order
+   * independently, so a report that comes after the split finished is stale and changes nothing. A split an
+   * amendment stopped stays cancelled: its work is undone whatever it reports.
+   */
   const updateSplit = (id: string, change: Pick<FulfillmentOrderSummary, 'state' | 'steps'>) => {
     const split = summary.fulfillmentOrders.find((fo) => fo.id === id);
-    if (!split) return;
+    if (!split || isFinal(SPLIT_MACHINE, split.state)) return;
     split.steps = change.steps;
     if (!stoppedSplits.has(id)) setSplitState(split, change.state);
     summary.jeopardy = sum(summary.fulfillmentOrders, (fo) => fo.steps.inJeopardy);

@@ -94,6 +94,7 @@ export const SPLIT_MACHINE = machine<FulfillmentOrderState>('fulfillment order',
   ['inProgress', 'cancelled', 'its order was cancelled, or an amendment no longer needs the split'],
   ['inProgress', 'failed', 'the split workflow failed (a bug or a terminated run): nothing is billed'],
   ['held', 'inProgress', 'every step in fallout was resolved'],
+  ['held', 'completed', 'in the summary: the split reported its resolved fallout after its result (the two reach the order independently)'],
   ['held', 'cancelled', 'its order was cancelled, or an amendment no longer needs the split'],
   ['held', 'failed', 'the split workflow failed (a bug or a terminated run): nothing is billed'],
 ]);
