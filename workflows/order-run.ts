@@ -1,0 +1,117 @@
+import { log, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Order } from '../domain/order';
+import type { FulfillmentOrder, Plan } from '../domain/plan';
+import { now } from './clock';
+import { fulfillmentOrderWorkflowId } from './ids';
+import type { PonrRequest } from './messages';
+import { OrderStateKey } from './search-attributes';
+import { isFinal, move, ORDER_MACHINE, SPLIT_MACHINE } from './state-machines';
+import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSummary, OrderWorkflowInput, PonrRecord } from './types';
+
+/**
+ * One order's state, in one object: what OrderWorkflow's main line (workflows/order.ts) and its message
+ * handlers (workflows/order-messages.ts) share. Its methods are the only writers of the summary's states,
+ * each through its table (workflows/state-machines.ts).
+ */
+export class OrderRun {
+  readonly order: Order;
+  /** The order as amended so far; `order` stays the record as submitted. Billing uses this one. */
+  current: Order;
+  plan: Plan | undefined;
+  readonly summary: OrderSummary;
+  /** Order items past the point of no return, and the step that put each there. */
+  readonly ponr = new Map<string, PonrRecord>();
+  childrenStarted = false;
+  runningSplits = 0;
+  readonly failures: Error[] = [];
+  /** An amendment is being applied: PONR requests wait for it in `pendingPonr`. */
+  amending = false;
+  readonly pendingPonr: PonrRequest[] = [];
+  /** Splits an amendment stopped, with the plan they ran under (to compensate their completed steps). */
+  readonly stoppedSplits = new Map<string, Plan>();
+  /** What each finished split returned. */
+  readonly finalPlans = new Map<string, FulfillmentOrderPlan>();
+
+  constructor(input: OrderWorkflowInput) {
+    const { order } = input;
+    this.order = order;
+    this.current = order;
+    this.summary = {
+      orderId: order.id,
+      accountId: order.accountId,
+      channel: order.channel,
+      currency: order.currency,
+      state: 'acknowledged',
+      submittedAt: input.submittedAt,
+      ...(order.changeOf ? { changeOf: order.changeOf } : {}),
+      fulfillmentOrders: [],
+      unfulfilledItems: [],
+      billing: { milestone: 'waiting' },
+      invoices: [],
+      // The order itself is the first order action (a change order's: one per kind of change). Later changes append theirs.
+      actions: initialActions(order, input.submittedAt ?? now()),
+      changeOrders: [],
+      jeopardy: 0,
+      fallout: 0,
+    };
+  }
+
+  setState(state: OrderState, reason?: string): void {
+    this.summary.state = move(ORDER_MACHINE, `order ${this.order.id}`, this.summary.state, state);
+    this.summary.reason = reason;
+    upsertSearchAttributes([{ key: OrderStateKey, value: state }]);
+  }
+
+  /** The summary's copy of a split's state, moved through the split's own table. */
+  setSplitState(split: FulfillmentOrderSummary, state: FulfillmentOrderSummary['state']): void {
+    split.state = move(SPLIT_MACHINE, `fulfillment order ${split.id} (in the summary)`, split.state, state);
+  }
+
+  /**
+   * What a split reports: its progress, or its result. Progress signals and the result reach the order
+   * independently, so progress that comes after the split finished is stale and changes nothing. A split an
+   * amendment stopped stays cancelled: its work is undone whatever it reports.
+   */
+  updateSplit(id: string, change: Pick<FulfillmentOrderSummary, 'state' | 'steps'>, report: 'progress' | 'result'): void {
+    const { summary } = this;
+    const split = summary.fulfillmentOrders.find((fo) => fo.id === id);
+    if (!split || (report === 'progress' && isFinal(SPLIT_MACHINE, split.state))) return;
+    split.steps = change.steps;
+    if (!this.stoppedSplits.has(id)) this.setSplitState(split, change.state);
+    summary.jeopardy = sum(summary.fulfillmentOrders, (fo) => fo.steps.inJeopardy);
+    summary.fallout = sum(summary.fulfillmentOrders, (fo) => fo.steps.fatallyFailed);
+    const anyHeld = summary.fulfillmentOrders.some((fo) => fo.state === 'held');
+    if (summary.state === 'inProgress' && anyHeld) this.setState('held', 'a step is in fallout and waits for an operator');
+    else if (summary.state === 'held' && !anyHeld) this.setState('inProgress');
+  }
+
+  /** A split as the summary shows it, before it reports. */
+  splitSummary(fo: FulfillmentOrder, state: FulfillmentOrderSummary['state']): FulfillmentOrderSummary {
+    return {
+      id: fo.id,
+      workflowId: fulfillmentOrderWorkflowId(this.order.id, fo.id),
+      location: fo.location,
+      system: fo.system,
+      deliveryGroupId: fo.deliveryGroupId,
+      state,
+      steps: { total: fo.steps.length, completed: 0, inProgress: 0, fatallyFailed: 0, inJeopardy: 0 },
+    };
+  }
+
+  /** A signal that cannot answer: refused, logged, and kept in the summary for whoever sent it. */
+  refuse(message: string, actor: string | undefined, reason: string): void {
+    log.warn(`${message} refused`, { reason });
+    (this.summary.rejectedMessages ??= []).push({ at: now(), message, actor, reason });
+  }
+}
+
+function initialActions(order: Order, at: string): OrderSummary['actions'] {
+  if (!order.changeOf) return [{ type: 'Add', at, itemIds: order.items.map((item) => item.id) }];
+  const byType = new Map<string, string[]>();
+  for (const item of order.items) byType.set(item.action ?? 'Add', [...(byType.get(item.action ?? 'Add') ?? []), item.id]);
+  return [...byType].map(([type, itemIds]) => ({ type: type as OrderSummary['actions'][number]['type'], at, itemIds, note: `change of ${order.changeOf}` }));
+}
+
+function sum<T>(items: T[], pick: (item: T) => number): number {
+  return items.reduce((total, item) => total + pick(item), 0);
+}
