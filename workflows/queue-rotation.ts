@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import { nextAssigneeUpdate } from './messages';
 import { ownBehaviour } from './versions';
 
@@ -28,3 +28,6 @@ export async function QueueRotationWorkflow(state: { lastAssigned?: string; beha
   await condition(allHandlersFinished);
   await continueAsNew<typeof QueueRotationWorkflow>({ lastAssigned, ...behaviour.toInput() });
 }
+
+// It outlives every deployment: under Worker Versioning it moves to the current version (docs/versioning.md).
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, QueueRotationWorkflow);

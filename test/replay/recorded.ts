@@ -4,25 +4,28 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { dataConverter } from '../../config/connection';
 import { currentVersion, versionMarker } from '../../workflows/patches';
+import { readWorkflowIds, WORKFLOW_IDS_FILE } from './history-dump';
 
 /** Recorded histories of real runs (`npm run record-histories`), replayed against today's workflow code. */
 export const HISTORIES = path.join(__dirname, 'histories');
 
 export function historyFiles(): string[] {
-  return fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+  return fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json') && f !== WORKFLOW_IDS_FILE).sort();
 }
 
 /**
- * Replays every recorded history on the bundle; answers `workflowId: error` for each that fails. The workflow
- * id a history replays under is its file name, behind `prefix` when given.
+ * Replays every recorded history on the bundle; answers `file: error` for each that fails. `replayName` names
+ * the replay's task queue (`<replayName>-<n>`), which the workflows can read (test/replay/later-patch uses it).
  */
-export async function replayFailures(workflowBundle: WorkflowBundle, prefix = ''): Promise<string[]> {
+export async function replayFailures(workflowBundle: WorkflowBundle, replayName?: string): Promise<string[]> {
+  const workflowIds = readWorkflowIds(HISTORIES);
   const histories = historyFiles().map((file) => ({
-    workflowId: `${prefix}${file.replace(/\.json$/, '')}`,
+    // Histories recorded before the id file ran workflows that never read their own id.
+    workflowId: workflowIds[file] ?? file.replace(/\.json$/, ''),
     history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'))),
   }));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter, replayName }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   return failures;

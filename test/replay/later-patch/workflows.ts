@@ -4,10 +4,10 @@
  * so taking the branch adds a timer command that no recorded history has.
  *
  * The patch is asked through the real registry functions (workflows/versions.ts), from the version the real
- * workflow derives the same way, with the registry extended two ways, chosen by the replayed workflow id:
+ * workflow derives the same way, with the registry extended two ways, chosen by the replay's task queue:
  * - registered rightly, at the next behaviour version: every recorded history must still replay;
- * - registered wrongly, at the version histories were recorded with (`MISREGISTERED/` ids): they must not,
- *   which shows the test can fail.
+ * - registered wrongly, at the version histories were recorded with (replayed on a task queue named
+ *   `misregistered-…`): they must not, which shows the test can fail.
  */
 import { sleep, workflowInfo } from '@temporalio/workflow';
 import { AccountFulfillmentWorkflow as account } from '../../../workflows/account-fulfillment';
@@ -17,12 +17,13 @@ import { currentVersion, PATCHES } from '../../../workflows/patches';
 import { QueueRotationWorkflow as rotation } from '../../../workflows/queue-rotation';
 import { givenBehaviour, ownBehaviour, type Behaviour } from '../../../workflows/versions';
 
-export const MISREGISTERED = 'misregistered/';
+/** The replay name (hence task queue prefix) that picks the wrong registration. */
+export const MISREGISTERED = 'misregistered';
 const LATER = 'test-later-sleep';
 const why = 'test: sleeps a millisecond before the workflow runs';
 const rightly = { ...PATCHES, [LATER]: { since: currentVersion() + 1, why } };
 const wrongly = { ...PATCHES, [LATER]: { since: currentVersion(), why } };
-const registry = () => (workflowInfo().workflowId.startsWith(MISREGISTERED) ? wrongly : rightly);
+const registry = () => (workflowInfo().taskQueue.startsWith(`${MISREGISTERED}-`) ? wrongly : rightly);
 
 async function later(behaviour: Behaviour<keyof typeof rightly>): Promise<void> {
   if (behaviour.has(LATER)) await sleep(1);
