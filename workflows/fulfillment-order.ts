@@ -12,36 +12,25 @@ import {
 import type { OrdoActivities } from '../activities';
 import type { StepDefinition } from '../domain/catalog';
 import { chooseFalloutQueue } from '../domain/fallout';
-import type { FulfillmentLineItem, PlanStep } from '../domain/plan';
+import type { FulfillmentLineItem } from '../domain/plan';
 import { plannedSchedule, slaDeadlines } from '../domain/schedule';
 import { conditionHolds } from '../domain/step-conditions';
 import { isoTime, now, nowMs } from './clock';
 import { compensateStep } from './compensation';
+import { listenToOrder } from './fulfillment-order-messages';
+import { countSteps, initialStatus, SplitRun } from './fulfillment-order-run';
+import { fulfillmentOrderPlanQuery, fulfillmentOrderProgressSignal, ponrRequestSignal, type AmendPlanRequest } from './messages';
+import { listenToOperators, OperatorInbox } from './operator-messages';
 import { PlanScheduler } from './scheduler';
-import { move, moveStep, SPLIT_MACHINE } from './state-machines';
-import {
-  amendPlanSignal,
-  cancelFulfillmentSignal,
-  ponrDecisionSignal,
-  ponrRequestSignal,
-  type PonrDecision,
-  fulfillmentOrderPlanQuery,
-  fulfillmentOrderProgressSignal,
-} from './messages';
 import { QUIET_SPLIT_ATTRIBUTES, splitQueueAttributes } from './search-attributes';
 import { SlaWatch, type SlaStage } from './sla';
-import { listenToOperators, OperatorInbox } from './operator-messages';
+import { moveStep } from './state-machines';
 import { attemptWithPolicy, type StepContext } from './steps';
+import { FINISHED_STEP_STATES, UNBLOCKING_STEP_STATES, type FulfillmentOrderInput, type FulfillmentOrderPlan, type StepStatus } from './types';
 import { givenBehaviour } from './versions';
-import {
-  FINISHED_STEP_STATES,
-  UNBLOCKING_STEP_STATES,
-  type FulfillmentOrderInput,
-  type FulfillmentOrderPlan,
-  type FulfillmentOrderState,
-  type StepCounts,
-  type StepStatus,
-} from './types';
+
+/** Still exported here for the modules that count a split's steps through the workflow. */
+export { countSteps } from './fulfillment-order-run';
 
 const { sendAlert, assignManualTask } = proxyActivities<OrdoActivities>({
   startToCloseTimeout: '30 seconds',
@@ -53,39 +42,34 @@ const { sendAlert, assignManualTask } = proxyActivities<OrdoActivities>({
  * complete when their dependencies do; manual tasks wait for an operator and pause steps for a signal or
  * a condition; a step whose retries are spent waits in fallout for an operator; every step with an
  * estimate is watched for jeopardy and lateness.
+ *
+ * Its state is one SplitRun (workflows/fulfillment-order-run.ts); its messages are handled in
+ * workflows/operator-messages.ts (operators) and workflows/fulfillment-order-messages.ts (its order); its
+ * state changes are checked against the tables of workflows/state-machines.ts (docs/state-machines.md).
  */
 export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Promise<FulfillmentOrderPlan> {
   const behaviour = givenBehaviour(input.behaviourVersion);
   const peopleAndTime = behaviour.has('people-and-time');
   const changesInFlight = behaviour.has('changes-in-flight');
   const operatorTrail = behaviour.has('operator-trail');
-  const fo = input.fulfillmentOrder;
+  const split = new SplitRun(input);
+  const { fulfillmentOrder: fo, steps, lineItems, orderItems, outputs, ponrDecisions, ownScopes, rerun, redoAfter } = split;
   const directory = input.queues ?? {};
-  const lineItems = new Map(fo.lineItems.map((li) => [li.id, li]));
-  const orderItems = new Map((input.orderItems ?? []).map((item) => [item.id, item]));
-  /** The step definitions in use: an amendment may bring new ones. */
-  const definitions = { ...fo.definitions };
-  const steps = new Map<string, StepStatus>(fo.steps.map((s) => [s.id, initialStatus(s)]));
-  const outputs = new Map<string, unknown>();
+  const definitionOf = (step: StepStatus): StepDefinition => split.definitionOf(step);
   /** What operators have sent, waiting for the steps that need it. */
   const inbox = new OperatorInbox();
   const { completions, resolutions, resumedNames, resumedSteps, rejectedMessages } = inbox;
-  let state: FulfillmentOrderState = 'inProgress';
-  const setState = (to: FulfillmentOrderState) => {
-    state = move(SPLIT_MACHINE, `fulfillment order ${fo.id}`, state, to);
-  };
   /** Every step runs in this scope, so cancelling the split cancels running activities, timers and waits at once. */
   const stepScope = new CancellationScope();
-  let cancellation: { reason: string; actor?: string; at: string } | undefined;
-  const ponrDecisions = new Map<string, PonrDecision>();
   const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, lineItems, outputs };
-  const definitionOf = (step: StepStatus): StepDefinition => definitions[step.definition];
-  /** Each step runs in a scope of its own inside stepScope, so an amendment can stop one step alone. */
-  const ownScopes = new Map<string, CancellationScope>();
-  /** Steps an amendment stopped or finished early that must run again with their new line items. */
-  const rerun = new Set<string>();
-  /** Finished steps an amendment redoes: the compensation of their first run, which the redo waits for. */
-  const redoAfter = new Map<string, Promise<unknown>>();
+  const sla = new SlaWatch(onSlaStage);
+  const scheduler = new PlanScheduler({
+    run: runStep,
+    unblocks: (id) => UNBLOCKING_STEP_STATES.has(steps.get(id)!.state),
+    blocked: (id) => markCancelled(steps.get(id)!),
+  });
+  // Since lean-history the split starts with these values (its starter sets them), so none is written until one changes.
+  let lastSearchAttributes = behaviour.startedWith('lean-history') ? signature(QUIET_SPLIT_ATTRIBUTES) : '';
 
   if (peopleAndTime) {
     for (const [id, times] of plannedSchedule(fo.steps, fo.definitions, nowMs())) {
@@ -95,183 +79,30 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     }
   }
 
-  const snapshot = (): FulfillmentOrderPlan => ({
-    orderId: input.orderId,
-    fulfillmentOrderId: fo.id,
-    location: fo.location,
-    system: fo.system,
-    deliveryGroupId: fo.deliveryGroupId,
-    state,
-    counts: countSteps(steps.values()),
-    steps: [...steps.values()],
-    ...(rejectedMessages.length ? { rejectedMessages } : {}),
-    ...(cancellation ? { cancellation } : {}),
-  });
-
-  // ---- Telling the order and the operators' search how this split is doing ----
-
-  const reportProgress = () => {
-    const parent = workflowInfo().parent;
-    if (!parent) return;
-    getExternalWorkflowHandle(parent.workflowId)
-      .signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: fo.id, state, counts: countSteps(steps.values()) })
-      // A parent that has closed needs no progress; an unhandled rejection would fail this workflow's task.
-      .catch((error: Error) => log.warn('progress not delivered to the order', { error: error.message }));
-  };
-
-  // Since lean-history the split starts with these values (its starter sets them), so none is written until one changes.
-  const signature = (attributes: ReturnType<typeof splitQueueAttributes>) => JSON.stringify(attributes.map((a) => a.value));
-  let lastSearchAttributes = behaviour.startedWith('lean-history') ? signature(QUIET_SPLIT_ATTRIBUTES) : '';
-  const refreshSearchAttributes = () => {
-    if (!peopleAndTime) return;
-    const all = [...steps.values()];
-    const waitingManual = all.filter((s) => s.type === 'manualTask' && s.state === 'InProgress');
-    const falloutQueues = unique(all.filter((s) => s.state === 'FatallyFailed' && s.falloutQueue).map((s) => s.falloutQueue!));
-    const manualQueues = unique(waitingManual.flatMap((s) => [s.queue!, ...(s.escalatedTo ?? [])]));
-    const assignees = unique(waitingManual.map((s) => s.assignee).filter((a): a is string => !!a));
-    const inJeopardy = all.some((s) => s.jeopardy !== 'none' && !FINISHED_STEP_STATES.has(s.state));
-    const attributes = splitQueueAttributes(falloutQueues, manualQueues, assignees, inJeopardy);
-    const next = signature(attributes);
-    if (next === lastSearchAttributes) return;
-    lastSearchAttributes = next;
-    upsertSearchAttributes([...attributes]);
-  };
-
-  const complete = (step: StepStatus, output: unknown, by?: StepStatus['completedBy']) => {
-    moveStep(step, 'Completed');
-    step.completedAt = now();
-    step.output = output;
-    if (by) step.completedBy = by;
-    outputs.set(step.id, output);
-  };
-
-  // ---- Operators' messages (workflows/operator-messages.ts) ----
-
   setHandler(fulfillmentOrderPlanQuery, snapshot);
   listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail }, inbox);
+  listenToOrder(split, { changesInFlight, stopSteps: () => stepScope.cancel(), applyAmendedPlan });
 
-  if (changesInFlight) {
-    setHandler(cancelFulfillmentSignal, (request) => {
-      if (cancellation || state === 'completed') return;
-      cancellation = { reason: request?.reason ?? 'cancelled', actor: request?.actor, at: now() };
-      setState('cancelled');
-      stepScope.cancel();
-    });
-    setHandler(ponrDecisionSignal, (decision) => {
-      ponrDecisions.set(decision.stepId, decision);
-    });
+  // ---- The main line: run the plan until every step has finished ----
+
+  const slaRunning = peopleAndTime ? sla.run() : Promise.resolve();
+  scheduler.setNodes(fo.steps);
+  await scheduler.whenAllFinished();
+  // Since lean-history the SLA timer is left as it is: Temporal drops a closed workflow's timers, and cancelling
+  // it would cost two history events per split for nothing.
+  if (!behaviour.startedWith('lean-history')) {
+    sla.stop();
+    await slaRunning;
+  }
+  split.setState(split.cancellation ? 'cancelled' : 'completed');
+  refreshSearchAttributes();
+  return snapshot();
+
+  function snapshot(): FulfillmentOrderPlan {
+    return split.snapshot(rejectedMessages);
   }
 
-  /**
-   * A point-of-no-return step asks its order before it starts, so that the order alone decides, in the
-   * order its messages arrive, whether a cancellation or an amendment came first.
-   */
-  async function mayPassPointOfNoReturn(step: StepStatus): Promise<boolean> {
-    const parent = workflowInfo().parent;
-    if (!changesInFlight || !parent) return true;
-    const orderItemIds = unique(step.lineItemIds.flatMap((id) => lineItems.get(id)?.sourceItemIds ?? []));
-    await getExternalWorkflowHandle(parent.workflowId).signal(ponrRequestSignal, { fulfillmentOrderId: fo.id, stepId: step.id, orderItemIds });
-    await condition(() => ponrDecisions.has(step.id));
-    return ponrDecisions.get(step.id)!.granted;
-  }
-
-  // ---- SLA ----
-
-  const onSlaStage = (stepId: string, stage: SlaStage) => {
-    const step = steps.get(stepId)!;
-    const definition = definitionOf(step);
-    step.jeopardy = stage;
-    const configured = stage === 'inJeopardy' ? definition.jeopardy?.onJeopardy : definition.jeopardy?.onLate;
-    for (const action of configured ?? [{ action: 'alert' as const }]) {
-      if (action.action === 'alert') {
-        const deadline = stage === 'inJeopardy' ? step.jeopardyAt! : step.lateAt!;
-        sendAlert({
-          orderId: input.orderId,
-          fulfillmentOrderId: fo.id,
-          stepId,
-          stage,
-          message: `${stepId} is ${stage === 'late' ? 'late' : 'in jeopardy'} (${step.state})`,
-          estimatedDuration: definition.estimatedDuration as number | undefined,
-          startedAt: step.startedAt,
-          deadline,
-          queue: step.queue ?? step.falloutQueue,
-          assignee: step.assignee,
-        }).catch((error: Error) => log.warn('SLA alert not delivered', { stepId, error: error.message }));
-      } else if (action.action === 'reassign') {
-        step.queue = action.queue;
-        step.assignee = undefined;
-      } else if (!(step.escalatedTo ?? []).includes(action.queue)) {
-        step.escalatedTo = [...(step.escalatedTo ?? []), action.queue];
-      }
-    }
-    refreshSearchAttributes();
-    reportProgress();
-  };
-  const sla = new SlaWatch(onSlaStage);
-
-  // ---- Step types ----
-
-  async function runManualTask(step: StepStatus, definition: StepDefinition): Promise<void> {
-    step.queue = definition.queue ?? 'manual';
-    step.instructions = definition.instructions;
-    const entry = directory[step.queue];
-    if (peopleAndTime && entry && entry.assignment !== 'none') {
-      try {
-        step.assignee = await assignManualTask({ queue: step.queue, policy: entry.assignment, members: entry.members });
-      } catch (error) {
-        log.warn('manual task left unassigned', { stepId: step.id, error: (error as Error).message });
-      }
-    }
-    refreshSearchAttributes();
-    await condition(() => completions.has(step.id));
-    const completion = completions.get(step.id)!;
-    (step.operatorActions ??= []).push({ at: now(), actor: completion.actor, action: 'complete' });
-    complete(step, completion.output ?? {}, { actor: completion.actor, via: (completion as { via?: string }).via ?? 'completeManualTask' });
-  }
-
-  async function runPause(step: StepStatus, definition: StepDefinition): Promise<void> {
-    const resumeOn = definition.resumeOn!;
-    if ('signal' in resumeOn) {
-      await condition(() => (operatorTrail ? resumedSteps.has(step.id) : resumedNames.has(resumeOn.signal)));
-      const actor = (operatorTrail && resumedSteps.get(step.id)) || 'signal';
-      return complete(step, { resumedBy: resumeOn.signal }, { actor, via: `resume:${resumeOn.signal}` });
-    }
-    const target = () => ({ lineItems: step.lineItemIds.map((id) => lineItems.get(id)!).filter(Boolean), orderItems });
-    await condition(() => conditionHolds(resumeOn.condition, target()));
-    complete(step, { condition: resumeOn.condition }, { actor: (operatorTrail && inbox.lastAttributeUpdateBy) || 'condition', via: resumeOn.condition.field });
-  }
-
-  async function runAutomated(step: StepStatus, definition: StepDefinition): Promise<void> {
-    for (;;) {
-      const outcome = await attemptWithPolicy(step, definition, context);
-      if (outcome.ok) return complete(step, outcome.output);
-      moveStep(step, 'FatallyFailed');
-      step.falloutQueue = peopleAndTime ? chooseFalloutQueue(input.falloutRules ?? [], definition, outcome.error.code) : definition.fallout?.queue ?? 'fallout';
-      if (!cancellation) setState('held');
-      refreshSearchAttributes();
-      reportProgress();
-      await condition(() => resolutions.has(step.id));
-      const resolution = resolutions.get(step.id)!;
-      resolutions.delete(step.id);
-      step.falloutQueue = undefined;
-      const by = { actor: resolution.actor, via: `resolveFallout:${resolution.action}`, note: resolution.note };
-      (step.operatorActions ??= []).push({ at: now(), actor: resolution.actor, action: `fallout ${resolution.action}`, note: resolution.note });
-      if (resolution.action === 'skip') {
-        moveStep(step, 'Skipped');
-        step.completedAt = now();
-        step.completedBy = by;
-      } else if (resolution.action === 'complete') complete(step, resolution.output ?? {}, by);
-      else {
-        // Retry: from scratch, with a fresh attempt count.
-        moveStep(step, 'InProgress');
-        step.error = undefined;
-      }
-      if (!cancellation) setState([...steps.values()].some((s) => s.state === 'FatallyFailed') ? 'held' : 'inProgress');
-      refreshSearchAttributes();
-      reportProgress();
-      if (resolution.action !== 'retry') return;
-    }
-  }
+  // ---- Running a step: runStep → runStepWork → the step type's runner ----
 
   async function runStep(id: string): Promise<void> {
     const step = steps.get(id)!;
@@ -285,7 +116,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       } catch (error) {
         if (!isCancellation(error)) throw error;
         // Stopped by an amendment (not by a cancellation of the split): run again with the new line items.
-        if (rerun.delete(id) && !cancellation && steps.get(id) === step) {
+        if (rerun.delete(id) && !split.cancellation && steps.get(id) === step) {
           moveStep(step, 'Amended');
           continue;
         }
@@ -338,54 +169,130 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     }
   }
 
-  const scheduler = new PlanScheduler({
-    run: runStep,
-    unblocks: (id) => UNBLOCKING_STEP_STATES.has(steps.get(id)!.state),
-    blocked: (id) => markCancelled(steps.get(id)!),
-  });
+  async function runManualTask(step: StepStatus, definition: StepDefinition): Promise<void> {
+    step.queue = definition.queue ?? 'manual';
+    step.instructions = definition.instructions;
+    const entry = directory[step.queue];
+    if (peopleAndTime && entry && entry.assignment !== 'none') {
+      try {
+        step.assignee = await assignManualTask({ queue: step.queue, policy: entry.assignment, members: entry.members });
+      } catch (error) {
+        log.warn('manual task left unassigned', { stepId: step.id, error: (error as Error).message });
+      }
+    }
+    refreshSearchAttributes();
+    await condition(() => completions.has(step.id));
+    const completion = completions.get(step.id)!;
+    (step.operatorActions ??= []).push({ at: now(), actor: completion.actor, action: 'complete' });
+    complete(step, completion.output ?? {}, { actor: completion.actor, via: (completion as { via?: string }).via ?? 'completeManualTask' });
+  }
 
-  if (changesInFlight) {
-    /**
-     * An accepted amendment: compare the new plan with the running one. Work that is done and unchanged
-     * stays done; steps no longer needed are Discarded (stopped, or compensated where they ran); steps
-     * whose line items changed are Amended (stopped and run again, or redone after compensation if they
-     * had finished); new steps are added and start when their dependencies allow.
-     */
-    setHandler(amendPlanSignal, (request) => {
-      if (cancellation || state === 'completed') return;
-      const next = request.fulfillmentOrder;
-      const signature = (ids: readonly string[], items: ReadonlyMap<string, unknown>) => JSON.stringify(ids.map((id) => items.get(id) ?? null));
-      const nextLineItems = new Map(next.lineItems.map((li) => [li.id, li]));
-      const changed = new Set<string>();
-      for (const planned of next.steps) {
-        const current = steps.get(planned.id);
-        if (current && signature(current.lineItemIds, lineItems) !== signature(planned.lineItemIds, nextLineItems)) changed.add(planned.id);
-      }
-      Object.assign(definitions, next.definitions);
-      const before = new Map(lineItems);
-      const ranOn = (step: StepStatus) => ({ fulfillmentOrder: fo, lineItems: step.lineItemIds.map((id) => before.get(id)).filter((li): li is FulfillmentLineItem => !!li) });
-      lineItems.clear();
-      for (const [id, li] of nextLineItems) lineItems.set(id, li);
-      for (const item of request.orderItems ?? []) orderItems.set(item.id, item);
+  async function runPause(step: StepStatus, definition: StepDefinition): Promise<void> {
+    const resumeOn = definition.resumeOn!;
+    if ('signal' in resumeOn) {
+      await condition(() => (operatorTrail ? resumedSteps.has(step.id) : resumedNames.has(resumeOn.signal)));
+      const actor = (operatorTrail && resumedSteps.get(step.id)) || 'signal';
+      return complete(step, { resumedBy: resumeOn.signal }, { actor, via: `resume:${resumeOn.signal}` });
+    }
+    const target = () => ({ lineItems: step.lineItemIds.map((id) => lineItems.get(id)!).filter(Boolean), orderItems });
+    await condition(() => conditionHolds(resumeOn.condition, target()));
+    complete(step, { condition: resumeOn.condition }, { actor: (operatorTrail && inbox.lastAttributeUpdateBy) || 'condition', via: resumeOn.condition.field });
+  }
 
-      const nextIds = new Set(next.steps.map((p) => p.id));
-      for (const step of steps.values()) {
-        if (!nextIds.has(step.id)) void discard(step, ranOn(step));
-      }
-      for (const planned of next.steps) {
-        const current = steps.get(planned.id);
-        if (!current) {
-          steps.set(planned.id, initialStatus(planned));
-          continue;
-        }
-        const ran = ranOn(current);
-        current.dependsOn = planned.dependsOn;
-        current.lineItemIds = planned.lineItemIds;
-        if (changed.has(planned.id)) amend(current, ran);
-      }
-      scheduler.setNodes([...steps.values()].filter((s) => nextIds.has(s.id)));
+  async function runAutomated(step: StepStatus, definition: StepDefinition): Promise<void> {
+    for (;;) {
+      const outcome = await attemptWithPolicy(step, definition, context);
+      if (outcome.ok) return complete(step, outcome.output);
+      moveStep(step, 'FatallyFailed');
+      step.falloutQueue = peopleAndTime ? chooseFalloutQueue(input.falloutRules ?? [], definition, outcome.error.code) : definition.fallout?.queue ?? 'fallout';
+      if (!split.cancellation) split.setState('held');
       refreshSearchAttributes();
-    });
+      reportProgress();
+      await condition(() => resolutions.has(step.id));
+      const resolution = resolutions.get(step.id)!;
+      resolutions.delete(step.id);
+      step.falloutQueue = undefined;
+      const by = { actor: resolution.actor, via: `resolveFallout:${resolution.action}`, note: resolution.note };
+      (step.operatorActions ??= []).push({ at: now(), actor: resolution.actor, action: `fallout ${resolution.action}`, note: resolution.note });
+      if (resolution.action === 'skip') {
+        moveStep(step, 'Skipped');
+        step.completedAt = now();
+        step.completedBy = by;
+      } else if (resolution.action === 'complete') complete(step, resolution.output ?? {}, by);
+      else {
+        // Retry: from scratch, with a fresh attempt count.
+        moveStep(step, 'InProgress');
+        step.error = undefined;
+      }
+      if (!split.cancellation) split.setState([...steps.values()].some((s) => s.state === 'FatallyFailed') ? 'held' : 'inProgress');
+      refreshSearchAttributes();
+      reportProgress();
+      if (resolution.action !== 'retry') return;
+    }
+  }
+
+  /**
+   * A point-of-no-return step asks its order before it starts, so that the order alone decides, in the
+   * order its messages arrive, whether a cancellation or an amendment came first.
+   */
+  async function mayPassPointOfNoReturn(step: StepStatus): Promise<boolean> {
+    const parent = workflowInfo().parent;
+    if (!changesInFlight || !parent) return true;
+    const orderItemIds = unique(step.lineItemIds.flatMap((id) => lineItems.get(id)?.sourceItemIds ?? []));
+    await getExternalWorkflowHandle(parent.workflowId).signal(ponrRequestSignal, { fulfillmentOrderId: fo.id, stepId: step.id, orderItemIds });
+    await condition(() => ponrDecisions.has(step.id));
+    return ponrDecisions.get(step.id)!.granted;
+  }
+
+  function complete(step: StepStatus, output: unknown, by?: StepStatus['completedBy']): void {
+    moveStep(step, 'Completed');
+    step.completedAt = now();
+    step.output = output;
+    if (by) step.completedBy = by;
+    outputs.set(step.id, output);
+  }
+
+  // ---- Amendments ----
+
+  /**
+   * An accepted amendment: compare the new plan with the running one. Work that is done and unchanged
+   * stays done; steps no longer needed are Discarded (stopped, or compensated where they ran); steps
+   * whose line items changed are Amended (stopped and run again, or redone after compensation if they
+   * had finished); new steps are added and start when their dependencies allow.
+   */
+  function applyAmendedPlan(request: AmendPlanRequest): void {
+    const next = request.fulfillmentOrder;
+    const itemsSignature = (ids: readonly string[], items: ReadonlyMap<string, unknown>) => JSON.stringify(ids.map((id) => items.get(id) ?? null));
+    const nextLineItems = new Map(next.lineItems.map((li) => [li.id, li]));
+    const changed = new Set<string>();
+    for (const planned of next.steps) {
+      const current = steps.get(planned.id);
+      if (current && itemsSignature(current.lineItemIds, lineItems) !== itemsSignature(planned.lineItemIds, nextLineItems)) changed.add(planned.id);
+    }
+    Object.assign(split.definitions, next.definitions);
+    const before = new Map(lineItems);
+    const ranOn = (step: StepStatus) => ({ fulfillmentOrder: fo, lineItems: step.lineItemIds.map((id) => before.get(id)).filter((li): li is FulfillmentLineItem => !!li) });
+    lineItems.clear();
+    for (const [id, li] of nextLineItems) lineItems.set(id, li);
+    for (const item of request.orderItems ?? []) orderItems.set(item.id, item);
+
+    const nextIds = new Set(next.steps.map((p) => p.id));
+    for (const step of steps.values()) {
+      if (!nextIds.has(step.id)) void discard(step, ranOn(step));
+    }
+    for (const planned of next.steps) {
+      const current = steps.get(planned.id);
+      if (!current) {
+        steps.set(planned.id, initialStatus(planned));
+        continue;
+      }
+      const ran = ranOn(current);
+      current.dependsOn = planned.dependsOn;
+      current.lineItemIds = planned.lineItemIds;
+      if (changed.has(planned.id)) amend(current, ran);
+    }
+    scheduler.setNodes([...steps.values()].filter((s) => nextIds.has(s.id)));
+    refreshSearchAttributes();
   }
 
   /** A step whose line items changed: stop it and run it again, or undo and redo it if it had finished. */
@@ -418,37 +325,69 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     if (wasCompleted) await compensateStep(input.orderId, ran, step, definitionOf(step));
   }
 
-  const slaRunning = peopleAndTime ? sla.run() : Promise.resolve();
-  scheduler.setNodes(fo.steps);
-  await scheduler.whenAllFinished();
-  // Since lean-history the SLA timer is left as it is: Temporal drops a closed workflow's timers, and cancelling
-  // it would cost two history events per split for nothing.
-  if (!behaviour.startedWith('lean-history')) {
-    sla.stop();
-    await slaRunning;
+  // ---- Telling the order and the operators' search how this split is doing ----
+
+  function reportProgress(): void {
+    const parent = workflowInfo().parent;
+    if (!parent) return;
+    getExternalWorkflowHandle(parent.workflowId)
+      .signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: fo.id, state: split.state, counts: countSteps(steps.values()) })
+      // A parent that has closed needs no progress; an unhandled rejection would fail this workflow's task.
+      .catch((error: Error) => log.warn('progress not delivered to the order', { error: error.message }));
   }
-  setState(cancellation ? 'cancelled' : 'completed');
-  refreshSearchAttributes();
-  return snapshot();
+
+  function refreshSearchAttributes(): void {
+    if (!peopleAndTime) return;
+    const all = [...steps.values()];
+    const waitingManual = all.filter((s) => s.type === 'manualTask' && s.state === 'InProgress');
+    const falloutQueues = unique(all.filter((s) => s.state === 'FatallyFailed' && s.falloutQueue).map((s) => s.falloutQueue!));
+    const manualQueues = unique(waitingManual.flatMap((s) => [s.queue!, ...(s.escalatedTo ?? [])]));
+    const assignees = unique(waitingManual.map((s) => s.assignee).filter((a): a is string => !!a));
+    const inJeopardy = all.some((s) => s.jeopardy !== 'none' && !FINISHED_STEP_STATES.has(s.state));
+    const attributes = splitQueueAttributes(falloutQueues, manualQueues, assignees, inJeopardy);
+    const next = signature(attributes);
+    if (next === lastSearchAttributes) return;
+    lastSearchAttributes = next;
+    upsertSearchAttributes([...attributes]);
+  }
+
+  function onSlaStage(stepId: string, stage: SlaStage): void {
+    const step = steps.get(stepId)!;
+    const definition = definitionOf(step);
+    step.jeopardy = stage;
+    const configured = stage === 'inJeopardy' ? definition.jeopardy?.onJeopardy : definition.jeopardy?.onLate;
+    for (const action of configured ?? [{ action: 'alert' as const }]) {
+      if (action.action === 'alert') {
+        const deadline = stage === 'inJeopardy' ? step.jeopardyAt! : step.lateAt!;
+        sendAlert({
+          orderId: input.orderId,
+          fulfillmentOrderId: fo.id,
+          stepId,
+          stage,
+          message: `${stepId} is ${stage === 'late' ? 'late' : 'in jeopardy'} (${step.state})`,
+          estimatedDuration: definition.estimatedDuration as number | undefined,
+          startedAt: step.startedAt,
+          deadline,
+          queue: step.queue ?? step.falloutQueue,
+          assignee: step.assignee,
+        }).catch((error: Error) => log.warn('SLA alert not delivered', { stepId, error: error.message }));
+      } else if (action.action === 'reassign') {
+        step.queue = action.queue;
+        step.assignee = undefined;
+      } else if (!(step.escalatedTo ?? []).includes(action.queue)) {
+        step.escalatedTo = [...(step.escalatedTo ?? []), action.queue];
+      }
+    }
+    refreshSearchAttributes();
+    reportProgress();
+  }
 }
 
-function initialStatus(step: PlanStep): StepStatus {
-  return { ...step, state: 'Pending', attempts: 0, jeopardy: 'none' };
-}
-
-export function countSteps(steps: Iterable<StepStatus>): StepCounts {
-  const counts: StepCounts = { total: 0, completed: 0, inProgress: 0, fatallyFailed: 0, inJeopardy: 0 };
-  for (const step of steps) {
-    counts.total++;
-    if (step.state === 'Completed' || step.state === 'Skipped') counts.completed++;
-    else if (step.state === 'InProgress' || step.state === 'Failed') counts.inProgress++;
-    else if (step.state === 'FatallyFailed') counts.fatallyFailed++;
-    if (step.jeopardy !== 'none' && !FINISHED_STEP_STATES.has(step.state)) counts.inJeopardy++;
-  }
-  return counts;
+/** What a set of queue attributes holds, to tell whether writing them would change anything. */
+function signature(attributes: ReturnType<typeof splitQueueAttributes>): string {
+  return JSON.stringify(attributes.map((a) => a.value));
 }
 
 function unique(values: string[]): string[] {
   return [...new Set(values)].sort();
 }
-
