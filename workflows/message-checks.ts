@@ -75,7 +75,7 @@ export function messageProblem(message: CheckedMessage, payload: unknown): strin
   const result = MESSAGE_SCHEMAS[message].safeParse(payload);
   if (result.success) return undefined;
   const problems = problemsFromZod(result.error, '', MESSAGE_SCHEMAS[message]);
-  return `the payload is not a ${message} message: ${problems.map((p) => `${p.path || '(payload)'}: ${p.message}`).join('; ')}`;
+  return `the payload is not a valid ${message} message: ${problems.map((p) => `${p.path || '(payload)'}: ${p.message}`).join('; ')}`;
 }
 
 /** Who sent a payload, when it says so in a readable way: for the refusal's record. */

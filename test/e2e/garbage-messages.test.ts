@@ -116,7 +116,7 @@ describe('garbage in every message, in every encoding', function () {
     const undecodable = await update(splits[0], 'resume', GARBAGE[1][1]);
     assert.match(undecodable!, /payload cannot be decoded \(encoding "text\/plain"/);
     const wrongShape = await update(splits[0], 'completeManualTask', GARBAGE[6][1]);
-    assert.match(wrongShape!, /not a completeManualTask message: stepId/);
+    assert.match(wrongShape!, /not a valid completeManualTask message: stepId/);
 
     // Every signal is refused and kept where operators look: on the split's plan, on the order's summary.
     const signalsPerSplit = GARBAGE.length * SPLIT_SIGNALS.length;
@@ -134,7 +134,7 @@ describe('garbage in every message, in every encoding', function () {
     const plan = await ordo('plan', order.id);
     assert.equal(plan.code, 0, describeRun(plan));
     assert.match(plan.stdout, /refused manualTaskCompleted at .*: its payload cannot be decoded \(encoding "text\/plain"/);
-    assert.match(plan.stdout, /refused updateAttributes from mallory at .*: the payload is not a updateAttributes message: attributes/);
+    assert.match(plan.stdout, /refused updateAttributes from mallory at .*: the payload is not a valid updateAttributes message: attributes/);
     const status = await ordo('status', order.id);
     assert.match(status.stdout, /refused fulfillmentOrderProgress at .*: its payload cannot be decoded/);
 
