@@ -34,7 +34,8 @@ const AmendPlan = z.looseObject({
 });
 const FulfillmentOrderProgress = z.looseObject({
   fulfillmentOrderId: text,
-  state: z.enum(['pending', 'inProgress', 'held', 'completed', 'failed', 'cancelled']),
+  // Any text: the split's states are its own to add to (workflows/types.ts); only the shape matters here.
+  state: text,
   counts: z.looseObject({ total: z.number(), completed: z.number(), inProgress: z.number(), fatallyFailed: z.number(), inJeopardy: z.number() }),
 });
 const Cancel = z.looseObject({ reason: optionalText, actor: optionalText });
