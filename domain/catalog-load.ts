@@ -2,7 +2,9 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { CatalogFile, type Catalog, type StepDefinition } from './catalog';
 import { closestName, resolveDependency, stepKey, stepsOf, suggestName } from './catalog-index';
+import { formatCount, LIMITS } from './limits';
 import { formatPath, InvalidInput, type Problem } from './problems';
+import { allowedKeysAt, unknownFieldFix } from './schema-fields';
 import { FIELD_PATTERN } from './step-conditions';
 
 /**
@@ -63,13 +65,44 @@ interface ParsedFile {
 }
 
 function parseCatalogFile(source: CatalogSource): ParsedFile | Problem[] {
+  const bytes = new TextEncoder().encode(source.text).length;
+  if (bytes > LIMITS.catalogFileBytes) {
+    return [{ path: source.path, message: `is ${formatCount(bytes)} bytes; a catalog file may have at most ${formatCount(LIMITS.catalogFileBytes)} (limit catalogFileBytes)`, fix: 'split it into several files listed in temporal-config.yaml' }];
+  }
   const document = parseDocument(source.text, { prettyErrors: true });
+  // The yaml package recurses per level: nesting deep enough overflows the stack, reported as a syntax error.
+  if (document.errors.some((error) => /call stack/i.test(error.message))) return [tooDeep(source.path)];
   if (document.errors.length > 0) return document.errors.map((error) => yamlProblem(source.path, error));
-  // An empty file is an empty catalog, not an error: teams often start a family file empty.
-  const data: unknown = document.toJS() ?? {};
+  let data: unknown;
+  try {
+    // An empty file is an empty catalog, not an error: teams often start a family file empty.
+    data = document.toJS({ maxAliasCount: LIMITS.yamlAliases }) ?? {};
+  } catch (error) {
+    if (error instanceof RangeError) return [tooDeep(source.path)];
+    return [{ path: source.path, message: `YAML aliases expand too much (${(error as Error).message}; limit yamlAliases: ${LIMITS.yamlAliases} alias uses)`, fix: 'write the repeated parts out, or use fewer aliases (*name)' }];
+  }
+  if (depthOf(data) > LIMITS.yamlDepth) return [tooDeep(source.path)];
   const result = CatalogFile.safeParse(data, { reportInput: true });
   if (!result.success) return result.error.issues.flatMap((issue) => schemaProblems(source.path, issue, []));
   return { path: source.path, content: result.data };
+}
+
+function tooDeep(file: string): Problem {
+  return { path: file, message: `nests deeper than ${LIMITS.yamlDepth} levels (limit yamlDepth)`, fix: 'a catalog needs about 8 levels: look for runaway brackets or indentation' };
+}
+
+/** How deeply a parsed YAML value nests, counted without recursion (the value itself may be very deep). */
+function depthOf(root: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (depth > LIMITS.yamlDepth) break;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function yamlProblem(file: string, error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): Problem {
@@ -104,14 +137,7 @@ function schemaProblems(file: string, issue: Issue, basePath: PropertyKey[]): Pr
     }
     case 'unrecognized_keys': {
       const allowed = allowedKeysAt(CatalogFile, path);
-      return issue.keys.map((key) => {
-        const close = closestName(key, allowed);
-        return {
-          path: `${file}: ${formatPath([...path, key])}`,
-          message: `unknown field "${key}"`,
-          fix: `${close ? `did you mean "${close}"? ` : 'remove it; '}allowed fields here: ${allowed.join(', ')}`,
-        };
-      });
+      return issue.keys.map((key) => ({ path: `${file}: ${formatPath([...path, key])}`, message: `unknown field "${key}"`, fix: unknownFieldFix(key, allowed) }));
     }
     case 'invalid_union':
       return unionProblems(file, issue, path);
@@ -156,41 +182,6 @@ function unionProblems(file: string, issue: Extract<Issue, { code: 'invalid_unio
       ...(field && UNION_FORMS[field] ? { fix: UNION_FORMS[field] } : {}),
     },
   ];
-}
-
-/** The field names an object schema accepts at `path` (used to suggest the right spelling of an unknown field). */
-function allowedKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
-  const keys = new Set<string>();
-  const visit = (node: z.core.$ZodType, rest: readonly PropertyKey[]): void => {
-    const def = node._zod.def as unknown as Record<string, unknown> & { type: string };
-    switch (def.type) {
-      case 'default':
-      case 'optional':
-      case 'nullable':
-      case 'prefault':
-        return visit(def.innerType as z.core.$ZodType, rest);
-      case 'pipe':
-        return visit(def.in as z.core.$ZodType, rest);
-      case 'union':
-        return (def.options as z.core.$ZodType[]).forEach((option) => visit(option, rest));
-      case 'array':
-        if (typeof rest[0] === 'number') visit(def.element as z.core.$ZodType, rest.slice(1));
-        return;
-      case 'record':
-        if (rest.length > 0) visit(def.valueType as z.core.$ZodType, rest.slice(1));
-        return;
-      case 'object': {
-        const shape = def.shape as Record<string, z.core.$ZodType>;
-        if (rest.length === 0) Object.keys(shape).forEach((key) => keys.add(key));
-        else if (typeof rest[0] === 'string' && shape[rest[0]]) visit(shape[rest[0]], rest.slice(1));
-        return;
-      }
-      default:
-        return;
-    }
-  };
-  visit(schema, path);
-  return [...keys];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { allowedKeysAt, unknownFieldFix } from './schema-fields';
 
 /**
  * A user mistake, as data: where it is, what is wrong, and how to fix it.
@@ -37,11 +38,17 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): strin
   return out;
 }
 
-export function problemsFromZod(error: z.ZodError, prefix = ''): Problem[] {
+/** `schema`, when given, lets an unknown field be answered with its closest known spelling. */
+export function problemsFromZod(error: z.ZodError, prefix = '', schema?: z.core.$ZodType): Problem[] {
   return error.issues.flatMap((issue): Problem[] => {
     // An unknown key is named by its own path (`temporal.adress`), not its parent's.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key], prefix), message: `unknown key "${key}"`, fix: 'remove it or correct its spelling' }));
+      const allowed = schema ? allowedKeysAt(schema, issue.path) : [];
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key], prefix),
+        message: `unknown key "${key}"`,
+        fix: allowed.length > 0 ? unknownFieldFix(key, allowed) : 'remove it or correct its spelling',
+      }));
     }
     const path = formatPath(issue.path, prefix);
     // A missing field says so plainly; the schema's own message then tells what to put there.
@@ -55,6 +62,6 @@ export function problemsFromZod(error: z.ZodError, prefix = ''): Problem[] {
 /** Parses with a zod schema, turning failures into InvalidInput naming every bad field. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, subject: string, prefix = ''): z.infer<S> {
   const result = schema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new InvalidInput(subject, problemsFromZod(result.error, prefix));
+  if (!result.success) throw new InvalidInput(subject, problemsFromZod(result.error, prefix, schema));
   return result.data;
 }

@@ -1,7 +1,9 @@
 import { setHandler } from '@temporalio/workflow';
 import { now } from './clock';
 import type { SplitRun } from './fulfillment-order-run';
-import { amendPlanSignal, cancelFulfillmentSignal, ponrDecisionSignal, type AmendPlanRequest } from './messages';
+import { actorOf, checkedSignal, keepRefusal } from './message-checks';
+import { amendPlanSignal, cancelFulfillmentSignal, ponrDecisionSignal, type AmendPlanRequest, type CancelFulfillmentRequest, type PonrDecision } from './messages';
+import type { FulfillmentOrderPlan } from './types';
 
 /** What the order's messages do through the split's own means. */
 export interface SplitWork {
@@ -10,6 +12,8 @@ export interface SplitWork {
   /** Stops every running step, timer and wait at once. */
   stopSteps: () => void;
   applyAmendedPlan: (request: AmendPlanRequest) => void;
+  /** Where a refused message is kept for the operator (the plan's `rejectedMessages`). */
+  rejectedMessages: NonNullable<FulfillmentOrderPlan['rejectedMessages']>;
 }
 
 /**
@@ -20,17 +24,19 @@ export interface SplitWork {
  */
 export function listenToOrder(split: SplitRun, work: SplitWork): void {
   if (!work.changesInFlight) return;
-  setHandler(cancelFulfillmentSignal, (request) => {
+  /** A message of the wrong shape (anyone can signal a workflow) is refused into the plan, never thrown. */
+  const refuseMalformed = (message: string) => (reason: string, payload: unknown) => keepRefusal(work.rejectedMessages, message, actorOf(payload), reason);
+  setHandler(cancelFulfillmentSignal, checkedSignal<CancelFulfillmentRequest>('cancelFulfillment', refuseMalformed('cancelFulfillment'), (request) => {
     if (split.cancellation || split.state === 'completed') return;
     split.cancellation = { reason: request?.reason ?? 'cancelled', actor: request?.actor, at: now() };
     split.setState('cancelled');
     work.stopSteps();
-  });
-  setHandler(ponrDecisionSignal, (decision) => {
+  }));
+  setHandler(ponrDecisionSignal, checkedSignal<PonrDecision>('ponrDecision', refuseMalformed('ponrDecision'), (decision) => {
     split.ponrDecisions.set(decision.stepId, decision);
-  });
-  setHandler(amendPlanSignal, (request) => {
+  }));
+  setHandler(amendPlanSignal, checkedSignal<AmendPlanRequest>('amendPlan', refuseMalformed('amendPlan'), (request) => {
     if (split.cancellation || split.state === 'completed') return;
     work.applyAmendedPlan(request);
-  });
+  }));
 }

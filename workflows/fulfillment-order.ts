@@ -81,7 +81,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   setHandler(fulfillmentOrderPlanQuery, snapshot);
   listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail }, inbox);
-  listenToOrder(split, { changesInFlight, stopSteps: () => stepScope.cancel(), applyAmendedPlan });
+  listenToOrder(split, { changesInFlight, stopSteps: () => stepScope.cancel(), applyAmendedPlan, rejectedMessages });
 
   // ---- The main line: run the plan until every step has finished ----
 

@@ -5,6 +5,7 @@ import { InvalidInput } from '../domain/problems';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { fulfillmentOrderWorkflowId } from './ids';
+import { actorOf, checkedSignal, checkedValidator } from './message-checks';
 import {
   accountShareReadySignal,
   amendPlanSignal,
@@ -77,30 +78,32 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     }
     if (run.childrenStarted) cancelSplits(run, request);
   };
+  /** A message of the wrong shape (anyone can signal a workflow) is refused into the summary, never thrown. */
+  const refuseMalformed = (message: string) => (reason: string, payload: unknown) => run.refuse(message, actorOf(payload), reason);
 
   if (changesInFlight) {
     setHandler(cancelUpdate, (request) => {
       acceptCancellation(request);
       return { accepted: true as const, orderId: order.id, state: summary.state };
     }, {
-      validator: (request) => {
+      validator: checkedValidator<CancelRequest>('cancel', (request) => {
         if (!request || typeof request.reason !== 'string' || !request.reason.trim()) throw ApplicationFailure.nonRetryable('reason is required: say why the order is cancelled', 'InvalidInput');
         const problem = whyNotCancellable();
         if (problem) throw problem;
-      },
+      }),
     });
-    setHandler(cancelSignal, (request) => {
+    setHandler(cancelSignal, checkedSignal('cancel', refuseMalformed('cancel'), (request) => {
       const problem = whyNotCancellable();
       if (problem) run.refuse('cancel', request?.actor, problem.message);
       else acceptCancellation({ reason: request?.reason || 'cancelled by signal', actor: request?.actor });
-    });
-    setHandler(ponrRequestSignal, (request) => decidePonr(request));
-    setHandler(accountShareReadySignal, (ready) => {
+    }));
+    setHandler(ponrRequestSignal, checkedSignal('ponrRequest', refuseMalformed('ponrRequest'), (request) => decidePonr(request)));
+    setHandler(accountShareReadySignal, checkedSignal('accountShareReady', refuseMalformed('accountShareReady'), (ready) => {
       const share = (summary.accountShares ??= []).find((s) => s.destination === ready.destination);
       if (share) share.state = 'ready';
       else summary.accountShares.push({ destination: ready.destination, workflowId: ready.accountWorkflowId, state: 'ready' });
-    });
-    setHandler(amendUpdate, (request) => applyAmendment(request), { validator: (request) => validateAmendment(request) });
+    }));
+    setHandler(amendUpdate, (request) => applyAmendment(request), { validator: checkedValidator<AmendRequest>('amend', (request) => validateAmendment(request)) });
   }
 
   function decidePonr(request: PonrRequest): void {
@@ -243,7 +246,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     fulfillmentOrders: [...finalPlans.values()],
     ...(summary.pointOfNoReturn ? { pointOfNoReturn: summary.pointOfNoReturn } : {}),
   }));
-  setHandler(fulfillmentOrderProgressSignal, (progress) => run.updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }, 'progress'));
+  setHandler(fulfillmentOrderProgressSignal, checkedSignal('fulfillmentOrderProgress', refuseMalformed('fulfillmentOrderProgress'), (progress) => run.updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }, 'progress')));
 }
 
 /** Tells every split of the order to stop: a split that already finished needs no signal, its completed steps are compensated. */
