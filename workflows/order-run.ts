@@ -5,7 +5,7 @@ import { now } from './clock';
 import { fulfillmentOrderWorkflowId } from './ids';
 import type { PonrRequest } from './messages';
 import { OrderStateKey } from './search-attributes';
-import { isFinal, move, ORDER_MACHINE, SPLIT_MACHINE } from './state-machines';
+import { canMove, isFinal, move, ORDER_MACHINE, SPLIT_MACHINE } from './state-machines';
 import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSummary, OrderWorkflowInput, PonrRecord } from './types';
 
 /**
@@ -76,8 +76,14 @@ export class OrderRun {
     const { summary } = this;
     const split = summary.fulfillmentOrders.find((fo) => fo.id === id);
     if (!split || (report === 'progress' && isFinal(SPLIT_MACHINE, split.state))) return;
+    // Progress is a signal anyone may send: a state the split could not move to is refused, not taken for a bug.
+    const stopped = this.stoppedSplits.has(id);
+    if (report === 'progress' && !stopped && !canMove(SPLIT_MACHINE, split.state, change.state)) {
+      this.refuse('fulfillmentOrderProgress', undefined, `fulfillment order ${id} cannot go from ${split.state} to ${JSON.stringify(change.state)}`);
+      return;
+    }
     split.steps = change.steps;
-    if (!this.stoppedSplits.has(id)) this.setSplitState(split, change.state);
+    if (!stopped) this.setSplitState(split, change.state);
     summary.jeopardy = sum(summary.fulfillmentOrders, (fo) => fo.steps.inJeopardy);
     summary.fallout = sum(summary.fulfillmentOrders, (fo) => fo.steps.fatallyFailed);
     const anyHeld = summary.fulfillmentOrders.some((fo) => fo.state === 'held');

@@ -31,9 +31,14 @@ export class IllegalTransition extends Error {
   }
 }
 
+/** Whether the table lets `from` move to `to` (staying put always may). */
+export function canMove<S extends string>(machine: StateMachine<S>, from: S, to: string): to is S {
+  return from === to || (machine.transitions[from]?.includes(to as S) ?? false);
+}
+
 /** Checks `from → to` against the machine and answers `to`; moving to the state it is in changes nothing. */
 export function move<S extends string>(machine: StateMachine<S>, subject: string, from: S, to: S): S {
-  if (from !== to && !machine.transitions[from].includes(to)) throw new IllegalTransition(machine.name, subject, from, to);
+  if (!canMove(machine, from, to)) throw new IllegalTransition(machine.name, subject, from, to);
   return to;
 }
 
