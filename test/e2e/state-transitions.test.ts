@@ -28,19 +28,18 @@ describe('state transitions a message asks for', function () {
     const order = exampleOrder('network-kit.json', 'transitions');
     await h.client.startOrder(order);
     started.push(order.id);
-    const split = 'FO-provisioning';
-    const before = await eventually('the splits to run', async () => {
-      const summary = await h.client.getSummary(order.id);
-      return summary.fulfillmentOrders.find((fo) => fo.id === split && fo.state === 'inProgress');
-    });
-
-    const counts = { total: 1, completed: 0, inProgress: 1, fatallyFailed: 0, inJeopardy: 0 };
+    const split = 'FO-WH-EAST-DG-BRANCH-7'; // waits for an operator's approval, so it stays inProgress
     const handle = h.env.client.workflow.getHandle(orderWorkflowId(order.id));
+    // The order's own summary (the client's would show the split's live counts instead).
+    const orderSummary = () => handle.query<{ rejectedMessages?: Array<{ message: string; reason: string }>; fulfillmentOrders: Array<{ id: string; state: string; steps: unknown }> }>('summary');
+    const before = await eventually('the splits to run', async () => (await orderSummary()).fulfillmentOrders.find((fo) => fo.id === split && fo.state === 'inProgress'));
+
+    const counts = { total: 9, completed: 9, inProgress: 0, fatallyFailed: 0, inJeopardy: 0 };
     await handle.signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: split, state: 'pending', counts });
     await handle.signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: split, state: 'teleported' as FulfillmentOrderState, counts });
 
     const summary = await eventually('both reports refused', async () => {
-      const s = await handle.query<{ rejectedMessages?: Array<{ message: string; reason: string }>; fulfillmentOrders: Array<{ id: string; state: string; steps: unknown }> }>('summary');
+      const s = await orderSummary();
       return (s.rejectedMessages ?? []).length === 2 ? s : undefined;
     });
     assert.deepEqual(
