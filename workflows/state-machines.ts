@@ -7,11 +7,11 @@ import { FULFILLMENT_ORDER_STATES, ORDER_STATES, STEP_STATES, type FulfillmentOr
  *
  * An illegal transition is a bug in Ordo, never an operator's or a caller's mistake (those are refused before
  * any state changes). It throws a plain Error: in workflow code that fails the workflow task, not the
- * workflow, so the order stops where it was (no wrong state is recorded, queries still answer from the last
- * good one), the Web UI and the worker log show the error, and Temporal retries the task; a fixed build
- * replays the history (the throw issued no command) and the order goes on. Logging and applying it instead
- * would let an order bill or compensate from a state it can never be in. The replay and end-to-end tests
- * run every transition their orders take, so a missing row fails them loudly.
+ * workflow, so the order stops where it was (no wrong state is recorded), the Web UI and the worker log show
+ * the error, and Temporal retries the task; a fixed build replays the history (the throw issued no command)
+ * and the order goes on. Logging and applying it instead would let an order bill or compensate from a state
+ * it can never be in. The replay and end-to-end tests run every transition their orders take, so a missing
+ * row fails them loudly. What a message asks for is input, not a decision: check it with `canMove` and refuse it.
  */
 export interface StateMachine<S extends string> {
   /** What the states belong to, for messages and docs. */
