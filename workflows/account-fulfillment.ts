@@ -13,7 +13,7 @@ import {
 } from './messages';
 import { checkedSignal } from './message-checks';
 import { QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
-import { ownBehaviour } from './versions';
+import { autoUpgradeWhenVersioned, ownBehaviour } from './versions';
 
 /** Continue as new after this many joins, long before history limits (each join is a signal and a reply). */
 const JOINS_PER_RUN = 500;
@@ -100,4 +100,4 @@ export async function AccountFulfillmentWorkflow(input: {
 }
 
 // It outlives every deployment: under Worker Versioning it moves to the current version (docs/versioning.md).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, AccountFulfillmentWorkflow);
+setWorkflowOptions(autoUpgradeWhenVersioned, AccountFulfillmentWorkflow);

@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import { checkedValidator } from './message-checks';
 import { nextAssigneeUpdate } from './messages';
-import { ownBehaviour } from './versions';
+import { autoUpgradeWhenVersioned, ownBehaviour } from './versions';
 
 /** Continue as new after this many assignments, long before history limits. */
 const ASSIGNMENTS_PER_RUN = 500;
@@ -31,4 +31,4 @@ export async function QueueRotationWorkflow(state: { lastAssigned?: string; beha
 }
 
 // It outlives every deployment: under Worker Versioning it moves to the current version (docs/versioning.md).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, QueueRotationWorkflow);
+setWorkflowOptions(autoUpgradeWhenVersioned, QueueRotationWorkflow);

@@ -1,4 +1,5 @@
-import { deprecatePatch, patched } from '@temporalio/workflow';
+import type { WorkflowDefinitionOptions } from '@temporalio/common';
+import { deprecatePatch, patched, workflowInfo } from '@temporalio/workflow';
 import { currentVersion, PATCHES, versionMarker, type PatchId, type PatchRegistry } from './patches';
 
 /**
@@ -67,4 +68,14 @@ export function ownBehaviour<Id extends string = PatchId>(carried?: number, regi
 /** The behaviour of a split: the version its starter passed, or 0 (ask each patch) when it passed none. */
 export function givenBehaviour<Id extends string = PatchId>(behaviourVersion: number | undefined, registry?: PatchRegistry<Id>): Behaviour<Id> {
   return new Behaviour(behaviourVersion ?? 0, registry);
+}
+
+/**
+ * For `setWorkflowOptions` of a workflow that outlives every deployment (account work, queue rotations):
+ * AUTO_UPGRADE on a worker that runs under Worker Versioning (docs/deploying.md); nothing on an unversioned
+ * worker, since the server refuses every workflow task that names a versioning behaviour there.
+ */
+export function autoUpgradeWhenVersioned(): WorkflowDefinitionOptions {
+  // An unversioned worker still reports a build id, but under no deployment name.
+  return workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {};
 }
