@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, setWorkflowOptions, startChild, workflowInfo } from '@temporalio/workflow';
 import { now } from './clock';
+import { autoUpgradeWhenVersioned } from './versioning-behaviour';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
 import {
   accountShareReadySignal,
@@ -92,5 +93,6 @@ export async function AccountFulfillmentWorkflow(input: {
   }
 }
 
-// It outlives every deployment: under Worker Versioning it moves to the current version (docs/versioning.md).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, AccountFulfillmentWorkflow);
+// It outlives every deployment: under Worker Versioning it moves to the current version (docs/deploying.md).
+// Only a versioned worker may say so (an unversioned one fails the task), hence the question first.
+setWorkflowOptions(autoUpgradeWhenVersioned, AccountFulfillmentWorkflow);

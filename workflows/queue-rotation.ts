@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import { checkedValidator } from './message-checks';
 import { nextAssigneeUpdate } from './messages';
+import { autoUpgradeWhenVersioned } from './versioning-behaviour';
 
 /** Continue as new after this many assignments, long before history limits. */
 const ASSIGNMENTS_PER_RUN = 500;
@@ -27,5 +28,6 @@ export async function QueueRotationWorkflow(state: { lastAssigned?: string } = {
   await continueAsNew<typeof QueueRotationWorkflow>({ lastAssigned });
 }
 
-// It outlives every deployment: under Worker Versioning it moves to the current version (docs/versioning.md).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, QueueRotationWorkflow);
+// It outlives every deployment: under Worker Versioning it moves to the current version (docs/deploying.md).
+// Only a versioned worker may say so (an unversioned one fails the task), hence the question first.
+setWorkflowOptions(autoUpgradeWhenVersioned, QueueRotationWorkflow);
