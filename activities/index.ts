@@ -11,10 +11,9 @@ import { changeOrderBilling } from '../domain/change-order';
 import { loadChangeContext, type ChangeContext } from '../client/change-context';
 import type { AssignmentPolicy } from '../domain/queues';
 import { validateOrder } from '../domain/validate-order';
-import { accountWorkflowId } from '../workflows/account-fulfillment';
+import { accountWorkflowId, queueRotationWorkflowId } from '../workflows/ids';
 import { joinAccountWorkSignal, nextAssigneeUpdate, type AccountJoin } from '../workflows/messages';
 import { AccountIdKey } from '../workflows/search-attributes';
-import { queueRotationWorkflowId } from '../workflows/queue-rotation';
 import { builtInHandlers, type AutoTaskContext, type HandlerRegistry } from './handlers';
 import { callSystem } from './http';
 

@@ -3,7 +3,7 @@ import { connectionOptions, dataConverter } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { fulfillmentOrderPlanQuery, orderPlanQuery, summaryQuery } from '../workflows/messages';
-import { orderWorkflowId } from '../workflows/order';
+import { orderWorkflowId } from '../workflows/ids';
 import { AccountIdKey, ChangeOfKey, ChannelKey, OrderIdKey, OrderStateKey } from '../workflows/search-attributes';
 import type { ChangeOrderEntry, FulfillmentOrderPlan, OrderPlanView, OrderSummary } from '../workflows/types';
 import type { Invoice } from '../domain/invoice';

@@ -5,7 +5,7 @@ import { exampleOrder } from '../test/e2e/examples';
 import { getHarness, type Harness } from '../test/e2e/harness';
 import { mochaHooks } from '../test/hooks';
 import { amendUpdate, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, resumeSignal } from '../workflows/messages';
-import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../workflows/order';
+import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../workflows/ids';
 
 /**
  * `npm run record-histories`: runs sample orders on a real stack and saves their workflow histories

@@ -19,6 +19,7 @@ import { InvalidInput } from '../domain/problems';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
+import { fulfillmentOrderWorkflowId } from './ids';
 import { compensateCompletedSteps } from './compensation';
 import {
   accountShareReadySignal,
@@ -60,8 +61,6 @@ const { loadChangeContext, joinAccountWork } = remotePlanning;
 const remoteBilling = proxyActivities<OrdoActivities>(billing);
 const localPlanning = proxyLocalActivities<OrdoActivities>(planning);
 const localBilling = proxyLocalActivities<OrdoActivities>(billing);
-
-export const fulfillmentOrderWorkflowId = (orderId: string, fulfillmentOrderId: string) => `order-${orderId}/${fulfillmentOrderId}`;
 
 /**
  * The order: decomposes it, runs one FulfillmentOrderWorkflow per split, and passes the consolidated
@@ -511,5 +510,3 @@ function sourceItemsOf(fo: FulfillmentOrder, order: Order): Order['items'] {
 function sum<T>(items: T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);
 }
-
-export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
