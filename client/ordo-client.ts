@@ -9,7 +9,7 @@ import type { ChangeOrderEntry, FulfillmentOrderPlan, OrderPlanView, OrderSummar
 import type { Invoice } from '../domain/invoice';
 import { netBilled } from '../domain/change-order';
 import { InvalidInput } from '../domain/problems';
-import { loadChangeContext } from './change-context';
+import { loadChangeContext } from '../activities/change-context';
 import { checkOrder } from './check-order';
 import { OrdoError } from './errors';
 

@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities';
+import type { OrdoActivities } from '../activities/types';
 import type { StepDefinition } from '../domain/catalog';
 import type { FulfillmentLineItem, FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';

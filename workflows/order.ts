@@ -11,7 +11,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities';
+import type { OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
 import type { Order } from '../domain/order';
 import type { AmendRequest, AppliedActions } from '../domain/order-actions';

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities';
+import type { OrdoActivities } from '../activities/types';
 import type { StepDefinition } from '../domain/catalog';
 import type { FulfillmentLineItem, FulfillmentOrder } from '../domain/plan';
 import { retryDelay } from '../domain/retry';

@@ -5,8 +5,6 @@ import { InvalidInput } from '../domain/problems';
 import { orderRecordQuery, type OrderRecord } from '../workflows/messages';
 import { orderIdOfWorkflowId, orderWorkflowId } from '../workflows/ids';
 
-export type { ChangeContext } from '../domain/change-order';
-
 const SETTLED_AWAY = new Set(['rejected', 'cancelled', 'failed']);
 
 /**
