@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
+import { itemsOfBundles } from '../domain/bundles';
 import type { Order } from '../domain/order';
 import type { AmendRequest, AppliedActions } from '../domain/order-actions';
 import { InvalidInput } from '../domain/problems';
@@ -487,18 +488,6 @@ function initialActions(order: Order, at: string): OrderSummary['actions'] {
   const byType = new Map<string, string[]>();
   for (const item of order.items) byType.set(item.action ?? 'Add', [...(byType.get(item.action ?? 'Add') ?? []), item.id]);
   return [...byType].map(([type, itemIds]) => ({ type: type as OrderSummary['actions'][number]['type'], at, itemIds, note: `change of ${order.changeOf}` }));
-}
-
-/** The items of every bundle the given items belong to: PONR on one component holds for its whole bundle. */
-function itemsOfBundles(order: Order, itemIds: string[]): string[] {
-  const parentOf = new Map(order.items.map((item) => [item.id, item.parentItemId]));
-  const rootOf = (id: string): string => {
-    let current = id;
-    for (let guard = 0; parentOf.get(current) && guard < order.items.length; guard++) current = parentOf.get(current)!;
-    return current;
-  };
-  const roots = new Set(itemIds.map(rootOf));
-  return order.items.filter((item) => roots.has(rootOf(item.id))).map((item) => item.id);
 }
 
 /** The order items a split's lines come from: what its pause conditions may read. */
