@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { decompose } from '../domain/decompose';
-import { buildInvoice, invoiceIdempotencyKey, type Invoice } from '../domain/invoice';
+import { billingDocumentId, buildInvoice, invoiceIdempotencyKey, type Invoice } from '../domain/invoice';
 import type { Order } from '../domain/order';
 import type { Availability, Plan } from '../domain/plan';
 import { InvalidInput } from '../domain/problems';
@@ -182,7 +182,7 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
 
     /** Builds the invoice from the order items and sends it with a key derived from the order id: never billed twice. */
     async issueInvoice(request: InvoiceRequest): Promise<Invoice> {
-      const id = `${request.kind === 'creditMemo' ? 'CM' : 'INV'}-${request.order.id}-${request.sequence}`;
+      const id = billingDocumentId(request.order.id, request.kind, request.sequence);
       const invoice = buildInvoice(request.order, deps.config.billing, { id, kind: request.kind });
       await callSystem({
         system: 'billing',
