@@ -8,6 +8,7 @@ import type { Order } from '../domain/order';
 import type { Availability, Plan } from '../domain/plan';
 import { InvalidInput } from '../domain/problems';
 import { changeOrderBilling, type ChangeContext } from '../domain/change-order';
+import { slaAlertKey } from '../domain/step-keys';
 import { validateOrder } from '../domain/validate-order';
 import { accountWorkflowId, queueRotationWorkflowId } from '../workflows/ids';
 import { joinAccountWorkSignal, nextAssigneeUpdate } from '../workflows/messages';
@@ -99,7 +100,7 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
         method: 'POST',
         path: 'alerts',
         body: alert,
-        idempotencyKey: `alert:${alert.orderId}/${alert.fulfillmentOrderId}/${alert.stepId}/${alert.stage}`,
+        idempotencyKey: slaAlertKey(alert),
       });
     },
 
