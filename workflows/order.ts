@@ -42,11 +42,10 @@ import {
 } from './messages';
 import { AccountIdKey, ChannelKey, OrderIdKey, OrderStateKey, QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
 import { hasBehaviour, orderBehaviourVersion } from './versions';
-import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSummary, OrderWorkflowInput, PonrRecord } from './types';
+import { FINAL_ORDER_STATES, type FulfillmentOrderPlan, type FulfillmentOrderSummary, type OrderState, type OrderSummary, type OrderWorkflowInput, type PonrRecord } from './types';
 
 /** Patch: cancellation (update and signal), point of no return granted by the order, compensation. */
 const CHANGES_IN_FLIGHT = 'changes-in-flight';
-const FINAL_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed', 'partial']);
 
 const planning = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } } as const;
 // Billing retries until it gets through: the idempotency key makes every retry safe.
@@ -125,7 +124,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
 
   /** Why the order cannot be cancelled now, as an error the caller can act on; undefined when it can. */
   const whyNotCancellable = (): ApplicationFailure | undefined => {
-    if (FINAL_STATES.has(summary.state)) {
+    if (FINAL_ORDER_STATES.has(summary.state)) {
       const next = summary.state === 'completed' ? `: to return or cancel items, submit a change order with "changeOf": "${order.id}"` : '';
       return ApplicationFailure.nonRetryable(`order ${order.id} is already ${summary.state}; nothing to cancel${next}`, 'OrderNotCancellable');
     }

@@ -36,6 +36,9 @@ export type OrderState =
   | 'failed'
   | 'partial';
 
+/** Order states an order never leaves: its workflow has ended (or is ending) with this answer. */
+export const FINAL_ORDER_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed', 'partial']);
+
 export type FulfillmentOrderState = 'pending' | 'inProgress' | 'held' | 'completed' | 'failed' | 'cancelled';
 
 export interface StepError {
