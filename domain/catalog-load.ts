@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { CatalogFile, type Catalog, type StepDefinition } from './catalog';
-import { closestName, resolveDependency, stepKey, stepsOf, suggestName } from './catalog-index';
+import { closestName, danglingDependencies, stepsOf, suggestName } from './catalog-index';
 import { formatPath, InvalidInput, type Problem } from './problems';
 import { FIELD_PATTERN } from './step-conditions';
 
@@ -358,7 +358,6 @@ function scenarioProblems(merged: MergedCatalog): Problem[] {
 function workspaceProblems(merged: MergedCatalog, checks: { dependencies: boolean }): Problem[] {
   const problems: Problem[] = [];
   const { catalog } = merged;
-  const allStepKeys = catalog.workspaces.flatMap((w) => stepsOf(w).map((s) => stepKey(w.id, s.step.id)));
   catalog.workspaces.forEach((workspace, w) => {
     const firstSeen = new Map<string, string>();
     for (const { step, groupIndex, stepIndex } of stepsOf(workspace, w)) {
@@ -369,15 +368,9 @@ function workspaceProblems(merged: MergedCatalog, checks: { dependencies: boolea
       } else {
         firstSeen.set(step.id, stepAt('id'));
       }
-      step.dependsOn.forEach((entry, d) => {
-        if (!checks.dependencies || resolveDependency(catalog, workspace, entry)) return;
-        const localIds = stepsOf(workspace).map((s) => s.step.id);
-        problems.push({
-          path: stepAt('dependsOn', d),
-          message: `"${entry}" is neither a step of workspace ${workspace.id} nor a workspace.step of another workspace`,
-          fix: suggestName(entry, [...localIds, ...allStepKeys], 'steps', 'name a step id of this workspace, or workspace.step for another workspace'),
-        });
-      });
+      if (checks.dependencies) {
+        for (const { index, message, fix } of danglingDependencies(catalog, { workspace, step })) problems.push({ path: stepAt('dependsOn', index), message, fix });
+      }
       problems.push(...stepFieldProblems(step, stepAt));
     }
   });

@@ -199,7 +199,7 @@ describe('parseCatalog', () => {
     assert.equal(at('workspaces[0].groups[0].steps[1].handler')?.message, 'auto task pick has no handler');
     assert.deepEqual(at('workspaces[0].groups[0].steps[1].dependsOn[0]'), {
       path: 'catalog/broken.yaml: workspaces[0].groups[0].steps[1].dependsOn[0]',
-      message: '"shipp" is neither a step of workspace delivery nor a workspace.step of another workspace',
+      message: 'step pick depends on "shipp", which is neither a step of workspace delivery nor a workspace.step of another workspace',
       fix: 'did you mean "ship"? (or name a step id of this workspace, or workspace.step for another workspace)',
     });
     assert.ok(at('workspaces[0].groups[0].steps[1].dependsOn[1]'));
