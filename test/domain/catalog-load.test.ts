@@ -145,7 +145,7 @@ describe('parseCatalog', () => {
 
   it('says a required field is required', () => {
     const text = GOOD.join('\n').replace('{ id: widget-ships, source: WIDGET, destination: SHIP-WIDGET }', '{ id: widget-ships, source: WIDGET }');
-    assert.deepEqual(problemsOf([{ path: 'c.yaml', text }]), [{ path: 'c.yaml: decompositionRules[0].destination', message: 'is required' }]);
+    assert.deepEqual(problemsOf([{ path: 'c.yaml', text }]), [{ path: 'c.yaml: decompositionRules[0].destination', message: 'is required', fix: 'add it; it must be a product or step code' }]);
   });
 
   it('reports schema problems of every file at once', () => {
