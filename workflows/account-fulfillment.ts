@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, setWorkflowOptions, startChild, workflowInfo } from '@temporalio/workflow';
 import { accountFulfillmentOrderId } from '../domain/plan';
 import { now } from './clock';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
@@ -88,3 +88,6 @@ export async function AccountFulfillmentWorkflow(input: {
     await continueAsNew<typeof AccountFulfillmentWorkflow>({ accountId: view.accountId, destination: view.destination, carried: view, joinsPerRun: input.joinsPerRun });
   }
 }
+
+// It outlives every deployment: under Worker Versioning it moves to the current version (docs/versioning.md).
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, AccountFulfillmentWorkflow);

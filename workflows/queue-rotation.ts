@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import { nextAssigneeUpdate } from './messages';
 
 /** Continue as new after this many assignments, long before history limits. */
@@ -23,3 +23,6 @@ export async function QueueRotationWorkflow(state: { lastAssigned?: string } = {
   await condition(allHandlersFinished);
   await continueAsNew<typeof QueueRotationWorkflow>({ lastAssigned });
 }
+
+// It outlives every deployment: under Worker Versioning it moves to the current version (docs/versioning.md).
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, QueueRotationWorkflow);
