@@ -47,6 +47,15 @@ module.exports = {
       to: { path: '^activities/', pathNot: '^activities/types\\.ts$' },
     },
     {
+      name: 'activity-contract-is-a-leaf',
+      severity: 'error',
+      comment:
+        "activities/types.ts is what workflows know of the activities: it names domain and message types only, so " +
+        'importing it can never pull the implementation (or its Temporal client) in.',
+      from: { path: '^activities/types\\.ts$' },
+      to: { pathNot: ['^domain/', WORKFLOW_LEAVES] },
+    },
+    {
       name: 'workflows-are-deterministic',
       severity: 'error',
       comment:

@@ -26,7 +26,7 @@ const FIXTURE: Record<string, string> = {
   'workflows/types-of-implementation.ts': "import type { createActivities } from '../activities/index';\nexport type Made = typeof createActivities;\n",
   'workflows/uses-client.ts': "import { Client } from '@temporalio/client';\nexport const C = Client;\n",
   'workflows/uses-timers.ts': "import { setTimeout as later } from 'node:timers';\nexport const t = later;\n",
-  'activities/types.ts': 'export interface Activities { run(): Promise<void> }\n',
+  'activities/types.ts': "import type { createActivities } from './index';\nexport interface Activities { run(): Promise<void>; made?: typeof createActivities }\n",
   'activities/index.ts': "import { orderWorkflowId } from '../workflows/ids';\nexport function createActivities() { return { orderWorkflowId }; }\n",
   'client/starts-order.ts': "import { OrderWorkflow } from '../workflows/order';\nexport const w = OrderWorkflow;\n",
   'client/names-order.ts': "import { orderWorkflowId } from '../workflows/ids';\nexport const id = orderWorkflowId('1');\n",
@@ -88,6 +88,10 @@ describe('layering (.dependency-cruiser.cjs, run by npm run deps)', function () 
     assert.ok(has('workflows-import-activities-as-types', 'workflows/calls-activities.ts', 'activities/index.ts'));
     assert.ok(has('workflows-see-activity-types-only', 'workflows/types-of-implementation.ts', 'activities/index.ts'));
     assert.deepEqual(flagged('workflows/order.ts'), []);
+  });
+
+  it('keeps the activity contract a leaf: it may not reach the implementation', () => {
+    assert.ok(has('activity-contract-is-a-leaf', 'activities/types.ts', 'activities/index.ts'));
   });
 
   it('refuses node: modules and Temporal packages other than workflow/common in workflow code', () => {
