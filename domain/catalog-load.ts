@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { CatalogFile, type Catalog, type StepDefinition } from './catalog';
 import { danglingDependencies, stepsOf, suggestName } from './catalog-index';
+import { formatCount, LIMITS } from './limits';
 import { formatPath, InvalidInput, problemsFromZod, type Problem } from './problems';
 import { FIELD_PATTERN } from './step-conditions';
 
@@ -62,13 +63,44 @@ interface ParsedFile {
 }
 
 function parseCatalogFile(source: CatalogSource): ParsedFile | Problem[] {
+  const bytes = new TextEncoder().encode(source.text).length;
+  if (bytes > LIMITS.catalogFileBytes) {
+    return [{ path: source.path, message: `is ${formatCount(bytes)} bytes; a catalog file may have at most ${formatCount(LIMITS.catalogFileBytes)} (limit catalogFileBytes)`, fix: 'split it into several files listed in temporal-config.yaml' }];
+  }
   const document = parseDocument(source.text, { prettyErrors: true });
+  // The yaml package recurses per level: nesting deep enough overflows the stack, reported as a syntax error.
+  if (document.errors.some((error) => /call stack/i.test(error.message))) return [tooDeep(source.path)];
   if (document.errors.length > 0) return document.errors.map((error) => yamlProblem(source.path, error));
-  // An empty file is an empty catalog, not an error: teams often start a family file empty.
-  const data: unknown = document.toJS() ?? {};
+  let data: unknown;
+  try {
+    // An empty file is an empty catalog, not an error: teams often start a family file empty.
+    data = document.toJS({ maxAliasCount: LIMITS.yamlAliases }) ?? {};
+  } catch (error) {
+    if (error instanceof RangeError) return [tooDeep(source.path)];
+    return [{ path: source.path, message: `YAML aliases expand too much (${(error as Error).message}; limit yamlAliases: ${LIMITS.yamlAliases} alias uses)`, fix: 'write the repeated parts out, or use fewer aliases (*name)' }];
+  }
+  if (depthOf(data) > LIMITS.yamlDepth) return [tooDeep(source.path)];
   const result = CatalogFile.safeParse(data, { reportInput: true });
   if (!result.success) return problemsFromZod(result.error, { file: source.path, schema: CatalogFile, unionForms: UNION_FORMS });
   return { path: source.path, content: result.data };
+}
+
+function tooDeep(file: string): Problem {
+  return { path: file, message: `nests deeper than ${LIMITS.yamlDepth} levels (limit yamlDepth)`, fix: 'a catalog needs about 8 levels: look for runaway brackets or indentation' };
+}
+
+/** How deeply a parsed YAML value nests, counted without recursion (the value itself may be very deep). */
+function depthOf(root: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (depth > LIMITS.yamlDepth) break;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function yamlProblem(file: string, error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): Problem {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { closestName } from './catalog-index';
+import { allowedKeysAt, unknownFieldFix } from './schema-fields';
 
 /**
  * A user mistake, as data: where it is, what is wrong, and how to fix it.
@@ -61,13 +62,13 @@ function issueProblems(issue: Issue, basePath: PropertyKey[], options: ZodProble
   const input = 'input' in issue ? issue.input : undefined;
   switch (issue.code) {
     case 'unrecognized_keys': {
-      // An unknown field is named by its own path (`temporal.adress`), not its parent's.
+      // An unknown key is named by its own path (`temporal.adress`), not its parent's.
       const allowed = options.schema ? allowedKeysAt(options.schema, path) : [];
-      return issue.keys.map((key) => {
-        const close = closestName(key, allowed);
-        const fix = allowed.length === 0 ? 'remove it or correct its spelling' : `${close ? `did you mean "${close}"? ` : 'remove it; '}allowed fields here: ${allowed.join(', ')}`;
-        return { path: locate([...path, key], options), message: `unknown field "${key}"`, fix };
-      });
+      return issue.keys.map((key) => ({
+        path: locate([...path, key], options),
+        message: `unknown key "${key}"`,
+        fix: allowed.length > 0 ? unknownFieldFix(key, allowed) : 'remove it or correct its spelling',
+      }));
     }
     case 'invalid_value': {
       if (!('input' in issue)) return [{ path: where, message: issue.message }];
@@ -113,41 +114,6 @@ function unionProblems(issue: Extract<Issue, { code: 'invalid_union' }>, path: P
   // A schema's own message ("must be an order action: …") says more than zod's "Invalid input".
   const message = issue.message.startsWith('Invalid input') ? 'does not match any allowed form' : issue.message;
   return [{ path: locate(path, options), message, ...(forms ? { fix: forms } : {}) }];
-}
-
-/** The field names an object schema accepts at `path` (used to suggest the right spelling of an unknown field). */
-function allowedKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
-  const keys = new Set<string>();
-  const visit = (node: z.core.$ZodType, rest: readonly PropertyKey[]): void => {
-    const def = node._zod.def as unknown as Record<string, unknown> & { type: string };
-    switch (def.type) {
-      case 'default':
-      case 'optional':
-      case 'nullable':
-      case 'prefault':
-        return visit(def.innerType as z.core.$ZodType, rest);
-      case 'pipe':
-        return visit(def.in as z.core.$ZodType, rest);
-      case 'union':
-        return (def.options as z.core.$ZodType[]).forEach((option) => visit(option, rest));
-      case 'array':
-        if (typeof rest[0] === 'number') visit(def.element as z.core.$ZodType, rest.slice(1));
-        return;
-      case 'record':
-        if (rest.length > 0) visit(def.valueType as z.core.$ZodType, rest.slice(1));
-        return;
-      case 'object': {
-        const shape = def.shape as Record<string, z.core.$ZodType>;
-        if (rest.length === 0) Object.keys(shape).forEach((key) => keys.add(key));
-        else if (typeof rest[0] === 'string' && shape[rest[0]]) visit(shape[rest[0]], rest.slice(1));
-        return;
-      }
-      default:
-        return;
-    }
-  };
-  visit(schema, path);
-  return [...keys];
 }
 
 /** Parses with a zod schema, turning failures into InvalidInput naming every bad field. */

@@ -13,6 +13,7 @@ import {
   type AccountJoin,
   type AccountWorkView,
 } from './messages';
+import { checkedSignal } from './message-checks';
 
 /** Continue as new after this many joins, long before history limits (each join is a signal and a reply). */
 const JOINS_PER_RUN = 500;
@@ -37,7 +38,9 @@ export async function AccountFulfillmentWorkflow(input: {
   let joinsThisRun = 0;
 
   setHandler(accountWorkQuery, () => view);
-  setHandler(joinAccountWorkSignal, (join) => {
+  /** A message of the wrong shape (anyone can signal a workflow) is logged and dropped, never thrown. */
+  const dropMalformed = (message: string) => (reason: string) => log.warn(`${message} signal refused`, { reason });
+  setHandler(joinAccountWorkSignal, checkedSignal('joinAccountWork', dropMalformed('joinAccountWork'), (join) => {
     joinsThisRun++;
     orderWorkflows.set(join.orderId, join.orderWorkflowId);
     const known = view.shares.find((s) => s.orderId === join.orderId);
@@ -46,17 +49,17 @@ export async function AccountFulfillmentWorkflow(input: {
     else view.shares.push({ orderId: join.orderId, state: 'waiting', joinedAt: now() });
     joins.push(join);
     if (view.state === 'completed') tellReady(join.orderId, join.orderWorkflowId);
-  });
+  }));
   // The account's own work answers to no single order: its point-of-no-return steps go ahead.
-  setHandler(ponrRequestSignal, (request) => {
+  setHandler(ponrRequestSignal, checkedSignal('ponrRequest', dropMalformed('ponrRequest'), (request) => {
     getExternalWorkflowHandle(view.runWorkflowId!)
       .signal(ponrDecisionSignal, { stepId: request.stepId, granted: true })
       .catch((error: Error) => log.warn('PONR decision not delivered', { error: error.message }));
-  });
-  setHandler(leaveAccountWorkSignal, ({ orderId, reason }) => {
+  }));
+  setHandler(leaveAccountWorkSignal, checkedSignal('leaveAccountWork', dropMalformed('leaveAccountWork'), ({ orderId, reason }) => {
     const share = view.shares.find((s) => s.orderId === orderId);
     if (share && share.state === 'waiting') Object.assign(share, { state: 'released', releasedReason: reason });
-  });
+  }));
 
   function tellReady(orderId: string, orderWorkflowId: string): void {
     const share = view.shares.find((s) => s.orderId === orderId);

@@ -22,6 +22,7 @@ import { now } from './clock';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
 import { fulfillmentOrderWorkflowId } from './ids';
 import { compensateCompletedSteps } from './compensation';
+import { actorOf, checkedSignal, checkedValidator } from './message-checks';
 import {
   accountShareReadySignal,
   amendPlanSignal,
@@ -163,30 +164,32 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     log.warn(`${message} refused`, { reason });
     (summary.rejectedMessages ??= []).push({ at: now(), message, actor, reason });
   };
+  /** A message of the wrong shape (anyone can signal a workflow) is refused into the summary, never thrown. */
+  const refuseMalformed = (message: string) => (reason: string, payload: unknown) => refuse(message, actorOf(payload), reason);
 
   if (changesInFlight) {
     setHandler(cancelUpdate, (request) => {
       acceptCancellation(request);
       return { accepted: true as const, orderId: order.id, state: summary.state };
     }, {
-      validator: (request) => {
+      validator: checkedValidator<CancelRequest>('cancel', (request) => {
         if (!request || typeof request.reason !== 'string' || !request.reason.trim()) throw ApplicationFailure.nonRetryable('reason is required: say why the order is cancelled', 'InvalidInput');
         const problem = whyNotCancellable();
         if (problem) throw problem;
-      },
+      }),
     });
-    setHandler(cancelSignal, (request) => {
+    setHandler(cancelSignal, checkedSignal('cancel', refuseMalformed('cancel'), (request) => {
       const problem = whyNotCancellable();
       if (problem) refuse('cancel', request?.actor, problem.message);
       else acceptCancellation({ reason: request?.reason || 'cancelled by signal', actor: request?.actor });
-    });
-    setHandler(ponrRequestSignal, (request) => decidePonr(request));
-    setHandler(accountShareReadySignal, (ready) => {
+    }));
+    setHandler(ponrRequestSignal, checkedSignal('ponrRequest', refuseMalformed('ponrRequest'), (request) => decidePonr(request)));
+    setHandler(accountShareReadySignal, checkedSignal('accountShareReady', refuseMalformed('accountShareReady'), (ready) => {
       const share = (summary.accountShares ??= []).find((s) => s.destination === ready.destination);
       if (share) share.state = 'ready';
       else summary.accountShares.push({ destination: ready.destination, workflowId: ready.accountWorkflowId, state: 'ready' });
-    });
-    setHandler(amendUpdate, (request) => applyAmendment(request), { validator: (request) => validateAmendment(request) });
+    }));
+    setHandler(amendUpdate, (request) => applyAmendment(request), { validator: checkedValidator<AmendRequest>('amend', (request) => validateAmendment(request)) });
   }
 
   function decidePonr(request: PonrRequest): void {
@@ -329,7 +332,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     fulfillmentOrders: [...finalPlans.values()],
     ...(summary.pointOfNoReturn ? { pointOfNoReturn: summary.pointOfNoReturn } : {}),
   }));
-  setHandler(fulfillmentOrderProgressSignal, (progress) => updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }));
+  setHandler(fulfillmentOrderProgressSignal, checkedSignal('fulfillmentOrderProgress', refuseMalformed('fulfillmentOrderProgress'), (progress) => updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts })));
 
   let changeContext: ChangeContext | undefined;
   try {

@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
+import { checkedValidator } from './message-checks';
 import { nextAssigneeUpdate } from './messages';
 
 /** Continue as new after this many assignments, long before history limits. */
@@ -18,7 +19,7 @@ export async function QueueRotationWorkflow(state: { lastAssigned?: string } = {
     lastAssigned = next;
     served++;
     return next;
-  });
+  }, { validator: checkedValidator('nextAssignee') });
   await condition(() => served >= ASSIGNMENTS_PER_RUN || workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
   await continueAsNew<typeof QueueRotationWorkflow>({ lastAssigned });

@@ -62,9 +62,9 @@ describe('loadConfig', () => {
       const error = refusal(write('typo.yaml', 'temporal: { adress: temporal.example.com:7233 }\ncatalog: [a.yaml]\n'));
       assert.deepEqual(
         error.problems.map((p) => [p.path, p.message]),
-        [['temporal.adress', 'unknown field "adress"']],
+        [['temporal.adress', 'unknown key "adress"']],
       );
-      assert.match(error.message, /- temporal\.adress: unknown field "adress" \(fix: did you mean "address"\?/);
+      assert.match(error.message, /- temporal\.adress: unknown key "adress" \(fix: did you mean "address"\?/);
     });
 
     it('an out-of-range number', () => {

@@ -121,7 +121,7 @@ describe('parseCatalog', () => {
     const problems = problemsOf([{ path: 'catalog/x.yaml', text }]);
     assert.equal(problems.length, 1);
     assert.equal(problems[0].path, 'catalog/x.yaml: workspaces[0].groups[0].steps[1].dependson');
-    assert.equal(problems[0].message, 'unknown field "dependson"');
+    assert.equal(problems[0].message, 'unknown key "dependson"');
     assert.match(problems[0].fix!, /^did you mean "dependsOn"\? allowed fields here: id, name, type, scope, dependsOn/);
   });
 
