@@ -1,7 +1,9 @@
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, setWorkflowOptions, startChild, workflowInfo } from '@temporalio/workflow';
+import { accountFulfillmentOrderId } from '../domain/plan';
 import { now } from './clock';
 import { autoUpgradeWhenVersioned } from './versioning-behaviour';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
+import { accountRunWorkflowId, orderWorkflowId } from './ids';
 import {
   accountShareReadySignal,
   accountWorkQuery,
@@ -16,8 +18,6 @@ import { checkedSignal } from './message-checks';
 
 /** Continue as new after this many joins, long before history limits (each join is a signal and a reply). */
 const JOINS_PER_RUN = 500;
-
-export const accountWorkflowId = (accountId: string, destination: string) => `account-${accountId}-${destination}`;
 
 /**
  * Account-wide fulfillment (DESIGN.md scope `account`): one long-running workflow per (account,
@@ -67,7 +67,7 @@ export async function AccountFulfillmentWorkflow(input: {
     if (!share || share.state !== 'waiting') return;
     share.state = 'ready';
     getExternalWorkflowHandle(orderWorkflowId)
-      .signal(accountShareReadySignal, { destination: view.destination, fulfillmentOrderId: `ACCOUNT-${view.destination}`, accountWorkflowId: workflowInfo().workflowId })
+      .signal(accountShareReadySignal, { destination: view.destination, fulfillmentOrderId: accountFulfillmentOrderId(view.destination), accountWorkflowId: workflowInfo().workflowId })
       .catch((error: Error) => log.warn('account share not delivered', { orderId, error: error.message }));
   }
 
@@ -76,7 +76,7 @@ export async function AccountFulfillmentWorkflow(input: {
     if (view.state === 'pending' && joins.length > 0) {
       const first = joins[0];
       view.state = 'running';
-      view.runWorkflowId = `${workflowInfo().workflowId}/run`;
+      view.runWorkflowId = accountRunWorkflowId(workflowInfo().workflowId);
       const child = await startChild(FulfillmentOrderWorkflow, {
         workflowId: view.runWorkflowId,
         args: [{ orderId: first.orderId, accountId: view.accountId, fulfillmentOrder: first.fulfillmentOrder, falloutRules: first.falloutRules, queues: first.queues }],
@@ -84,7 +84,7 @@ export async function AccountFulfillmentWorkflow(input: {
       await child.result();
       view.state = 'completed';
       view.completedAt = now();
-      for (const share of view.shares) tellReady(share.orderId, orderWorkflows.get(share.orderId) ?? `order-${share.orderId}`);
+      for (const share of view.shares) tellReady(share.orderId, orderWorkflows.get(share.orderId) ?? orderWorkflowId(share.orderId));
       continue;
     }
     // Long-lived: hand the state to a fresh run before the history grows large.

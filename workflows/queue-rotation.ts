@@ -6,8 +6,6 @@ import { autoUpgradeWhenVersioned } from './versioning-behaviour';
 /** Continue as new after this many assignments, long before history limits. */
 const ASSIGNMENTS_PER_RUN = 500;
 
-export const queueRotationWorkflowId = (queue: string) => `queue-rotation-${queue}`;
-
 /**
  * Round-robin assignment for one queue, shared by every order and every worker: a long-running workflow
  * that remembers who got the last task and answers who gets the next. It follows the queue's members as

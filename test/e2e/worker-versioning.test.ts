@@ -4,8 +4,7 @@ import { OrdoClient } from '../../client/ordo-client';
 import { loadCatalogFiles } from '../../config/catalog-files';
 import type { Order } from '../../domain/order';
 import { completeManualTaskUpdate, fulfillmentOrderPlanQuery } from '../../workflows/messages';
-import { accountWorkflowId } from '../../workflows/account-fulfillment';
-import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
+import { accountWorkflowId, fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import { eventually } from './eventually';
 import { getHarness, type Harness } from './harness';
 
