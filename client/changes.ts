@@ -3,7 +3,7 @@ import { amendmentLimitProblems } from '../domain/limits';
 import { AmendRequest } from '../domain/order-actions';
 import { InvalidInput, parseWith } from '../domain/problems';
 import { amendUpdate, cancelSignal, cancelUpdate, type AmendAnswer, type CancelAnswer, type CancelRequest } from '../workflows/messages';
-import { orderWorkflowId } from '../workflows/order';
+import { orderWorkflowId } from '../workflows/ids';
 import { OrdoError } from './errors';
 import { withTransientUpdateRetry } from './update-retry';
 import type { OrdoClient } from './ordo-client';

@@ -9,7 +9,7 @@ import {
   type ResolveFalloutRequest,
   type UpdateAttributesRequest,
 } from '../workflows/messages';
-import { fulfillmentOrderWorkflowId } from '../workflows/order';
+import { fulfillmentOrderWorkflowId } from '../workflows/ids';
 import type { OrderPlanView } from '../workflows/types';
 import { mapConcurrently } from './concurrency';
 import { OrdoError } from './errors';

@@ -27,7 +27,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   const file = path.resolve(options.file ?? env.ORDO_CONFIG ?? DEFAULT_CONFIG_PATH);
   const raw = readYamlFile(file);
   const parsed = OrdoConfig.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new InvalidInput(`configuration ${file}`, problemsFromZod(parsed.error, '', OrdoConfig));
+  if (!parsed.success) throw new InvalidInput(`configuration ${file}`, problemsFromZod(parsed.error, { schema: OrdoConfig }));
   const config = applyEnvironment(parsed.data, env);
   const dir = path.dirname(file);
   return {

@@ -1,10 +1,8 @@
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { CatalogFile, type Catalog, type StepDefinition } from './catalog';
-import { closestName, resolveDependency, stepKey, stepsOf, suggestName } from './catalog-index';
+import { danglingDependencies, stepsOf, suggestName } from './catalog-index';
 import { formatCount, LIMITS } from './limits';
-import { formatPath, InvalidInput, type Problem } from './problems';
-import { allowedKeysAt, unknownFieldFix } from './schema-fields';
+import { formatPath, InvalidInput, problemsFromZod, type Problem } from './problems';
 import { FIELD_PATTERN } from './step-conditions';
 
 /**
@@ -83,7 +81,7 @@ function parseCatalogFile(source: CatalogSource): ParsedFile | Problem[] {
   }
   if (depthOf(data) > LIMITS.yamlDepth) return [tooDeep(source.path)];
   const result = CatalogFile.safeParse(data, { reportInput: true });
-  if (!result.success) return result.error.issues.flatMap((issue) => schemaProblems(source.path, issue, []));
+  if (!result.success) return problemsFromZod(result.error, { file: source.path, schema: CatalogFile, unionForms: UNION_FORMS });
   return { path: source.path, content: result.data };
 }
 
@@ -116,45 +114,6 @@ function yamlProblem(file: string, error: { message: string; linePos?: [{ line: 
   };
 }
 
-type Issue = z.core.$ZodIssue;
-
-/** Turns one zod issue into problems with a readable message and, where possible, a fix. */
-function schemaProblems(file: string, issue: Issue, basePath: PropertyKey[]): Problem[] {
-  const path = [...basePath, ...issue.path];
-  const where = `${file}: ${formatPath(path) || '(root)'}`;
-  switch (issue.code) {
-    case 'invalid_value': {
-      const allowed = issue.values.map(String);
-      const input = (issue as { input?: unknown }).input;
-      const close = typeof input === 'string' ? closestName(input, allowed) : undefined;
-      return [
-        {
-          path: where,
-          message: `${JSON.stringify(input)} is not allowed`,
-          fix: `${close ? `did you mean "${close}"? ` : ''}use one of: ${allowed.join(', ')}`,
-        },
-      ];
-    }
-    case 'unrecognized_keys': {
-      const allowed = allowedKeysAt(CatalogFile, path);
-      return issue.keys.map((key) => ({ path: `${file}: ${formatPath([...path, key])}`, message: `unknown field "${key}"`, fix: unknownFieldFix(key, allowed) }));
-    }
-    case 'invalid_union':
-      return unionProblems(file, issue, path);
-    case 'invalid_type':
-      if ((issue as { input?: unknown }).input === undefined) return [{ path: where, message: 'is required' }];
-      return [{ path: where, message: issue.message }];
-    case 'too_small':
-      if (issue.message.startsWith('Too small')) {
-        const message = issue.origin === 'string' ? 'must not be empty' : issue.origin === 'array' ? `must list at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}` : issue.message;
-        return [{ path: where, message }];
-      }
-      return [{ path: where, message: issue.message }];
-    default:
-      return [{ path: where, message: issue.message }];
-  }
-}
-
 /** The shapes a union field accepts, by the field's name, for the fix of a value that matches none of them. */
 const UNION_FORMS: Record<string, string> = {
   fulfilledBy: 'use { locations: [WH-EAST, ...] } for a product routed to stock locations, or { system: name } for one fulfillment system (not both)',
@@ -162,27 +121,6 @@ const UNION_FORMS: Record<string, string> = {
   onJeopardy: 'use { alert: text }, { reassign: queue } or { escalate: queue }',
   onLate: 'use { alert: text }, { reassign: queue } or { escalate: queue }',
 };
-
-/**
- * A value that matches none of a union's forms. When exactly one form fits best and fails only on a
- * nested field, that field's problem is the useful one; otherwise say which forms are allowed.
- */
-function unionProblems(file: string, issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[]): Problem[] {
-  const branches = (issue.errors ?? []).filter((branch) => branch.length > 0);
-  const fewest = Math.min(...branches.map((branch) => branch.length));
-  const best = branches.filter((branch) => branch.length === fewest);
-  if (best.length === 1 && best[0].every((inner) => inner.path.length > 0)) {
-    return best[0].flatMap((inner) => schemaProblems(file, inner, path));
-  }
-  const field = [...path].reverse().find((key) => typeof key === 'string') as string | undefined;
-  return [
-    {
-      path: `${file}: ${formatPath(path) || '(root)'}`,
-      message: 'does not match any allowed form',
-      ...(field && UNION_FORMS[field] ? { fix: UNION_FORMS[field] } : {}),
-    },
-  ];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Merging: files concatenate section by section; each entry remembers where it came from.
@@ -349,7 +287,6 @@ function scenarioProblems(merged: MergedCatalog): Problem[] {
 function workspaceProblems(merged: MergedCatalog, checks: { dependencies: boolean }): Problem[] {
   const problems: Problem[] = [];
   const { catalog } = merged;
-  const allStepKeys = catalog.workspaces.flatMap((w) => stepsOf(w).map((s) => stepKey(w.id, s.step.id)));
   catalog.workspaces.forEach((workspace, w) => {
     const firstSeen = new Map<string, string>();
     for (const { step, groupIndex, stepIndex } of stepsOf(workspace, w)) {
@@ -360,15 +297,9 @@ function workspaceProblems(merged: MergedCatalog, checks: { dependencies: boolea
       } else {
         firstSeen.set(step.id, stepAt('id'));
       }
-      step.dependsOn.forEach((entry, d) => {
-        if (!checks.dependencies || resolveDependency(catalog, workspace, entry)) return;
-        const localIds = stepsOf(workspace).map((s) => s.step.id);
-        problems.push({
-          path: stepAt('dependsOn', d),
-          message: `"${entry}" is neither a step of workspace ${workspace.id} nor a workspace.step of another workspace`,
-          fix: suggestName(entry, [...localIds, ...allStepKeys], 'steps', 'name a step id of this workspace, or workspace.step for another workspace'),
-        });
-      });
+      if (checks.dependencies) {
+        for (const { index, message, fix } of danglingDependencies(catalog, { workspace, step })) problems.push({ path: stepAt('dependsOn', index), message, fix });
+      }
       problems.push(...stepFieldProblems(step, stepAt));
     }
   });

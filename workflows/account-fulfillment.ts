@@ -1,6 +1,9 @@
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, setWorkflowOptions, startChild, workflowInfo } from '@temporalio/workflow';
+import { accountFulfillmentOrderId } from '../domain/plan';
 import { now } from './clock';
+import { autoUpgradeWhenVersioned } from './versioning-behaviour';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
+import { accountRunWorkflowId, orderWorkflowId } from './ids';
 import {
   accountShareReadySignal,
   accountWorkQuery,
@@ -13,12 +16,10 @@ import {
 } from './messages';
 import { checkedSignal } from './message-checks';
 import { QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
-import { autoUpgradeWhenVersioned, ownBehaviour } from './versions';
+import { ownBehaviour } from './versions';
 
 /** Continue as new after this many joins, long before history limits (each join is a signal and a reply). */
 const JOINS_PER_RUN = 500;
-
-export const accountWorkflowId = (accountId: string, destination: string) => `account-${accountId}-${destination}`;
 
 /**
  * Account-wide fulfillment (DESIGN.md scope `account`): one long-running workflow per (account,
@@ -71,7 +72,7 @@ export async function AccountFulfillmentWorkflow(input: {
     if (!share || share.state !== 'waiting') return;
     share.state = 'ready';
     getExternalWorkflowHandle(orderWorkflowId)
-      .signal(accountShareReadySignal, { destination: view.destination, fulfillmentOrderId: `ACCOUNT-${view.destination}`, accountWorkflowId: workflowInfo().workflowId })
+      .signal(accountShareReadySignal, { destination: view.destination, fulfillmentOrderId: accountFulfillmentOrderId(view.destination), accountWorkflowId: workflowInfo().workflowId })
       .catch((error: Error) => log.warn('account share not delivered', { orderId, error: error.message }));
   }
 
@@ -80,7 +81,7 @@ export async function AccountFulfillmentWorkflow(input: {
     if (view.state === 'pending' && joins.length > 0) {
       const first = joins[0];
       view.state = 'running';
-      view.runWorkflowId = `${workflowInfo().workflowId}/run`;
+      view.runWorkflowId = accountRunWorkflowId(workflowInfo().workflowId);
       const child = await startChild(FulfillmentOrderWorkflow, {
         workflowId: view.runWorkflowId,
         args: [{ orderId: first.orderId, accountId: view.accountId, fulfillmentOrder: first.fulfillmentOrder, falloutRules: first.falloutRules, queues: first.queues, ...behaviour.toInput() }],
@@ -90,7 +91,7 @@ export async function AccountFulfillmentWorkflow(input: {
       await child.result();
       view.state = 'completed';
       view.completedAt = now();
-      for (const share of view.shares) tellReady(share.orderId, orderWorkflows.get(share.orderId) ?? `order-${share.orderId}`);
+      for (const share of view.shares) tellReady(share.orderId, orderWorkflows.get(share.orderId) ?? orderWorkflowId(share.orderId));
       continue;
     }
     // Long-lived: hand the state to a fresh run before the history grows large.
@@ -99,5 +100,6 @@ export async function AccountFulfillmentWorkflow(input: {
   }
 }
 
-// It outlives every deployment: under Worker Versioning it moves to the current version (docs/versioning.md).
+// It outlives every deployment: under Worker Versioning it moves to the current version (docs/deploying.md).
+// Only a versioned worker may say so (an unversioned one fails the task), hence the question first.
 setWorkflowOptions(autoUpgradeWhenVersioned, AccountFulfillmentWorkflow);

@@ -9,7 +9,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities';
+import type { OrdoActivities } from '../activities/types';
 import type { StepDefinition } from '../domain/catalog';
 import { chooseFalloutQueue } from '../domain/fallout';
 import type { FulfillmentLineItem } from '../domain/plan';

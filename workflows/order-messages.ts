@@ -1,4 +1,5 @@
 import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, log, setHandler } from '@temporalio/workflow';
+import { itemsOfBundles } from '../domain/bundles';
 import type { Order } from '../domain/order';
 import type { AmendRequest, AppliedActions } from '../domain/order-actions';
 import { InvalidInput } from '../domain/problems';
@@ -267,18 +268,6 @@ type OrderActions = typeof import('../domain/order-actions');
 function applyOrderActions(...args: Parameters<OrderActions['applyOrderActions']>): AppliedActions {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('../domain/order-actions') as OrderActions).applyOrderActions(...args);
-}
-
-/** The items of every bundle the given items belong to: PONR on one component holds for its whole bundle. */
-function itemsOfBundles(order: Order, itemIds: string[]): string[] {
-  const parentOf = new Map(order.items.map((item) => [item.id, item.parentItemId]));
-  const rootOf = (id: string): string => {
-    let current = id;
-    for (let guard = 0; parentOf.get(current) && guard < order.items.length; guard++) current = parentOf.get(current)!;
-    return current;
-  };
-  const roots = new Set(itemIds.map(rootOf));
-  return order.items.filter((item) => roots.has(rootOf(item.id))).map((item) => item.id);
 }
 
 /** The order items a split's lines come from: what its pause conditions may read. */

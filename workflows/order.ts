@@ -7,7 +7,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities';
+import type { OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
@@ -19,9 +19,6 @@ import { OrderRun } from './order-run';
 import { AccountIdKey, ChannelKey, OrderIdKey, QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
 import type { OrderSummary, OrderWorkflowInput } from './types';
 import { ownBehaviour } from './versions';
-
-/** Built in dependency-free workflows/ids.ts; still exported here for the modules that import them from the order. */
-export { fulfillmentOrderWorkflowId, orderWorkflowId } from './ids';
 
 const planning = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } } as const;
 // Billing retries until it gets through: the idempotency key makes every retry safe.

@@ -1,12 +1,11 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import { checkedValidator } from './message-checks';
 import { nextAssigneeUpdate } from './messages';
-import { autoUpgradeWhenVersioned, ownBehaviour } from './versions';
+import { autoUpgradeWhenVersioned } from './versioning-behaviour';
+import { ownBehaviour } from './versions';
 
 /** Continue as new after this many assignments, long before history limits. */
 const ASSIGNMENTS_PER_RUN = 500;
-
-export const queueRotationWorkflowId = (queue: string) => `queue-rotation-${queue}`;
 
 /**
  * Round-robin assignment for one queue, shared by every order and every worker: a long-running workflow
@@ -30,5 +29,6 @@ export async function QueueRotationWorkflow(state: { lastAssigned?: string; beha
   await continueAsNew<typeof QueueRotationWorkflow>({ lastAssigned, ...behaviour.toInput() });
 }
 
-// It outlives every deployment: under Worker Versioning it moves to the current version (docs/versioning.md).
+// It outlives every deployment: under Worker Versioning it moves to the current version (docs/deploying.md).
+// Only a versioned worker may say so (an unversioned one fails the task), hence the question first.
 setWorkflowOptions(autoUpgradeWhenVersioned, QueueRotationWorkflow);

@@ -1,4 +1,4 @@
-import type { FulfillmentOrder, Plan, UnfulfilledItem } from '../domain/plan';
+import type { FulfillmentOrder, Plan, PlanStep, UnfulfilledItem } from '../domain/plan';
 import type { Invoice } from '../domain/invoice';
 import type { FalloutRule } from '../domain/catalog';
 import type { Order, OrderItem } from '../domain/order';
@@ -24,6 +24,13 @@ export const UNBLOCKING_STEP_STATES: ReadonlySet<StepState> = new Set(['Complete
 export const ORDER_STATES = ['acknowledged', 'rejected', 'inProgress', 'held', 'pendingCancellation', 'cancelled', 'completed', 'failed'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
+/**
+ * Order states an order never leaves: its workflow has ended (or is ending) with this answer. They are the
+ * states the order table (workflows/state-machines.ts) lets nothing leave; test/workflows/state-machines.test.ts
+ * holds the two together.
+ */
+export const FINAL_ORDER_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed']);
+
 /** A split's state; `pending` only in the order's summary, before the split has started. */
 export const FULFILLMENT_ORDER_STATES = ['pending', 'inProgress', 'held', 'completed', 'failed', 'cancelled'] as const;
 export type FulfillmentOrderState = (typeof FULFILLMENT_ORDER_STATES)[number];
@@ -38,17 +45,11 @@ export interface StepError {
   attempts: number;
 }
 
-/** One step instance as it runs: the plan step plus its live state. */
-export interface StepStatus {
-  id: string;
-  definition: string;
-  workspace: string;
-  group: string;
-  type: string;
-  scope: string;
-  lineItemIds: string[];
-  dependsOn: string[];
-  pointOfNoReturn: boolean;
+/**
+ * One step instance as it runs: the plan step (its fields as planned, without `bundleId`, which the running
+ * step does not carry) plus its live state.
+ */
+export interface StepStatus extends Pick<PlanStep, 'id' | 'definition' | 'workspace' | 'group' | 'type' | 'scope' | 'lineItemIds' | 'dependsOn' | 'pointOfNoReturn'> {
   state: StepState;
   /** How many times the step has been run: an amendment that changes its line items runs it again. */
   runs?: number;

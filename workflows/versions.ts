@@ -1,5 +1,4 @@
-import type { WorkflowDefinitionOptions } from '@temporalio/common';
-import { deprecatePatch, patched, workflowInfo } from '@temporalio/workflow';
+import { deprecatePatch, patched } from '@temporalio/workflow';
 import { currentVersion, PATCHES, versionMarker, type PatchId, type PatchRegistry } from './patches';
 
 /**
@@ -70,12 +69,3 @@ export function givenBehaviour<Id extends string = PatchId>(behaviourVersion: nu
   return new Behaviour(behaviourVersion ?? 0, registry);
 }
 
-/**
- * For `setWorkflowOptions` of a workflow that outlives every deployment (account work, queue rotations):
- * AUTO_UPGRADE on a worker that runs under Worker Versioning (docs/deploying.md); nothing on an unversioned
- * worker, since the server refuses every workflow task that names a versioning behaviour there.
- */
-export function autoUpgradeWhenVersioned(): WorkflowDefinitionOptions {
-  // An unversioned worker still reports a build id, but under no deployment name.
-  return workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {};
-}

@@ -64,7 +64,7 @@ describe('loadConfig', () => {
         error.problems.map((p) => [p.path, p.message]),
         [['temporal.adress', 'unknown key "adress"']],
       );
-      assert.match(error.message, /- temporal\.adress: unknown key "adress"/);
+      assert.match(error.message, /- temporal\.adress: unknown key "adress" \(fix: did you mean "address"\?/);
     });
 
     it('an out-of-range number', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { OrdoOperator } from '../../client/operator';
-import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
+import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import type { StepStatus } from '../../workflows/types';
 import { cleanEnv, describeRun, ordo as runOrdo } from '../cli/run-ordo';
 import { eventually } from './eventually';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { fulfillmentOrderProgressSignal } from '../../workflows/messages';
-import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
+import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import type { FulfillmentOrderState } from '../../workflows/types';
 import { eventually } from './eventually';
 import { exampleOrder } from './examples';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generatedPartOf, renderStateMachines, STATE_MACHINES_DOC } from '../../scripts/state-machines-doc';
+import { generatedPartOf, renderStateMachines, STATE_MACHINES_DOC } from './state-machines-doc';
+import { FINAL_ORDER_STATES } from '../../workflows/types';
 import { IllegalTransition, isFinal, move, moveStep, ORDER_MACHINE, SPLIT_MACHINE, STEP_MACHINE, type StateMachine } from '../../workflows/state-machines';
 
 const WORKFLOWS = path.join(__dirname, '../../workflows');
@@ -41,8 +42,9 @@ describe('workflows/state-machines.ts: the transition tables', () => {
     });
   }
 
-  it('final states are the ones nothing leaves', () => {
+  it('final states are the ones nothing leaves, and FINAL_ORDER_STATES (what clients wait for) are the order table\'s', () => {
     assert.deepEqual(Object.keys(ORDER_MACHINE.transitions).filter((s) => isFinal(ORDER_MACHINE, s)), ['rejected', 'cancelled', 'completed', 'failed']);
+    assert.deepEqual([...FINAL_ORDER_STATES].sort(), Object.keys(ORDER_MACHINE.transitions).filter((s) => isFinal(ORDER_MACHINE, s)).sort());
     assert.deepEqual(Object.keys(STEP_MACHINE.transitions).filter((s) => isFinal(STEP_MACHINE, s)), ['Discarded']);
   });
 
