@@ -6,18 +6,22 @@ import { cacheDir, MissingToolchain, onPath } from './temporal-cli';
 
 /**
  * Temporal's time-skipping test server (the Java one, `io.temporal:temporal-test-server` on Maven Central),
- * installed with Maven into the ignored cache: its jars and a launcher the TypeScript SDK runs as an
- * `existing-path` executable. The SDK's own `createTimeSkipping` would download a binary; this needs only
- * the package registry Maven already uses.
+ * installed with Maven into the ignored cache: its jars, a small main class of ours compiled against them, and
+ * a launcher the TypeScript SDK runs as an `existing-path` executable. The SDK's own `createTimeSkipping` would
+ * download a binary; this needs only the package registry Maven already uses.
  */
 
 export const TEMPORAL_TEST_SERVER_VERSION = '1.38.0';
 const ARTIFACT = { groupId: 'io.temporal', artifactId: 'temporal-test-server' };
-const MAIN_CLASS = 'io.temporal.testserver.TestServer';
+/** Our main class (scripts/temporal-test-server/OrdoTestServer.java): the stock server, accepting keepalive pings. */
+const MAIN_CLASS = 'OrdoTestServer';
+const MAIN_SOURCE = path.join(__dirname, 'temporal-test-server', `${MAIN_CLASS}.java`);
+const MAIN_JAR = 'ordo-test-server.jar';
 /** The JVM's class-data archive of the server's start-up, written at install: it starts in about half the time. */
 const CLASS_ARCHIVE = 'test-server.jsa';
 const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 export const INSTALL_HINT = 'install a JDK 11+ and Maven (Debian: apt-get install default-jdk-headless maven)';
+const MISSING = (tool: string, what: string) => new MissingToolchain(`The time-skipping test server needs ${what}, and \`${tool}\` is not on the PATH: ${INSTALL_HINT}.`);
 
 export function testServerDir(): string {
   return path.join(cacheDir(), 'temporal-test-server', TEMPORAL_TEST_SERVER_VERSION);
@@ -72,9 +76,10 @@ function pom(): string {
 /** Answers the launcher's path, installing the server once when it is not cached. Progress goes to `log`. */
 export async function ensureTemporalTestServer(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<string> {
   const launcher = testServerLauncherPath();
-  if (!onPath('java')) throw new MissingToolchain(`The time-skipping test server needs Java, which is not on the PATH: ${INSTALL_HINT}.`);
-  if (fs.existsSync(launcher)) return launcher;
-  if (!onPath('mvn')) throw new MissingToolchain(`Installing the time-skipping test server needs Maven, which is not on the PATH: ${INSTALL_HINT}.`);
+  if (!onPath('java')) throw MISSING('java', 'Java');
+  if (fs.existsSync(launcher) && fs.existsSync(path.join(testServerDir(), 'lib', MAIN_JAR))) return launcher;
+  if (!onPath('mvn')) throw MISSING('mvn', 'Maven to install it');
+  if (!onPath('javac') || !onPath('jar')) throw MISSING('javac', 'a JDK (not only a Java runtime) to install it');
   await install(log);
   return launcher;
 }
@@ -92,6 +97,13 @@ async function install(log: (line: string) => void): Promise<void> {
     if (code !== 0) throw new MissingToolchain(`Installing the test server failed (mvn exited ${code}):\n${output.trim()}`);
     const jar = `${ARTIFACT.artifactId}-${TEMPORAL_TEST_SERVER_VERSION}.jar`;
     if (!fs.existsSync(path.join(scratch, 'lib', jar))) throw new MissingToolchain(`Maven finished but ${jar} is not among the jars it copied`);
+    const classes = path.join(scratch, 'classes');
+    const compiled = await run('javac', ['-cp', path.join(scratch, 'lib', '*'), '-d', classes, MAIN_SOURCE]);
+    if (compiled.code !== 0) throw new MissingToolchain(`Compiling ${MAIN_SOURCE} failed (javac exited ${compiled.code}):\n${compiled.output.trim()}`);
+    // In a jar, so the class archive below covers it too (the JVM archives no classes from folders).
+    const packed = await run('jar', ['cf', path.join(scratch, 'lib', MAIN_JAR), '-C', classes, '.']);
+    if (packed.code !== 0) throw new MissingToolchain(`Packing ${MAIN_JAR} failed (jar exited ${packed.code}):\n${packed.output.trim()}`);
+    fs.rmSync(classes, { recursive: true });
     fs.writeFileSync(path.join(scratch, 'temporal-test-server'), launcherScript(), { mode: 0o755 });
     fs.rmSync(path.join(scratch, 'pom.xml'));
     await writeClassArchive(scratch, log);

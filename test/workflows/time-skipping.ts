@@ -15,29 +15,31 @@ import { bundleOrdoWorkflows } from '../../workers/create';
 import { fulfillmentOrderPlanQuery, summaryQuery } from '../../workflows/messages';
 import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
 import { eventually } from '../e2e/eventually';
-import { atEndOfRun } from '../hooks';
 import { quietRuntime } from '../quiet-runtime';
 import { stubActivities, type ActivityStubs, type StubCalls } from './stubs';
 
 /**
  * The workflow test layer: Temporal's time-skipping test server (the Java one, installed by
- * scripts/temporal-test-server.ts), one for the whole run, and the real workflow bundle built once. Each test
- * runs a worker of its own, on a task queue of its own, with plain-function activities under the real names,
- * so hours of workflow time pass in milliseconds and nothing but the workflows is real.
+ * scripts/temporal-test-server.ts) and the real workflow bundle, built once per run. Each test runs in a lane:
+ * a server of its own (time skipping is global to a server: the SDK advises one per test, and a test that
+ * fails half-way must not leave the next one a clock that no longer skips), and a worker with plain-function
+ * activities under the real names, so hours of workflow time pass in milliseconds and nothing but the
+ * workflows is real.
  */
 export interface TimeSkipping {
-  env: TestWorkflowEnvironment;
+  launcher: string;
   bundle: WorkflowBundle;
 }
 
 let shared: Promise<TimeSkipping> | undefined;
 
+/** The test server installed and the bundle built: call it in a `before` hook with a generous timeout. */
 export function getTimeSkipping(): Promise<TimeSkipping> {
-  shared ??= start();
+  shared ??= prepare();
   return shared;
 }
 
-async function start(): Promise<TimeSkipping> {
+async function prepare(): Promise<TimeSkipping> {
   quietRuntime();
   let launcher: string;
   try {
@@ -47,12 +49,7 @@ async function start(): Promise<TimeSkipping> {
     if (error instanceof MissingToolchain) throw new Error(`workflow tests cannot run: ${error.message}`);
     throw error;
   }
-  // The server first, the bundle after: the JVM must listen within the SDK's 5 seconds, and bundling takes every core it gets.
-  const env = await startServer(launcher);
-  atEndOfRun(() => env.teardown());
-  const bundle = await bundleOrdoWorkflows();
-  await addSearchAttributes(env.connection, env.namespace ?? 'default');
-  return { env, bundle };
+  return { launcher, bundle: await bundleOrdoWorkflows() };
 }
 
 /** The SDK runs the launcher and gives it 5 seconds to listen; on a busy machine the JVM may need a second try. */
@@ -97,7 +94,22 @@ export async function withLane<T>(
   options: { catalog: Catalog; queues?: QueueDirectory; activities?: ActivityStubs; accountJoinsPerRun?: number },
   test: (lane: Lane) => Promise<T>,
 ): Promise<T> {
-  const { env, bundle } = await getTimeSkipping();
+  const { launcher, bundle } = await getTimeSkipping();
+  const env = await startServer(launcher);
+  try {
+    await addSearchAttributes(env.connection, env.namespace ?? 'default');
+    return await runLane(env, bundle, options, test);
+  } finally {
+    await env.teardown();
+  }
+}
+
+async function runLane<T>(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundle,
+  options: { catalog: Catalog; queues?: QueueDirectory; activities?: ActivityStubs; accountJoinsPerRun?: number },
+  test: (lane: Lane) => Promise<T>,
+): Promise<T> {
   const taskQueue = `time-skipping-${process.pid}-${++lanes}`;
   const config = loadConfig();
   const { activities, calls } = stubActivities({ env, taskQueue, catalog: options.catalog, queues: options.queues ?? {}, billing: config.billing, accountJoinsPerRun: options.accountJoinsPerRun }, options.activities);
