@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
+import { WorkflowUpdateStage } from '@temporalio/client';
 import { createActivities, type CalloutRequest } from '../../activities';
 import { loadConfig } from '../../config/load';
 import type { FulfillmentLineItem } from '../../domain/plan';
@@ -184,6 +185,29 @@ describe('workflows on the time-skipping server: cancel, amend and the point of 
       assert.equal(summary.cancellation, undefined);
       assert.equal(summary.invoices[0].lines[0].quantity, 1, 'the refused amendment changed nothing');
       assert.deepEqual(operationsCalled(lane), ['activate', 'schedule', 'gate', 'ship'], 'nothing was undone or redone');
+    });
+  });
+
+  it('a cancellation accepted while an amendment is being applied wins: the amendment is refused and changes nothing', async () => {
+    gates.close('gate');
+    const order = orderOf(['GADGET']);
+    await lane(async (lane) => {
+      await lane.start(order);
+      await waitForStep(lane, order.id, 'gadget.gate', (s) => s.state === 'InProgress', 'running');
+      gates.close('redecompose');
+      const amended = lane.order(order.id).executeUpdate(amendUpdate, { args: [{ actor: 'cpq', actions: [{ type: 'Amend', itemId: 'OI-1', quantity: 2 }] }] });
+      await eventually('the amendment decomposing', async () => (gates.arrivals('redecompose') === 1 ? true : undefined));
+      // Accepted while the amendment's decomposition is still held (the order takes the update at its next workflow
+      // task: the one a local activity running this long asks for after about 8 seconds).
+      const cancelled = await lane.order(order.id).startUpdate(cancelUpdate, { args: [{ reason: 'cancelled upstream', actor: 'cpq' }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      gates.open('redecompose');
+      assert.equal((await cancelled.result()).accepted, true);
+      await refusedWith(amended, 'OrderNotAmendable', /the order was cancelled while the amendment was being applied/);
+      const summary = await lane.completion(order.id);
+      assert.equal(summary.state, 'cancelled');
+      assert.deepEqual(summary.actions.map((a) => a.type), ['Add', 'Cancel'], 'no Amend action recorded');
+      assert.deepEqual(summary.cancellation!.compensations.map((c) => c.stepId), ['gadget.second', 'gadget.first']);
+      assert.ok(!operationsCalled(lane).includes('ship'));
     });
   });
 
