@@ -17,13 +17,22 @@ const CATALOG = catalogOf('time', `
 products:
   - { code: SLOW-TASK }
   - { code: FLAKY-CALLS }
+  - { code: QUICK-THEN-WAIT }
 fulfillmentProducts:
   - { code: SLOW, fulfilledBy: { system: provisioning } }
   - { code: FLAKY, fulfilledBy: { system: provisioning } }
+  - { code: QUICK, fulfilledBy: { system: provisioning } }
 decompositionRules:
   - { id: r-slow, source: SLOW-TASK, destination: SLOW }
   - { id: r-flaky, source: FLAKY-CALLS, destination: FLAKY }
+  - { id: r-quick, source: QUICK-THEN-WAIT, destination: QUICK }
 workspaces:
+  - id: quick
+    groups:
+      - name: Quick
+        steps:
+          - { id: estimate, type: manualTask, queue: reviewers, estimatedDuration: 8h, jeopardyThreshold: 2h }
+          - { id: sign-off, type: manualTask, queue: reviewers, dependsOn: [estimate] }
   - id: slow
     groups:
       - name: Slow
@@ -47,6 +56,7 @@ workspaces:
 scenarios:
   - { fulfillmentProduct: SLOW, workspace: slow }
   - { fulfillmentProduct: FLAKY, workspace: flaky }
+  - { fulfillmentProduct: QUICK, workspace: quick }
 `);
 const QUEUES = {
   reviewers: { members: ['ann'], assignment: 'none' as const },
@@ -107,6 +117,28 @@ describe('workflows on the time-skipping server: SLA and retry policies', functi
       await split.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'slow.review', actor: 'lee' }] });
       assert.equal((await lane.completion(order.id)).state, 'completed');
       assert.equal((await split.describe()).typedSearchAttributes.get(InJeopardyKey), false, 'InJeopardy cleared when the task is done');
+    });
+  });
+
+  it('never puts a step finished in time into jeopardy, however long its split then runs', async () => {
+    const order = orderOf(['QUICK-THEN-WAIT']);
+    await withLane({ catalog: CATALOG, queues: QUEUES }, async (lane) => {
+      await lane.start(order);
+      await waitForStep(lane, order.id, 'quick.estimate', (s) => s.state === 'InProgress', 'waiting');
+      await lane.env.sleep(2 * HOUR);
+      const split = await splitWorkflow(lane, order.id);
+      await split.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'quick.estimate', actor: 'ann' }] });
+      await waitForStep(lane, order.id, 'quick.sign-off', (s) => s.state === 'InProgress', 'waiting');
+      // Well past the finished step's deadlines (6h and 8h after it started), with the split still running.
+      await lane.env.sleep(10 * HOUR);
+      const estimate = await stepOf(lane, order.id, 'quick.estimate');
+      assert.equal(estimate.state, 'Completed');
+      assert.equal(estimate.jeopardy, 'none');
+      assert.equal(lane.calls.of('sendAlert').length, 0, 'no alert');
+      assert.equal((await lane.summary(order.id)).jeopardy, 0);
+      assert.equal((await split.describe()).typedSearchAttributes.get(InJeopardyKey), false);
+      await split.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'quick.sign-off', actor: 'ann' }] });
+      assert.equal((await lane.completion(order.id)).state, 'completed');
     });
   });
 
