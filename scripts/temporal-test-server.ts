@@ -35,20 +35,21 @@ export function testServerLauncherPath(): string {
 /**
  * `exec`, so the process the SDK starts (and kills at teardown) is the JVM itself. Everything here is for
  * start-up time: the SDK gives the server 5 seconds to listen, on a machine that may be busy bundling workflows.
- * The flags trade the JIT's best for a quick start, and the class archive skips most class loading (a
- * missing or stale archive only costs that time: -Xshare:auto).
+ * The flags trade the JIT's best for a quick start, and the class archive, when the JVM could write one (Java
+ * 13+), skips most class loading (a stale one only costs that time: -Xshare:auto).
  */
-function launcherScript(): string {
+function launcherScript(withArchive: boolean): string {
+  const archive = withArchive ? ` -Xshare:auto -XX:SharedArchiveFile="$here/${CLASS_ARCHIVE}" -Xlog:cds=off -Xlog:cds+dynamic=off` : '';
   return [
     '#!/bin/sh',
     '# Written by scripts/temporal-test-server.ts: the time-skipping test server for the SDK to run.',
     'here=$(dirname "$0")',
-    `exec java ${JVM_FLAGS.join(' ')} -Xshare:auto -XX:SharedArchiveFile="$here/${CLASS_ARCHIVE}" -Xlog:cds=off -Xlog:cds+dynamic=off $ORDO_TEST_SERVER_JAVA_OPTS -cp "$here/lib/*" ${MAIN_CLASS} "$@"`,
+    `exec java ${JVM_FLAGS.join(' ')}${archive} $ORDO_TEST_SERVER_JAVA_OPTS -cp "$here/lib/*" ${MAIN_CLASS} "$@"`,
     '',
   ].join('\n');
 }
 
-/** A pom with the test server as its one dependency: `dependency:copy-dependencies` then gives the full runtime classpath. */
+/** A pom with the test server as its dependency: `dependency:copy-dependencies` then gives the full runtime classpath. */
 function pom(): string {
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -104,9 +105,9 @@ async function install(log: (line: string) => void): Promise<void> {
     const packed = await run('jar', ['cf', path.join(scratch, 'lib', MAIN_JAR), '-C', classes, '.']);
     if (packed.code !== 0) throw new MissingToolchain(`Packing ${MAIN_JAR} failed (jar exited ${packed.code}):\n${packed.output.trim()}`);
     fs.rmSync(classes, { recursive: true });
-    fs.writeFileSync(path.join(scratch, 'temporal-test-server'), launcherScript(), { mode: 0o755 });
     fs.rmSync(path.join(scratch, 'pom.xml'));
-    await writeClassArchive(scratch, log);
+    const archived = await writeClassArchive(scratch, log);
+    fs.writeFileSync(path.join(scratch, 'temporal-test-server'), launcherScript(archived), { mode: 0o755 });
     fs.chmodSync(scratch, 0o755);
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(scratch, target);
@@ -116,8 +117,8 @@ async function install(log: (line: string) => void): Promise<void> {
   }
 }
 
-/** Starts the server once with the JVM recording the classes it loads, and stops it when it listens. */
-async function writeClassArchive(dir: string, log: (line: string) => void): Promise<void> {
+/** Starts the server once with the JVM recording the classes it loads, and stops it when it listens. True when written. */
+async function writeClassArchive(dir: string, log: (line: string) => void): Promise<boolean> {
   const port = await freePort();
   const args = [...JVM_FLAGS, `-XX:ArchiveClassesAtExit=${path.join(dir, CLASS_ARCHIVE)}`, '-cp', path.join(dir, 'lib', '*'), MAIN_CLASS, String(port), '--enable-time-skipping'];
   const child = spawn('java', args, { stdio: 'ignore' });
@@ -134,6 +135,7 @@ async function writeClassArchive(dir: string, log: (line: string) => void): Prom
     child.kill('SIGTERM'); // the JVM writes the archive as it exits
     await exited;
   }
+  return fs.existsSync(path.join(dir, CLASS_ARCHIVE));
 }
 
 function freePort(): Promise<number> {
