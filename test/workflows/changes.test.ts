@@ -7,7 +7,7 @@ import type { FulfillmentLineItem } from '../../domain/plan';
 import { amendUpdate, cancelSignal, cancelUpdate, fulfillmentOrderPlanQuery } from '../../workflows/messages';
 import { eventually } from '../e2e/eventually';
 import { Gates } from './gates';
-import { catalogOf, getTimeSkipping, orderOf, stepOf, waitForStep, withLane, type Lane } from './time-skipping';
+import { catalogOf, getTimeSkipping, orderOf, splitHandle, stepOf, waitForStep, withLane, type Lane } from './time-skipping';
 
 /**
  * Changes in flight, with the races driven step by step: stubbed callouts wait at gates the test opens, so
@@ -218,8 +218,8 @@ describe('workflows on the time-skipping server: cancel, amend and the point of 
       await lane.start(order);
       await waitForStep(lane, order.id, 'gadget.gate', (s) => s.state === 'InProgress', 'running');
       // The split's workflow, found before the order is busy decomposing (it answers queries only between workflow tasks).
-      const splitHandle = lane.env.client.workflow.getHandle((await lane.summary(order.id)).fulfillmentOrders[0].workflowId);
-      const commit = async () => (await splitHandle.query(fulfillmentOrderPlanQuery)).steps.find((s) => s.id === 'gadget.commit')!;
+      const split = await splitHandle(lane, order.id);
+      const commit = async () => (await split.query(fulfillmentOrderPlanQuery)).steps.find((s) => s.id === 'gadget.commit')!;
       gates.close('redecompose');
       const amended = lane.order(order.id).executeUpdate(amendUpdate, { args: [{ actor: 'cpq', actions: [{ type: 'Amend', itemId: 'OI-1', quantity: 2 }] }] });
       await eventually('the amendment decomposing', async () => (gates.arrivals('redecompose') === 1 ? true : undefined));
@@ -227,7 +227,7 @@ describe('workflows on the time-skipping server: cancel, amend and the point of 
       // While the order decomposes the amended order, the gate opens and the PONR step asks the order.
       gates.open('gate');
       await eventually('the PONR request delivered to the order', async () => {
-        const events = (await splitHandle.fetchHistory()).events ?? [];
+        const events = (await split.fetchHistory()).events ?? [];
         const asked = events.find((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName === 'ponrRequest');
         return asked && events.some((e) => Number(e.externalWorkflowExecutionSignaledEventAttributes?.initiatedEventId) === Number(asked.eventId)) ? true : undefined;
       });

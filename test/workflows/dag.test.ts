@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CalloutRequest } from '../../activities';
 import { resolveFalloutUpdate } from '../../workflows/messages';
-import { catalogOf, getTimeSkipping, orderOf, splitPlans, stepOf, waitForStep, withLane } from './time-skipping';
+import { catalogOf, getTimeSkipping, orderOf, splitHandle, stepOf, waitForStep, withLane } from './time-skipping';
 
 /**
  * A fulfillment order runs its plan as a DAG: a step starts when all its dependencies are Completed or Skipped,
@@ -112,9 +112,7 @@ describe('workflows on the time-skipping server: the DAG', function () {
         assert.equal((await stepOf(lane, order.id, 'diamond.join')).state, 'Pending', 'the join waits for the fallen branch');
         assert.equal((await lane.summary(order.id)).state, 'held');
 
-        const [split] = await splitPlans(lane, order.id);
-        const workflowId = (await lane.summary(order.id)).fulfillmentOrders.find((fo) => fo.id === split.fulfillmentOrderId)!.workflowId;
-        await lane.env.client.workflow.getHandle(workflowId).executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'diamond.left', actor: 'dana', action: 'skip' }] });
+        await (await splitHandle(lane, order.id)).executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'diamond.left', actor: 'dana', action: 'skip' }] });
         const summary = await lane.completion(order.id);
         assert.equal(summary.state, 'completed');
         assert.equal((await stepOf(lane, order.id, 'diamond.left')).state, 'Skipped');

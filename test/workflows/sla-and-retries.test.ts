@@ -4,7 +4,7 @@ import type { CalloutRequest, SlaAlert } from '../../activities';
 import { InJeopardyKey } from '../../workflows/search-attributes';
 import { completeManualTaskUpdate, resolveFalloutSignal } from '../../workflows/messages';
 import { eventually } from '../e2e/eventually';
-import { catalogOf, getTimeSkipping, orderOf, stepOf, waitForStep, withLane, type Lane } from './time-skipping';
+import { catalogOf, getTimeSkipping, orderOf, splitHandle, stepOf, waitForStep, withLane } from './time-skipping';
 
 /**
  * Time, in workflow time: SLA jeopardy and lateness after hours, and the retry policies' waits, in
@@ -71,11 +71,6 @@ describe('workflows on the time-skipping server: SLA and retry policies', functi
     await getTimeSkipping();
   });
 
-  async function splitWorkflow(lane: Lane, orderId: string) {
-    const [split] = (await lane.summary(orderId)).fulfillmentOrders;
-    return lane.env.client.workflow.getHandle(split.workflowId);
-  }
-
   it('goes into jeopardy 6 hours into an 8-hour task and late at 8, running each stage’s actions, in workflow time', async () => {
     const order = orderOf(['SLOW-TASK']);
     await withLane({ catalog: CATALOG, queues: QUEUES }, async (lane) => {
@@ -94,7 +89,7 @@ describe('workflows on the time-skipping server: SLA and retry policies', functi
       const inJeopardy = await waitForStep(lane, order.id, 'slow.review', (s) => s.jeopardy === 'inJeopardy', 'in jeopardy');
       assert.equal(inJeopardy.queue, 'backup-desk', 'reassigned by the jeopardy rule');
       assert.equal(inJeopardy.state, 'InProgress');
-      const split = await splitWorkflow(lane, order.id);
+      const split = await splitHandle(lane, order.id);
       assert.equal((await split.describe()).typedSearchAttributes.get(InJeopardyKey), true, 'InJeopardy is set on the split');
       await eventually('the order counting one step in jeopardy', async () => ((await lane.summary(order.id)).jeopardy === 1 ? true : undefined));
 
@@ -126,7 +121,7 @@ describe('workflows on the time-skipping server: SLA and retry policies', functi
       await lane.start(order);
       await waitForStep(lane, order.id, 'quick.estimate', (s) => s.state === 'InProgress', 'waiting');
       await lane.env.sleep(2 * HOUR);
-      const split = await splitWorkflow(lane, order.id);
+      const split = await splitHandle(lane, order.id);
       await split.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'quick.estimate', actor: 'ann' }] });
       await waitForStep(lane, order.id, 'quick.sign-off', (s) => s.state === 'InProgress', 'waiting');
       // Well past the finished step's deadlines (6h and 8h after it started), with the split still running.
@@ -189,7 +184,7 @@ describe('workflows on the time-skipping server: SLA and retry policies', functi
         assert.equal(fallen.falloutQueue, 'reviewers');
         // Skipped by its desk, the order completes. (Waiting for the result of an order that waits for a person would let
         // the server skip time until the workflow timed out.)
-        await (await splitWorkflow(lane, order.id)).signal(resolveFalloutSignal, { stepId: 'flaky.gives-up', actor: 'ann', action: 'skip' });
+        await (await splitHandle(lane, order.id)).signal(resolveFalloutSignal, { stepId: 'flaky.gives-up', actor: 'ann', action: 'skip' });
         assert.equal((await lane.completion(order.id)).state, 'completed');
       },
     );

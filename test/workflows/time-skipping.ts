@@ -83,6 +83,15 @@ export interface Lane {
   completion(orderId: string): Promise<OrderSummary>;
 }
 
+export interface LaneOptions {
+  catalog: Catalog;
+  queues?: QueueDirectory;
+  /** Activities that behave otherwise than the quiet defaults of stubs.ts. */
+  activities?: ActivityStubs;
+  /** The account workflow's joins per run (it continues as new after that many). */
+  accountJoinsPerRun?: number;
+}
+
 let lanes = 0;
 
 /**
@@ -91,7 +100,7 @@ let lanes = 0;
  * invoices are built (not sent).
  */
 export async function withLane<T>(
-  options: { catalog: Catalog; queues?: QueueDirectory; activities?: ActivityStubs; accountJoinsPerRun?: number },
+  options: LaneOptions,
   test: (lane: Lane) => Promise<T>,
 ): Promise<T> {
   const { launcher, bundle } = await getTimeSkipping();
@@ -107,7 +116,7 @@ export async function withLane<T>(
 async function runLane<T>(
   env: TestWorkflowEnvironment,
   bundle: WorkflowBundle,
-  options: { catalog: Catalog; queues?: QueueDirectory; activities?: ActivityStubs; accountJoinsPerRun?: number },
+  options: LaneOptions,
   test: (lane: Lane) => Promise<T>,
 ): Promise<T> {
   const taskQueue = `time-skipping-${process.pid}-${++lanes}`;
@@ -148,6 +157,14 @@ export function orderOf(products: string[], options: { accountId?: string; attri
     currency: 'USD',
     items: products.map((product, i) => ({ id: `OI-${i + 1}`, product, quantity: 1, unitPrice: '10.00', attributes: options.attributes?.[product] })),
   };
+}
+
+/** A split's workflow, found through the order's summary (which names each split's workflow); the first split by default. */
+export async function splitHandle(lane: Lane, orderId: string, fulfillmentOrderId?: string): Promise<WorkflowHandle> {
+  const splits = (await lane.summary(orderId)).fulfillmentOrders;
+  const split = fulfillmentOrderId === undefined ? splits[0] : splits.find((fo) => fo.id === fulfillmentOrderId);
+  if (!split) throw new Error(`order ${orderId} has no split ${fulfillmentOrderId ?? ''}`);
+  return lane.env.client.workflow.getHandle(split.workflowId);
 }
 
 /** Every split's live plan, found through the order's summary (which names each split's workflow). */
