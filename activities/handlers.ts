@@ -1,21 +1,11 @@
 import type { FulfillmentLineItem } from '../domain/plan';
+import type { AutoTaskContext } from './types';
 
 /**
  * Auto-task handlers: named TypeScript functions that auto-task steps run (`handler:` in the catalog).
  * A handler gets the step's context and returns its output (kept on the step, passed to dependents).
  * Throw an ApplicationFailure to fail it: non-retryable for bad data, retryable for passing trouble.
  */
-export interface AutoTaskContext {
-  orderId: string;
-  fulfillmentOrderId: string;
-  stepId: string;
-  location?: string;
-  system?: string;
-  lineItems: FulfillmentLineItem[];
-  /** Outputs of the steps this one depends on, by step id. */
-  input: Record<string, unknown>;
-}
-
 export type AutoTaskHandler = (context: AutoTaskContext) => Promise<unknown> | unknown;
 export type HandlerRegistry = Record<string, AutoTaskHandler>;
 

@@ -1,22 +1,31 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { LoadedConfig } from '../config/load';
-import type { Catalog, SystemCall } from '../domain/catalog';
+import type { Catalog } from '../domain/catalog';
 import { decompose } from '../domain/decompose';
-import { buildInvoice, invoiceIdempotencyKey, type Invoice } from '../domain/invoice';
+import { billingDocumentId, buildInvoice, invoiceIdempotencyKey, type Invoice } from '../domain/invoice';
 import type { Order } from '../domain/order';
 import type { Availability, Plan } from '../domain/plan';
 import { InvalidInput } from '../domain/problems';
-import { changeOrderBilling } from '../domain/change-order';
-import { loadChangeContext, type ChangeContext } from '../client/change-context';
-import type { AssignmentPolicy } from '../domain/queues';
+import { changeOrderBilling, type ChangeContext } from '../domain/change-order';
+import { slaAlertKey } from '../domain/step-keys';
 import { validateOrder } from '../domain/validate-order';
-import { accountWorkflowId } from '../workflows/account-fulfillment';
-import { joinAccountWorkSignal, nextAssigneeUpdate, type AccountJoin } from '../workflows/messages';
+import { accountWorkflowId, queueRotationWorkflowId } from '../workflows/ids';
+import { joinAccountWorkSignal, nextAssigneeUpdate } from '../workflows/messages';
 import { AccountIdKey } from '../workflows/search-attributes';
-import { queueRotationWorkflowId } from '../workflows/queue-rotation';
-import { builtInHandlers, type AutoTaskContext, type HandlerRegistry } from './handlers';
+import { loadChangeContext } from './change-context';
+import { builtInHandlers, type HandlerRegistry } from './handlers';
 import { callSystem } from './http';
+import type {
+  AccountWorkJoin,
+  AutoTaskRequest,
+  CalloutRequest,
+  ChangeBillingRequest,
+  InvoiceRequest,
+  ManualTaskAssignment,
+  OrdoActivities,
+  SlaAlert,
+} from './types';
 
 export interface ActivityDependencies {
   /** `decomposition` may be left out: decomposition then uses its defaults. */
@@ -27,40 +36,8 @@ export interface ActivityDependencies {
   visibility?: { client: Client; taskQueue: string };
 }
 
-export interface CalloutRequest {
-  call: SystemCall;
-  /** Stable across retries of the same step run: the receiving system deduplicates on it. */
-  idempotencyKey: string;
-  body: Record<string, unknown>;
-}
-
-export interface AutoTaskRequest {
-  handler: string;
-  context: AutoTaskContext;
-}
-
-export interface SlaAlert {
-  orderId: string;
-  fulfillmentOrderId: string;
-  stepId: string;
-  stage: 'inJeopardy' | 'late';
-  message: string;
-  estimatedDuration?: number;
-  startedAt?: string;
-  deadline: string;
-  queue?: string;
-  assignee?: string;
-}
-
-export interface InvoiceRequest {
-  order: Order;
-  kind: 'invoice' | 'creditMemo';
-  /** 1 for an order's invoice; change orders bill under their own order id. */
-  sequence: number;
-}
-
 /** Activities: the only place Ordo does I/O on behalf of a workflow. Built once per worker from its config. */
-export function createActivities(deps: ActivityDependencies) {
+export function createActivities(deps: ActivityDependencies): OrdoActivities {
   const handlers = { ...builtInHandlers, ...deps.handlers };
 
   function endpoint(system: string) {
@@ -123,7 +100,7 @@ export function createActivities(deps: ActivityDependencies) {
         method: 'POST',
         path: 'alerts',
         body: alert,
-        idempotencyKey: `alert:${alert.orderId}/${alert.fulfillmentOrderId}/${alert.stepId}/${alert.stage}`,
+        idempotencyKey: slaAlertKey(alert),
       });
     },
 
@@ -134,7 +111,7 @@ export function createActivities(deps: ActivityDependencies) {
      * little: two tasks assigned within the same second may land on one person). Ties go to the member
      * listed first.
      */
-    async assignManualTask(request: { queue: string; policy: AssignmentPolicy; members: string[] }): Promise<string | undefined> {
+    async assignManualTask(request: ManualTaskAssignment): Promise<string | undefined> {
       if (request.policy === 'none' || request.members.length === 0) return undefined;
       if (!deps.visibility) return request.members[0];
       const { client, taskQueue } = deps.visibility;
@@ -172,7 +149,7 @@ export function createActivities(deps: ActivityDependencies) {
      * Joins an order to its account's long-running workflow for one destination, starting that workflow
      * if it is not running (signal-with-start: workflows cannot start-and-signal another themselves).
      */
-    async joinAccountWork(request: { accountId: string; destination: string; join: AccountJoin }): Promise<string> {
+    async joinAccountWork(request: AccountWorkJoin): Promise<string> {
       if (!deps.visibility) throw ApplicationFailure.nonRetryable('account-wide work needs the worker to have a Temporal client', 'Misconfigured');
       const workflowId = accountWorkflowId(request.accountId, request.destination);
       await deps.visibility.client.workflow.signalWithStart('AccountFulfillmentWorkflow', {
@@ -187,7 +164,7 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     /** Bills a change order's delta (credit memo and/or invoice), each under a key from the change order id. */
-    async issueChangeBilling(request: { change: Order; context: ChangeContext }): Promise<Invoice[]> {
+    async issueChangeBilling(request: ChangeBillingRequest): Promise<Invoice[]> {
       const { change, context } = request;
       const billing = changeOrderBilling(change, context.original, context.originalInvoice, deps.config.billing, context.previous);
       const documents = [billing.creditMemo, billing.invoice].filter((d): d is Invoice => d !== undefined);
@@ -206,7 +183,7 @@ export function createActivities(deps: ActivityDependencies) {
 
     /** Builds the invoice from the order items and sends it with a key derived from the order id: never billed twice. */
     async issueInvoice(request: InvoiceRequest): Promise<Invoice> {
-      const id = `${request.kind === 'creditMemo' ? 'CM' : 'INV'}-${request.order.id}-${request.sequence}`;
+      const id = billingDocumentId(request.order.id, request.kind, request.sequence);
       const invoice = buildInvoice(request.order, deps.config.billing, { id, kind: request.kind });
       await callSystem({
         system: 'billing',
@@ -230,8 +207,6 @@ export function createActivities(deps: ActivityDependencies) {
     });
   }
 }
-
-export type OrdoActivities = ReturnType<typeof createActivities>;
 
 /**
  * Heartbeats every few seconds while `work` runs, so Temporal can deliver a cancellation to the activity. Not at

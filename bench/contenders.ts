@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Catalog } from '../domain/catalog';
 import { OrdoClient } from '../client/ordo-client';
+import { accountRunWorkflowId } from '../workflows/ids';
 import type { OrderSummary } from '../workflows/types';
 import type { BaselineShape } from './baseline-workflows';
 import { referenceOrder, type ShapeName } from './shapes';
@@ -23,7 +24,7 @@ export function ordoContender(options: { temporal: Client; taskQueue: string; ca
     async finish(workflowId) {
       const summary = (await options.temporal.workflow.getHandle(workflowId).result()) as OrderSummary;
       // Account-wide work (the SaaS tenant) runs in the account's workflow and its `/run` child (workflows/account-fulfillment.ts).
-      const accountIds = (summary.accountShares ?? []).flatMap((share) => [share.workflowId, `${share.workflowId}/run`]);
+      const accountIds = (summary.accountShares ?? []).flatMap((share) => [share.workflowId, accountRunWorkflowId(share.workflowId)]);
       return { ok: summary.state === 'completed', childIds: [...summary.fulfillmentOrders.map((fo) => fo.workflowId), ...accountIds] };
     },
   };

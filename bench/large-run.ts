@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { OrdoClient } from '../client/ordo-client';
-import { orderWorkflowId } from '../workflows/order';
+import { orderWorkflowId } from '../workflows/ids';
 import type { OrderSummary } from '../workflows/types';
 import { ProgressBar } from './progress';
 

@@ -1,8 +1,9 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { amendmentLimitProblems } from '../domain/limits';
 import { AmendRequest } from '../domain/order-actions';
 import { InvalidInput, parseWith } from '../domain/problems';
 import { amendUpdate, cancelSignal, cancelUpdate, type AmendAnswer, type CancelAnswer, type CancelRequest } from '../workflows/messages';
-import { orderWorkflowId } from '../workflows/order';
+import { orderWorkflowId } from '../workflows/ids';
 import { OrdoError } from './errors';
 import { withTransientUpdateRetry } from './update-retry';
 import type { OrdoClient } from './ordo-client';
@@ -28,6 +29,8 @@ export async function cancelOrder(client: OrdoClient, orderId: string, request: 
 export async function amendOrder(client: OrdoClient, orderId: string, input: unknown): Promise<AmendAnswer> {
   let request: AmendRequest;
   try {
+    const tooLarge = amendmentLimitProblems(input);
+    if (tooLarge.length > 0) throw new InvalidInput('amendment', tooLarge);
     request = parseWith(AmendRequest, input, 'amendment');
   } catch (error) {
     if (error instanceof InvalidInput) throw new OrdoError('invalid', error.message, error.problems);

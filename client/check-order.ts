@@ -2,15 +2,19 @@ import type { Catalog } from '../domain/catalog';
 import { decompose } from '../domain/decompose';
 import type { Order } from '../domain/order';
 import { InvalidInput } from '../domain/problems';
-import { validateOrder } from '../domain/validate-order';
+import { subjectOf, validateOrder } from '../domain/validate-order';
+import { orderLimitProblems } from '../domain/limits';
 import { OrdoError } from './errors';
 
 /**
  * The checks every entry point runs before an order is accepted: the schema and cross-field rules,
- * the contract, and (with a catalog) that it decomposes, so a missing rule is refused at submission.
+ * the contract, and (with a catalog) that it decomposes, so a missing rule is refused at submission. The size
+ * limits (domain/limits.ts) come first: an oversized order is refused before it is read item by item.
  */
 export function checkOrder(input: unknown, catalog?: Catalog): Order {
   try {
+    const tooLarge = orderLimitProblems(input);
+    if (tooLarge.length > 0) throw new InvalidInput(subjectOf(input), tooLarge);
     const order = validateOrder(input);
     if (catalog) decompose(order, catalog);
     return order;

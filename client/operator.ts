@@ -1,15 +1,16 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { attributeLimitProblems } from '../domain/limits';
 import type { QueueDirectory } from '../domain/queues';
 import {
   completeManualTaskUpdate,
   resolveFalloutUpdate,
-  resumeSignal,
-  updateAttributesSignal,
+  resumeUpdate,
+  updateAttributesUpdate,
   type ResolveFalloutRequest,
   type UpdateAttributesRequest,
 } from '../workflows/messages';
-import { fulfillmentOrderWorkflowId } from '../workflows/order';
-import { FINISHED_STEP_STATES, type OrderPlanView } from '../workflows/types';
+import { fulfillmentOrderWorkflowId } from '../workflows/ids';
+import type { OrderPlanView } from '../workflows/types';
 import { mapConcurrently } from './concurrency';
 import { OrdoError } from './errors';
 import { withTransientUpdateRetry } from './update-retry';
@@ -96,41 +97,36 @@ export class OrdoOperator {
   }
 
   /**
-   * Resumes the order's pause steps waiting for the signal `name` (`resumeOn: { signal: name }`): sends `resume`
-   * to every running fulfillment order of the order. A name no pause step of the order resumes on is refused
-   * as invalid, so a typo does not pass silently.
+   * Resumes the order's pause steps waiting for the signal `name` (`resumeOn: { signal: name }`): sends the
+   * `resume` update to every running fulfillment order with such a step, and answers with the steps that go on.
+   * A name no pause step of the order resumes on is refused as invalid, so a typo does not pass silently; a name
+   * no step waits for now (it has not started waiting, or was resumed already) is refused with the workflow's reason.
    */
   async resume(orderId: string, name: string, actor?: string): Promise<SignalSent & { name: string; waitingSteps: string[] }> {
     if (!name?.trim()) throw new OrdoError('invalid', 'a signal name is required, e.g. `delivered`');
-    const view = await this.client.getPlan(orderId);
-    const plan = requireDecomposed(view);
-    const names = new Set<string>();
-    for (const fo of plan.fulfillmentOrders) {
-      for (const definition of Object.values(fo.definitions)) if (definition.resumeOn && 'signal' in definition.resumeOn) names.add(definition.resumeOn.signal);
-    }
-    if (!names.has(name)) {
+    const plan = requireDecomposed(await this.client.getPlan(orderId));
+    const resumesOn = (fo: (typeof plan.fulfillmentOrders)[number]) =>
+      Object.values(fo.definitions).some((definition) => definition.resumeOn && 'signal' in definition.resumeOn && definition.resumeOn.signal === name);
+    const splits = plan.fulfillmentOrders.filter(resumesOn);
+    if (splits.length === 0) {
+      const names = new Set<string>();
+      for (const fo of plan.fulfillmentOrders) {
+        for (const definition of Object.values(fo.definitions)) if (definition.resumeOn && 'signal' in definition.resumeOn) names.add(definition.resumeOn.signal);
+      }
       const known = [...names].sort();
       throw new OrdoError('invalid', `no pause step of order ${orderId} resumes on "${name}"; ${known.length ? `its pause steps resume on: ${known.join(', ')}` : 'it has no pause step waiting for a signal'}`);
     }
-    const waitingSteps = view.fulfillmentOrders.flatMap((fo) => {
-      const definitions = plan.fulfillmentOrders.find((p) => p.id === fo.fulfillmentOrderId)?.definitions ?? {};
-      return fo.steps
-        .filter((step) => step.type === 'pause' && !FINISHED_STEP_STATES.has(step.state))
-        .filter((step) => {
-          const resumeOn = definitions[step.definition]?.resumeOn;
-          return !!resumeOn && 'signal' in resumeOn && resumeOn.signal === name;
-        })
-        .map((step) => `${fo.fulfillmentOrderId}/${step.id}`);
-    });
-    const sent = await this.signalSplits(orderId, plan.fulfillmentOrders.map((fo) => fo.id), (handle) =>
-      handle.signal(resumeSignal, { name, ...(actor ? { actor } : {}) }),
+    const answers = await this.updateSplits(orderId, splits.map((fo) => fo.id), (handle) =>
+      handle.executeUpdate(resumeUpdate, { args: [{ name, ...(actor ? { actor } : {}) }] }),
     );
-    return { ...sent, name, waitingSteps };
+    const waitingSteps = answers.flatMap(({ fulfillmentOrderId, answer }) => answer.resumedStepIds.map((stepId) => `${fulfillmentOrderId}/${stepId}`));
+    return { orderId, fulfillmentOrderIds: answers.map((a) => a.fulfillmentOrderId), name, waitingSteps };
   }
 
   /**
    * New attribute values for a fulfillment line item (sent to the split that holds it) or an order item (sent to
-   * every split with a line made from it). Pause steps whose condition now holds resume.
+   * every split with a line made from it), as the `updateAttributes` update: accepted, or refused with the
+   * workflow's reason. Pause steps whose condition now holds resume.
    */
   async updateAttributes(orderId: string, request: Omit<UpdateAttributesRequest, 'actor'> & { actor?: string }): Promise<SignalSent> {
     const { lineItemId, orderItemId, attributes, actor } = request;
@@ -146,7 +142,8 @@ export class OrdoOperator {
       throw new OrdoError('invalid', `order ${orderId} has no ${what}; ${lineItemId !== undefined ? 'its line items' : 'its fulfilled order items'} are: ${known.join(', ') || '(none)'}`);
     }
     const payload: UpdateAttributesRequest = { attributes, ...(lineItemId !== undefined ? { lineItemId } : { orderItemId }), ...(actor ? { actor } : {}) };
-    return this.signalSplits(orderId, holders.map((fo) => fo.id), (handle) => handle.signal(updateAttributesSignal, payload));
+    const answers = await this.updateSplits(orderId, holders.map((fo) => fo.id), (handle) => handle.executeUpdate(updateAttributesUpdate, { args: [payload] }));
+    return { orderId, fulfillmentOrderIds: answers.map((a) => a.fulfillmentOrderId) };
   }
 
   /** The order's splits and their live steps; then the one step `stepRef` names. */
@@ -168,23 +165,27 @@ export class OrdoOperator {
     await refusalsAsOrdoErrors(target, 'is not in fallout', () => this.client.temporal.workflow.getHandle(target.workflowId).executeUpdate(resolveFalloutUpdate, { args: [request] }));
   }
 
-  /** Signals the running ones of these splits; refused when none of them is running any more. */
-  private async signalSplits(orderId: string, fulfillmentOrderIds: string[], send: (handle: WorkflowHandle) => Promise<void>): Promise<SignalSent> {
-    const sent = await mapConcurrently(fulfillmentOrderIds, 8, async (id) => {
+  /**
+   * Sends an update to the running ones of these splits and answers with those that accepted it. Refused when
+   * none accepted: with the workflows' reasons, or because none of them is running any more.
+   */
+  private async updateSplits<T>(orderId: string, fulfillmentOrderIds: string[], send: (handle: WorkflowHandle) => Promise<T>): Promise<Array<{ fulfillmentOrderId: string; answer: T }>> {
+    const outcomes = await mapConcurrently(fulfillmentOrderIds, 8, async (fulfillmentOrderId) => {
       try {
-        await send(this.client.temporal.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, id)));
-        return id;
+        const answer = await withTransientUpdateRetry(() => send(this.client.temporal.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, fulfillmentOrderId))));
+        return { fulfillmentOrderId, answer };
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return undefined; // finished: nothing there waits any more
+        if (error instanceof WorkflowNotFoundError) return { fulfillmentOrderId, finished: true as const }; // nothing there waits any more
+        if (error instanceof WorkflowUpdateFailedError) return { fulfillmentOrderId, refused: error.cause?.message ?? error.message };
         throw error;
       }
     });
-    const running = sent.filter((id): id is string => id !== undefined);
-    if (running.length === 0) {
-      const which = fulfillmentOrderIds.length === 1 ? `fulfillment order ${fulfillmentOrderIds[0]} of order ${orderId} has` : `fulfillment orders ${fulfillmentOrderIds.join(', ')} of order ${orderId} have`;
-      throw new OrdoError('refused', `${which} finished: nothing there waits any more (\`ordo status ${orderId}\` shows where the order is)`);
-    }
-    return { orderId, fulfillmentOrderIds: running };
+    const accepted = outcomes.flatMap((o) => ('answer' in o ? [{ fulfillmentOrderId: o.fulfillmentOrderId, answer: o.answer as T }] : []));
+    if (accepted.length > 0) return accepted;
+    const refusals = outcomes.flatMap((o) => ('refused' in o ? [`${o.fulfillmentOrderId}: ${o.refused}`] : []));
+    if (refusals.length > 0) throw new OrdoError('refused', `order ${orderId} refused it: ${refusals.join('; ')}`);
+    const which = fulfillmentOrderIds.length === 1 ? `fulfillment order ${fulfillmentOrderIds[0]} of order ${orderId} has` : `fulfillment orders ${fulfillmentOrderIds.join(', ')} of order ${orderId} have`;
+    throw new OrdoError('refused', `${which} finished: nothing there waits any more (\`ordo status ${orderId}\` shows where the order is)`);
   }
 }
 
@@ -221,4 +222,6 @@ function checkAttributes(attributes: unknown): asserts attributes is UpdateAttri
   for (const [key, value] of Object.entries(attributes)) {
     if (!['string', 'number', 'boolean'].includes(typeof value)) throw new OrdoError('invalid', `attribute ${key} must be a string, a number or a boolean`);
   }
+  const tooLarge = attributeLimitProblems(attributes, 'attributes');
+  if (tooLarge.length > 0) throw new OrdoError('invalid', tooLarge.map((p) => `${p.path}: ${p.message} (fix: ${p.fix})`).join('\n'), tooLarge);
 }

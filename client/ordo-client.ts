@@ -3,17 +3,15 @@ import { connectionOptions, dataConverter } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { fulfillmentOrderPlanQuery, orderPlanQuery, summaryQuery } from '../workflows/messages';
-import { orderWorkflowId } from '../workflows/order';
+import { orderWorkflowId } from '../workflows/ids';
 import { AccountIdKey, ChangeOfKey, ChannelKey, OrderIdKey, OrderStateKey } from '../workflows/search-attributes';
-import type { ChangeOrderEntry, FulfillmentOrderPlan, OrderPlanView, OrderSummary } from '../workflows/types';
+import { FINAL_ORDER_STATES, type ChangeOrderEntry, type FulfillmentOrderPlan, type OrderPlanView, type OrderSummary } from '../workflows/types';
 import type { Invoice } from '../domain/invoice';
 import { netBilled } from '../domain/change-order';
 import { InvalidInput } from '../domain/problems';
-import { loadChangeContext } from './change-context';
+import { loadChangeContext } from '../activities/change-context';
 import { checkOrder } from './check-order';
 import { OrdoError } from './errors';
-
-const FINAL_STATES = new Set(['completed', 'rejected', 'cancelled', 'failed', 'partial']);
 
 export interface StartedOrder {
   orderId: string;
@@ -146,7 +144,7 @@ export class OrdoClient {
   }
 
   isFinal(summary: OrderSummary): boolean {
-    return FINAL_STATES.has(summary.state);
+    return FINAL_ORDER_STATES.has(summary.state);
   }
 
   private async queryOrder<T>(orderId: string, query: QueryDefinition<T>): Promise<T> {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InvalidInput, problemsFromZod } from '../domain/problems';
-import { OrdoConfig } from './schema';
+import { OrdoConfig, type WorkerDeployment } from './schema';
 
 export type { OrdoConfig } from './schema';
 
@@ -27,7 +27,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   const file = path.resolve(options.file ?? env.ORDO_CONFIG ?? DEFAULT_CONFIG_PATH);
   const raw = readYamlFile(file);
   const parsed = OrdoConfig.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new InvalidInput(`configuration ${file}`, problemsFromZod(parsed.error));
+  if (!parsed.success) throw new InvalidInput(`configuration ${file}`, problemsFromZod(parsed.error, { schema: OrdoConfig }));
   const config = applyEnvironment(parsed.data, env);
   const dir = path.dirname(file);
   return {
@@ -79,7 +79,19 @@ export function applyEnvironment(config: OrdoConfig, env: NodeJS.ProcessEnv): Or
     if (url) systems[name] = { ...endpoint, url };
   }
   const catalog = env.ORDO_CATALOG ? env.ORDO_CATALOG.split(',').filter(Boolean) : config.catalog;
-  return { ...config, temporal, systems, catalog };
+  return { ...config, temporal, systems, catalog, worker: { ...config.worker, deployment: deploymentFromEnvironment(config.worker.deployment, env) } };
+}
+
+/** ORDO_DEPLOYMENT_NAME and ORDO_BUILD_ID name the worker's deployment version; a build id alone keeps the file's name. */
+function deploymentFromEnvironment(fromFile: WorkerDeployment | undefined, env: NodeJS.ProcessEnv): WorkerDeployment | undefined {
+  const name = env.ORDO_DEPLOYMENT_NAME || fromFile?.name;
+  const buildId = env.ORDO_BUILD_ID || fromFile?.buildId;
+  if (!name && !buildId) return undefined;
+  if (!name || !buildId) {
+    const missing = name ? 'ORDO_BUILD_ID (or worker.deployment.buildId)' : 'ORDO_DEPLOYMENT_NAME (or worker.deployment.name)';
+    throw new InvalidInput('worker deployment', [{ path: 'worker.deployment', message: 'needs both a deployment name and a build id', fix: `set ${missing} too, or neither` }]);
+  }
+  return { name, buildId };
 }
 
 function stripUndefined<T extends object>(value: T): T {

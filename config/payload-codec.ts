@@ -29,7 +29,13 @@ export class LargePayloadCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const encoding = payload.metadata?.encoding;
       if (!encoding || new TextDecoder().decode(encoding) !== GZIP_ENCODING) return payload;
-      return temporal.api.common.v1.Payload.decode(gunzipSync(payload.data ?? new Uint8Array()));
+      try {
+        return temporal.api.common.v1.Payload.decode(gunzipSync(payload.data ?? new Uint8Array()));
+      } catch {
+        // Not what this codec wrote (anyone can send a payload marked binary/gzip): left as it is, the payload
+        // converter turns it into a value the message checks refuse, instead of failing every workflow task.
+        return payload;
+      }
     });
   }
 }

@@ -22,11 +22,23 @@ export const TemporalSettings = z.strictObject({
   apiKey: z.string().optional(),
 });
 
+/**
+ * Worker Versioning: a worker of a named deployment version. Orders and their splits are pinned to the version
+ * that started them, so a rolling deploy never hands an in-flight order to different code; long-lived workflows
+ * (account work, queue rotation) move to the current version at their next task and rely on patched().
+ */
+export const WorkerDeployment = z.strictObject({
+  name: z.string().min(1),
+  buildId: z.string().min(1),
+});
+
 export const WorkerSettings = z.strictObject({
   maxConcurrentActivityTaskExecutions: z.number().int().positive().default(100),
   maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
   /** The sticky cache: each cached run costs worker memory (temporal-config.yaml says how much). */
   maxCachedWorkflows: z.number().int().nonnegative().default(100),
+  /** Off by default: a worker without it serves unversioned workflows, as a local stack and the tests do. */
+  deployment: WorkerDeployment.optional(),
 });
 
 export const SystemEndpoint = z.strictObject({
@@ -86,4 +98,5 @@ export const OrdoConfig = z.strictObject({
 export type OrdoConfig = z.infer<typeof OrdoConfig>;
 export type SystemEndpoint = z.infer<typeof SystemEndpoint>;
 export type TemporalSettings = z.infer<typeof TemporalSettings>;
+export type WorkerDeployment = z.infer<typeof WorkerDeployment>;
 export type DecompositionSettings = z.infer<typeof DecompositionSettings>;

@@ -109,6 +109,16 @@ export function itemsOfBundle(order: { items: readonly BundleMember[] }, itemId:
   return new BundleIndex(order.items).itemsOfBundle(itemId);
 }
 
+/**
+ * Every item id of the bundles the given items belong to, in item order (each once): the point of no return on
+ * one component holds for its whole bundle, and an amendment touching any item of such a bundle is refused.
+ */
+export function itemsOfBundles(order: { items: readonly BundleMember[] }, itemIds: readonly string[]): string[] {
+  const index = new BundleIndex(order.items);
+  const roots = new Set(itemIds.map((id) => index.rootOf(id)));
+  return order.items.filter((item) => roots.has(index.rootOf(item.id))).map((item) => item.id);
+}
+
 /** The bundle root of `itemId` (the item itself outside any bundle). */
 export function bundleRootOf(order: { items: readonly BundleMember[] }, itemId: string): string {
   return new BundleIndex(order.items).rootOf(itemId);

@@ -51,6 +51,37 @@ export function resolveDependency(catalog: Catalog, from: Workspace, entry: stri
   return undefined;
 }
 
+/** A `dependsOn` entry that names no step: where it is in the list, and what to write instead. */
+export interface DanglingDependency {
+  index: number;
+  message: string;
+  fix: string;
+}
+
+/**
+ * The step's `dependsOn` entries that resolve to no step. The one check behind parseCatalog's refusal, lint's
+ * `dangling-dependency` rule and plan building's guard: each of them only says where the entry is.
+ */
+export function danglingDependencies(catalog: Catalog, location: Pick<StepLocation, 'workspace' | 'step'>): DanglingDependency[] {
+  const { workspace, step } = location;
+  const dangling: DanglingDependency[] = [];
+  step.dependsOn.forEach((entry, index) => {
+    if (resolveDependency(catalog, workspace, entry)) return;
+    const known = [...stepsOf(workspace).map((s) => s.step.id), ...allSteps(catalog).map((s) => stepKey(s.workspace.id, s.step.id))];
+    dangling.push({
+      index,
+      message: `step ${step.id} depends on "${entry}", which is neither a step of workspace ${workspace.id} nor a workspace.step of another workspace`,
+      fix: suggestName(entry, known, 'steps', 'name a step id of this workspace, or workspace.step for another workspace'),
+    });
+  });
+  return dangling;
+}
+
+/** Where a step is, in the catalog's own terms: `workspaces[<id>].steps[<id>]`. */
+export function stepPath(location: Pick<StepLocation, 'workspace' | 'step'>): string {
+  return `workspaces[${location.workspace.id}].steps[${location.step.id}]`;
+}
+
 function findStep(catalog: Catalog, workspaceId: string, stepId: string): StepLocation | undefined {
   const workspaceIndex = catalog.workspaces.findIndex((w) => w.id === workspaceId);
   if (workspaceIndex < 0) return undefined;

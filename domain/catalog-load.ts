@@ -1,8 +1,8 @@
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { CatalogFile, type Catalog, type StepDefinition } from './catalog';
-import { closestName, resolveDependency, stepKey, stepsOf, suggestName } from './catalog-index';
-import { formatPath, InvalidInput, type Problem } from './problems';
+import { danglingDependencies, stepsOf, suggestName } from './catalog-index';
+import { formatCount, LIMITS } from './limits';
+import { formatPath, InvalidInput, problemsFromZod, type Problem } from './problems';
 import { FIELD_PATTERN } from './step-conditions';
 
 /**
@@ -63,13 +63,44 @@ interface ParsedFile {
 }
 
 function parseCatalogFile(source: CatalogSource): ParsedFile | Problem[] {
+  const bytes = new TextEncoder().encode(source.text).length;
+  if (bytes > LIMITS.catalogFileBytes) {
+    return [{ path: source.path, message: `is ${formatCount(bytes)} bytes; a catalog file may have at most ${formatCount(LIMITS.catalogFileBytes)} (limit catalogFileBytes)`, fix: 'split it into several files listed in temporal-config.yaml' }];
+  }
   const document = parseDocument(source.text, { prettyErrors: true });
+  // The yaml package recurses per level: nesting deep enough overflows the stack, reported as a syntax error.
+  if (document.errors.some((error) => /call stack/i.test(error.message))) return [tooDeep(source.path)];
   if (document.errors.length > 0) return document.errors.map((error) => yamlProblem(source.path, error));
-  // An empty file is an empty catalog, not an error: teams often start a family file empty.
-  const data: unknown = document.toJS() ?? {};
+  let data: unknown;
+  try {
+    // An empty file is an empty catalog, not an error: teams often start a family file empty.
+    data = document.toJS({ maxAliasCount: LIMITS.yamlAliases }) ?? {};
+  } catch (error) {
+    if (error instanceof RangeError) return [tooDeep(source.path)];
+    return [{ path: source.path, message: `YAML aliases expand too much (${(error as Error).message}; limit yamlAliases: ${LIMITS.yamlAliases} alias uses)`, fix: 'write the repeated parts out, or use fewer aliases (*name)' }];
+  }
+  if (depthOf(data) > LIMITS.yamlDepth) return [tooDeep(source.path)];
   const result = CatalogFile.safeParse(data, { reportInput: true });
-  if (!result.success) return result.error.issues.flatMap((issue) => schemaProblems(source.path, issue, []));
+  if (!result.success) return problemsFromZod(result.error, { file: source.path, schema: CatalogFile, unionForms: UNION_FORMS });
   return { path: source.path, content: result.data };
+}
+
+function tooDeep(file: string): Problem {
+  return { path: file, message: `nests deeper than ${LIMITS.yamlDepth} levels (limit yamlDepth)`, fix: 'a catalog needs about 8 levels: look for runaway brackets or indentation' };
+}
+
+/** How deeply a parsed YAML value nests, counted without recursion (the value itself may be very deep). */
+function depthOf(root: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (depth > LIMITS.yamlDepth) break;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function yamlProblem(file: string, error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): Problem {
@@ -83,52 +114,6 @@ function yamlProblem(file: string, error: { message: string; linePos?: [{ line: 
   };
 }
 
-type Issue = z.core.$ZodIssue;
-
-/** Turns one zod issue into problems with a readable message and, where possible, a fix. */
-function schemaProblems(file: string, issue: Issue, basePath: PropertyKey[]): Problem[] {
-  const path = [...basePath, ...issue.path];
-  const where = `${file}: ${formatPath(path) || '(root)'}`;
-  switch (issue.code) {
-    case 'invalid_value': {
-      const allowed = issue.values.map(String);
-      const input = (issue as { input?: unknown }).input;
-      const close = typeof input === 'string' ? closestName(input, allowed) : undefined;
-      return [
-        {
-          path: where,
-          message: `${JSON.stringify(input)} is not allowed`,
-          fix: `${close ? `did you mean "${close}"? ` : ''}use one of: ${allowed.join(', ')}`,
-        },
-      ];
-    }
-    case 'unrecognized_keys': {
-      const allowed = allowedKeysAt(CatalogFile, path);
-      return issue.keys.map((key) => {
-        const close = closestName(key, allowed);
-        return {
-          path: `${file}: ${formatPath([...path, key])}`,
-          message: `unknown field "${key}"`,
-          fix: `${close ? `did you mean "${close}"? ` : 'remove it; '}allowed fields here: ${allowed.join(', ')}`,
-        };
-      });
-    }
-    case 'invalid_union':
-      return unionProblems(file, issue, path);
-    case 'invalid_type':
-      if ((issue as { input?: unknown }).input === undefined) return [{ path: where, message: 'is required' }];
-      return [{ path: where, message: issue.message }];
-    case 'too_small':
-      if (issue.message.startsWith('Too small')) {
-        const message = issue.origin === 'string' ? 'must not be empty' : issue.origin === 'array' ? `must list at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}` : issue.message;
-        return [{ path: where, message }];
-      }
-      return [{ path: where, message: issue.message }];
-    default:
-      return [{ path: where, message: issue.message }];
-  }
-}
-
 /** The shapes a union field accepts, by the field's name, for the fix of a value that matches none of them. */
 const UNION_FORMS: Record<string, string> = {
   fulfilledBy: 'use { locations: [WH-EAST, ...] } for a product routed to stock locations, or { system: name } for one fulfillment system (not both)',
@@ -136,62 +121,6 @@ const UNION_FORMS: Record<string, string> = {
   onJeopardy: 'use { alert: text }, { reassign: queue } or { escalate: queue }',
   onLate: 'use { alert: text }, { reassign: queue } or { escalate: queue }',
 };
-
-/**
- * A value that matches none of a union's forms. When exactly one form fits best and fails only on a
- * nested field, that field's problem is the useful one; otherwise say which forms are allowed.
- */
-function unionProblems(file: string, issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[]): Problem[] {
-  const branches = (issue.errors ?? []).filter((branch) => branch.length > 0);
-  const fewest = Math.min(...branches.map((branch) => branch.length));
-  const best = branches.filter((branch) => branch.length === fewest);
-  if (best.length === 1 && best[0].every((inner) => inner.path.length > 0)) {
-    return best[0].flatMap((inner) => schemaProblems(file, inner, path));
-  }
-  const field = [...path].reverse().find((key) => typeof key === 'string') as string | undefined;
-  return [
-    {
-      path: `${file}: ${formatPath(path) || '(root)'}`,
-      message: 'does not match any allowed form',
-      ...(field && UNION_FORMS[field] ? { fix: UNION_FORMS[field] } : {}),
-    },
-  ];
-}
-
-/** The field names an object schema accepts at `path` (used to suggest the right spelling of an unknown field). */
-function allowedKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
-  const keys = new Set<string>();
-  const visit = (node: z.core.$ZodType, rest: readonly PropertyKey[]): void => {
-    const def = node._zod.def as unknown as Record<string, unknown> & { type: string };
-    switch (def.type) {
-      case 'default':
-      case 'optional':
-      case 'nullable':
-      case 'prefault':
-        return visit(def.innerType as z.core.$ZodType, rest);
-      case 'pipe':
-        return visit(def.in as z.core.$ZodType, rest);
-      case 'union':
-        return (def.options as z.core.$ZodType[]).forEach((option) => visit(option, rest));
-      case 'array':
-        if (typeof rest[0] === 'number') visit(def.element as z.core.$ZodType, rest.slice(1));
-        return;
-      case 'record':
-        if (rest.length > 0) visit(def.valueType as z.core.$ZodType, rest.slice(1));
-        return;
-      case 'object': {
-        const shape = def.shape as Record<string, z.core.$ZodType>;
-        if (rest.length === 0) Object.keys(shape).forEach((key) => keys.add(key));
-        else if (typeof rest[0] === 'string' && shape[rest[0]]) visit(shape[rest[0]], rest.slice(1));
-        return;
-      }
-      default:
-        return;
-    }
-  };
-  visit(schema, path);
-  return [...keys];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Merging: files concatenate section by section; each entry remembers where it came from.
@@ -358,7 +287,6 @@ function scenarioProblems(merged: MergedCatalog): Problem[] {
 function workspaceProblems(merged: MergedCatalog, checks: { dependencies: boolean }): Problem[] {
   const problems: Problem[] = [];
   const { catalog } = merged;
-  const allStepKeys = catalog.workspaces.flatMap((w) => stepsOf(w).map((s) => stepKey(w.id, s.step.id)));
   catalog.workspaces.forEach((workspace, w) => {
     const firstSeen = new Map<string, string>();
     for (const { step, groupIndex, stepIndex } of stepsOf(workspace, w)) {
@@ -369,15 +297,9 @@ function workspaceProblems(merged: MergedCatalog, checks: { dependencies: boolea
       } else {
         firstSeen.set(step.id, stepAt('id'));
       }
-      step.dependsOn.forEach((entry, d) => {
-        if (!checks.dependencies || resolveDependency(catalog, workspace, entry)) return;
-        const localIds = stepsOf(workspace).map((s) => s.step.id);
-        problems.push({
-          path: stepAt('dependsOn', d),
-          message: `"${entry}" is neither a step of workspace ${workspace.id} nor a workspace.step of another workspace`,
-          fix: suggestName(entry, [...localIds, ...allStepKeys], 'steps', 'name a step id of this workspace, or workspace.step for another workspace'),
-        });
-      });
+      if (checks.dependencies) {
+        for (const { index, message, fix } of danglingDependencies(catalog, { workspace, step })) problems.push({ path: stepAt('dependsOn', index), message, fix });
+      }
       problems.push(...stepFieldProblems(step, stepAt));
     }
   });

@@ -2,7 +2,7 @@ import type { Catalog, Condition, DecompositionRule, FulfillmentProduct, Product
 import { BundleIndex } from './bundles';
 import { groupBy, suggestName } from './catalog-index';
 import { actionOf, type AttributeValue, type Order, type OrderItem } from './order';
-import type { Availability, FulfillmentLineItem, FulfillmentOrder, Plan, UnfulfilledItem } from './plan';
+import { accountFulfillmentOrderId, type Availability, type FulfillmentLineItem, type FulfillmentOrder, type Plan, type UnfulfilledItem } from './plan';
 import { bundleKeyOf, buildFulfillmentPlan, PlanStepCounter } from './plan-build';
 import { InvalidInput, type Problem } from './problems';
 import { consumeStock, routeFewestSplits, type RoutingItem } from './routing';
@@ -114,7 +114,7 @@ function accountFulfillmentOrders(catalog: Catalog, lineItems: FulfillmentLineIt
   return lineItems.map((lineItem) => {
     const fulfilledBy = catalog.fulfillmentProducts.find((p) => p.code === lineItem.product)?.fulfilledBy;
     return {
-      id: `ACCOUNT-${lineItem.product}`,
+      id: accountFulfillmentOrderId(lineItem.product),
       ...(fulfilledBy && 'system' in fulfilledBy ? { system: fulfilledBy.system } : {}),
       lineItems: [lineItem],
       ...buildFulfillmentPlan(catalog, [lineItem]),

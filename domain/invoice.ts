@@ -89,7 +89,7 @@ export interface BuildInvoiceOptions {
  * twice: the same order, kind and sequence always give the same key (`invoice:ORD-1001:1`).
  */
 export function invoiceIdempotencyKey(orderId: string, kind: InvoiceKind, sequence = 1): string {
-  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
+  checkSequence(sequence);
   return `${kind}:${orderId}:${sequence}`;
 }
 
@@ -98,8 +98,12 @@ export function invoiceIdempotencyKey(orderId: string, kind: InvoiceKind, sequen
  * Together with invoiceIdempotencyKey(orderId, kind, sequence) it names one document for good.
  */
 export function billingDocumentId(orderId: string, kind: InvoiceKind, sequence = 1): string {
-  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
+  checkSequence(sequence);
   return `${kind === 'creditMemo' ? 'CM' : 'INV'}-${orderId}-${sequence}`;
+}
+
+function checkSequence(sequence: number): void {
+  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
 }
 
 /** One order item in minor units, as billed now. */

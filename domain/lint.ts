@@ -1,5 +1,5 @@
 import type { Catalog, FalloutRule, StepDefinition } from './catalog';
-import { allSteps, resolveDependency, stepKey, type StepLocation } from './catalog-index';
+import { allSteps, danglingDependencies, resolveDependency, stepKey, stepPath, type StepLocation } from './catalog-index';
 import type { Problem } from './problems';
 
 /**
@@ -48,7 +48,7 @@ export function lintCatalog(catalog: Catalog, options: LintOptions = {}): Findin
       ...missingFallout(catalog, location),
       ...missingEstimatedDuration(location),
       ...billingCalls(location, billingSystems),
-      ...danglingDependencies(catalog, location),
+      ...danglingDependencyFindings(catalog, location),
     ]),
     ...dependencyCycles(catalog),
   ];
@@ -87,10 +87,6 @@ function fulfillmentProductsWithoutScenario(catalog: Catalog): Finding[] {
       message: `fulfillment product ${product.code} has no scenario, so no workspace would fulfil it`,
       fix: `add a scenario: { fulfillmentProduct: ${product.code}, workspace: <workspace id> }`,
     }));
-}
-
-function stepPath(location: StepLocation): string {
-  return `workspaces[${location.workspace.id}].steps[${location.step.id}]`;
 }
 
 /** A callout or auto task that fails for good needs a queue where a person sees it. */
@@ -153,20 +149,14 @@ function billingCalls(location: StepLocation, billingSystems: string[]): Finding
     }));
 }
 
-function danglingDependencies(catalog: Catalog, location: StepLocation): Finding[] {
-  return location.step.dependsOn.flatMap((entry, index) =>
-    resolveDependency(catalog, location.workspace, entry)
-      ? []
-      : [
-          {
-            severity: 'error' as const,
-            rule: LINT_RULES.danglingDependency,
-            path: `${stepPath(location)}.dependsOn[${index}]`,
-            message: `step ${location.step.id} depends on "${entry}", which is not a step of workspace ${location.workspace.id} nor a workspace.step`,
-            fix: 'name a step id of the same workspace, or workspace.step for another workspace',
-          },
-        ],
-  );
+function danglingDependencyFindings(catalog: Catalog, location: StepLocation): Finding[] {
+  return danglingDependencies(catalog, location).map(({ index, message, fix }) => ({
+    severity: 'error',
+    rule: LINT_RULES.danglingDependency,
+    path: `${stepPath(location)}.dependsOn[${index}]`,
+    message,
+    fix,
+  }));
 }
 
 /** Every dependency cycle across the catalog (steps would wait for each other forever), one finding per cycle. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits';
 
 /** Money on the wire: a decimal string with at most two places. Held internally as integer minor units (domain/money). */
 export const MoneyString = z
@@ -12,13 +13,14 @@ export const IsoDate = z
     message: 'is not a real calendar date',
   });
 
+/** Ids become parts of workflow ids and search attributes: short, and of characters every tool shows as they are. */
 export const Identifier = z
   .string({ error: 'must be a string' })
   .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may contain only letters, digits, ".", "_", ":" and "-", and must start with a letter or digit');
+  .max(LIMITS.idChars, { error: (issue) => `is ${String(issue.input).length} characters; an id may have at most ${LIMITS.idChars} (limit idChars): shorten it` })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit');
 
-export const Address = z.object({
+export const Address = z.strictObject({
   line1: z.string().min(1),
   line2: z.string().optional(),
   city: z.string().min(1),
@@ -27,7 +29,7 @@ export const Address = z.object({
   country: z.string().length(2, 'must be an ISO 3166 two-letter country code'),
 });
 
-export const DeliveryGroup = z.object({
+export const DeliveryGroup = z.strictObject({
   id: Identifier,
   name: z.string().optional(),
   address: Address.optional(),
@@ -37,7 +39,7 @@ export const DeliveryGroup = z.object({
 export const Billing = z.union([
   z.literal('one-time'),
   z.literal('usage'),
-  z.object({ type: z.literal('recurring'), period: z.enum(['month', 'quarter', 'year']) }),
+  z.strictObject({ type: z.literal('recurring'), period: z.enum(['month', 'quarter', 'year']) }),
 ]);
 
 export const AttributeValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -54,7 +56,7 @@ export const OrderItemAction = z.enum(['Add', 'Amend', 'Cancel', 'Return', 'NoCh
   error: 'must be one of Add, Amend, Cancel, Return, NoChange',
 });
 
-export const OrderItem = z.object({
+export const OrderItem = z.strictObject({
   id: Identifier,
   product: Identifier,
   quantity: z.number({ error: 'must be a positive whole number' }).int('must be a whole number').positive('must be at least 1'),
@@ -75,7 +77,7 @@ export const OrderItem = z.object({
   originalItemId: Identifier.optional(),
 });
 
-export const ContractLine = z.object({
+export const ContractLine = z.strictObject({
   id: Identifier,
   product: Identifier,
   quantity: z.number().int().positive(),
@@ -84,9 +86,9 @@ export const ContractLine = z.object({
   endDate: IsoDate.optional(),
 });
 
-export const Contract = z.object({ id: Identifier, lines: z.array(ContractLine).min(1) });
+export const Contract = z.strictObject({ id: Identifier, lines: z.array(ContractLine).min(1) });
 
-export const Order = z.object({
+export const Order = z.strictObject({
   id: Identifier,
   accountId: Identifier,
   channel: z.enum(['cpq', 'b2b'], { error: 'must be "cpq" or "b2b"' }),

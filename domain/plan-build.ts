@@ -1,5 +1,5 @@
 import type { Catalog, StepDefinition, StepScope } from './catalog';
-import { groupBy, resolveDependency, stepKey, stepsOf, type StepLocation } from './catalog-index';
+import { danglingDependencies, groupBy, resolveDependency, stepKey, stepPath, stepsOf, type StepLocation } from './catalog-index';
 import type { FulfillmentLineItem, PlanStep } from './plan';
 import { InvalidInput } from './problems';
 
@@ -142,13 +142,13 @@ function planDefinitions(catalog: Catalog, lineItems: readonly FulfillmentLineIt
   });
   for (const definition of definitions.values()) {
     const { workspace, step } = definition.location;
+    // parseCatalog refuses these; a catalog built in code may still have them.
+    const dangling = danglingDependencies(catalog, definition.location);
+    if (dangling.length > 0) {
+      throw new InvalidInput('catalog', dangling.map(({ index, message, fix }) => ({ path: `${stepPath(definition.location)}.dependsOn[${index}]`, message, fix })));
+    }
     for (const entry of step.dependsOn) {
-      const target = resolveDependency(catalog, workspace, entry);
-      if (!target) {
-        throw new InvalidInput('catalog', [
-          { path: `workspaces[${workspace.id}].steps[${step.id}].dependsOn`, message: `"${entry}" does not name a step`, fix: 'run ordo lint on the catalog' },
-        ]);
-      }
+      const target = resolveDependency(catalog, workspace, entry)!;
       const dependency = definitions.get(stepKey(target.workspace.id, target.step.id));
       // A workspace with no line item in this fulfillment order is not in its plan: the dependency is dropped.
       if (dependency && !definition.dependencies.includes(dependency)) definition.dependencies.push(dependency);
@@ -181,7 +181,7 @@ function cycleError(stuck: PlanDefinition[]): InvalidInput {
   const cycle = current ? [...path.slice(path.indexOf(current)), current] : path;
   return new InvalidInput('catalog', [
     {
-      path: `workspaces[${cycle[0].location.workspace.id}].steps[${cycle[0].location.step.id}].dependsOn`,
+      path: `${stepPath(cycle[0].location)}.dependsOn`,
       message: `dependency cycle: ${cycle.map((d) => d.key).join(' → ')}`,
       fix: 'remove one of the dependencies in the cycle',
     },

@@ -82,5 +82,8 @@ export interface Plan {
   unfulfilledItems: UnfulfilledItem[];
 }
 
+/** The plan id of an account's work for one destination product (one per account and destination). */
+export const accountFulfillmentOrderId = (destination: string): string => `ACCOUNT-${destination}`;
+
 /** Stock on hand per location and ordered (commercial) product code: `{ "WH-EAST": { "LAPTOP-14": 5 } }`. */
 export type Availability = Record<string, Record<string, number>>;

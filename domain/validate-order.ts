@@ -23,7 +23,7 @@ export function validateOrder(input: unknown): Order {
 }
 
 /** `order ORD-1001`, or just `order` when the id itself is missing or bad. */
-function subjectOf(input: unknown): string {
+export function subjectOf(input: unknown): string {
   const id = typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined;
   return Order.shape.id.safeParse(id).success ? `order ${id as string}` : 'order';
 }

@@ -27,6 +27,25 @@ export interface StackStatus {
 }
 
 const recordFile = (config: LoadedConfig) => path.join(config.dataDir, 'stack.json');
+
+/**
+ * Written by a worker the stack started, once it runs (workers/main.ts, ORDO_WORKER_HEALTH_FILE): its own pid
+ * (the node process, not tsx in front of it) and its identity, so the stack counts the worker up only while
+ * that process lives and Temporal lists that identity among the task queue's pollers.
+ */
+export interface WorkerHealth {
+  pid: number;
+  identity: string;
+  runningSince: string;
+}
+export const workerHealthFile = (config: LoadedConfig) => path.join(config.dataDir, 'worker.json');
+const readWorkerHealth = (config: LoadedConfig): WorkerHealth | undefined => {
+  try {
+    return JSON.parse(fs.readFileSync(workerHealthFile(config), 'utf8')) as WorkerHealth;
+  } catch {
+    return undefined;
+  }
+};
 const readRecord = (config: LoadedConfig): StackRecord | undefined => {
   try {
     return JSON.parse(fs.readFileSync(recordFile(config), 'utf8')) as StackRecord;
@@ -57,14 +76,30 @@ async function simulatorsHealthy(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * Whether a process runs. `kill(pid, 0)` alone also answers yes for a killed process nobody has reaped yet (a
+ * zombie: in a container whose first process does not reap, it stays one), so on Linux its state is read too.
+ */
 function alive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(pid, 0) is all there is
+  }
+}
+
+/** The worker answers: its process lives and Temporal lists it polling the task queue. */
+async function workerAnswering(config: LoadedConfig): Promise<boolean> {
+  const health = readWorkerHealth(config);
+  if (!health || !alive(health.pid)) return false;
+  return (await taskQueuePollers(config)).includes(health.identity);
 }
 
 export async function stackStatus(config: LoadedConfig): Promise<StackStatus> {
@@ -79,7 +114,7 @@ export async function stackStatus(config: LoadedConfig): Promise<StackStatus> {
       startedByOrdo,
     },
     simulators: { url: simulatorsUrl(config), healthy: await simulatorsHealthy(simulatorsUrl(config)) },
-    worker: { running: alive(record?.pids.worker), pid: record?.pids.worker },
+    worker: { running: await workerAnswering(config), pid: readWorkerHealth(config)?.pid ?? record?.pids.worker },
   };
 }
 
@@ -152,11 +187,18 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
     await waitFor('the simulators', () => simulatorsHealthy(simUrl), 30_000, logs);
   }
 
-  if (alive(record.pids.worker) && !started.some((s) => s.part === 'worker')) options.log(`Worker: already running (pid ${record.pids.worker})`);
-  else {
+  const health = readWorkerHealth(config);
+  if (await workerAnswering(config)) options.log(`Worker: already running (pid ${health!.pid})`);
+  else if (health && alive(health.pid)) {
+    options.log(`Worker: running (pid ${health.pid}) but not polling yet; waiting for it`);
+    await waitFor('the worker', () => workerAnswering(config), 90_000, logs);
+  } else {
+    // A worker killed before it wrote its health file leaves tsx's process group behind; that one goes first.
+    if (alive(record.pids.worker)) await stopProcess(record.pids.worker);
+    fs.rmSync(workerHealthFile(config), { force: true });
     options.log('Worker: starting (bundling workflows takes a few seconds)');
-    launch('worker', TSX, ['workers/main.ts'], { ORDO_CONFIG: config.file });
-    await waitFor('the worker', () => workerPolling(config), 90_000, logs);
+    launch('worker', TSX, ['workers/main.ts'], { ORDO_CONFIG: config.file, ORDO_WORKER_HEALTH_FILE: workerHealthFile(config) });
+    await waitFor('the worker to poll', () => workerAnswering(config), 90_000, logs);
   }
 
   fs.writeFileSync(recordFile(config), JSON.stringify(record, null, 2));
@@ -179,6 +221,7 @@ export async function stackDown(config: LoadedConfig, log: (line: string) => voi
     log('Nothing to stop: no stack started by `ordo stack up --detach` is recorded.');
     return;
   }
+  const workerPid = readWorkerHealth(config)?.pid;
   for (const part of ['worker', 'simulators', 'temporal'] as const) {
     const pid = record.pids[part];
     if (alive(pid)) {
@@ -186,7 +229,10 @@ export async function stackDown(config: LoadedConfig, log: (line: string) => voi
       log(`${part}: stopped (pid ${pid})`);
     }
   }
+  // The worker's own process, should it have outlived tsx in front of it.
+  if (alive(workerPid)) await stopProcess(workerPid);
   fs.rmSync(recordFile(config), { force: true });
+  fs.rmSync(workerHealthFile(config), { force: true });
 }
 
 /** SIGTERM to the process (and its group when it leads one), then SIGKILL if it has not gone within 10 s. */
@@ -208,7 +254,11 @@ async function stopProcess(pid: number | undefined): Promise<void> {
   if (alive(pid)) signal('SIGKILL');
 }
 
-async function workerPolling(config: LoadedConfig): Promise<boolean> {
+/**
+ * The identities polling the task queue for workflow tasks. Temporal keeps a poller listed for a while after it
+ * stopped, so a listed identity alone does not mean a worker runs: workerAnswering checks its process too.
+ */
+async function taskQueuePollers(config: LoadedConfig): Promise<string[]> {
   try {
     const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '2 seconds' });
     try {
@@ -217,12 +267,12 @@ async function workerPolling(config: LoadedConfig): Promise<boolean> {
         taskQueue: { name: config.temporal.taskQueue },
         taskQueueType: 1, // workflow task queue
       });
-      return (answer.pollers ?? []).length > 0;
+      return (answer.pollers ?? []).flatMap((poller) => (poller.identity ? [poller.identity] : []));
     } finally {
       await connection.close();
     }
   } catch {
-    return false;
+    return [];
   }
 }
 

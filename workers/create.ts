@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { HandlerRegistry } from '../activities/handlers';
 import { dataConverter } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
+import type { WorkerDeployment } from '../config/schema';
 import type { Catalog } from '../domain/catalog';
 
 export interface OrdoWorkerOptions {
@@ -43,7 +44,24 @@ export function createOrdoWorker(options: OrdoWorkerOptions): Promise<Worker> {
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    ...deploymentOptions(config.worker.deployment),
   });
+}
+
+/**
+ * Worker Versioning, when the configuration names a deployment version: orders and splits are pinned to the
+ * version that started them (the default here); account work and queue rotation say AUTO_UPGRADE in their own
+ * modules, since they outlive any one deployment (docs/versioning.md).
+ */
+function deploymentOptions(deployment: WorkerDeployment | undefined): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  if (!deployment) return {};
+  return {
+    workerDeploymentOptions: {
+      version: { deploymentName: deployment.name, buildId: deployment.buildId },
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'PINNED',
+    },
+  };
 }
 
 const quietBundlerLogger = {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadCatalogFiles } from '../config/catalog-files';
@@ -15,7 +16,12 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
   const worker = await createOrdoWorker({ connection, config, catalog, client });
   console.log(`ordo worker polling ${config.temporal.address} namespace ${config.temporal.namespace} task queue ${config.temporal.taskQueue}`);
-  await worker.run();
+  const running = worker.run();
+  // For `ordo stack`: who this worker is, once it runs; the stack counts it up when Temporal lists it polling.
+  const healthFile = process.env.ORDO_WORKER_HEALTH_FILE;
+  if (healthFile) fs.writeFileSync(healthFile, JSON.stringify({ pid: process.pid, identity: worker.options.identity, runningSince: new Date().toISOString() }));
+  await running;
+  if (healthFile) fs.rmSync(healthFile, { force: true });
   await Promise.all([connection.close(), clientConnection.close()]);
 }
 

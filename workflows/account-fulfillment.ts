@@ -1,6 +1,9 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, setWorkflowOptions, startChild, workflowInfo } from '@temporalio/workflow';
+import { accountFulfillmentOrderId } from '../domain/plan';
 import { now } from './clock';
+import { autoUpgradeWhenVersioned } from './versioning-behaviour';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
+import { accountRunWorkflowId, orderWorkflowId } from './ids';
 import {
   accountShareReadySignal,
   accountWorkQuery,
@@ -11,11 +14,10 @@ import {
   type AccountJoin,
   type AccountWorkView,
 } from './messages';
+import { checkedSignal } from './message-checks';
 
 /** Continue as new after this many joins, long before history limits (each join is a signal and a reply). */
 const JOINS_PER_RUN = 500;
-
-export const accountWorkflowId = (accountId: string, destination: string) => `account-${accountId}-${destination}`;
 
 /**
  * Account-wide fulfillment (DESIGN.md scope `account`): one long-running workflow per (account,
@@ -37,7 +39,9 @@ export async function AccountFulfillmentWorkflow(input: {
   let joinsThisRun = 0;
 
   setHandler(accountWorkQuery, () => view);
-  setHandler(joinAccountWorkSignal, (join) => {
+  /** A message of the wrong shape (anyone can signal a workflow) is logged and dropped, never thrown. */
+  const dropMalformed = (message: string) => (reason: string) => log.warn(`${message} signal refused`, { reason });
+  setHandler(joinAccountWorkSignal, checkedSignal('joinAccountWork', dropMalformed('joinAccountWork'), (join) => {
     joinsThisRun++;
     orderWorkflows.set(join.orderId, join.orderWorkflowId);
     const known = view.shares.find((s) => s.orderId === join.orderId);
@@ -46,24 +50,24 @@ export async function AccountFulfillmentWorkflow(input: {
     else view.shares.push({ orderId: join.orderId, state: 'waiting', joinedAt: now() });
     joins.push(join);
     if (view.state === 'completed') tellReady(join.orderId, join.orderWorkflowId);
-  });
+  }));
   // The account's own work answers to no single order: its point-of-no-return steps go ahead.
-  setHandler(ponrRequestSignal, (request) => {
+  setHandler(ponrRequestSignal, checkedSignal('ponrRequest', dropMalformed('ponrRequest'), (request) => {
     getExternalWorkflowHandle(view.runWorkflowId!)
       .signal(ponrDecisionSignal, { stepId: request.stepId, granted: true })
       .catch((error: Error) => log.warn('PONR decision not delivered', { error: error.message }));
-  });
-  setHandler(leaveAccountWorkSignal, ({ orderId, reason }) => {
+  }));
+  setHandler(leaveAccountWorkSignal, checkedSignal('leaveAccountWork', dropMalformed('leaveAccountWork'), ({ orderId, reason }) => {
     const share = view.shares.find((s) => s.orderId === orderId);
     if (share && share.state === 'waiting') Object.assign(share, { state: 'released', releasedReason: reason });
-  });
+  }));
 
   function tellReady(orderId: string, orderWorkflowId: string): void {
     const share = view.shares.find((s) => s.orderId === orderId);
     if (!share || share.state !== 'waiting') return;
     share.state = 'ready';
     getExternalWorkflowHandle(orderWorkflowId)
-      .signal(accountShareReadySignal, { destination: view.destination, fulfillmentOrderId: `ACCOUNT-${view.destination}`, accountWorkflowId: workflowInfo().workflowId })
+      .signal(accountShareReadySignal, { destination: view.destination, fulfillmentOrderId: accountFulfillmentOrderId(view.destination), accountWorkflowId: workflowInfo().workflowId })
       .catch((error: Error) => log.warn('account share not delivered', { orderId, error: error.message }));
   }
 
@@ -72,7 +76,7 @@ export async function AccountFulfillmentWorkflow(input: {
     if (view.state === 'pending' && joins.length > 0) {
       const first = joins[0];
       view.state = 'running';
-      view.runWorkflowId = `${workflowInfo().workflowId}/run`;
+      view.runWorkflowId = accountRunWorkflowId(workflowInfo().workflowId);
       const child = await startChild(FulfillmentOrderWorkflow, {
         workflowId: view.runWorkflowId,
         args: [{ orderId: first.orderId, accountId: view.accountId, fulfillmentOrder: first.fulfillmentOrder, falloutRules: first.falloutRules, queues: first.queues }],
@@ -80,7 +84,7 @@ export async function AccountFulfillmentWorkflow(input: {
       await child.result();
       view.state = 'completed';
       view.completedAt = now();
-      for (const share of view.shares) tellReady(share.orderId, orderWorkflows.get(share.orderId) ?? `order-${share.orderId}`);
+      for (const share of view.shares) tellReady(share.orderId, orderWorkflows.get(share.orderId) ?? orderWorkflowId(share.orderId));
       continue;
     }
     // Long-lived: hand the state to a fresh run before the history grows large.
@@ -88,3 +92,7 @@ export async function AccountFulfillmentWorkflow(input: {
     await continueAsNew<typeof AccountFulfillmentWorkflow>({ accountId: view.accountId, destination: view.destination, carried: view, joinsPerRun: input.joinsPerRun });
   }
 }
+
+// It outlives every deployment: under Worker Versioning it moves to the current version (docs/deploying.md).
+// Only a versioned worker may say so (an unversioned one fails the task), hence the question first.
+setWorkflowOptions(autoUpgradeWhenVersioned, AccountFulfillmentWorkflow);

@@ -1,7 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities';
+import type { OrdoActivities } from '../activities/types';
 import type { StepDefinition } from '../domain/catalog';
 import type { FulfillmentLineItem, FulfillmentOrder, Plan } from '../domain/plan';
+import { compensationCallKey } from '../domain/step-keys';
 import { now } from './clock';
 import type { CompensationRecord, FulfillmentOrderPlan, StepStatus } from './types';
 
@@ -27,7 +28,7 @@ export async function compensateStep(orderId: string, where: Ran, step: StepStat
   try {
     await compensate({
       call,
-      idempotencyKey: `${orderId}/${fo.id}/${step.id}${(step.runs ?? 1) > 1 ? `#${step.runs}` : ''}/compensate`,
+      idempotencyKey: compensationCallKey(orderId, fo.id, step),
       body: {
         orderId,
         fulfillmentOrderId: fo.id,

@@ -9,7 +9,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities';
+import type { OrdoActivities } from '../activities/types';
 import type { StepDefinition } from '../domain/catalog';
 import { chooseFalloutQueue } from '../domain/fallout';
 import type { FulfillmentLineItem, PlanStep } from '../domain/plan';
@@ -23,12 +23,15 @@ import {
   cancelFulfillmentSignal,
   ponrDecisionSignal,
   ponrRequestSignal,
+  type AmendPlanRequest,
+  type CancelFulfillmentRequest,
   type PonrDecision,
   fulfillmentOrderPlanQuery,
   fulfillmentOrderProgressSignal,
 } from './messages';
 import { QUIET_SPLIT_ATTRIBUTES, splitQueueAttributes } from './search-attributes';
 import { SlaWatch, type SlaStage } from './sla';
+import { actorOf, checkedSignal, keepRefusal } from './message-checks';
 import { listenToOperators, OperatorInbox } from './operator-messages';
 import { attemptWithPolicy, type StepContext } from './steps';
 import { hasBehaviour } from './versions';
@@ -85,6 +88,8 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   /** What operators have sent, waiting for the steps that need it. */
   const inbox = new OperatorInbox();
   const { completions, resolutions, resumedNames, resumedSteps, rejectedMessages } = inbox;
+  /** A message of the wrong shape (anyone can signal a workflow) is refused into the plan, never thrown. */
+  const refuseMalformed = (message: string) => (reason: string, payload: unknown) => keepRefusal(rejectedMessages, message, actorOf(payload), reason);
   let state: FulfillmentOrderState = 'inProgress';
   /** Every step runs in this scope, so cancelling the split cancels running activities, timers and waits at once. */
   const stepScope = new CancellationScope();
@@ -163,15 +168,15 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail }, inbox);
 
   if (changesInFlight) {
-    setHandler(cancelFulfillmentSignal, (request) => {
+    setHandler(cancelFulfillmentSignal, checkedSignal<CancelFulfillmentRequest>('cancelFulfillment', refuseMalformed('cancelFulfillment'), (request) => {
       if (cancellation || state === 'completed') return;
       cancellation = { reason: request?.reason ?? 'cancelled', actor: request?.actor, at: now() };
       state = 'cancelled';
       stepScope.cancel();
-    });
-    setHandler(ponrDecisionSignal, (decision) => {
+    }));
+    setHandler(ponrDecisionSignal, checkedSignal<PonrDecision>('ponrDecision', refuseMalformed('ponrDecision'), (decision) => {
       ponrDecisions.set(decision.stepId, decision);
-    });
+    }));
   }
 
   /**
@@ -362,7 +367,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
      * whose line items changed are Amended (stopped and run again, or redone after compensation if they
      * had finished); new steps are added and start when their dependencies allow.
      */
-    setHandler(amendPlanSignal, (request) => {
+    setHandler(amendPlanSignal, checkedSignal<AmendPlanRequest>('amendPlan', refuseMalformed('amendPlan'), (request) => {
       if (cancellation || state === 'completed') return;
       const next = request.fulfillmentOrder;
       const signature = (ids: readonly string[], items: ReadonlyMap<string, unknown>) => JSON.stringify(ids.map((id) => items.get(id) ?? null));
@@ -396,7 +401,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       }
       scheduler.setNodes([...steps.values()].filter((s) => nextIds.has(s.id)));
       refreshSearchAttributes();
-    });
+    }));
   }
 
   /** A step whose line items changed: stop it and run it again, or undo and redo it if it had finished. */

@@ -53,6 +53,14 @@ export interface ResumeRequest {
   actor?: string;
 }
 export const resumeSignal = defineSignal<[ResumeRequest]>('resume');
+/** The same as an update, for callers that need the decision (`ordo resume`): the steps it resumed, or refused with the reason. */
+export interface ResumeAnswer {
+  accepted: true;
+  name: string;
+  /** Pause steps of this split that go on. */
+  resumedStepIds: string[];
+}
+export const resumeUpdate = defineUpdate<ResumeAnswer, [ResumeRequest]>('resume');
 
 /**
  * Fulfillment order: new attribute values for a fulfillment line item or an order item, e.g. from a carrier's
@@ -65,6 +73,13 @@ export interface UpdateAttributesRequest {
   attributes: Record<string, string | number | boolean>;
 }
 export const updateAttributesSignal = defineSignal<[UpdateAttributesRequest]>('updateAttributes');
+/** The same as an update (`ordo update`): accepted, or refused with the reason (no such item, bad attributes). */
+export interface UpdateAttributesAnswer {
+  accepted: true;
+  lineItemId?: string;
+  orderItemId?: string;
+}
+export const updateAttributesUpdate = defineUpdate<UpdateAttributesAnswer, [UpdateAttributesRequest]>('updateAttributes');
 
 /** Queue rotation: the member a queue's next task goes to, given the queue's members now. */
 export const nextAssigneeUpdate = defineUpdate<string | undefined, [string[]]>('nextAssignee');

@@ -10,10 +10,15 @@ import {
   resolveFalloutSignal,
   resolveFalloutUpdate,
   resumeSignal,
+  resumeUpdate,
   updateAttributesSignal,
+  updateAttributesUpdate,
   type ManualTaskCompletion,
   type ResolveFalloutRequest,
+  type ResumeRequest,
+  type UpdateAttributesRequest,
 } from './messages';
+import { actorOf, checkedSignal, checkedValidator } from './message-checks';
 import type { FulfillmentOrderPlan, StepStatus } from './types';
 
 /** What operators have sent a split, kept until the steps that wait for it take it. */
@@ -77,53 +82,90 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
     else rejectedMessages.push(entry);
   };
 
+  /** A payload of the wrong shape or one that could not be decoded: refused like any other signal. */
+  const refuseMalformed = (message: string) => (reason: string, payload: unknown) =>
+    refuseSignal(message, (payload as { stepId?: unknown } | undefined)?.stepId, actorOf(payload), reason);
+
   setHandler(completeManualTaskUpdate, (request) => {
     completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'completeManualTask' } : {}) });
     return { accepted: true as const, stepId: request.stepId };
-  }, { validator: (request) => throwIf(manualTaskProblem(request)) });
-  setHandler(manualTaskCompletedSignal, (request) => {
+  }, { validator: checkedValidator<ManualTaskCompletion>('completeManualTask', (request) => throwIf(manualTaskProblem(request))) });
+  setHandler(manualTaskCompletedSignal, checkedSignal('manualTaskCompleted', refuseMalformed('manualTaskCompleted'), (request) => {
     const problem = manualTaskProblem(request);
     if (problem) refuseSignal('manualTaskCompleted', request?.stepId, request?.actor, problem);
     else completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'manualTaskCompleted' } : {}) });
-  });
+  }));
   setHandler(resolveFalloutUpdate, (request) => {
     resolutions.set(request.stepId, request);
     return { accepted: true as const, stepId: request.stepId, action: request.action };
-  }, { validator: (request) => throwIf(falloutProblem(request)) });
-  setHandler(resolveFalloutSignal, (request) => {
+  }, { validator: checkedValidator<ResolveFalloutRequest>('resolveFallout', (request) => throwIf(falloutProblem(request))) });
+  setHandler(resolveFalloutSignal, checkedSignal('resolveFallout', refuseMalformed('resolveFallout'), (request) => {
     const problem = falloutProblem(request);
     if (problem) refuseSignal('resolveFallout', request?.stepId, request?.actor, problem);
     else resolutions.set(request.stepId, request);
-  });
-  setHandler(resumeSignal, (request) => {
-    if (typeof request?.name !== 'string' || !request.name) {
-      refuseSignal('resume', undefined, request?.actor, 'name is required: the signal name the pause step waits for');
-      return;
-    }
-    if (!operatorTrail) {
-      resumedNames.add(request.name);
-      return;
-    }
+  }));
+
+  /** The pause steps a resume of this name resumes now, or why it resumes none. Before operator-trail a name is kept for later. */
+  const resumeDecision = (request: ResumeRequest): { problem: string } | { resumed: StepStatus[] } => {
+    if (typeof request?.name !== 'string' || !request.name) return { problem: 'name is required: the signal name the pause step waits for' };
+    if (!operatorTrail) return { resumed: [] };
     const waiting = [...steps.values()].filter((s) => s.type === 'pause' && s.state === 'InProgress' && !resumedSteps.has(s.id));
     const resumed = waiting.filter((s) => { const on = definitionOf(s).resumeOn; return !!on && 'signal' in on && on.signal === request.name; });
-    if (resumed.length === 0) {
-      const names = unique(waiting.flatMap((s) => { const on = definitionOf(s).resumeOn; return on && 'signal' in on ? [on.signal] : []; }));
-      refuseSignal('resume', undefined, request.actor, `no pause step is waiting for "${request.name}" now${names.length ? ` (waiting: ${names.join(', ')})` : ''}`);
-      return;
-    }
+    if (resumed.length > 0) return { resumed };
+    const names = unique(waiting.flatMap((s) => { const on = definitionOf(s).resumeOn; return on && 'signal' in on ? [on.signal] : []; }));
+    return { problem: `no pause step is waiting for "${request.name}" now${names.length ? ` (waiting: ${names.join(', ')})` : ''}` };
+  };
+  const applyResume = (request: ResumeRequest, resumed: StepStatus[]) => {
+    if (!operatorTrail) resumedNames.add(request.name);
     for (const s of resumed) resumedSteps.set(s.id, request.actor);
+  };
+  setHandler(resumeSignal, checkedSignal('resume', refuseMalformed('resume'), (request) => {
+    const decision = resumeDecision(request);
+    if ('problem' in decision) refuseSignal('resume', undefined, request?.actor, decision.problem);
+    else applyResume(request, decision.resumed);
+  }));
+  // The update answers with the decision: `ordo resume` says which steps go on, or exits 1 with the reason.
+  setHandler(resumeUpdate, (request) => {
+    const decision = resumeDecision(request);
+    const resumed = 'resumed' in decision ? decision.resumed : [];
+    applyResume(request, resumed);
+    return { accepted: true as const, name: request.name, resumedStepIds: resumed.map((s) => s.id) };
+  }, {
+    validator: checkedValidator<ResumeRequest>('resume', (request) => {
+      const decision = resumeDecision(request);
+      throwIf('problem' in decision ? decision.problem : undefined);
+    }),
   });
-  setHandler(updateAttributesSignal, (request) => {
+
+  /** The line item or order item an attribute update names, or why there is none. */
+  const attributeTarget = (request: UpdateAttributesRequest): { problem: string } | { target: Map<string, unknown>; id: string; record: { attributes?: Record<string, unknown> } } => {
     const target = request?.lineItemId !== undefined ? lineItems : orderItems;
     const id = request?.lineItemId ?? request?.orderItemId;
     const record = id === undefined ? undefined : (target as Map<string, { attributes?: Record<string, unknown> }>).get(id);
     if (!record || typeof request.attributes !== 'object' || request.attributes === null) {
-      refuseSignal('updateAttributes', undefined, request?.actor, `no line item or order item ${JSON.stringify(id)} in fulfillment order ${fo.id}, or no attributes given`);
-      return;
+      return { problem: `no line item or order item ${JSON.stringify(id)} in fulfillment order ${fo.id}, or no attributes given` };
     }
+    return { target: target as Map<string, unknown>, id: id!, record };
+  };
+  const applyAttributes = (request: UpdateAttributesRequest, { target, id, record }: { target: Map<string, unknown>; id: string; record: { attributes?: Record<string, unknown> } }) => {
     inbox.lastAttributeUpdateBy = request.actor;
     // Replace, never mutate: the line items came in the workflow input.
-    (target as Map<string, unknown>).set(id!, { ...record, attributes: { ...record.attributes, ...request.attributes } });
+    target.set(id, { ...record, attributes: { ...record.attributes, ...request.attributes } });
+  };
+  setHandler(updateAttributesSignal, checkedSignal('updateAttributes', refuseMalformed('updateAttributes'), (request) => {
+    const found = attributeTarget(request);
+    if ('problem' in found) refuseSignal('updateAttributes', undefined, request?.actor, found.problem);
+    else applyAttributes(request, found);
+  }));
+  setHandler(updateAttributesUpdate, (request) => {
+    const found = attributeTarget(request);
+    if ('target' in found) applyAttributes(request, found);
+    return { accepted: true as const, ...(request.lineItemId !== undefined ? { lineItemId: request.lineItemId } : { orderItemId: request.orderItemId }) };
+  }, {
+    validator: checkedValidator<UpdateAttributesRequest>('updateAttributes', (request) => {
+      const found = attributeTarget(request);
+      throwIf('problem' in found ? found.problem : undefined);
+    }),
   });
 }
 

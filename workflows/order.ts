@@ -11,15 +11,18 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities';
+import type { OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
+import { itemsOfBundles } from '../domain/bundles';
 import type { Order } from '../domain/order';
 import type { AmendRequest, AppliedActions } from '../domain/order-actions';
 import { InvalidInput } from '../domain/problems';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
+import { fulfillmentOrderWorkflowId } from './ids';
 import { compensateCompletedSteps } from './compensation';
+import { actorOf, checkedSignal, checkedValidator } from './message-checks';
 import {
   accountShareReadySignal,
   amendPlanSignal,
@@ -40,11 +43,10 @@ import {
 } from './messages';
 import { AccountIdKey, ChannelKey, OrderIdKey, OrderStateKey, QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
 import { hasBehaviour, orderBehaviourVersion } from './versions';
-import type { FulfillmentOrderPlan, FulfillmentOrderSummary, OrderState, OrderSummary, OrderWorkflowInput, PonrRecord } from './types';
+import { FINAL_ORDER_STATES, type FulfillmentOrderPlan, type FulfillmentOrderSummary, type OrderState, type OrderSummary, type OrderWorkflowInput, type PonrRecord } from './types';
 
 /** Patch: cancellation (update and signal), point of no return granted by the order, compensation. */
 const CHANGES_IN_FLIGHT = 'changes-in-flight';
-const FINAL_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed', 'partial']);
 
 const planning = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } } as const;
 // Billing retries until it gets through: the idempotency key makes every retry safe.
@@ -60,8 +62,6 @@ const { loadChangeContext, joinAccountWork } = remotePlanning;
 const remoteBilling = proxyActivities<OrdoActivities>(billing);
 const localPlanning = proxyLocalActivities<OrdoActivities>(planning);
 const localBilling = proxyLocalActivities<OrdoActivities>(billing);
-
-export const fulfillmentOrderWorkflowId = (orderId: string, fulfillmentOrderId: string) => `order-${orderId}/${fulfillmentOrderId}`;
 
 /**
  * The order: decomposes it, runs one FulfillmentOrderWorkflow per split, and passes the consolidated
@@ -125,7 +125,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
 
   /** Why the order cannot be cancelled now, as an error the caller can act on; undefined when it can. */
   const whyNotCancellable = (): ApplicationFailure | undefined => {
-    if (FINAL_STATES.has(summary.state)) {
+    if (FINAL_ORDER_STATES.has(summary.state)) {
       const next = summary.state === 'completed' ? `: to return or cancel items, submit a change order with "changeOf": "${order.id}"` : '';
       return ApplicationFailure.nonRetryable(`order ${order.id} is already ${summary.state}; nothing to cancel${next}`, 'OrderNotCancellable');
     }
@@ -164,30 +164,32 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     log.warn(`${message} refused`, { reason });
     (summary.rejectedMessages ??= []).push({ at: now(), message, actor, reason });
   };
+  /** A message of the wrong shape (anyone can signal a workflow) is refused into the summary, never thrown. */
+  const refuseMalformed = (message: string) => (reason: string, payload: unknown) => refuse(message, actorOf(payload), reason);
 
   if (changesInFlight) {
     setHandler(cancelUpdate, (request) => {
       acceptCancellation(request);
       return { accepted: true as const, orderId: order.id, state: summary.state };
     }, {
-      validator: (request) => {
+      validator: checkedValidator<CancelRequest>('cancel', (request) => {
         if (!request || typeof request.reason !== 'string' || !request.reason.trim()) throw ApplicationFailure.nonRetryable('reason is required: say why the order is cancelled', 'InvalidInput');
         const problem = whyNotCancellable();
         if (problem) throw problem;
-      },
+      }),
     });
-    setHandler(cancelSignal, (request) => {
+    setHandler(cancelSignal, checkedSignal('cancel', refuseMalformed('cancel'), (request) => {
       const problem = whyNotCancellable();
       if (problem) refuse('cancel', request?.actor, problem.message);
       else acceptCancellation({ reason: request?.reason || 'cancelled by signal', actor: request?.actor });
-    });
-    setHandler(ponrRequestSignal, (request) => decidePonr(request));
-    setHandler(accountShareReadySignal, (ready) => {
+    }));
+    setHandler(ponrRequestSignal, checkedSignal('ponrRequest', refuseMalformed('ponrRequest'), (request) => decidePonr(request)));
+    setHandler(accountShareReadySignal, checkedSignal('accountShareReady', refuseMalformed('accountShareReady'), (ready) => {
       const share = (summary.accountShares ??= []).find((s) => s.destination === ready.destination);
       if (share) share.state = 'ready';
       else summary.accountShares.push({ destination: ready.destination, workflowId: ready.accountWorkflowId, state: 'ready' });
-    });
-    setHandler(amendUpdate, (request) => applyAmendment(request), { validator: (request) => validateAmendment(request) });
+    }));
+    setHandler(amendUpdate, (request) => applyAmendment(request), { validator: checkedValidator<AmendRequest>('amend', (request) => validateAmendment(request)) });
   }
 
   function decidePonr(request: PonrRequest): void {
@@ -330,7 +332,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     fulfillmentOrders: [...finalPlans.values()],
     ...(summary.pointOfNoReturn ? { pointOfNoReturn: summary.pointOfNoReturn } : {}),
   }));
-  setHandler(fulfillmentOrderProgressSignal, (progress) => updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }));
+  setHandler(fulfillmentOrderProgressSignal, checkedSignal('fulfillmentOrderProgress', refuseMalformed('fulfillmentOrderProgress'), (progress) => updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts })));
 
   let changeContext: ChangeContext | undefined;
   try {
@@ -490,18 +492,6 @@ function initialActions(order: Order, at: string): OrderSummary['actions'] {
   return [...byType].map(([type, itemIds]) => ({ type: type as OrderSummary['actions'][number]['type'], at, itemIds, note: `change of ${order.changeOf}` }));
 }
 
-/** The items of every bundle the given items belong to: PONR on one component holds for its whole bundle. */
-function itemsOfBundles(order: Order, itemIds: string[]): string[] {
-  const parentOf = new Map(order.items.map((item) => [item.id, item.parentItemId]));
-  const rootOf = (id: string): string => {
-    let current = id;
-    for (let guard = 0; parentOf.get(current) && guard < order.items.length; guard++) current = parentOf.get(current)!;
-    return current;
-  };
-  const roots = new Set(itemIds.map(rootOf));
-  return order.items.filter((item) => roots.has(rootOf(item.id))).map((item) => item.id);
-}
-
 /** The order items a split's lines come from: what its pause conditions may read. */
 function sourceItemsOf(fo: FulfillmentOrder, order: Order): Order['items'] {
   const ids = new Set(fo.lineItems.flatMap((li) => li.sourceItemIds));
@@ -511,5 +501,3 @@ function sourceItemsOf(fo: FulfillmentOrder, order: Order): Order['items'] {
 function sum<T>(items: T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);
 }
-
-export const orderWorkflowId = (orderId: string) => `order-${orderId}`;

@@ -31,4 +31,35 @@ class JsonProtobufReader implements PayloadConverterWithEncoding {
   }
 }
 
-export const payloadConverter = new CompositePayloadConverter(...new DefaultPayloadConverter().converters, new JsonProtobufReader());
+/**
+ * What a payload that cannot be decoded becomes: a value every message handler's check refuses (see
+ * workflows/message-checks.ts), instead of an exception. A signal's arguments are decoded before any handler
+ * runs, so a throw there fails every workflow task of the workflow from then on: one signal with text that is
+ * not JSON, or an encoding such as `text/plain`, would leave the order stuck. Payloads that decode are
+ * read exactly as before, so recorded histories replay unchanged.
+ */
+export interface UndecodablePayload {
+  undecodablePayload: { encoding: string; reason: string };
+}
+
+/** Why a value is an undecodable payload, or undefined when it is a decoded value. */
+export function undecodableReason(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || !('undecodablePayload' in value)) return undefined;
+  const { encoding, reason } = (value as UndecodablePayload).undecodablePayload;
+  return `its payload cannot be decoded (encoding ${JSON.stringify(encoding)}: ${reason}); send JSON with encoding json/plain`;
+}
+
+class DefensivePayloadConverter extends CompositePayloadConverter {
+  override fromPayload<T>(payload: Payload): T {
+    try {
+      return super.fromPayload<T>(payload);
+    } catch (error) {
+      const raw = payload?.metadata?.encoding;
+      const encoding = raw ? new TextDecoder().decode(raw) : '(none)';
+      const undecodable: UndecodablePayload = { undecodablePayload: { encoding, reason: (error as Error)?.message ?? String(error) } };
+      return undecodable as T;
+    }
+  }
+}
+
+export const payloadConverter = new DefensivePayloadConverter(...new DefaultPayloadConverter().converters, new JsonProtobufReader());

@@ -1,10 +1,10 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
+import { checkedValidator } from './message-checks';
 import { nextAssigneeUpdate } from './messages';
+import { autoUpgradeWhenVersioned } from './versioning-behaviour';
 
 /** Continue as new after this many assignments, long before history limits. */
 const ASSIGNMENTS_PER_RUN = 500;
-
-export const queueRotationWorkflowId = (queue: string) => `queue-rotation-${queue}`;
 
 /**
  * Round-robin assignment for one queue, shared by every order and every worker: a long-running workflow
@@ -20,8 +20,12 @@ export async function QueueRotationWorkflow(state: { lastAssigned?: string } = {
     lastAssigned = next;
     served++;
     return next;
-  });
+  }, { validator: checkedValidator('nextAssignee') });
   await condition(() => served >= ASSIGNMENTS_PER_RUN || workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
   await continueAsNew<typeof QueueRotationWorkflow>({ lastAssigned });
 }
+
+// It outlives every deployment: under Worker Versioning it moves to the current version (docs/deploying.md).
+// Only a versioned worker may say so (an unversioned one fails the task), hence the question first.
+setWorkflowOptions(autoUpgradeWhenVersioned, QueueRotationWorkflow);

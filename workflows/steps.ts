@@ -1,8 +1,9 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities';
+import type { OrdoActivities } from '../activities/types';
 import type { StepDefinition } from '../domain/catalog';
 import type { FulfillmentLineItem, FulfillmentOrder } from '../domain/plan';
 import { retryDelay } from '../domain/retry';
+import { stepCallKey } from '../domain/step-keys';
 import type { StepError, StepStatus } from './types';
 
 /**
@@ -56,7 +57,7 @@ function doWork(step: StepStatus, definition: StepDefinition, context: StepConte
     return callout({
       call: definition.call!,
       // Stable across retries and operator retries of this step: the system deduplicates on it.
-      idempotencyKey: `${context.orderId}/${fo.id}/${step.id}${(step.runs ?? 1) > 1 ? `#${step.runs}` : ''}`,
+      idempotencyKey: stepCallKey(context.orderId, fo.id, step),
       body: { ...common, deliveryGroupId: fo.deliveryGroupId, ...(fo.location ? { items: stockItems(lineItems) } : {}) },
     });
   }

@@ -1,4 +1,4 @@
-import type { FulfillmentOrder, Plan, UnfulfilledItem } from '../domain/plan';
+import type { FulfillmentOrder, Plan, PlanStep, UnfulfilledItem } from '../domain/plan';
 import type { Invoice } from '../domain/invoice';
 import type { FalloutRule } from '../domain/catalog';
 import type { Order, OrderItem } from '../domain/order';
@@ -36,6 +36,9 @@ export type OrderState =
   | 'failed'
   | 'partial';
 
+/** Order states an order never leaves: its workflow has ended (or is ending) with this answer. */
+export const FINAL_ORDER_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed', 'partial']);
+
 export type FulfillmentOrderState = 'pending' | 'inProgress' | 'held' | 'completed' | 'failed' | 'cancelled';
 
 export interface StepError {
@@ -48,17 +51,11 @@ export interface StepError {
   attempts: number;
 }
 
-/** One step instance as it runs: the plan step plus its live state. */
-export interface StepStatus {
-  id: string;
-  definition: string;
-  workspace: string;
-  group: string;
-  type: string;
-  scope: string;
-  lineItemIds: string[];
-  dependsOn: string[];
-  pointOfNoReturn: boolean;
+/**
+ * One step instance as it runs: the plan step (its fields as planned, without `bundleId`, which the running
+ * step does not carry) plus its live state.
+ */
+export interface StepStatus extends Pick<PlanStep, 'id' | 'definition' | 'workspace' | 'group' | 'type' | 'scope' | 'lineItemIds' | 'dependsOn' | 'pointOfNoReturn'> {
   state: StepState;
   /** How many times the step has been run: an amendment that changes its line items runs it again. */
   runs?: number;

@@ -6,6 +6,7 @@ import type { Availability } from '../../domain/plan';
 import { InvalidInput } from '../../domain/problems';
 import type { StackStatus } from '../../scripts/stack';
 import { checkOrder } from '../check-order';
+import { explainTemporalRefusal } from '../temporal-refusal';
 import { OrdoError } from '../errors';
 import { config, parse, print, readJsonFile, withClient } from './common';
 import { formatDecomposition, formatFindings, formatPlanView, formatSummary } from './format';
@@ -163,7 +164,7 @@ function report(error: unknown, json: boolean): number {
     return 2;
   }
   const known = error instanceof OrdoError || error instanceof InvalidInput;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (!known && explainTemporalRefusal(error)) || (error instanceof Error ? error.message : String(error));
   if (json) {
     const code = error instanceof OrdoError ? error.code : error instanceof InvalidInput ? 'invalid' : 'failed';
     const problems = error instanceof OrdoError || error instanceof InvalidInput ? error.problems : [];

@@ -13,7 +13,7 @@ function step(id: string, fields: Partial<StepStatus>): StepStatus {
     workspace: 'router-delivery',
     group: 'Approval',
     type: 'callout',
-    scope: 'order',
+    scope: 'plan',
     lineItemIds: [],
     dependsOn: [],
     pointOfNoReturn: false,

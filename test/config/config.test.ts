@@ -64,7 +64,7 @@ describe('loadConfig', () => {
         error.problems.map((p) => [p.path, p.message]),
         [['temporal.adress', 'unknown key "adress"']],
       );
-      assert.match(error.message, /- temporal\.adress: unknown key "adress"/);
+      assert.match(error.message, /- temporal\.adress: unknown key "adress" \(fix: did you mean "address"\?/);
     });
 
     it('an out-of-range number', () => {
@@ -167,6 +167,17 @@ describe('loadConfig', () => {
       const config = loadConfig({ env: { ORDO_CATALOG: '/srv/catalog/a.yaml,/srv/catalog/b.yaml' } });
       assert.deepEqual(config.catalog, ['/srv/catalog/a.yaml', '/srv/catalog/b.yaml']);
       assert.deepEqual(config.catalogFiles, ['/srv/catalog/a.yaml', '/srv/catalog/b.yaml']);
+    });
+
+    it('Worker Versioning: off by default; worker.deployment, and ORDO_DEPLOYMENT_NAME / ORDO_BUILD_ID over it', () => {
+      assert.equal(loadConfig({ env: {} }).worker.deployment, undefined);
+      assert.deepEqual(loadConfig({ env: { ORDO_DEPLOYMENT_NAME: 'ordo', ORDO_BUILD_ID: 'b1' } }).worker.deployment, { name: 'ordo', buildId: 'b1' });
+      const file = write('versioned.yaml', 'catalog: [a.yaml]\nworker:\n  deployment: { name: ordo, buildId: b1 }\n');
+      assert.deepEqual(loadConfig({ file, env: { ORDO_BUILD_ID: 'b2' } }).worker.deployment, { name: 'ordo', buildId: 'b2' });
+      assert.throws(
+        () => loadConfig({ env: { ORDO_BUILD_ID: 'b2' } }),
+        (error: Error) => error instanceof InvalidInput && /worker\.deployment: needs both a deployment name and a build id.*ORDO_DEPLOYMENT_NAME/.test(error.message),
+      );
     });
 
     it('an empty variable overrides nothing, and the values of the file stand without overrides', () => {

@@ -121,7 +121,7 @@ describe('parseCatalog', () => {
     const problems = problemsOf([{ path: 'catalog/x.yaml', text }]);
     assert.equal(problems.length, 1);
     assert.equal(problems[0].path, 'catalog/x.yaml: workspaces[0].groups[0].steps[1].dependson');
-    assert.equal(problems[0].message, 'unknown field "dependson"');
+    assert.equal(problems[0].message, 'unknown key "dependson"');
     assert.match(problems[0].fix!, /^did you mean "dependsOn"\? allowed fields here: id, name, type, scope, dependsOn/);
   });
 
@@ -145,7 +145,7 @@ describe('parseCatalog', () => {
 
   it('says a required field is required', () => {
     const text = GOOD.join('\n').replace('{ id: widget-ships, source: WIDGET, destination: SHIP-WIDGET }', '{ id: widget-ships, source: WIDGET }');
-    assert.deepEqual(problemsOf([{ path: 'c.yaml', text }]), [{ path: 'c.yaml: decompositionRules[0].destination', message: 'is required' }]);
+    assert.deepEqual(problemsOf([{ path: 'c.yaml', text }]), [{ path: 'c.yaml: decompositionRules[0].destination', message: 'is required', fix: 'add it; it must be a product or step code' }]);
   });
 
   it('reports schema problems of every file at once', () => {
@@ -199,7 +199,7 @@ describe('parseCatalog', () => {
     assert.equal(at('workspaces[0].groups[0].steps[1].handler')?.message, 'auto task pick has no handler');
     assert.deepEqual(at('workspaces[0].groups[0].steps[1].dependsOn[0]'), {
       path: 'catalog/broken.yaml: workspaces[0].groups[0].steps[1].dependsOn[0]',
-      message: '"shipp" is neither a step of workspace delivery nor a workspace.step of another workspace',
+      message: 'step pick depends on "shipp", which is neither a step of workspace delivery nor a workspace.step of another workspace',
       fix: 'did you mean "ship"? (or name a step id of this workspace, or workspace.step for another workspace)',
     });
     assert.ok(at('workspaces[0].groups[0].steps[1].dependsOn[1]'));

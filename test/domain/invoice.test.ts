@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildInvoice, Invoice, invoiceIdempotencyKey, type InvoiceSettings } from '../../domain/invoice';
+import { billingDocumentId, buildInvoice, Invoice, invoiceIdempotencyKey, type InvoiceSettings } from '../../domain/invoice';
 import { divideRounded, minorUnitDigits, parseMoney, sumMinor } from '../../domain/money';
 import type { Order, OrderItem } from '../../domain/order';
 import { InvalidInput } from '../../domain/problems';
@@ -260,6 +260,15 @@ describe('invoiceIdempotencyKey', () => {
     assert.notEqual(invoiceIdempotencyKey('ORD-1001', 'creditMemo'), invoiceIdempotencyKey('ORD-1001', 'invoice'), 'another kind, another key');
     assert.equal(invoiceIdempotencyKey('ORD-1001', 'creditMemo', 2), 'creditMemo:ORD-1001:2');
     assert.throws(() => invoiceIdempotencyKey('ORD-1001', 'invoice', 0), RangeError);
+  });
+});
+
+describe('billingDocumentId', () => {
+  it('names the documents exactly as billing has always received them (the issueInvoice activity uses it)', () => {
+    assert.equal(billingDocumentId('ORD-1001', 'invoice', 1), 'INV-ORD-1001-1');
+    assert.equal(billingDocumentId('ORD-1001-C1', 'creditMemo'), 'CM-ORD-1001-C1-1');
+    assert.equal(billingDocumentId('ORD-1001', 'invoice', 3), 'INV-ORD-1001-3');
+    assert.throws(() => billingDocumentId('ORD-1001', 'invoice', 1.5), RangeError);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleRootOf, itemsOfBundle } from '../../domain/bundles';
+import { bundleRootOf, itemsOfBundle, itemsOfBundles } from '../../domain/bundles';
 import type { Order } from '../../domain/order';
 import { AmendRequest, applyOrderActions } from '../../domain/order-actions';
 import { InvalidInput, type Problem } from '../../domain/problems';
@@ -203,5 +203,11 @@ describe('itemsOfBundle', () => {
     const cyclic = { items: [{ id: 'A', parentItemId: 'B' }, { id: 'B', parentItemId: 'A' }, { id: 'C' }] };
     assert.deepEqual(itemsOfBundle(cyclic, 'C'), ['C']);
     assert.ok(itemsOfBundle(cyclic, 'A').includes('A'));
+  });
+
+  it('gives every item of the bundles several items belong to, in item order, each once (what PONR spreads to)', () => {
+    assert.deepEqual(itemsOfBundles(order, ['OI-5', 'OI-4', 'OI-2']), ['OI-1', 'OI-2', 'OI-3', 'OI-4', 'OI-5']);
+    assert.deepEqual(itemsOfBundles(order, ['OI-2']), ['OI-1', 'OI-2', 'OI-3', 'OI-4']);
+    assert.deepEqual(itemsOfBundles(order, ['OI-9']), []);
   });
 });

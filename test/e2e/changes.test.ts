@@ -6,7 +6,7 @@ import type { OrdoClient } from '../../client/ordo-client';
 import type { Order } from '../../domain/order';
 import type { AmendRequest } from '../../domain/order-actions';
 import { accountWorkQuery, joinAccountWorkSignal, amendUpdate, cancelSignal, cancelUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, orderRecordQuery, summaryQuery } from '../../workflows/messages';
-import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
+import { accountRunWorkflowId, accountWorkflowId, fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
 import { parseMoney } from '../../domain/money';
 import { exampleOrder } from './examples';
@@ -345,7 +345,7 @@ describe('changes in flight (real Temporal dev server, changes catalog lane)', f
         ],
       });
       const [a, b] = [orderFor(1), orderFor(2)];
-      const accountWorkflow = h.env.client.workflow.getHandle(`account-${accountId}-ACCOUNT-WORK`);
+      const accountWorkflow = h.env.client.workflow.getHandle(accountWorkflowId(accountId, 'ACCOUNT-WORK'));
       const view = () => accountWorkflow.query(accountWorkQuery);
       const hold = (orderId: string, stepId: string, fo: string) =>
         eventually(`${stepId}`, async () => {
@@ -356,7 +356,7 @@ describe('changes in flight (real Temporal dev server, changes catalog lane)', f
       await lane.startOrder(a);
       await lane.startOrder(b);
       await eventually('both orders joined', async () => ((await view()).shares.length === 2 ? true : undefined));
-      const accountRun = `account-${accountId}-ACCOUNT-WORK/run`;
+      const accountRun = accountRunWorkflowId(accountWorkflowId(accountId, 'ACCOUNT-WORK'));
       await eventually('the account work waiting on its hold', async () => {
         const plan = (await h.env.client.workflow.getHandle(accountRun).query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan;
         return plan.steps.find((s) => s.id === 'account-work.account-hold')?.state === 'InProgress' ? true : undefined;
@@ -399,11 +399,11 @@ describe('changes in flight (real Temporal dev server, changes catalog lane)', f
 
     it('continues the account workflow as new before its history grows, carrying every share', async () => {
       const accountId = `CAN-${process.pid}-${++serial}`;
-      const workflowId = `account-${accountId}-ACCOUNT-WORK`;
+      const workflowId = accountWorkflowId(accountId, 'ACCOUNT-WORK');
       const account = { accountId, destination: 'ACCOUNT-WORK', joinsPerRun: 2 };
       const join = (orderId: string) => ({
         orderId,
-        orderWorkflowId: `order-${orderId}`,
+        orderWorkflowId: orderWorkflowId(orderId),
         fulfillmentOrder: { id: 'ACCOUNT-ACCOUNT-WORK', system: 'provisioning', lineItems: [], steps: [], definitions: {} },
       });
       for (const orderId of ['J1', 'J2', 'J3']) {

@@ -11,6 +11,7 @@ import { startTestServer } from '../../scripts/dev-server';
 import { startSimulators } from '../../simulators';
 import { bundleOrdoWorkflows, createOrdoWorker } from '../../workers/create';
 import { atEndOfRun } from '../hooks';
+import { dumpHistories } from '../replay/history-dump';
 import { quietRuntime } from '../quiet-runtime';
 
 /**
@@ -51,6 +52,9 @@ async function createHarness(): Promise<Harness> {
   atEndOfRun(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
   atEndOfRun(() => env.teardown());
   atEndOfRun(() => simulators.stop());
+  // Runs after every worker has stopped (teardowns run newest first), so the histories are as the tests left them.
+  const recordTo = process.env.ORDO_RECORD_HISTORIES;
+  if (recordTo) atEndOfRun(async () => console.log(`recorded ${await dumpHistories(env.client, recordTo)} histories into ${recordTo}`));
 
   const base = loadConfig();
   const systems = Object.fromEntries(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { fleetOrder } from '../../bench/large-order';
 import { largeOrderProblems, runLargeOrder } from '../../bench/large-run';
+import { orderWorkflowId } from '../../workflows/ids';
 import { getHarness, type Harness } from './harness';
 
 /**
@@ -32,7 +33,7 @@ describe('a large order (250 sensor kits, 5 steps each)', function () {
     assert.equal(summary.invoices[0].lines.length, 250);
     assert.ok(figures.maxPendingActivities > 0, 'pending activities were sampled');
     // The plan (about 450 KiB of JSON) is stored compressed by the payload codec, as every large payload is.
-    const events = (await h.env.client.workflow.getHandle(`order-${orderId}`).fetchHistory()).events ?? [];
+    const events = (await h.env.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory()).events ?? [];
     const encodings = events
       .flatMap((e) => Object.values(e.markerRecordedEventAttributes?.details ?? {}))
       .flatMap((payloads) => payloads.payloads ?? [])

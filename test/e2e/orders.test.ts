@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { OrdoError } from '../../client/errors';
 import type { Invoice } from '../../domain/invoice';
 import { parseMoney } from '../../domain/money';
-import { orderWorkflowId } from '../../workflows/order';
+import { orderWorkflowId } from '../../workflows/ids';
 import { exampleOrder } from './examples';
 import { activityAttempts } from './history';
 import { getHarness, simulatorGet, simulatorSend, type Harness } from './harness';

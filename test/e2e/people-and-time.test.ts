@@ -12,7 +12,7 @@ import {
   resumeSignal,
   updateAttributesSignal,
 } from '../../workflows/messages';
-import { fulfillmentOrderWorkflowId } from '../../workflows/order';
+import { fulfillmentOrderWorkflowId } from '../../workflows/ids';
 import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
 import { eventually } from './eventually';
 import { getHarness, simulatorGet, simulatorSend, type Harness } from './harness';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { payloadConverter } from '../../workflows/payload-converter';
 import { manualTaskCompletedSignal, fulfillmentOrderPlanQuery } from '../../workflows/messages';
-import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/order';
+import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import type { StepStatus } from '../../workflows/types';
 import { exampleOrder } from './examples';
 import { getHarness, type Harness } from './harness';

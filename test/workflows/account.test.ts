@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CalloutRequest } from '../../activities';
+import type { CalloutRequest } from '../../activities/types';
 import { accountWorkQuery, completeManualTaskUpdate, fulfillmentOrderPlanQuery } from '../../workflows/messages';
 import { eventually } from '../e2e/eventually';
 import { testAccountWorkflowId } from './stubs';

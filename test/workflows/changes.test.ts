@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowUpdateStage } from '@temporalio/client';
-import { createActivities, type CalloutRequest } from '../../activities';
+import { createActivities } from '../../activities';
+import type { CalloutRequest } from '../../activities/types';
 import { loadConfig } from '../../config/load';
 import type { FulfillmentLineItem } from '../../domain/plan';
 import { amendUpdate, cancelSignal, cancelUpdate, fulfillmentOrderPlanQuery } from '../../workflows/messages';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { CalloutRequest } from '../../activities';
+import type { CalloutRequest } from '../../activities/types';
 import { resolveFalloutUpdate } from '../../workflows/messages';
 import { catalogOf, getTimeSkipping, orderOf, splitHandle, stepOf, waitForStep, withLane } from './time-skipping';
 

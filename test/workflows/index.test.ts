@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { AccountFulfillmentWorkflow } from '../../workflows/account-fulfillment';
 import { FulfillmentOrderWorkflow } from '../../workflows/fulfillment-order';
 import { OrderWorkflow } from '../../workflows/order';
@@ -8,6 +9,27 @@ const INDEX = require.resolve('../../workflows');
 const ORDER = require.resolve('../../workflows/order');
 const FULFILLMENT_ORDER = require.resolve('../../workflows/fulfillment-order');
 const ORDER_ACTIONS = require.resolve('../../domain/order-actions');
+const ACCOUNT_FULFILLMENT = require.resolve('../../workflows/account-fulfillment');
+const QUEUE_ROTATION = require.resolve('../../workflows/queue-rotation');
+const ZOD = path.dirname(require.resolve('zod')) + path.sep;
+
+/**
+ * The zod modules (and nothing else) that requiring `id` loads when neither it nor any module of the project
+ * or of zod has been loaded yet: every project module is evaluated afresh, as in a new workflow run. The
+ * process's own copies are put back after.
+ */
+function zodModulesLoadedBy(id: string): string[] {
+  const saved = { ...require.cache };
+  const fresh = (key: string) => key.startsWith(ZOD) || !key.includes(`${path.sep}node_modules${path.sep}`);
+  try {
+    for (const key of Object.keys(require.cache)) if (fresh(key)) delete require.cache[key];
+    require(id);
+    return Object.keys(require.cache).filter((key) => key.startsWith(ZOD));
+  } finally {
+    for (const key of Object.keys(require.cache)) delete require.cache[key];
+    Object.assign(require.cache, saved);
+  }
+}
 
 /**
  * workflows/index.ts is the bundle's entry: the worker looks each workflow function up on it by type name. It
@@ -55,5 +77,22 @@ describe('workflows/index.ts (the workflow bundle entry)', () => {
         else delete require.cache[id];
       }
     }
+  });
+
+  // Every cached run carries its own copy of each module it loads: zod alone is ~95 modules (docs/benchmarks.md
+  // "Memory"). Only an order's amendment validates with zod; the workflows an order starts must not load it.
+  for (const [type, id] of [
+    ['FulfillmentOrderWorkflow', FULFILLMENT_ORDER],
+    ['AccountFulfillmentWorkflow', ACCOUNT_FULFILLMENT],
+    ['QueueRotationWorkflow', QUEUE_ROTATION],
+  ] as const) {
+    it(`loads no zod module with ${type}`, () => {
+      const zod = zodModulesLoadedBy(id);
+      assert.equal(zod.length, 0, `${type}'s module loads ${zod.length} zod modules, ${zod[0]} first`);
+    });
+  }
+
+  it('sees zod when a module loads it: domain/order-actions (what an amendment loads)', () => {
+    assert.ok(zodModulesLoadedBy(ORDER_ACTIONS).length > 0, 'no zod module seen loaded with domain/order-actions.ts');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { CalloutRequest, SlaAlert } from '../../activities';
+import type { CalloutRequest, SlaAlert } from '../../activities/types';
 import { InJeopardyKey } from '../../workflows/search-attributes';
 import { completeManualTaskUpdate, resolveFalloutSignal } from '../../workflows/messages';
 import { eventually } from '../e2e/eventually';

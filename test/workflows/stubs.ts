@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities, type OrdoActivities } from '../../activities';
+import { createActivities } from '../../activities';
+import type { OrdoActivities } from '../../activities/types';
 import type { Catalog } from '../../domain/catalog';
 import type { LoadedConfig } from '../../config/load';
 import { buildInvoice } from '../../domain/invoice';

@@ -1,8 +1,8 @@
 import { temporal } from '@temporalio/proto';
-import { exampleOrder } from '../test/e2e/examples';
-import { getHarness } from '../test/e2e/harness';
-import { mochaHooks } from '../test/hooks';
-import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../workflows/order';
+import { exampleOrder } from './examples';
+import { getHarness } from './harness';
+import { mochaHooks } from '../hooks';
+import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
 
 /**
  * `npm run profile-history -- [example.json]`: runs one example order (default the laptop bundle) on a fresh

@@ -3,9 +3,7 @@ import { checkChangeOrder, type ChangeContext } from '../domain/change-order';
 import type { Order } from '../domain/order';
 import { InvalidInput } from '../domain/problems';
 import { orderRecordQuery, type OrderRecord } from '../workflows/messages';
-import { orderWorkflowId } from '../workflows/order';
-
-export type { ChangeContext } from '../domain/change-order';
+import { orderIdOfWorkflowId, orderWorkflowId } from '../workflows/ids';
 
 const SETTLED_AWAY = new Set(['rejected', 'cancelled', 'failed']);
 
@@ -33,7 +31,7 @@ export async function loadChangeContext(client: Client, change: Order): Promise<
   const previous: Array<{ order: Order; startedAt: number }> = [];
   for await (const execution of client.workflow.list({ query: `ChangeOf = "${originalId}" AND WorkflowType = "OrderWorkflow"` })) {
     if (execution.workflowId === orderWorkflowId(change.id)) continue;
-    const record = await readRecord(client, execution.workflowId.replace(/^order-/, ''));
+    const record = await readRecord(client, orderIdOfWorkflowId(execution.workflowId)!);
     if (record && !SETTLED_AWAY.has(record.state)) previous.push({ order: record.order, startedAt: execution.startTime.getTime() });
   }
   previous.sort((a, b) => a.startedAt - b.startedAt);
