@@ -29,9 +29,6 @@ import { attemptWithPolicy, type StepContext } from './steps';
 import { FINISHED_STEP_STATES, UNBLOCKING_STEP_STATES, type FulfillmentOrderInput, type FulfillmentOrderPlan, type StepStatus } from './types';
 import { givenBehaviour } from './versions';
 
-/** Still exported here for the modules that count a split's steps through the workflow. */
-export { countSteps } from './fulfillment-order-run';
-
 const { sendAlert, assignManualTask } = proxyActivities<OrdoActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5 },
