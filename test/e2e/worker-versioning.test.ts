@@ -32,11 +32,13 @@ describe('Worker Versioning: orders pinned to the build that started them', func
 
   async function startBuild(buildId: string): Promise<void> {
     await h.startWorker({ taskQueue: TASK_QUEUE, catalog: client.catalog, config: { queues: QUEUES, worker: { ...h.config.worker, deployment: { name: DEPLOYMENT, buildId } } } });
-    // The server learns the version when its worker polls; only then can it become current.
+    // The server learns the version from its worker's polls, and makes it current only once it polls every task
+    // queue the current version does: the workflow and the activity queue of one name.
     const namespace = h.config.temporal.namespace;
-    await eventually(`${buildId} registered`, async () => {
-      const { workerDeploymentInfo } = await h.env.client.workflowService.describeWorkerDeployment({ namespace, deploymentName: DEPLOYMENT });
-      return workerDeploymentInfo?.versionSummaries?.some((v) => v.deploymentVersion?.buildId === buildId) || undefined;
+    await eventually(`${buildId} polling both task queues`, async () => {
+      const { versionTaskQueues } = await h.env.client.workflowService.describeWorkerDeploymentVersion({ namespace, deploymentVersion: { deploymentName: DEPLOYMENT, buildId } });
+      const types = new Set((versionTaskQueues ?? []).filter((q) => q.name === TASK_QUEUE).map((q) => q.type));
+      return types.size >= 2 || undefined;
     });
     await h.env.client.workflowService.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: DEPLOYMENT, buildId, identity: 'versioning-test' });
   }
