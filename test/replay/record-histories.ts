@@ -5,15 +5,17 @@ import * as path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { readWorkflowIds, writeWorkflowIds } from './history-dump';
 import { historyPaths, historyWorkflowType } from './history-paths';
+import { historyFiles } from './recorded';
 
 /**
- * `npm run record-histories [-- --from DIR]`: runs the end-to-end tests with ORDO_RECORD_HISTORIES set, so
+ * `npm run record-histories [-- --from DIR] [--fresh]`: runs the end-to-end tests with ORDO_RECORD_HISTORIES set, so
  * the harness saves the history of every workflow they ran, then keeps for test/replay/histories the
  * fewest histories that together exercise every path the runs took (see history-paths.ts): every workflow
  * type, activity, signal, update, fallout action, patch and continue-as-new the tests reached.
  *
  * Run it when a workflow gains a patch, and keep the old files: they are the in-flight orders the new code
- * must still replay. `--from DIR` selects from an earlier dump instead of running the tests again.
+ * must still replay. Paths the recorded histories already take are not recorded again unless `--fresh`.
+ * `--from DIR` selects from an earlier dump instead of running the tests again.
  */
 const OUT = path.resolve(__dirname, 'histories');
 const REPO = path.resolve(__dirname, '../..');
@@ -32,7 +34,8 @@ function main(): void {
   const recorded = Object.keys(dumpedIds).map((file) => readRecorded(path.join(dumpDir, file)));
   const tag = new Date().toISOString().slice(0, 10);
   const workflowIds = readWorkflowIds(OUT);
-  for (const kept of selectCovering(recorded)) {
+  const alreadyCovered = process.argv.includes('--fresh') ? [] : historyFiles().map((f) => readRecorded(path.join(OUT, f)));
+  for (const kept of selectCovering(recorded, alreadyCovered)) {
     const dumped = path.basename(kept.history.file);
     const name = `${kept.history.type}-${tag}-${dumped}`;
     fs.copyFileSync(kept.history.file, path.join(OUT, name));
@@ -57,9 +60,13 @@ function readRecorded(file: string): Recorded {
   return { file, type: historyWorkflowType(history), events: history.events?.length ?? 0, paths: historyPaths(history) };
 }
 
-/** Smallest first, per workflow type: a history is kept when it exercises a path no kept one does. */
-function selectCovering(recorded: Recorded[]): Array<{ history: Recorded; adds: Set<string> }> {
+/**
+ * Smallest first, per workflow type: a history is kept when it exercises a path that neither a kept one nor an
+ * already recorded one does (a new patch marker is a new path, so a behaviour change is always recorded).
+ */
+function selectCovering(recorded: Recorded[], alreadyCovered: Recorded[]): Array<{ history: Recorded; adds: Set<string> }> {
   const covered = new Map<string, Set<string>>();
+  for (const history of alreadyCovered) covered.set(history.type, new Set([...(covered.get(history.type) ?? []), ...history.paths]));
   const kept: Array<{ history: Recorded; adds: Set<string> }> = [];
   for (const history of [...recorded].sort((a, b) => a.events - b.events || a.file.localeCompare(b.file))) {
     const seen = covered.get(history.type) ?? new Set<string>();
