@@ -15,7 +15,7 @@ export const LIMITS = {
   attributeNameChars: 64,
   attributeValueChars: 1_024,
   /** Order, item, account, delivery group and contract ids (letters, digits, ".", "_", "-"). */
-  idChars: 64,
+  idChars: 128,
   /** One catalog YAML file. */
   catalogFileBytes: 1024 * 1024,
   /** Nesting of a catalog YAML file (a catalog needs about 8), and how many alias uses one may have. */

@@ -18,7 +18,7 @@ export const Identifier = z
   .string({ error: 'must be a string' })
   .min(1, 'must not be empty')
   .max(LIMITS.idChars, { error: (issue) => `is ${String(issue.input).length} characters; an id may have at most ${LIMITS.idChars} (limit idChars): shorten it` })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may contain only letters, digits, ".", "_", ":" and "-", and must start with a letter or digit');
 
 export const Address = z.strictObject({
   line1: z.string().min(1),
