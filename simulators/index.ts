@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { mountAdmin } from './admin';
 import { BILLING_OPERATIONS, mountBilling } from './billing';
+import { CPQ_OPERATIONS, mountCpq } from './cpq';
 import { FaultBook, FaultsConfigSchema, type FaultsConfig } from './faults';
 import { FULFILLMENT_SYSTEMS, mountFulfillmentSystem, type FulfillmentSystemName } from './fulfillment-systems';
 import { HttpError, Router, startHttpServer } from './http';
@@ -19,7 +20,7 @@ export class InvalidSimulatorOptions extends Error {
 }
 
 /** Every system, in the order they are announced. */
-export const SIMULATED_SYSTEMS = ['inventory', 'shipping', 'provisioning', 'warranty', 'billing', 'webhook'] as const;
+export const SIMULATED_SYSTEMS = ['inventory', 'shipping', 'provisioning', 'warranty', 'billing', 'webhook', 'cpq'] as const;
 export type SimulatedSystemName = (typeof SIMULATED_SYSTEMS)[number];
 
 export interface SimulatorOptions {
@@ -55,6 +56,7 @@ const FAULTABLE_OPERATIONS: Record<SimulatedSystemName, readonly string[] | unde
   ) as Record<FulfillmentSystemName, string[]>),
   billing: BILLING_OPERATIONS,
   webhook: undefined,
+  cpq: CPQ_OPERATIONS,
 };
 
 export async function startSimulators(options: SimulatorOptions): Promise<RunningSimulators> {
@@ -88,6 +90,7 @@ export async function startSimulators(options: SimulatorOptions): Promise<Runnin
   }
   mountBilling(router, faults, where);
   mountWebhook(router, faults);
+  mountCpq(router, faults, where);
   router.on('POST', '/:system/:operation', (ctx) => {
     throw new HttpError(404, 'unknown-system', `there is no simulated system "${ctx.params.system}" (there are: ${SIMULATED_SYSTEMS.join(', ')})`);
   });

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { minorUnitDigits } from '../domain/money';
+import { Billing, IsoDate, MoneyString } from '../domain/order';
+
+/** The bodies of CPQ's creates (`POST /cpq/<operation>`), each validated before any work. */
+
+const Text = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
+
+/** CPQ, like the storefront, works in two decimal places: currencies with 0 or 3 minor digits are refused. */
+const TwoPlaceCurrency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"')
+  .refine((code) => minorUnitDigits(code) === 2, 'CPQ is set to two decimal places: use a currency with cents, such as "USD" or "EUR"');
+
+export const CreateAccountSchema = z.strictObject({
+  accountNumber: Text,
+  name: Text,
+});
+
+export const CreateOpportunitySchema = z.strictObject({
+  accountId: Text,
+  name: Text,
+  closeDate: IsoDate,
+  b2bSourceOrder: Text.optional(),
+});
+
+export const QuoteLineRequestSchema = z.strictObject({
+  product: Text,
+  quantity: z.number().int().positive(),
+  /** Required when the quote is priced `source`; for `cpq`, replaces the list price as the starting price. */
+  unitPrice: MoneyString.optional(),
+  discount: MoneyString.optional(),
+  taxCode: Text.optional(),
+  startDate: IsoDate.optional(),
+  endDate: IsoDate.optional(),
+  billing: Billing.optional(),
+  /** The source line (storefront order item id) this line is made from. */
+  sourceLineId: Text.optional(),
+  /** The sourceLineId of this line's bundle line in the same request. */
+  parentSourceLineId: Text.optional(),
+});
+export type QuoteLineRequest = z.infer<typeof QuoteLineRequestSchema>;
+
+export const CreateQuoteSchema = z.strictObject({
+  opportunityId: Text,
+  pricing: z.enum(['cpq', 'source'], { error: 'must be "cpq" (CPQ prices it) or "source" (prices kept as given)' }).default('cpq'),
+  primary: z.boolean().default(false),
+  ordered: z.boolean().default(false),
+  b2bSource: Text.optional(),
+  currency: TwoPlaceCurrency.default('USD'),
+  lines: z.array(QuoteLineRequestSchema).min(1, 'a quote needs at least one line'),
+});
+
+export const CreateOrderSchema = z.strictObject({
+  quoteId: Text,
+  b2bSourceOrder: Text.optional(),
+  syncToB2B: z.boolean().default(false),
+  effectiveDate: IsoDate.optional(),
+});
+
+export const ActivateOrderSchema = z.strictObject({
+  orderId: Text,
+  /** Also contract it: a contract, subscriptions for recurring products, assets for the others. */
+  contracted: z.boolean().default(false),
+});
