@@ -100,6 +100,8 @@ export const OrderSchema = z.object({
   b2bSourceOrder: z.string().optional(),
   /** Reorder sync should give this order a storefront twin once it is activated. */
   syncToB2B: z.boolean(),
+  /** The storefront twin reorder sync made of this order; absent until then. */
+  b2bOrder: z.string().optional(),
   status: OrderStatusSchema,
   contracted: z.boolean(),
   currency: z.string(),

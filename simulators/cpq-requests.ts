@@ -63,3 +63,18 @@ export const ActivateOrderSchema = z.strictObject({
   /** Also contract it: a contract, subscriptions for recurring products, assets for the others. */
   contracted: z.boolean().default(false),
 });
+
+/** A rep's (or automation's) change to a quote's flags: what CPQ's "Primary" and "Ordered" checkboxes do. */
+export const UpdateQuoteSchema = z.strictObject({
+  quoteId: Text,
+  primary: z.boolean().optional(),
+  ordered: z.boolean().optional(),
+});
+
+/** Reorder sync's marks on a CPQ order: the "Sync to B2B" checkbox, and the storefront twin once it exists. */
+export const UpdateOrderSchema = z.strictObject({
+  orderId: Text,
+  syncToB2B: z.boolean().optional(),
+  /** The storefront order made from this one (reorder sync); set once. */
+  b2bOrder: Text.optional(),
+});

@@ -14,7 +14,10 @@ import {
   CreateOpportunitySchema,
   CreateOrderSchema,
   CreateQuoteSchema,
+  UpdateOrderSchema,
+  UpdateQuoteSchema,
 } from './cpq-requests';
+import { updateOrder, updateQuote } from './cpq-updates';
 import type { FaultBook } from './faults';
 import { HttpError, parseJson, type Reply, type Router } from './http';
 import { newId } from './ids';
@@ -29,16 +32,19 @@ import { parseBody } from './validation';
  * by id and by the links a connector carries. State and stored answers live in `<dataDir>/cpq.json`.
  */
 
-export const CPQ_OPERATIONS = ['accounts', 'opportunities', 'quotes', 'orders', 'activate'] as const;
+export const CPQ_OPERATIONS = ['accounts', 'opportunities', 'quotes', 'orders', 'activate', 'update-quote', 'update-order'] as const;
 
 type Collection = 'accounts' | 'opportunities' | 'quotes' | 'orders' | 'contracts' | 'subscriptions' | 'assets';
 
-/** The query filters each list accepts; any other is refused so a misspelt link never lists everything. */
+/**
+ * The query filters each list accepts; any other is refused so a misspelt link never lists everything.
+ * An empty value matches records without the field: `?b2bOrder=` lists the orders with no storefront twin yet.
+ */
 const LIST_FILTERS: Record<Collection, readonly string[]> = {
   accounts: ['accountNumber'],
   opportunities: ['accountId', 'b2bSourceOrder'],
   quotes: ['opportunityId', 'b2bSource', 'accountId', 'primary'],
-  orders: ['b2bSourceOrder', 'accountId', 'status', 'quoteId', 'opportunityId', 'syncToB2B'],
+  orders: ['b2bSourceOrder', 'accountId', 'status', 'quoteId', 'opportunityId', 'syncToB2B', 'b2bOrder'],
   contracts: ['accountId', 'orderId'],
   subscriptions: ['accountId', 'orderId', 'contractId'],
   assets: ['accountId', 'orderId', 'contractId'],
@@ -47,7 +53,9 @@ const LIST_FILTERS: Record<Collection, readonly string[]> = {
 export function mountCpq(router: Router, faults: FaultBook, where: StoreLocation): void {
   const store = openSystemStore(where, 'cpq', CpqStateSchema, emptyCpqState);
   const state = store.state;
-  const created = (body: unknown): Reply => ({ status: 201, body });
+  // Answers are copies: a stored answer must stay what was first answered, not follow later changes to the record.
+  const answer = (status: number, body: unknown): Reply => ({ status, body: structuredClone(body) });
+  const created = (body: unknown): Reply => answer(201, body);
   const now = () => new Date().toISOString();
 
   const operations: Record<(typeof CPQ_OPERATIONS)[number], OperationWork<unknown>> = {
@@ -146,8 +154,11 @@ export function mountCpq(router: Router, faults: FaultBook, where: StoreLocation
 
     activate(body) {
       const request = parseBody(ActivateOrderSchema, body);
-      return { status: 200, body: activateOrder(state, request.orderId, request.contracted) };
+      return answer(200, activateOrder(state, request.orderId, request.contracted));
     },
+
+    'update-quote': (body) => answer(200, updateQuote(state, parseBody(UpdateQuoteSchema, body))),
+    'update-order': (body) => answer(200, updateOrder(state, parseBody(UpdateOrderSchema, body))),
   };
 
   mountSystem(router, faults, { name: 'cpq', requestSchema: z.unknown(), operations, idempotency: store.idempotency });
@@ -161,7 +172,7 @@ export function mountCpq(router: Router, faults: FaultBook, where: StoreLocation
         }
       }
       const records = (state[collection] as Record<string, unknown>[]).filter((record) =>
-        filters.every(([name, value]) => String(record[name]) === value),
+        filters.every(([name, value]) => String(record[name] ?? '') === value),
       );
       return { status: 200, body: { [collection]: records } };
     });

@@ -191,6 +191,8 @@ describe('simulators: cpq', () => {
     assert.equal(twice.body.error.code, 'order-not-draft');
     assert.equal((await get('contracts')).contracts.length, 1);
     assert.equal((await get('assets')).assets.length, 2);
+    const createdAgain = await create('orders', { quoteId: order.quoteId, b2bSourceOrder: 'B2B-1001' }, 'B2B-1001/order');
+    assert.equal(createdAgain.body.status, 'Draft', 'a replay is the answer as first given');
   });
 
   it('activates without contracting: no contract, subscriptions or assets', async () => {
@@ -215,6 +217,47 @@ describe('simulators: cpq', () => {
     const unknown = await create('activate', { orderId: 'ORD-NOPE' }, 'act3');
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error.field, 'orderId');
+  });
+
+  it("lets a rep mark a quote primary and ordered, then activate its order; an activated sale's quote stays ordered", async () => {
+    const { opportunity } = await twinOf('B2B-1001');
+    const repQuote = (await create('quotes', { opportunityId: opportunity.id, lines: [{ product: 'SEATS', quantity: 1 }] }, 'q2')).body;
+    const order = (await create('orders', { quoteId: repQuote.id }, 'o2')).body;
+    assert.equal((await create('activate', { orderId: order.id }, 'too-early')).status, 409);
+
+    const marked = await create('update-quote', { quoteId: repQuote.id, primary: true, ordered: true }, 'mark');
+    assert.equal(marked.status, 200);
+    assert.deepEqual([marked.body.primary, marked.body.ordered], [true, true]);
+    assert.equal((await get(`quotes?opportunityId=${opportunity.id}&primary=true`)).quotes.length, 1, 'the old primary lost its flag');
+    assert.equal((await create('activate', { orderId: order.id }, 'act')).status, 200);
+
+    const unmark = await create('update-quote', { quoteId: repQuote.id, ordered: false }, 'unmark');
+    assert.equal(unmark.status, 409);
+    assert.equal(unmark.body.error.code, 'quote-has-activated-order');
+    assert.equal(unmark.body.error.orderId, order.id);
+  });
+
+  it("links an activated order to its storefront twin once, and lists the sync-to-B2B orders still without one", async () => {
+    const { order } = await twinOf('B2B-1001');
+    await create('activate', { orderId: order.id }, 'act');
+    const waiting = () => get('orders?status=Activated&syncToB2B=true&b2bOrder=');
+    assert.deepEqual((await waiting()).orders, []);
+
+    const flagged = await create('update-order', { orderId: order.id, syncToB2B: true }, 'flag');
+    assert.equal(flagged.body.syncToB2B, true);
+    assert.deepEqual((await waiting()).orders.map((o: any) => o.id), [order.id]);
+
+    const linked = await create('update-order', { orderId: order.id, b2bOrder: 'SF-ORD-7' }, 'link');
+    assert.equal(linked.body.b2bOrder, 'SF-ORD-7');
+    assert.deepEqual((await waiting()).orders, []);
+    assert.deepEqual((await get('orders?b2bOrder=SF-ORD-7')).orders.map((o: any) => o.id), [order.id]);
+    assert.equal((await create('update-order', { orderId: order.id, b2bOrder: 'SF-ORD-7' }, 'link-again')).status, 200, 'the same link again changes nothing');
+
+    const second = await create('update-order', { orderId: order.id, b2bOrder: 'SF-ORD-8' }, 'link-other');
+    assert.equal(second.status, 409);
+    assert.equal(second.body.error.code, 'already-linked');
+    assert.equal(second.body.error.existingId, 'SF-ORD-7');
+    assert.equal((await get(`orders/${order.id}`)).b2bOrder, 'SF-ORD-7');
   });
 
   it('refuses a create that refers to a record CPQ does not have', async () => {
