@@ -26,8 +26,9 @@ export function activateOrder(state: CpqState, orderId: string, contracted: bool
     });
   }
   const quote = state.quotes.find((candidate) => candidate.id === order.quoteId);
-  if (!quote?.primary || !quote.ordered) {
-    throw new HttpError(409, 'quote-not-ordered', `order ${order.id} comes from quote ${order.quoteId}, which is ${quote?.primary ? '' : 'not primary'}${!quote?.primary && !quote?.ordered ? ' and ' : ''}${quote?.ordered ? '' : 'not ordered'}; activate only an order of the primary, ordered quote`, {
+  const missing = [quote?.primary ? undefined : 'primary', quote?.ordered ? undefined : 'ordered'].filter((flag) => flag !== undefined);
+  if (missing.length > 0) {
+    throw new HttpError(409, 'quote-not-ordered', `order ${order.id} comes from quote ${order.quoteId}, which is not ${missing.join(' and not ')}; activate only an order of the opportunity's primary, ordered quote (POST /cpq/update-quote)`, {
       field: 'quoteId',
       primary: quote?.primary ?? false,
       ordered: quote?.ordered ?? false,

@@ -76,7 +76,7 @@ export function priceLine(
     unitMinor = applyPercentagesOnce(start, adjustments.map((adjustment) => adjustment.percentOff));
   }
 
-  const gross = toSafeMinor(BigInt(unitMinor) * BigInt(line.quantity));
+  const gross = withinExactRange(() => toSafeMinor(BigInt(unitMinor) * BigInt(line.quantity)), `${field}.quantity`);
   const discount = line.discount === undefined ? 0 : money(line.discount, `${field}.discount`);
   if (discount > gross) {
     throw new HttpError(422, 'discount-exceeds-line', `${field}.discount: ${line.discount} is more than the line's ${formatMoney(gross, currency)}; a line total cannot be negative`, {
@@ -93,7 +93,17 @@ export function priceLine(
 
 /** Σ of line totals, exactly. */
 export function sumTotals(totals: readonly string[], currency: string): string {
-  return formatMoney(sumMinor(totals.map((total) => toMinor(total, currency, 'total'))), currency);
+  return formatMoney(withinExactRange(() => sumMinor(totals.map((total) => toMinor(total, currency, 'total'))), 'lines'), currency);
+}
+
+/** Money beyond what domain/money holds exactly is the request's fault: a 422 naming the field, not a 500. */
+function withinExactRange<T>(compute: () => T, field: string): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new HttpError(422, 'amount-too-large', `${field}: ${error.message}; split the sale into smaller lines or quotes`, { field });
+  }
 }
 
 /** The tier of the product's discount schedule that the quantity reaches (the highest one), if any. */

@@ -126,6 +126,9 @@ export function mountCpq(router: Router, faults: FaultBook, where: StoreLocation
       const quote = findOr422(state, 'quotes', request.quoteId, 'quoteId');
       const existing = request.b2bSourceOrder && state.orders.find((o) => o.b2bSourceOrder === request.b2bSourceOrder);
       if (existing) throw alreadyLinked('b2bSourceOrder', request.b2bSourceOrder!, existing.id);
+      // One order per quote: a quote is one sale, and a retry under a new key must not order it twice.
+      const ofQuote = state.orders.find((o) => o.quoteId === quote.id);
+      if (ofQuote) throw alreadyLinked('quoteId', quote.id, ofQuote.id);
       const productIds = new Map(quote.lines.map((line) => [line.id, newId('OP')]));
       const order: Order = {
         id: newId('ORD'),

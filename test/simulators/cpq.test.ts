@@ -85,6 +85,11 @@ describe('simulators: cpq', () => {
     assert.equal(otherKey.body.error.field, 'b2bSourceOrder');
     assert.equal(otherKey.body.error.existingId, opportunity.id);
     assert.equal((await get('opportunities')).opportunities.length, 1);
+
+    const sameQuote = await create('orders', { quoteId: order.quoteId }, 'a-third-key');
+    assert.equal(sameQuote.status, 409);
+    assert.deepEqual([sameQuote.body.error.field, sameQuote.body.error.existingId], ['quoteId', order.id]);
+    assert.equal((await get('orders')).orders.length, 1);
   });
 
   it('applies discount schedules and price rules to a rep quote, and none of them to the connector quote', async () => {
@@ -148,6 +153,11 @@ describe('simulators: cpq', () => {
     const parent = await send([{ product: 'LAPTOP-14', quantity: 1, unitPrice: '0.00', parentSourceLineId: 'OI-404' }], 'k4');
     assert.equal(parent.status, 422);
     assert.equal(parent.body.error.field, 'lines[0].parentSourceLineId');
+
+    const huge = await send([{ product: 'SEATS', quantity: 9_000_000_000, unitPrice: '9999999999.00' }], 'k6');
+    assert.equal(huge.status, 422);
+    assert.equal(huge.body.error.code, 'amount-too-large');
+    assert.equal(huge.body.error.field, 'lines[0].quantity');
 
     const yen = await create('quotes', { opportunityId: opportunity.id, currency: 'JPY', lines: [{ product: 'SEATS', quantity: 1 }] }, 'k5');
     assert.equal(yen.body.error.field, 'currency');
@@ -293,7 +303,8 @@ describe('simulators: cpq', () => {
   });
 
   it('creates an order once when its answer is lost (fault after the work) and the client retries with its key', async () => {
-    const { quote } = await twinOf('B2B-1001');
+    const { opportunity } = await twinOf('B2B-1001');
+    const quote = (await create('quotes', { opportunityId: opportunity.id, lines: [{ product: 'SEATS', quantity: 1 }] }, 'q2')).body;
     assert.equal((await setFault(sims.url, 'cpq', { operation: 'orders', failNext: 1, failAfterWork: true })).status, 200);
     await request(sims.url, 'DELETE', `/cpq/calls`);
     const body = { quoteId: quote.id, b2bSourceOrder: 'B2B-2002' };
