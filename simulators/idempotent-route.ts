@@ -14,7 +14,7 @@ import { parseBody } from './validation';
  *   fault injection → missing Idempotency-Key 400 (when required) → invalid body 400
  *   → stored response for the key, or the work (stored when 2xx) → failure after the work, if injected
  *
- * Keys are scoped per operation, as everywhere. A route that does not require a key (an update that
+ * Keys are scoped per operation, as everywhere, or per resource (keyScope). A route that does not require a key (an update that
  * is idempotent by nature, such as setting links) runs its work directly when none is given.
  */
 export interface IdempotentRoute<R> {
@@ -27,6 +27,11 @@ export interface IdempotentRoute<R> {
   idempotency: IdempotencyStore;
   /** Creates need a key; idempotent updates may go without. Default true. */
   requireKey?: boolean;
+  /**
+   * The scope keys live in; default the operation. A route on one resource scopes them to it
+   * (`checkout/CART-1`), so a client reusing a key for another cart gets a new checkout, not the old answer.
+   */
+  keyScope?: (ctx: RequestContext) => string;
   work: (request: R, ctx: RequestContext, idempotencyKey: string | undefined) => Reply | Promise<Reply>;
 }
 
@@ -48,7 +53,7 @@ export function mountIdempotentRoute<R>(router: Router, faults: FaultBook, calls
       }
       const request = parseBody(route.requestSchema, parseJson(text) ?? {});
       if (idempotencyKey) {
-        const outcome = await route.idempotency.run(operation, idempotencyKey, () => route.work(request, ctx, idempotencyKey));
+        const outcome = await route.idempotency.run(route.keyScope?.(ctx) ?? operation, idempotencyKey, () => route.work(request, ctx, idempotencyKey));
         replayed = outcome.replayed;
         reply = replayed ? { ...outcome.reply, headers: { ...outcome.reply.headers, [REPLAY_HEADER]: 'true' } } : outcome.reply;
       } else {

@@ -48,7 +48,18 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   const calls = new CallLog();
   let notifier: StorefrontNotifier | undefined;
   const route = <R>(method: string, pattern: string, operation: string, requestSchema: z.ZodType<R>, work: Parameters<typeof mountIdempotentRoute<R>>[3]['work'], requireKey = true) =>
-    mountIdempotentRoute(router, faults, calls, { system: 'storefront', method, pattern, operation, requestSchema, idempotency: store.idempotency, requireKey, work });
+    mountIdempotentRoute(router, faults, calls, {
+      system: 'storefront',
+      method,
+      pattern,
+      operation,
+      requestSchema,
+      idempotency: store.idempotency,
+      requireKey,
+      work,
+      // Keys of a route on one cart, payment or order are that resource's (`checkout/CART-1`).
+      keyScope: (ctx) => [operation, ...Object.values(ctx.params)].join('/'),
+    });
 
   mountCallLog(router, 'storefront', calls);
 
@@ -240,7 +251,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     if (!buyer) {
       throw new HttpError(400, 'invalid-request', `buyer: order ${original.id} has no buyer; give the buyer's email address`, { field: 'buyer' });
     }
-    const cart = Cart.parse({
+    const cart = parseBody(Cart, {
       id: newId('CART'),
       accountId: original.accountId,
       buyer,

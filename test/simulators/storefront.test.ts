@@ -120,6 +120,17 @@ describe('simulators: storefront', () => {
     assert.equal((await get('/storefront/events')).events.length, 1);
   });
 
+  it('scopes checkout keys to the cart: the same key on another cart checks that cart out', async () => {
+    await post('/storefront/carts', cart(), 'c1');
+    await post('/storefront/carts', cart({ id: 'CART-2' }), 'c2');
+    const first = await post('/storefront/carts/CART-1/checkout', {}, 'same');
+    const second = await post('/storefront/carts/CART-2/checkout', {}, 'same');
+    assert.equal(second.status, 201);
+    assert.equal(second.headers.get('idempotent-replay'), null);
+    assert.equal(second.body.order.cartId, 'CART-2');
+    assert.notEqual(second.body.order.id, first.body.order.id);
+  });
+
   it('settles a payment separately from its authorization, once', async () => {
     const { payment } = await checkedOut();
     const settled = await post(`/storefront/payments/${payment.id}/settle`, {}, 's1');
