@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DeliveryGroup, Identifier, IsoDate, MoneyString, Order, OrderItem } from './order';
 import { findRawCardNumbers } from './card-numbers';
+import type { Problem } from './problems';
+import { orderProblems } from './validate-order';
 
 /**
  * The cart of DESIGN.md ("The cart"): what a buyer checks out on the B2B storefront and what
@@ -89,4 +91,13 @@ export function cartToOrder(cart: Cart, storefrontOrderId: string): Order {
     ...(cart.deliveryGroups !== undefined ? { deliveryGroups: cart.deliveryGroups } : {}),
     items: cart.items,
   });
+}
+
+/**
+ * What zod cannot see in a schema-valid cart: the order rules (duplicate ids, a deliveryGroupId or
+ * parentItemId naming nothing, bundle cycles, terms, a discount above its line), checked on the order the
+ * cart becomes. A cart with none always makes an order Ordo accepts and invoices. Paths are the cart's.
+ */
+export function cartProblems(cart: Cart): Problem[] {
+  return orderProblems(cartToOrder(cart, cart.id));
 }

@@ -1,6 +1,6 @@
 import { buildInvoice, type InvoiceSettings } from '../domain/invoice';
 import type { Order } from '../domain/order';
-import { InvalidInput } from '../domain/problems';
+import { InvalidInput, type Problem } from '../domain/problems';
 import { HttpError } from './http';
 import type { OrderTotals } from './storefront-records';
 
@@ -24,9 +24,13 @@ export function priceOrder(order: Order, fieldPrefix = ''): OrderTotals {
     return { subtotal: invoice.subtotal, discountTotal: invoice.discount, tax: invoice.tax, total: invoice.total };
   } catch (error) {
     if (!(error instanceof InvalidInput)) throw error;
-    const problem = error.problems[0];
-    const field = `${fieldPrefix}${problem?.path ?? ''}` || '(body)';
-    const fix = problem?.fix ? ` (fix: ${problem.fix})` : '';
-    throw new HttpError(422, 'invalid-cart', `${field}: ${problem?.message ?? error.message}${fix}`, { field });
+    throw invalidCart(error.problems[0] ?? { path: '', message: error.message }, fieldPrefix);
   }
+}
+
+/** A 422 `invalid-cart` that names the field of `problem` and its fix. */
+export function invalidCart(problem: Problem, fieldPrefix = ''): HttpError {
+  const field = `${fieldPrefix}${problem.path}` || '(body)';
+  const fix = problem.fix ? ` (fix: ${problem.fix})` : '';
+  return new HttpError(422, 'invalid-cart', `${field}: ${problem.message}${fix}`, { field });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Cart, cartToOrder } from '../domain/cart';
+import { Cart, cartProblems, cartToOrder } from '../domain/cart';
 import { Order } from '../domain/order';
+import { orderProblems } from '../domain/validate-order';
 import { CallLog } from './call-log';
 import type { BillingReader } from './billing';
 import type { FaultBook } from './faults';
@@ -9,7 +10,7 @@ import { mountCallLog, mountIdempotentRoute } from './idempotent-route';
 import { newId } from './ids';
 import { openSystemStore, type StoreLocation } from './system-store';
 import { StorefrontNotifier } from './storefront-notifier';
-import { priceOrder } from './storefront-pricing';
+import { invalidCart, priceOrder } from './storefront-pricing';
 import {
   OrderLinks,
   ReorderRequest,
@@ -86,12 +87,14 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     if (state.webhook) (notifier ??= new StorefrontNotifier(signal)).push(state.webhook.url, event);
   }
 
-  // Carts: validated with domain/cart.ts and priced up front, so a bad cart creates nothing.
+  // Carts: validated with domain/cart.ts (schema and order rules) and priced up front, so a bad cart creates nothing.
   route('POST', '/storefront/carts', 'carts', Cart, (cart) => {
     const existing = findCart(cart.id);
     if (existing) {
       throw new HttpError(409, 'cart-id-conflict', `cart ${cart.id} already exists (status ${existing.status}); give a new cart id`, { field: 'id' });
     }
+    const [problem] = cartProblems(cart);
+    if (problem) throw invalidCart(problem);
     priceOrder(cartToOrder(cart, `SO-PRICE-${cart.id}`));
     const record: CartRecord = { cart, status: 'Open', createdAt: new Date().toISOString() };
     state.carts.push(record);
@@ -180,7 +183,10 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     if (existing) return { status: 200, body: structuredClone({ ...existing, existing: true }) };
     const orderId = newId('SO');
     const { cpqOrder, ordoOrder, total: cpqTotal, buyer, effectiveDate, ...fields } = request;
-    const totals = priceOrder(Order.parse({ ...fields, id: orderId, channel: 'b2b' }));
+    const asOrder = Order.parse({ ...fields, id: orderId, channel: 'b2b' });
+    const [problem] = orderProblems(asOrder);
+    if (problem) throw invalidCart(problem);
+    const totals = priceOrder(asOrder);
     if (cpqTotal !== undefined && cpqTotal !== totals.total) {
       throw new HttpError(422, 'total-mismatch', `total ${cpqTotal} (the CPQ order's) differs from the storefront's total ${totals.total} for the same items`, {
         field: 'total',

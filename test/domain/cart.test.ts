@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Cart, cartToOrder } from '../../domain/cart';
+import { Cart, cartProblems, cartToOrder } from '../../domain/cart';
 import { isRawCardNumber, passesLuhn } from '../../domain/card-numbers';
 import { formatPath } from '../../domain/problems';
 
@@ -91,6 +91,13 @@ describe('domain: cart', () => {
     assert.equal(passesLuhn('79927398713'), true);
     const parsed = Cart.parse(cart({ payment: { method: 'account', reference: 'PO-12345678901234567' } }));
     assert.equal(parsed.payment.method, 'account');
+  });
+
+  it('cartProblems finds the order rules zod cannot see, with the cart\'s paths', () => {
+    assert.deepEqual(cartProblems(Cart.parse(cart())), []);
+    const items = [{ id: 'CI-1', product: 'LAPTOP-14', quantity: 1, unitPrice: '10.00', deliveryGroupId: 'DG-NOWHERE' }];
+    const problems = cartProblems(Cart.parse(cart({ items })));
+    assert.deepEqual(problems.map((p) => p.path), ['items[0].deliveryGroupId']);
   });
 
   it('cartToOrder gives an Ordo order on channel b2b with the storefront order id and the same items', () => {

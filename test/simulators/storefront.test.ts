@@ -76,6 +76,11 @@ describe('simulators: storefront', () => {
     assert.equal(unknownTax.status, 422);
     assert.equal(unknownTax.body.error.field, 'items[0].taxCode');
 
+    const dangling = [{ id: 'CI-1', product: 'LAPTOP-14', quantity: 1, unitPrice: '10.00', parentItemId: 'CI-9' }];
+    const orderRule = await post('/storefront/carts', cart({ items: dangling }), 'bad-4');
+    assert.equal(orderRule.status, 422);
+    assert.equal(orderRule.body.error.field, 'items[0].parentItemId');
+
     assert.equal((await request(sims.url, 'GET', '/storefront/carts/CART-1')).status, 404);
     assert.deepEqual((await get('/storefront/orders')).orders, []);
   });
