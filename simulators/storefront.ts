@@ -5,18 +5,18 @@ import { orderProblems } from '../domain/validate-order';
 import { CallLog } from './call-log';
 import type { BillingReader } from './billing';
 import type { FaultBook } from './faults';
-import { HttpError, parseJson, type Router } from './http';
+import { HttpError, type Router } from './http';
 import { mountCallLog, mountIdempotentRoute } from './idempotent-route';
 import { newId } from './ids';
 import { openSystemStore, type StoreLocation } from './system-store';
-import { StorefrontNotifier } from './storefront-notifier';
+import { mountMyInvoices } from './storefront-invoices';
+import { mountOutboxRoutes, StorefrontOutbox } from './storefront-outbox';
 import { invalidCart, priceOrder } from './storefront-pricing';
 import {
   OrderLinks,
   ReorderRequest,
   StorefrontState,
   TwinOrderRequest,
-  WebhookConfig,
   type CartRecord,
   type PaymentRecord,
   type StorefrontOrder,
@@ -47,7 +47,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   }));
   const { state } = store;
   const calls = new CallLog();
-  let notifier: StorefrontNotifier | undefined;
+  const outbox = new StorefrontOutbox(state);
   const route = <R>(method: string, pattern: string, operation: string, requestSchema: z.ZodType<R>, work: Parameters<typeof mountIdempotentRoute<R>>[3]['work'], requireKey = true) =>
     mountIdempotentRoute(router, faults, calls, {
       system: 'storefront',
@@ -70,22 +70,6 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     if (!order) throw new HttpError(404, 'unknown-order', `there is no storefront order "${id}"`);
     return order;
   };
-
-  /** Appends the order's event to the outbox (saved with the order) and pushes it to the webhook, if any. */
-  function announce(order: StorefrontOrder, signal: AbortSignal): void {
-    const event = {
-      seq: (state.events.at(-1)?.seq ?? 0) + 1,
-      type: 'order-created' as const,
-      orderId: order.id,
-      accountId: order.accountId,
-      origin: order.origin,
-      syncToCPQ: order.syncToCPQ,
-      total: order.total,
-      at: new Date().toISOString(),
-    };
-    state.events.push(event);
-    if (state.webhook) (notifier ??= new StorefrontNotifier(signal)).push(state.webhook.url, event);
-  }
 
   // Carts: validated with domain/cart.ts (schema and order rules) and priced up front, so a bad cart creates nothing.
   route('POST', '/storefront/carts', 'carts', Cart, (cart) => {
@@ -154,7 +138,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     state.orders.push(order);
     record.status = 'CheckedOut';
     record.orderId = orderId;
-    announce(order, ctx.signal);
+    outbox.announce(order, ctx.signal);
     // A copy: the stored answer must not change when the order's links are set later.
     return { status: 201, body: structuredClone({ order, payment: renderPayment(payment) }) };
   });
@@ -212,7 +196,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
       createdAt: now,
     };
     state.orders.push(order);
-    announce(order, ctx.signal);
+    outbox.announce(order, ctx.signal);
     return { status: 201, body: structuredClone({ ...order, existing: false }) };
   });
 
@@ -273,39 +257,8 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     return { status: 201, body: renderCart(record) };
   });
 
-  // The outbox a connector polls: events after the last sequence number it saw.
-  router.on('GET', '/storefront/events', (ctx) => {
-    const after = Number(ctx.query.get('after') ?? '0');
-    if (!Number.isInteger(after) || after < 0) {
-      throw new HttpError(400, 'invalid-request', 'after: must be the whole sequence number of the last event seen (0 for all)', { field: 'after' });
-    }
-    return { status: 200, body: { events: state.events.filter((event) => event.seq > after), lastSeq: state.events.at(-1)?.seq ?? 0 } };
-  });
-
-  router.on('PUT', '/storefront/webhook', async (ctx) => {
-    state.webhook = parseBody(WebhookConfig, parseJson(await ctx.readText()));
-    store.save();
-    return { status: 200, body: state.webhook };
-  });
-  router.on('GET', '/storefront/webhook', () => ({ status: 200, body: { webhook: state.webhook, deliveries: notifier?.list() ?? [] } }));
-  router.on('DELETE', '/storefront/webhook', () => {
-    state.webhook = null;
-    store.save();
-    return { status: 204 };
-  });
-
-  // My Invoices: read from billing at each request. An invoice is the account's when it names the
-  // account, or bills one of the account's storefront orders or their Ordo or CPQ twins.
-  router.on('GET', '/storefront/accounts/:accountId/invoices', (ctx) => {
-    const accountId = ctx.params.accountId!;
-    const orderIds = new Set(
-      state.orders
-        .filter((order) => order.accountId === accountId)
-        .flatMap((order) => [order.id, order.links.ordoOrder, order.links.cpqOrder].filter((id): id is string => id !== undefined)),
-    );
-    const invoices = billing.invoices().filter((invoice) => (invoice as Record<string, unknown>).accountId === accountId || orderIds.has(invoice.orderId));
-    return { status: 200, body: { accountId, invoices } };
-  });
+  mountOutboxRoutes(router, store, outbox);
+  mountMyInvoices(router, state, billing);
 }
 
 function renderCart(record: CartRecord) {
