@@ -11,7 +11,7 @@ import { newId } from './ids';
 import { openSystemStore, type StoreLocation } from './system-store';
 import { mountMyInvoices } from './storefront-invoices';
 import { mountOutboxRoutes, StorefrontOutbox } from './storefront-outbox';
-import { invalidCart, priceOrder } from './storefront-pricing';
+import { invalidCart, priceOrder, STOREFRONT_TAX } from './storefront-pricing';
 import {
   OrderLinks,
   ReorderRequest,
@@ -256,6 +256,9 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     state.carts.push(record);
     return { status: 201, body: renderCart(record) };
   });
+
+  // The tax table the totals use, so a connector can check it agrees with Ordo's billing config.
+  router.on('GET', '/storefront/tax', () => ({ status: 200, body: STOREFRONT_TAX }));
 
   mountOutboxRoutes(router, store, outbox);
   mountMyInvoices(router, state, billing);

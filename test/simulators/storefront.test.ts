@@ -111,6 +111,13 @@ describe('simulators: storefront', () => {
     assert.equal((await get('/storefront/carts/CART-1')).status, 'CheckedOut');
   });
 
+  it('shows the tax table its totals use', async () => {
+    assert.deepEqual(await get('/storefront/tax'), {
+      taxRates: { STANDARD: '0.0825', REDUCED: '0.05', EXEMPT: '0' },
+      defaultTaxCode: 'STANDARD',
+    });
+  });
+
   it('checks a cart out once: the same key replays, another key is refused naming the order', async () => {
     await post('/storefront/carts', cart(), 'c');
     const first = await post('/storefront/carts/CART-1/checkout', {}, 'x1');
