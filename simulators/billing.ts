@@ -42,7 +42,13 @@ const BillingStateSchema = z.object({ invoices: z.array(StoredInvoiceSchema) });
 
 export const BILLING_OPERATIONS = ['invoices'] as const;
 
-export function mountBilling(router: Router, faults: FaultBook, where: StoreLocation): void {
+/** What other simulated systems in the process may read of billing (the storefront's My Invoices): never a copy to keep. */
+export interface BillingReader {
+  /** Every invoice as `GET /billing/invoices` lists it. */
+  invoices(): ReturnType<typeof render>[];
+}
+
+export function mountBilling(router: Router, faults: FaultBook, where: StoreLocation): BillingReader {
   const store = openSystemStore(where, 'billing', BillingStateSchema, () => ({ invoices: [] }));
   const { invoices } = store.state;
 
@@ -85,6 +91,8 @@ export function mountBilling(router: Router, faults: FaultBook, where: StoreLoca
     if (!stored) throw new HttpError(404, 'unknown-invoice', `there is no invoice "${ctx.params.invoiceId}"`);
     return { status: 200, body: render(stored) };
   });
+
+  return { invoices: () => invoices.map(render) };
 }
 
 /** An invoice as listed: the invoice as sent, plus what billing recorded on receipt. */

@@ -7,6 +7,7 @@ import { FULFILLMENT_SYSTEMS, mountFulfillmentSystem, type FulfillmentSystemName
 import { HttpError, Router, startHttpServer } from './http';
 import { INVENTORY_OPERATIONS, mountInventory } from './inventory';
 import { StockLevelsSchema, type StockLevels } from './stock';
+import { mountStorefront, STOREFRONT_OPERATIONS } from './storefront';
 import { mountWebhook } from './webhook';
 
 export type { FaultSpec, FaultsConfig, FaultView } from './faults';
@@ -20,7 +21,7 @@ export class InvalidSimulatorOptions extends Error {
 }
 
 /** Every system, in the order they are announced. */
-export const SIMULATED_SYSTEMS = ['inventory', 'shipping', 'provisioning', 'warranty', 'billing', 'webhook', 'cpq'] as const;
+export const SIMULATED_SYSTEMS = ['inventory', 'shipping', 'provisioning', 'warranty', 'billing', 'webhook', 'cpq', 'storefront'] as const;
 export type SimulatedSystemName = (typeof SIMULATED_SYSTEMS)[number];
 
 export interface SimulatorOptions {
@@ -57,6 +58,7 @@ const FAULTABLE_OPERATIONS: Record<SimulatedSystemName, readonly string[] | unde
   billing: BILLING_OPERATIONS,
   webhook: undefined,
   cpq: CPQ_OPERATIONS,
+  storefront: STOREFRONT_OPERATIONS,
 };
 
 export async function startSimulators(options: SimulatorOptions): Promise<RunningSimulators> {
@@ -88,9 +90,10 @@ export async function startSimulators(options: SimulatorOptions): Promise<Runnin
   for (const system of Object.keys(FULFILLMENT_SYSTEMS) as FulfillmentSystemName[]) {
     mountFulfillmentSystem(router, faults, where, system);
   }
-  mountBilling(router, faults, where);
+  const billing = mountBilling(router, faults, where);
   mountWebhook(router, faults);
   mountCpq(router, faults, where);
+  mountStorefront(router, faults, where, billing);
   router.on('POST', '/:system/:operation', (ctx) => {
     throw new HttpError(404, 'unknown-system', `there is no simulated system "${ctx.params.system}" (there are: ${SIMULATED_SYSTEMS.join(', ')})`);
   });
