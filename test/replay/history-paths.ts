@@ -55,7 +55,8 @@ function actionOf(input: Payloads): string {
   return typeof value?.action === 'string' ? ` ${value.action}` : '';
 }
 
-function decodeFirst(payloads: Payloads): unknown {
+/** The first payload as JSON, or undefined when there is none or it is not JSON. */
+export function decodeFirst(payloads: Payloads): unknown {
   const data = payloads?.payloads?.[0]?.data;
   if (!data) return undefined;
   try {

@@ -5,6 +5,7 @@ import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { dataConverter } from '../../config/connection';
 import { currentVersion, versionMarker } from '../../workflows/patches';
 import { readWorkflowIds, WORKFLOW_IDS_FILE } from './history-dump';
+import { decodeFirst, historyPaths } from './history-paths';
 
 /** Recorded histories of real runs (`npm run record-histories`), replayed against today's workflow code. */
 export const HISTORIES = path.join(__dirname, 'histories');
@@ -22,7 +23,7 @@ export async function replayFailures(workflowBundle: WorkflowBundle, replayName?
   const histories = historyFiles().map((file) => ({
     // Histories recorded before the id file ran workflows that never read their own id.
     workflowId: workflowIds[file] ?? file.replace(/\.json$/, ''),
-    history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'))),
+    history: readHistory(file),
   }));
   const failures: string[] = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter, replayName }, histories)) {
@@ -33,29 +34,17 @@ export async function replayFailures(workflowBundle: WorkflowBundle, replayName?
 
 /**
  * The behaviour version a recorded history ran with: the one its starter passed in its input, else its
- * version marker's, else 0 (recorded before versions). Read from the raw JSON, as an operator would.
+ * version marker's, else 0 (recorded before versions).
  */
 export function recordedBehaviourVersion(file: string): number {
-  const events = (JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')) as { events: RawEvent[] }).events;
-  const input = decodeJson(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]) as { behaviourVersion?: unknown } | undefined;
+  const history = readHistory(file);
+  const input = decodeFirst(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input) as { behaviourVersion?: unknown } | undefined;
   if (typeof input?.behaviourVersion === 'number') return input.behaviourVersion;
-  const markers = events.flatMap((e) => (e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map(decodeJson)) as Array<{ id?: string }>;
-  for (let version = currentVersion(); version >= 1; version--) if (markers.some((m) => m?.id === versionMarker(version))) return version;
+  const paths = historyPaths(history);
+  for (let version = currentVersion(); version >= 1; version--) if (paths.has(`patch:${versionMarker(version)}`)) return version;
   return 0;
 }
 
-interface RawPayload {
-  data?: string;
-}
-interface RawEvent {
-  workflowExecutionStartedEventAttributes?: { input?: { payloads?: RawPayload[] } };
-  markerRecordedEventAttributes?: { details?: Record<string, { payloads?: RawPayload[] }> };
-}
-
-function decodeJson(payload: RawPayload | undefined): unknown {
-  try {
-    return payload?.data ? JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) : undefined;
-  } catch {
-    return undefined; // not JSON (e.g. a compressed large payload): no version read from it
-  }
+function readHistory(file: string) {
+  return historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')));
 }
