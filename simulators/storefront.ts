@@ -66,6 +66,16 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   mountCallLog(router, 'storefront', calls);
 
   const findCart = (id: string) => state.carts.find((record) => record.cart.id === id);
+  const findCartOr404 = (id: string): CartRecord => {
+    const record = findCart(id);
+    if (!record) throw new HttpError(404, 'unknown-cart', `there is no cart "${id}"`);
+    return record;
+  };
+  const findPayment = (id: string): PaymentRecord => {
+    const payment = state.payments.find((candidate) => candidate.id === id);
+    if (!payment) throw new HttpError(404, 'unknown-payment', `there is no payment "${id}"`);
+    return payment;
+  };
   const findOrder = (id: string): StorefrontOrder => {
     const order = state.orders.find((candidate) => candidate.id === id);
     if (!order) throw new HttpError(404, 'unknown-order', `there is no storefront order "${id}"`);
@@ -87,15 +97,13 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   });
 
   router.on('GET', '/storefront/carts/:cartId', (ctx) => {
-    const record = findCart(ctx.params.cartId!);
-    if (!record) throw new HttpError(404, 'unknown-cart', `there is no cart "${ctx.params.cartId}"`);
+    const record = findCartOr404(ctx.params.cartId!);
     return { status: 200, body: renderCart(record) };
   });
 
   // Checkout: authorizes the payment and places the order, once per cart.
   route('POST', '/storefront/carts/:cartId/checkout', 'checkout', NoBody, (_request, ctx) => {
-    const record = findCart(ctx.params.cartId!);
-    if (!record) throw new HttpError(404, 'unknown-cart', `there is no cart "${ctx.params.cartId}"`);
+    const record = findCartOr404(ctx.params.cartId!);
     if (record.status === 'CheckedOut') {
       throw new HttpError(409, 'cart-checked-out', `cart ${record.cart.id} was already checked out as order ${record.orderId}; reorder that order to buy again`, {
         orderId: record.orderId,
@@ -146,8 +154,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
 
   // Settlement is later and separate from authorization: it charges the stored token.
   route('POST', '/storefront/payments/:paymentId/settle', 'settle', NoBody, (_request, ctx) => {
-    const payment = state.payments.find((candidate) => candidate.id === ctx.params.paymentId);
-    if (!payment) throw new HttpError(404, 'unknown-payment', `there is no payment "${ctx.params.paymentId}"`);
+    const payment = findPayment(ctx.params.paymentId!);
     if (payment.status === 'Settled') {
       throw new HttpError(409, 'payment-settled', `payment ${payment.id} was already settled at ${payment.settledAt}`);
     }
@@ -157,8 +164,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   });
 
   router.on('GET', '/storefront/payments/:paymentId', (ctx) => {
-    const payment = state.payments.find((candidate) => candidate.id === ctx.params.paymentId);
-    if (!payment) throw new HttpError(404, 'unknown-payment', `there is no payment "${ctx.params.paymentId}"`);
+    const payment = findPayment(ctx.params.paymentId!);
     return { status: 200, body: renderPayment(payment) };
   });
 
