@@ -6,7 +6,7 @@ import { CallLog } from './call-log';
 import type { BillingReader } from './billing';
 import type { FaultBook } from './faults';
 import { HttpError, type Router } from './http';
-import { mountIdempotentRoute } from './idempotent-route';
+import { mountIdempotentRoute, type IdempotentRoute } from './idempotent-route';
 import { newId } from './ids';
 import { mountCallLog } from './request-pipeline';
 import { openSystemStore, type StoreLocation } from './system-store';
@@ -49,7 +49,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   const { state } = store;
   const calls = new CallLog();
   const outbox = new StorefrontOutbox(state);
-  const route = <R>(method: string, pattern: string, operation: string, requestSchema: z.ZodType<R>, work: Parameters<typeof mountIdempotentRoute<R>>[3]['work'], requireKey = true) =>
+  const route = <R>(method: string, pattern: string, operation: string, requestSchema: z.ZodType<R>, work: IdempotentRoute<R>['work'], requireKey = true) =>
     mountIdempotentRoute(router, faults, calls, {
       system: 'storefront',
       method,
