@@ -1,3 +1,4 @@
+import { findPriceBookEntry } from './cpq-pricing';
 import type { Asset, Contract, CpqState, Order, Subscription } from './cpq-records';
 import { HttpError } from './http';
 import { newId } from './ids';
@@ -56,7 +57,7 @@ export function activateOrder(state: CpqState, orderId: string, contracted: bool
     const owned = { accountId: order.accountId, contractId: contract.id, orderId: order.id, orderProductId: product.id, product: product.product, quantity: product.quantity, createdAt: now };
     if (typeof product.billing === 'object' && product.billing.type === 'recurring') {
       subscriptions.push({ id: newId('SUB'), ...owned, unitPrice: product.unitPrice, billing: product.billing, startDate: product.startDate, endDate: product.endDate });
-    } else if (state.priceBook.find((entry) => entry.product === product.product)?.assetizable ?? true) {
+    } else if (findPriceBookEntry(state, product.product)?.assetizable ?? true) {
       assets.push({ id: newId('AST'), ...owned });
     }
   }

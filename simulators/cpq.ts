@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { activateOrder } from './cpq-activation';
-import { priceLine, sumTotals } from './cpq-pricing';
+import { findPriceBookEntry, priceLine, sumTotals } from './cpq-pricing';
 import {
   defaultPriceBook,
   DiscountSchedulesDocumentSchema,
@@ -253,7 +253,7 @@ function alreadyLinked(field: string, value: string, existingId: string): HttpEr
 }
 
 function requirePriced(state: CpqState, product: string, field: string): void {
-  if (!state.priceBook.some((entry) => entry.product === product)) {
+  if (!findPriceBookEntry(state, product)) {
     throw new HttpError(422, 'unknown-product', `${field}: CPQ has no product "${product}" in its price book`, { field });
   }
 }

@@ -14,8 +14,6 @@ import { handleIdempotentRequest } from './request-pipeline';
  * is idempotent by nature, such as setting links) runs its work directly when none is given.
  */
 
-export { mountCallLog } from './request-pipeline';
-
 export interface IdempotentRoute<R> {
   system: string;
   method: string;

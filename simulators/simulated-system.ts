@@ -12,8 +12,6 @@ import { handleIdempotentRequest, mountCallLog } from './request-pipeline';
  * operation is a 404 after the faults (a system that is down is down for every path).
  */
 
-export { REPLAY_HEADER } from './request-pipeline';
-
 export type OperationWork<R> = (request: R, meta: { idempotencyKey: string }) => Reply | Promise<Reply>;
 
 export interface SystemDefinition<R> {

@@ -18,19 +18,19 @@ export const STOREFRONT_TAX: InvoiceSettings = {
 };
 
 /** Totals of `order`; money the currency cannot hold, a discount above its line or an unknown tax code → 422 naming the field. */
-export function priceOrder(order: Order, fieldPrefix = ''): OrderTotals {
+export function priceOrder(order: Order): OrderTotals {
   try {
     const invoice = buildInvoice(order, STOREFRONT_TAX, { id: `PRICE-${order.id}` });
     return { subtotal: invoice.subtotal, discountTotal: invoice.discount, tax: invoice.tax, total: invoice.total };
   } catch (error) {
     if (!(error instanceof InvalidInput)) throw error;
-    throw invalidCart(error.problems[0] ?? { path: '', message: error.message }, fieldPrefix);
+    throw invalidCart(error.problems[0] ?? { path: '', message: error.message });
   }
 }
 
 /** A 422 `invalid-cart` that names the field of `problem` and its fix. */
-export function invalidCart(problem: Problem, fieldPrefix = ''): HttpError {
-  const field = `${fieldPrefix}${problem.path}` || '(body)';
+export function invalidCart(problem: Problem): HttpError {
+  const field = problem.path || '(body)';
   const fix = problem.fix ? ` (fix: ${problem.fix})` : '';
   return new HttpError(422, 'invalid-cart', `${field}: ${problem.message}${fix}`, { field });
 }

@@ -6,8 +6,9 @@ import { CallLog } from './call-log';
 import type { BillingReader } from './billing';
 import type { FaultBook } from './faults';
 import { HttpError, type Router } from './http';
-import { mountCallLog, mountIdempotentRoute } from './idempotent-route';
+import { mountIdempotentRoute, type IdempotentRoute } from './idempotent-route';
 import { newId } from './ids';
+import { mountCallLog } from './request-pipeline';
 import { openSystemStore, type StoreLocation } from './system-store';
 import { mountMyInvoices } from './storefront-invoices';
 import { mountOutboxRoutes, StorefrontOutbox } from './storefront-outbox';
@@ -48,7 +49,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   const { state } = store;
   const calls = new CallLog();
   const outbox = new StorefrontOutbox(state);
-  const route = <R>(method: string, pattern: string, operation: string, requestSchema: z.ZodType<R>, work: Parameters<typeof mountIdempotentRoute<R>>[3]['work'], requireKey = true) =>
+  const route = <R>(method: string, pattern: string, operation: string, requestSchema: z.ZodType<R>, work: IdempotentRoute<R>['work'], requireKey = true) =>
     mountIdempotentRoute(router, faults, calls, {
       system: 'storefront',
       method,
@@ -65,6 +66,16 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   mountCallLog(router, 'storefront', calls);
 
   const findCart = (id: string) => state.carts.find((record) => record.cart.id === id);
+  const findCartOr404 = (id: string): CartRecord => {
+    const record = findCart(id);
+    if (!record) throw new HttpError(404, 'unknown-cart', `there is no cart "${id}"`);
+    return record;
+  };
+  const findPayment = (id: string): PaymentRecord => {
+    const payment = state.payments.find((candidate) => candidate.id === id);
+    if (!payment) throw new HttpError(404, 'unknown-payment', `there is no payment "${id}"`);
+    return payment;
+  };
   const findOrder = (id: string): StorefrontOrder => {
     const order = state.orders.find((candidate) => candidate.id === id);
     if (!order) throw new HttpError(404, 'unknown-order', `there is no storefront order "${id}"`);
@@ -86,15 +97,13 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   });
 
   router.on('GET', '/storefront/carts/:cartId', (ctx) => {
-    const record = findCart(ctx.params.cartId!);
-    if (!record) throw new HttpError(404, 'unknown-cart', `there is no cart "${ctx.params.cartId}"`);
+    const record = findCartOr404(ctx.params.cartId!);
     return { status: 200, body: renderCart(record) };
   });
 
   // Checkout: authorizes the payment and places the order, once per cart.
   route('POST', '/storefront/carts/:cartId/checkout', 'checkout', NoBody, (_request, ctx) => {
-    const record = findCart(ctx.params.cartId!);
-    if (!record) throw new HttpError(404, 'unknown-cart', `there is no cart "${ctx.params.cartId}"`);
+    const record = findCartOr404(ctx.params.cartId!);
     if (record.status === 'CheckedOut') {
       throw new HttpError(409, 'cart-checked-out', `cart ${record.cart.id} was already checked out as order ${record.orderId}; reorder that order to buy again`, {
         orderId: record.orderId,
@@ -145,8 +154,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
 
   // Settlement is later and separate from authorization: it charges the stored token.
   route('POST', '/storefront/payments/:paymentId/settle', 'settle', NoBody, (_request, ctx) => {
-    const payment = state.payments.find((candidate) => candidate.id === ctx.params.paymentId);
-    if (!payment) throw new HttpError(404, 'unknown-payment', `there is no payment "${ctx.params.paymentId}"`);
+    const payment = findPayment(ctx.params.paymentId!);
     if (payment.status === 'Settled') {
       throw new HttpError(409, 'payment-settled', `payment ${payment.id} was already settled at ${payment.settledAt}`);
     }
@@ -156,8 +164,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
   });
 
   router.on('GET', '/storefront/payments/:paymentId', (ctx) => {
-    const payment = state.payments.find((candidate) => candidate.id === ctx.params.paymentId);
-    if (!payment) throw new HttpError(404, 'unknown-payment', `there is no payment "${ctx.params.paymentId}"`);
+    const payment = findPayment(ctx.params.paymentId!);
     return { status: 200, body: renderPayment(payment) };
   });
 
