@@ -105,15 +105,11 @@ export class OrdoOperator {
   async resume(orderId: string, name: string, actor?: string): Promise<SignalSent & { name: string; waitingSteps: string[] }> {
     if (!name?.trim()) throw new OrdoError('invalid', 'a signal name is required, e.g. `delivered`');
     const plan = requireDecomposed(await this.client.getPlan(orderId));
-    const resumesOn = (fo: (typeof plan.fulfillmentOrders)[number]) =>
-      Object.values(fo.definitions).some((definition) => definition.resumeOn && 'signal' in definition.resumeOn && definition.resumeOn.signal === name);
-    const splits = plan.fulfillmentOrders.filter(resumesOn);
+    const resumeSignals = (fo: (typeof plan.fulfillmentOrders)[number]) =>
+      Object.values(fo.definitions).flatMap((definition) => (definition.resumeOn && 'signal' in definition.resumeOn ? [definition.resumeOn.signal] : []));
+    const splits = plan.fulfillmentOrders.filter((fo) => resumeSignals(fo).includes(name));
     if (splits.length === 0) {
-      const names = new Set<string>();
-      for (const fo of plan.fulfillmentOrders) {
-        for (const definition of Object.values(fo.definitions)) if (definition.resumeOn && 'signal' in definition.resumeOn) names.add(definition.resumeOn.signal);
-      }
-      const known = [...names].sort();
+      const known = [...new Set(plan.fulfillmentOrders.flatMap(resumeSignals))].sort();
       throw new OrdoError('invalid', `no pause step of order ${orderId} resumes on "${name}"; ${known.length ? `its pause steps resume on: ${known.join(', ')}` : 'it has no pause step waiting for a signal'}`);
     }
     const answers = await this.updateSplits(orderId, splits.map((fo) => fo.id), (handle) =>

@@ -34,10 +34,8 @@ export function formatCount(n: number): string {
  * on whatever items are there; their shape is the schema's business.
  */
 export function orderLimitProblems(input: unknown): Problem[] {
-  const bytes = utf8Bytes(input);
-  if (bytes > LIMITS.orderBytes) {
-    return [{ path: '(order)', message: `is ${formatCount(bytes)} bytes of JSON; an order may have at most ${formatCount(LIMITS.orderBytes)} (limit orderBytes)`, fix: 'split it into several orders, or move long texts out of attributes' }];
-  }
+  const tooLarge = bytesProblem(input, 'order', 'split it into several orders, or move long texts out of attributes');
+  if (tooLarge) return [tooLarge];
   const items = isRecord(input) && Array.isArray(input.items) ? input.items : [];
   const problems: Problem[] = [];
   if (items.length > LIMITS.orderItems) {
@@ -49,10 +47,8 @@ export function orderLimitProblems(input: unknown): Problem[] {
 
 /** The same for an amendment: its bytes, and the attributes of the items it adds and the changes it makes. */
 export function amendmentLimitProblems(input: unknown): Problem[] {
-  const bytes = utf8Bytes(input);
-  if (bytes > LIMITS.orderBytes) {
-    return [{ path: '(amendment)', message: `is ${formatCount(bytes)} bytes of JSON; an amendment may have at most ${formatCount(LIMITS.orderBytes)} (limit orderBytes)`, fix: 'send the actions in several amendments' }];
-  }
+  const tooLarge = bytesProblem(input, 'amendment', 'send the actions in several amendments');
+  if (tooLarge) return [tooLarge];
   const actions = isRecord(input) && Array.isArray(input.actions) ? input.actions : [];
   return actions.flatMap((action, i) => {
     if (!isRecord(action)) return [];
@@ -80,9 +76,11 @@ export function attributeLimitProblems(attributes: unknown, path: string): Probl
   return problems;
 }
 
-/** The size of a value as JSON in UTF-8, as Temporal will receive it. */
-export function utf8Bytes(value: unknown): number {
-  return new TextEncoder().encode(JSON.stringify(value) ?? '').length;
+/** The orderBytes limit, for an order or an amendment: its size as JSON in UTF-8, as Temporal will receive it. */
+function bytesProblem(input: unknown, what: 'order' | 'amendment', fix: string): Problem | undefined {
+  const bytes = new TextEncoder().encode(JSON.stringify(input) ?? '').length;
+  if (bytes <= LIMITS.orderBytes) return undefined;
+  return { path: `(${what})`, message: `is ${formatCount(bytes)} bytes of JSON; an ${what} may have at most ${formatCount(LIMITS.orderBytes)} (limit orderBytes)`, fix };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

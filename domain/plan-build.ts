@@ -142,19 +142,22 @@ function planDefinitions(catalog: Catalog, lineItems: readonly FulfillmentLineIt
   });
   for (const definition of definitions.values()) {
     const { workspace, step } = definition.location;
-    // parseCatalog refuses these; a catalog built in code may still have them.
-    const dangling = danglingDependencies(catalog, definition.location);
-    if (dangling.length > 0) {
-      throw new InvalidInput('catalog', dangling.map(({ index, message, fix }) => ({ path: `${stepPath(definition.location)}.dependsOn[${index}]`, message, fix })));
-    }
     for (const entry of step.dependsOn) {
-      const target = resolveDependency(catalog, workspace, entry)!;
+      const target = resolveDependency(catalog, workspace, entry);
+      // parseCatalog refuses these; a catalog built in code may still have them.
+      if (!target) throw danglingError(catalog, definition.location);
       const dependency = definitions.get(stepKey(target.workspace.id, target.step.id));
       // A workspace with no line item in this fulfillment order is not in its plan: the dependency is dropped.
       if (dependency && !definition.dependencies.includes(dependency)) definition.dependencies.push(dependency);
     }
   }
   return [...definitions.values()];
+}
+
+/** Every dangling `dependsOn` entry of the step, named by its place in the catalog. */
+function danglingError(catalog: Catalog, location: StepLocation): InvalidInput {
+  const dangling = danglingDependencies(catalog, location);
+  return new InvalidInput('catalog', dangling.map(({ index, message, fix }) => ({ path: `${stepPath(location)}.dependsOn[${index}]`, message, fix })));
 }
 
 /** Kahn's algorithm, always taking the ready definition that comes first in the catalog, so the order is stable. */
