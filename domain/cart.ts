@@ -56,9 +56,9 @@ export const CartFields = z.strictObject({
 
 /**
  * Wraps a schema so that any input holding a raw card number is refused first, naming the field and
- * saying to send a token. Only Cart uses it (a reorder's payment is checked as part of the cart it makes).
+ * saying to send a token. Carts use it, and so does whatever else the storefront stores (twins, reorders).
  */
-function refusingRawCardNumbers<T extends z.ZodType>(schema: T) {
+export function refusingRawCardNumbers<T extends z.ZodType>(schema: T) {
   return z
     .unknown()
     .superRefine((input, ctx) => {

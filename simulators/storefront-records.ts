@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CartFields, CartItem, CartPayment } from '../domain/cart';
+import { CartFields, CartItem, CartPayment, refusingRawCardNumbers } from '../domain/cart';
 import { DeliveryGroup, Identifier, IsoDate, MoneyString } from '../domain/order';
 
 /**
@@ -99,19 +99,23 @@ export const StorefrontState = z.object({
 export type StorefrontState = z.infer<typeof StorefrontState>;
 
 /** `POST /storefront/orders`: the twin of a CPQ order, made by the connector (reorder sync). */
-export const TwinOrderRequest = CartFields.omit({ id: true, payment: true, syncToCPQ: true, buyer: true, effectiveDate: true }).extend({
-  /** The CPQ order this twin mirrors; the storefront keeps one twin per CPQ order. */
-  cpqOrder: Identifier,
-  buyer: CartFields.shape.buyer.optional(),
-  effectiveDate: IsoDate.optional(),
-  /** When given, the CPQ order's total: a twin whose storefront total differs is refused. */
-  total: MoneyString.optional(),
-  ordoOrder: Identifier.optional(),
-});
+export const TwinOrderRequest = refusingRawCardNumbers(
+  CartFields.omit({ id: true, payment: true, syncToCPQ: true, buyer: true, effectiveDate: true }).extend({
+    /** The CPQ order this twin mirrors; the storefront keeps one twin per CPQ order. */
+    cpqOrder: Identifier,
+    buyer: CartFields.shape.buyer.optional(),
+    effectiveDate: IsoDate.optional(),
+    /** When given, the CPQ order's total: a twin whose storefront total differs is refused. */
+    total: MoneyString.optional(),
+    ordoOrder: Identifier.optional(),
+  }),
+);
 
 /** `POST /storefront/orders/:id/reorder`: the payment and buyer of the new cart, when not the original's. */
-export const ReorderRequest = z.strictObject({
-  payment: CartPayment.optional(),
-  buyer: CartFields.shape.buyer.optional(),
-  syncToCPQ: z.boolean().optional(),
-});
+export const ReorderRequest = refusingRawCardNumbers(
+  z.strictObject({
+    payment: CartPayment.optional(),
+    buyer: CartFields.shape.buyer.optional(),
+    syncToCPQ: z.boolean().optional(),
+  }),
+);

@@ -169,6 +169,9 @@ describe('simulators: storefront', () => {
     assert.equal(first.body.origin, 'cpq');
     assert.equal(first.body.syncToCPQ, false);
     assert.equal(first.body.links.cpqOrder, 'CPQ-ORD-1');
+    const withCard = await post('/storefront/orders', { ...twin, cpqOrder: 'CPQ-ORD-CARD', items: [{ id: 'CI-1', product: 'LAPTOP-14', quantity: 1, unitPrice: '10.00', attributes: { note: 'card 4111 1111 1111 1111' } }] }, 't-card');
+    assert.equal(withCard.status, 400, 'a raw card number is refused in a twin as in a cart');
+    assert.match(withCard.body.error.message, /raw card number/);
     const retried = await post('/storefront/orders', twin, 't2');
     assert.equal(retried.status, 200);
     assert.equal(retried.body.id, first.body.id);
