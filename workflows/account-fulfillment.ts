@@ -45,8 +45,8 @@ export async function AccountFulfillmentWorkflow(input: {
 
   setHandler(accountWorkQuery, () => view);
   /** A message of the wrong shape (anyone can signal a workflow) is logged and dropped, never thrown. */
-  const dropMalformed = (message: string) => (reason: string) => log.warn(`${message} signal refused`, { reason });
-  setHandler(joinAccountWorkSignal, checkedSignal('joinAccountWork', dropMalformed('joinAccountWork'), (join) => {
+  const dropMalformed = (reason: string, _payload: unknown, message: string) => log.warn(`${message} signal refused`, { reason });
+  setHandler(joinAccountWorkSignal, checkedSignal('joinAccountWork', dropMalformed, (join) => {
     joinsThisRun++;
     orderWorkflows.set(join.orderId, join.orderWorkflowId);
     const known = view.shares.find((s) => s.orderId === join.orderId);
@@ -57,12 +57,12 @@ export async function AccountFulfillmentWorkflow(input: {
     if (view.state === 'completed') tellReady(join.orderId, join.orderWorkflowId);
   }));
   // The account's own work answers to no single order: its point-of-no-return steps go ahead.
-  setHandler(ponrRequestSignal, checkedSignal('ponrRequest', dropMalformed('ponrRequest'), (request) => {
+  setHandler(ponrRequestSignal, checkedSignal('ponrRequest', dropMalformed, (request) => {
     getExternalWorkflowHandle(view.runWorkflowId!)
       .signal(ponrDecisionSignal, { stepId: request.stepId, granted: true })
       .catch((error: Error) => log.warn('PONR decision not delivered', { error: error.message }));
   }));
-  setHandler(leaveAccountWorkSignal, checkedSignal('leaveAccountWork', dropMalformed('leaveAccountWork'), ({ orderId, reason }) => {
+  setHandler(leaveAccountWorkSignal, checkedSignal('leaveAccountWork', dropMalformed, ({ orderId, reason }) => {
     const share = view.shares.find((s) => s.orderId === orderId);
     if (share && share.state === 'waiting') Object.assign(share, { state: 'released', releasedReason: reason });
   }));

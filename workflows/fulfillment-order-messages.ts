@@ -25,17 +25,17 @@ export interface SplitWork {
 export function listenToOrder(split: SplitRun, work: SplitWork): void {
   if (!work.changesInFlight) return;
   /** A message of the wrong shape (anyone can signal a workflow) is refused into the plan, never thrown. */
-  const refuseMalformed = (message: string) => (reason: string, payload: unknown) => keepRefusal(work.rejectedMessages, message, actorOf(payload), reason);
-  setHandler(cancelFulfillmentSignal, checkedSignal<CancelFulfillmentRequest>('cancelFulfillment', refuseMalformed('cancelFulfillment'), (request) => {
+  const refuseMalformed = (reason: string, payload: unknown, message: string) => keepRefusal(work.rejectedMessages, message, actorOf(payload), reason);
+  setHandler(cancelFulfillmentSignal, checkedSignal<CancelFulfillmentRequest>('cancelFulfillment', refuseMalformed, (request) => {
     if (split.cancellation || split.state === 'completed') return;
     split.cancellation = { reason: request?.reason ?? 'cancelled', actor: request?.actor, at: now() };
     split.setState('cancelled');
     work.stopSteps();
   }));
-  setHandler(ponrDecisionSignal, checkedSignal<PonrDecision>('ponrDecision', refuseMalformed('ponrDecision'), (decision) => {
+  setHandler(ponrDecisionSignal, checkedSignal<PonrDecision>('ponrDecision', refuseMalformed, (decision) => {
     split.ponrDecisions.set(decision.stepId, decision);
   }));
-  setHandler(amendPlanSignal, checkedSignal<AmendPlanRequest>('amendPlan', refuseMalformed('amendPlan'), (request) => {
+  setHandler(amendPlanSignal, checkedSignal<AmendPlanRequest>('amendPlan', refuseMalformed, (request) => {
     if (split.cancellation || split.state === 'completed') return;
     work.applyAmendedPlan(request);
   }));

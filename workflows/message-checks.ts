@@ -168,12 +168,13 @@ export function actorOf(payload: unknown): string | undefined {
 
 /**
  * A signal handler that runs `handle` only on a payload of the right shape; any other payload is passed to
- * `refuse` with the reason (the caller logs it and keeps it where operators look, with actorOf(payload)).
+ * `refuse` with the reason and the message's name (the caller logs it and keeps it where operators look, with
+ * actorOf(payload)), so one `refuse` serves every signal a workflow checks.
  */
-export function checkedSignal<T>(message: CheckedMessage, refuse: (reason: string, payload: unknown) => void, handle: (payload: T) => void): (payload: T) => void {
+export function checkedSignal<T>(message: CheckedMessage, refuse: (reason: string, payload: unknown, message: CheckedMessage) => void, handle: (payload: T) => void): (payload: T) => void {
   return (payload: T) => {
     const problem = messageProblem(message, payload);
-    if (problem) refuse(problem, payload);
+    if (problem) refuse(problem, payload, message);
     else handle(payload);
   };
 }

@@ -83,14 +83,14 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
   };
 
   /** A payload of the wrong shape or one that could not be decoded: refused like any other signal. */
-  const refuseMalformed = (message: string) => (reason: string, payload: unknown) =>
+  const refuseMalformed = (reason: string, payload: unknown, message: string) =>
     refuseSignal(message, (payload as { stepId?: unknown } | undefined)?.stepId, actorOf(payload), reason);
 
   setHandler(completeManualTaskUpdate, (request) => {
     completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'completeManualTask' } : {}) });
     return { accepted: true as const, stepId: request.stepId };
   }, { validator: checkedValidator<ManualTaskCompletion>('completeManualTask', (request) => throwIf(manualTaskProblem(request))) });
-  setHandler(manualTaskCompletedSignal, checkedSignal('manualTaskCompleted', refuseMalformed('manualTaskCompleted'), (request) => {
+  setHandler(manualTaskCompletedSignal, checkedSignal('manualTaskCompleted', refuseMalformed, (request) => {
     const problem = manualTaskProblem(request);
     if (problem) refuseSignal('manualTaskCompleted', request?.stepId, request?.actor, problem);
     else completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'manualTaskCompleted' } : {}) });
@@ -99,7 +99,7 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
     resolutions.set(request.stepId, request);
     return { accepted: true as const, stepId: request.stepId, action: request.action };
   }, { validator: checkedValidator<ResolveFalloutRequest>('resolveFallout', (request) => throwIf(falloutProblem(request))) });
-  setHandler(resolveFalloutSignal, checkedSignal('resolveFallout', refuseMalformed('resolveFallout'), (request) => {
+  setHandler(resolveFalloutSignal, checkedSignal('resolveFallout', refuseMalformed, (request) => {
     const problem = falloutProblem(request);
     if (problem) refuseSignal('resolveFallout', request?.stepId, request?.actor, problem);
     else resolutions.set(request.stepId, request);
@@ -119,7 +119,7 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
     if (!operatorTrail) resumedNames.add(request.name);
     for (const s of resumed) resumedSteps.set(s.id, request.actor);
   };
-  setHandler(resumeSignal, checkedSignal('resume', refuseMalformed('resume'), (request) => {
+  setHandler(resumeSignal, checkedSignal('resume', refuseMalformed, (request) => {
     const decision = resumeDecision(request);
     if ('problem' in decision) refuseSignal('resume', undefined, request?.actor, decision.problem);
     else applyResume(request, decision.resumed);
@@ -152,7 +152,7 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
     // Replace, never mutate: the line items came in the workflow input.
     target.set(id, { ...record, attributes: { ...record.attributes, ...request.attributes } });
   };
-  setHandler(updateAttributesSignal, checkedSignal('updateAttributes', refuseMalformed('updateAttributes'), (request) => {
+  setHandler(updateAttributesSignal, checkedSignal('updateAttributes', refuseMalformed, (request) => {
     const found = attributeTarget(request);
     if ('problem' in found) refuseSignal('updateAttributes', undefined, request?.actor, found.problem);
     else applyAttributes(request, found);

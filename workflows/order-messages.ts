@@ -80,7 +80,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     if (run.childrenStarted) cancelSplits(run, request);
   };
   /** A message of the wrong shape (anyone can signal a workflow) is refused into the summary, never thrown. */
-  const refuseMalformed = (message: string) => (reason: string, payload: unknown) => run.refuse(message, actorOf(payload), reason);
+  const refuseMalformed = (reason: string, payload: unknown, message: string) => run.refuse(message, actorOf(payload), reason);
 
   if (changesInFlight) {
     setHandler(cancelUpdate, (request) => {
@@ -93,13 +93,13 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
         if (problem) throw problem;
       }),
     });
-    setHandler(cancelSignal, checkedSignal('cancel', refuseMalformed('cancel'), (request) => {
+    setHandler(cancelSignal, checkedSignal('cancel', refuseMalformed, (request) => {
       const problem = whyNotCancellable();
       if (problem) run.refuse('cancel', request?.actor, problem.message);
       else acceptCancellation({ reason: request?.reason || 'cancelled by signal', actor: request?.actor });
     }));
-    setHandler(ponrRequestSignal, checkedSignal('ponrRequest', refuseMalformed('ponrRequest'), (request) => decidePonr(request)));
-    setHandler(accountShareReadySignal, checkedSignal('accountShareReady', refuseMalformed('accountShareReady'), (ready) => {
+    setHandler(ponrRequestSignal, checkedSignal('ponrRequest', refuseMalformed, (request) => decidePonr(request)));
+    setHandler(accountShareReadySignal, checkedSignal('accountShareReady', refuseMalformed, (ready) => {
       const share = (summary.accountShares ??= []).find((s) => s.destination === ready.destination);
       if (share) share.state = 'ready';
       else summary.accountShares.push({ destination: ready.destination, workflowId: ready.accountWorkflowId, state: 'ready' });
@@ -247,7 +247,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     fulfillmentOrders: [...finalPlans.values()],
     ...(summary.pointOfNoReturn ? { pointOfNoReturn: summary.pointOfNoReturn } : {}),
   }));
-  setHandler(fulfillmentOrderProgressSignal, checkedSignal('fulfillmentOrderProgress', refuseMalformed('fulfillmentOrderProgress'), (progress) => run.updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }, 'progress')));
+  setHandler(fulfillmentOrderProgressSignal, checkedSignal('fulfillmentOrderProgress', refuseMalformed, (progress) => run.updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }, 'progress')));
 }
 
 /** Tells every split of the order to stop: a split that already finished needs no signal, its completed steps are compensated. */

@@ -1,8 +1,9 @@
-import { log, upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { Order } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { fulfillmentOrderWorkflowId } from './ids';
+import { keepRefusal } from './message-checks';
 import type { PonrRequest } from './messages';
 import { OrderStateKey } from './search-attributes';
 import { canMove, isFinal, move, ORDER_MACHINE, SPLIT_MACHINE } from './state-machines';
@@ -106,8 +107,7 @@ export class OrderRun {
 
   /** A signal that cannot answer: refused, logged, and kept in the summary for whoever sent it. */
   refuse(message: string, actor: string | undefined, reason: string): void {
-    log.warn(`${message} refused`, { reason });
-    (this.summary.rejectedMessages ??= []).push({ at: now(), message, actor, reason });
+    keepRefusal((this.summary.rejectedMessages ??= []), message, actor, reason);
   }
 }
 

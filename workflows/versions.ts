@@ -1,5 +1,5 @@
 import { deprecatePatch, patched } from '@temporalio/workflow';
-import { currentVersion, PATCHES, versionMarker, type PatchId, type PatchRegistry } from './patches';
+import { currentVersion, PATCHES, versionMarker, type PatchEntry, type PatchId, type PatchRegistry } from './patches';
 
 /**
  * Which behaviour a workflow runs: the only place in workflows/ that compares versions or calls patched().
@@ -25,10 +25,8 @@ export class Behaviour<Id extends string = PatchId> {
 
   /** Whether the workflow takes the patch's branch: known from its version, or asked of its history when newer. */
   has(patch: Id): boolean {
-    const entry = this.registry[patch];
-    if (!entry) throw new Error(`patch "${patch}" is not in the registry (workflows/patches.ts): register it with the next behaviour version`);
-    if (entry.since <= this.version && this.version > 0) return true;
-    if (entry.deprecated) {
+    if (this.startedWith(patch)) return true;
+    if (this.entry(patch).deprecated) {
       this.history.deprecatePatch(patch);
       return true;
     }
@@ -40,9 +38,14 @@ export class Behaviour<Id extends string = PatchId> {
    * quiet search attributes): decided by the input alone, never asked of the history.
    */
   startedWith(patch: Id): boolean {
+    const { since } = this.entry(patch);
+    return this.version > 0 && since <= this.version;
+  }
+
+  private entry(patch: Id): PatchEntry {
     const entry = this.registry[patch];
-    if (!entry) throw new Error(`patch "${patch}" is not in the registry (workflows/patches.ts)`);
-    return this.version > 0 && entry.since <= this.version;
+    if (!entry) throw new Error(`patch "${patch}" is not in the registry (workflows/patches.ts): register it with the next behaviour version`);
+    return entry;
   }
 
   /** What to pass to a workflow this one starts (or to its own next run), so it runs the same behaviour without asking. */
