@@ -73,3 +73,25 @@ export const queueRotationWorkflowId = (queue: string): string => `${QUEUE_ROTAT
 export function queueOfRotationWorkflowId(workflowId: string): string | undefined {
   return workflowId.startsWith(QUEUE_ROTATION_PREFIX) ? workflowId.slice(QUEUE_ROTATION_PREFIX.length) : undefined;
 }
+
+const NEW_ORDER_SYNC_PREFIX = 'sync-new-order-';
+const REORDER_SYNC_PREFIX = 'sync-reorder-';
+
+/**
+ * One storefront order's new order sync (storefront → CPQ → Ordo): `sync-new-order-<storefrontOrderId>`. One
+ * workflow per source record is what makes a duplicated trigger harmless: the second start finds the first.
+ */
+export const newOrderSyncWorkflowId = (storefrontOrderId: string): string => `${NEW_ORDER_SYNC_PREFIX}${storefrontOrderId}`;
+
+/** One activated CPQ order's reorder sync (CPQ → storefront twin): `sync-reorder-<cpqOrderId>`. */
+export const reorderSyncWorkflowId = (cpqOrderId: string): string => `${REORDER_SYNC_PREFIX}${cpqOrderId}`;
+
+/** The process and source record of a sync workflow id; undefined for any other id. */
+export function parseSyncWorkflowId(workflowId: string): { process: 'NewOrderSync' | 'ReorderSync'; sourceId: string } | undefined {
+  if (workflowId.startsWith(NEW_ORDER_SYNC_PREFIX)) return { process: 'NewOrderSync', sourceId: workflowId.slice(NEW_ORDER_SYNC_PREFIX.length) };
+  if (workflowId.startsWith(REORDER_SYNC_PREFIX)) return { process: 'ReorderSync', sourceId: workflowId.slice(REORDER_SYNC_PREFIX.length) };
+  return undefined;
+}
+
+/** The one long-running intake that watches the storefront's outbox and CPQ's activated orders and starts syncs. */
+export const CHANNEL_INTAKE_WORKFLOW_ID = 'channel-intake';

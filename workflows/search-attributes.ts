@@ -12,6 +12,8 @@ export const InJeopardyKey = defineSearchAttributeKey('InJeopardy', SearchAttrib
 export const ManualAssigneesKey = defineSearchAttributeKey('ManualAssignees', SearchAttributeType.KEYWORD_LIST);
 /** Beyond DESIGN.md's list: on a change order, the order it changes, so an order's change orders can be found. */
 export const ChangeOfKey = defineSearchAttributeKey('ChangeOf', SearchAttributeType.KEYWORD);
+/** Beyond DESIGN.md's list: on a channel sync, every record id of the sale it links (storefront, CPQ, Ordo), so any twin's id finds it. */
+export const SyncRecordsKey = defineSearchAttributeKey('SyncRecords', SearchAttributeType.KEYWORD_LIST);
 
 export const ORDO_SEARCH_ATTRIBUTES = [
   OrderIdKey,
@@ -23,6 +25,7 @@ export const ORDO_SEARCH_ATTRIBUTES = [
   InJeopardyKey,
   ManualAssigneesKey,
   ChangeOfKey,
+  SyncRecordsKey,
 ];
 
 /** A split's work-queue attributes: what falls out where, who waits on which manual queue, and jeopardy. */
