@@ -11,17 +11,32 @@ export interface HttpFailureDetails {
   system: string;
   status?: number;
   code: string;
+  /** The system's error as it answered it (`{ code, message, field?, existingId?, … }`), for callers that act on its fields. */
+  error?: Record<string, unknown>;
 }
 
 export interface SystemRequest {
   system: string;
   endpoint: SystemEndpoint;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** Appended to the endpoint URL: `reserve`, `invoices`, `availability?products=…`. */
   path: string;
   body?: unknown;
   idempotencyKey?: string;
   signal?: AbortSignal;
+}
+
+/** The configured endpoint of `system`; a non-retryable failure naming the config key when there is none. */
+export function systemEndpoint(systems: Record<string, SystemEndpoint>, system: string): SystemEndpoint {
+  const found = systems[system];
+  if (!found) {
+    throw ApplicationFailure.nonRetryable(
+      `no endpoint is configured for system "${system}": add systems.${system}.url to temporal-config.yaml`,
+      'UnknownSystem',
+      { system, code: 'unknown-system' },
+    );
+  }
+  return found;
 }
 
 export async function callSystem<T = unknown>(request: SystemRequest): Promise<T> {
@@ -49,14 +64,14 @@ export async function callSystem<T = unknown>(request: SystemRequest): Promise<T
   const text = await response.text();
   const body = parseJson(text);
   if (response.ok) return body as T;
-  const remote = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  const remote = (body as { error?: { code?: string; message?: string } & Record<string, unknown> } | undefined)?.error;
   const code = remote?.code ?? `http-${response.status}`;
   const message = `${request.system} answered ${response.status} to ${request.method} ${request.path}: ${remote?.message ?? (text.slice(0, 200) || response.statusText)}`;
-  throw failure(request.system, code, response.status, message);
+  throw failure(request.system, code, response.status, message, remote);
 }
 
-function failure(system: string, code: string, status: number | undefined, message: string): ApplicationFailure {
-  const details: HttpFailureDetails = { system, status, code };
+function failure(system: string, code: string, status: number | undefined, message: string, error?: Record<string, unknown>): ApplicationFailure {
+  const details: HttpFailureDetails = { system, status, code, ...(error ? { error } : {}) };
   const clientError = status !== undefined && status >= 400 && status < 500;
   return clientError
     ? ApplicationFailure.nonRetryable(message, 'CalloutRejected', details)

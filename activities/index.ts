@@ -15,7 +15,8 @@ import { joinAccountWorkSignal, nextAssigneeUpdate } from '../workflows/messages
 import { AccountIdKey } from '../workflows/search-attributes';
 import { loadChangeContext } from './change-context';
 import { builtInHandlers, type HandlerRegistry } from './handlers';
-import { callSystem } from './http';
+import { callSystem, systemEndpoint } from './http';
+import { withHeartbeats } from './heartbeats';
 import type {
   AccountWorkJoin,
   AutoTaskRequest,
@@ -40,17 +41,7 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies): OrdoActivities {
   const handlers = { ...builtInHandlers, ...deps.handlers };
 
-  function endpoint(system: string) {
-    const found = deps.config.systems[system];
-    if (!found) {
-      throw ApplicationFailure.nonRetryable(
-        `no endpoint is configured for system "${system}": add systems.${system}.url to temporal-config.yaml`,
-        'UnknownSystem',
-        { system, code: 'unknown-system' },
-      );
-    }
-    return found;
-  }
+  const endpoint = (system: string) => systemEndpoint(deps.config.systems, system);
 
   return {
     /** Validates and decomposes the order against the worker's catalog and live stock; the plan lands in history. */
@@ -205,19 +196,5 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
       method: 'GET',
       path: `availability?products=${products.map(encodeURIComponent).join(',')}`,
     });
-  }
-}
-
-/**
- * Heartbeats every few seconds while `work` runs, so Temporal can deliver a cancellation to the activity. Not at
- * once: each heartbeat is a write on the server, and most calls are answered long before the first one is due.
- */
-async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  const timer = setInterval(() => context.heartbeat(), 2_000);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
   }
 }

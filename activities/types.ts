@@ -1,7 +1,8 @@
 import type { SystemCall } from '../domain/catalog';
 import type { ChangeContext } from '../domain/change-order';
 import type { Invoice } from '../domain/invoice';
-import type { Order } from '../domain/order';
+import type { CartItem } from '../domain/cart';
+import type { Billing, DeliveryGroup, Order } from '../domain/order';
 import type { FulfillmentLineItem, Plan } from '../domain/plan';
 import type { AssignmentPolicy } from '../domain/queues';
 import type { AccountJoin } from '../workflows/messages';
@@ -91,4 +92,181 @@ export interface InvoiceRequest {
   kind: 'invoice' | 'creditMemo';
   /** 1 for an order's invoice; change orders bill under their own order id. */
   sequence: number;
+}
+
+/**
+ * The channel syncs' steps (activities/channels/): each finds the record it would make, by the source ids it
+ * carries, before making it, and makes it with the step's stable Idempotency-Key (domain/sync-log.ts
+ * syncStepKey); a 409 `already-linked` answer is the record found. 4xx answers fail non-retryably (the sync
+ * falls out), 5xx and timeouts retryably (the sync retries).
+ */
+export interface ChannelActivities {
+  readStorefrontOrder(storefrontOrderId: string): Promise<StorefrontOrderRecord>;
+  /** Refuses when the storefront's tax table (`GET /storefront/tax`) differs from the worker's billing config, naming both. */
+  checkTaxTables(): Promise<void>;
+  findOrCreateCpqAccount(request: CpqAccountRequest): Promise<CpqAccountRecord>;
+  findOrCreateOpportunity(request: OpportunityRequest): Promise<{ id: string }>;
+  findOrCreateQuote(request: QuoteRequest): Promise<CpqQuoteRecord>;
+  findOrCreateCpqOrder(request: CpqOrderRequest): Promise<CpqOrderRecord>;
+  /** Activates (and contracts) a CPQ order; one already Activated is found. */
+  activateCpqOrder(request: ActivationRequest): Promise<CpqOrderRecord>;
+  linkStorefrontOrder(request: StorefrontLinksRequest): Promise<StorefrontOrderRecord>;
+  /** Refuses when the Ordo invoice of `order` (the worker's billing config) would not total `total`, naming both. */
+  checkInvoiceTotal(request: InvoiceTotalCheck): Promise<{ total: string }>;
+  /** Starts the order's OrderWorkflow as `ordo submit` does; an order already submitted is found. Does not wait for it. */
+  submitOrdoOrder(order: Order): Promise<SubmittedOrdoOrder>;
+  /** A CPQ order and its account (reorder sync's source). */
+  readCpqOrder(cpqOrderId: string): Promise<{ order: CpqOrderRecord; account: CpqAccountRecord }>;
+  findOrCreateStorefrontTwin(request: StorefrontTwinRequest): Promise<StorefrontOrderRecord>;
+  /** Marks a CPQ order with its storefront twin (`b2bOrder`); one already marked with it is found. */
+  markCpqOrder(request: { cpqOrderId: string; b2bOrder: string }): Promise<CpqOrderRecord>;
+}
+
+/** A storefront order as the storefront answers it (what the syncs read of it). */
+export interface StorefrontOrderRecord {
+  id: string;
+  origin: 'checkout' | 'cpq';
+  accountId: string;
+  buyer?: string;
+  currency: string;
+  effectiveDate: string;
+  discount?: string;
+  deliveryGroups?: DeliveryGroup[];
+  items: CartItem[];
+  subtotal: string;
+  discountTotal: string;
+  tax: string;
+  total: string;
+  syncToCPQ: boolean;
+  links: { cpqOrder?: string; ordoOrder?: string };
+}
+
+export interface CpqAccountRecord {
+  id: string;
+  accountNumber: string;
+  name: string;
+}
+
+/** The fields a CPQ quote line and the order product made from it share. */
+export interface CpqPricedLine {
+  id: string;
+  product: string;
+  quantity: number;
+  unitPrice: string;
+  discount?: string;
+  taxCode?: string;
+  startDate?: string;
+  endDate?: string;
+  billing?: Billing;
+  sourceLineId?: string;
+  total: string;
+}
+
+export interface CpqQuoteRecord {
+  id: string;
+  opportunityId: string;
+  accountId: string;
+  pricing: 'cpq' | 'source';
+  primary: boolean;
+  ordered: boolean;
+  b2bSource?: string;
+  currency: string;
+  lines: Array<CpqPricedLine & { listPrice: string; parentLineId?: string }>;
+  total: string;
+}
+
+export interface CpqOrderRecord {
+  id: string;
+  quoteId: string;
+  opportunityId: string;
+  accountId: string;
+  b2bSourceOrder?: string;
+  syncToB2B: boolean;
+  b2bOrder?: string;
+  status: 'Draft' | 'Activated';
+  contracted: boolean;
+  currency: string;
+  effectiveDate?: string;
+  products: Array<CpqPricedLine & { quoteLineId: string; parentProductId?: string }>;
+  total: string;
+}
+
+export interface CpqAccountRequest {
+  /** The storefront order the account is looked up for (its step key). */
+  storefrontOrderId: string;
+  accountNumber: string;
+  name: string;
+}
+
+export interface OpportunityRequest {
+  storefrontOrderId: string;
+  accountId: string;
+  name: string;
+  closeDate: string;
+}
+
+/** `POST /cpq/quotes` lines, as the connector sends them: prices exactly the storefront's. */
+export interface QuoteLineRequest {
+  product: string;
+  quantity: number;
+  unitPrice: string;
+  discount?: string;
+  taxCode?: string;
+  startDate?: string;
+  endDate?: string;
+  billing?: Billing;
+  sourceLineId: string;
+  parentSourceLineId?: string;
+}
+
+export interface QuoteRequest {
+  storefrontOrderId: string;
+  opportunityId: string;
+  currency: string;
+  /** The order-level discount, once CPQ takes one (domain/channel-totals.ts quoteDiscount). */
+  discount?: string;
+  lines: QuoteLineRequest[];
+}
+
+export interface CpqOrderRequest {
+  storefrontOrderId: string;
+  quoteId: string;
+  effectiveDate: string;
+}
+
+export interface ActivationRequest {
+  storefrontOrderId: string;
+  cpqOrderId: string;
+  contracted: boolean;
+}
+
+export interface StorefrontLinksRequest {
+  storefrontOrderId: string;
+  links: { cpqOrder?: string; ordoOrder?: string };
+}
+
+export interface InvoiceTotalCheck {
+  order: Order;
+  /** The total the invoice must have, and whose it is: `storefront order SO-12`. */
+  total: string;
+  totalOf: string;
+}
+
+export interface SubmittedOrdoOrder {
+  orderId: string;
+  workflowId: string;
+  /** True when the order had been submitted before (this submission found it). */
+  existing: boolean;
+}
+
+/** `POST /storefront/orders`: the storefront twin of a CPQ order (reorder sync). */
+export interface StorefrontTwinRequest {
+  cpqOrderId: string;
+  accountId: string;
+  currency: string;
+  effectiveDate?: string;
+  items: CartItem[];
+  /** The CPQ order's total, once CPQ totals include tax (domain/channel-totals.ts storefrontTwinTotal). */
+  total?: string;
+  ordoOrder: string;
 }

@@ -4,12 +4,12 @@ import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { fulfillmentOrderPlanQuery, orderPlanQuery, summaryQuery } from '../workflows/messages';
 import { orderWorkflowId } from '../workflows/ids';
-import { AccountIdKey, ChangeOfKey, ChannelKey, OrderIdKey, OrderStateKey } from '../workflows/search-attributes';
 import { FINAL_ORDER_STATES, type ChangeOrderEntry, type FulfillmentOrderPlan, type OrderPlanView, type OrderSummary } from '../workflows/types';
 import type { Invoice } from '../domain/invoice';
 import { netBilled } from '../domain/change-order';
 import { InvalidInput } from '../domain/problems';
 import { loadChangeContext } from '../activities/change-context';
+import { startOrderWorkflow } from '../activities/start-order-workflow';
 import { checkOrder } from './check-order';
 import { OrdoError } from './errors';
 
@@ -48,24 +48,11 @@ export class OrdoClient {
   /** Validates and starts an order. An order id can be submitted once; a second submission is refused. */
   async startOrder(input: unknown): Promise<StartedOrder> {
     const order = checkOrder(input, this.catalog);
-    const workflowId = orderWorkflowId(order.id);
     // A change order is checked against its original here too, so a bad one never starts.
     if (order.changeOf) await invalidAsOrdoError(() => loadChangeContext(this.temporal, order));
     try {
-      const handle = await this.temporal.workflow.start('OrderWorkflow', {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [{ order, submittedAt: new Date().toISOString() }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: OrderIdKey, value: order.id },
-          { key: AccountIdKey, value: order.accountId },
-          { key: ChannelKey, value: order.channel },
-          { key: OrderStateKey, value: 'acknowledged' },
-          ...(order.changeOf ? [{ key: ChangeOfKey, value: order.changeOf }] : []),
-        ],
-      });
-      return { orderId: order.id, workflowId, runId: handle.firstExecutionRunId };
+      const { workflowId, runId } = await startOrderWorkflow(this.temporal, this.taskQueue, order);
+      return { orderId: order.id, workflowId, runId };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
         throw new OrdoError('already-exists', `order ${order.id} was already submitted; use a new order id, or \`ordo status ${order.id}\` to see it`);

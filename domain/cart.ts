@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeliveryGroup, Identifier, IsoDate, MoneyString, Order, OrderItem } from './order';
+import { DeliveryGroup, Identifier, IsoDate, MoneyString, Order, OrderItem, type OrderLinks } from './order';
 import { findRawCardNumbers } from './card-numbers';
 import type { Problem } from './problems';
 import { orderProblems } from './validate-order';
@@ -76,11 +76,15 @@ export function refusingRawCardNumbers<T extends z.ZodType>(schema: T) {
 export const Cart = refusingRawCardNumbers(CartFields);
 export type Cart = z.infer<typeof CartFields>;
 
+/** What a cart and a storefront order made from one have in common: everything an Ordo order takes from them. */
+export type CartOrderFields = Pick<Cart, 'accountId' | 'currency' | 'effectiveDate' | 'discount' | 'deliveryGroups' | 'items'>;
+
 /**
- * The Ordo order of a storefront order made from `cart`: the same items, money and delivery groups,
- * `channel: b2b`, and the storefront order's id (so the order and its twins share the sale's identity).
+ * The Ordo order of a storefront order made from `cart` (or of the storefront order itself): the same items,
+ * money and delivery groups, `channel: b2b`, and the storefront order's id (so the order and its twins share
+ * the sale's identity), with the `links` to its twins when a sync knows them.
  */
-export function cartToOrder(cart: Cart, storefrontOrderId: string): Order {
+export function cartToOrder(cart: CartOrderFields, storefrontOrderId: string, links?: OrderLinks): Order {
   return Order.parse({
     id: storefrontOrderId,
     accountId: cart.accountId,
@@ -90,6 +94,7 @@ export function cartToOrder(cart: Cart, storefrontOrderId: string): Order {
     ...(cart.discount !== undefined ? { discount: cart.discount } : {}),
     ...(cart.deliveryGroups !== undefined ? { deliveryGroups: cart.deliveryGroups } : {}),
     items: cart.items,
+    ...(links !== undefined ? { links } : {}),
   });
 }
 

@@ -88,6 +88,17 @@ export const ContractLine = z.strictObject({
 
 export const Contract = z.strictObject({ id: Identifier, lines: z.array(ContractLine).min(1) });
 
+/**
+ * The same sale's records in the sales channels, set by the channel syncs (an order made from a storefront order
+ * or a CPQ order): identifiers only, so the Order Summary and `ordo twins` can name each twin.
+ */
+export const OrderLinks = z.strictObject({
+  storefrontOrder: Identifier.optional(),
+  opportunity: Identifier.optional(),
+  quote: Identifier.optional(),
+  cpqOrder: Identifier.optional(),
+});
+
 export const Order = z.strictObject({
   id: Identifier,
   accountId: Identifier,
@@ -101,12 +112,15 @@ export const Order = z.strictObject({
   contract: Contract.optional(),
   /** Set on a change order: the id of the order it changes. */
   changeOf: Identifier.optional(),
+  /** The sale's twins in the channels, when a channel sync made this order. */
+  links: OrderLinks.optional(),
 });
 
 export type Money = z.infer<typeof MoneyString>;
 export type OrderItem = z.infer<typeof OrderItem>;
 export type Order = z.infer<typeof Order>;
 export type Contract = z.infer<typeof Contract>;
+export type OrderLinks = z.infer<typeof OrderLinks>;
 export type ContractLine = z.infer<typeof ContractLine>;
 export type DeliveryGroup = z.infer<typeof DeliveryGroup>;
 export type Billing = z.infer<typeof Billing>;

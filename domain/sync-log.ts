@@ -54,3 +54,14 @@ export function recordRef(kind: SyncRecordKind, id: string): string {
 export function idOfRecordRef(ref: string): string {
   return ref.slice(ref.lastIndexOf('/') + 1);
 }
+
+const KEY_PREFIXES: Record<SyncProcess, string> = { NewOrderSync: 'new-order-sync', ReorderSync: 'reorder-sync' };
+
+/**
+ * The Idempotency-Key of one sync step's create: `new-order-sync:SO-12:quote`, `reorder-sync:ORD-5:storefrontTwin`.
+ * The same for every run of the step (a retry, a duplicated trigger, another worker), so a create whose answer
+ * was lost is answered again rather than done again.
+ */
+export function syncStepKey(process: SyncProcess, sourceId: string, step: string): string {
+  return `${KEY_PREFIXES[process]}:${sourceId}:${step}`;
+}

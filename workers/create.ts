@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createChannelActivities } from '../activities/channels';
 import type { HandlerRegistry } from '../activities/handlers';
 import { dataConverter } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
@@ -28,6 +29,7 @@ export function bundleOrdoWorkflows(): Promise<WorkflowBundle> {
 /** A worker that runs Ordo's workflows and activities on the configured task queue. */
 export function createOrdoWorker(options: OrdoWorkerOptions): Promise<Worker> {
   const { config } = options;
+  const temporal = options.client ? { client: options.client, taskQueue: config.temporal.taskQueue } : undefined;
   return Worker.create({
     connection: options.connection,
     namespace: config.temporal.namespace,
@@ -35,12 +37,10 @@ export function createOrdoWorker(options: OrdoWorkerOptions): Promise<Worker> {
     // The same converter in the bundle (bundleOrdoWorkflows, or workflowsPath below) and for activities.
     dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({
-      config,
-      catalog: options.catalog,
-      handlers: options.handlers,
-      visibility: options.client ? { client: options.client, taskQueue: config.temporal.taskQueue } : undefined,
-    }),
+    activities: {
+      ...createActivities({ config, catalog: options.catalog, handlers: options.handlers, visibility: temporal }),
+      ...createChannelActivities({ config, catalog: options.catalog, temporal }),
+    },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

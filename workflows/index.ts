@@ -18,6 +18,8 @@
     FulfillmentOrderWorkflow: typeof import('./fulfillment-order').FulfillmentOrderWorkflow;
     QueueRotationWorkflow: typeof import('./queue-rotation').QueueRotationWorkflow;
     AccountFulfillmentWorkflow: typeof import('./account-fulfillment').AccountFulfillmentWorkflow;
+    NewOrderSyncWorkflow: typeof import('./new-order-sync').NewOrderSyncWorkflow;
+    ReorderSyncWorkflow: typeof import('./reorder-sync').ReorderSyncWorkflow;
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
   const load: { [Type in keyof OrdoWorkflows]: () => OrdoWorkflows[Type] } = {
@@ -25,6 +27,8 @@
     FulfillmentOrderWorkflow: () => require('./fulfillment-order').FulfillmentOrderWorkflow,
     QueueRotationWorkflow: () => require('./queue-rotation').QueueRotationWorkflow,
     AccountFulfillmentWorkflow: () => require('./account-fulfillment').AccountFulfillmentWorkflow,
+    NewOrderSyncWorkflow: () => require('./new-order-sync').NewOrderSyncWorkflow,
+    ReorderSyncWorkflow: () => require('./reorder-sync').ReorderSyncWorkflow,
   };
   for (const [type, get] of Object.entries(load)) Object.defineProperty(exports, type, { enumerable: true, get });
 }

@@ -45,6 +45,7 @@ export class OrderRun {
       state: 'acknowledged',
       submittedAt: input.submittedAt,
       ...(order.changeOf ? { changeOf: order.changeOf } : {}),
+      ...(order.links ? { links: { ...order.links } } : {}),
       fulfillmentOrders: [],
       unfulfilledItems: [],
       billing: { milestone: 'waiting' },

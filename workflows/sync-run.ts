@@ -167,8 +167,13 @@ export class SyncRun {
   }
 }
 
-/** Whether a failed step may pass if tried again, and what to log. */
+/**
+ * Whether a failed step may pass if tried again, and what to log. A step fails through its activity, or through
+ * a check the workflow makes itself (totals that differ, a record that may not be synced), which throws an
+ * ApplicationFailure; anything else is a bug and fails the workflow task.
+ */
 function describeFailure(error: unknown): { retryable: boolean; message: string } {
+  if (error instanceof ApplicationFailure) return { retryable: !error.nonRetryable, message: error.message };
   if (error instanceof ActivityFailure) {
     const cause = error.cause;
     if (cause instanceof ApplicationFailure) return { retryable: !cause.nonRetryable, message: cause.message };

@@ -1,7 +1,7 @@
 import type { FulfillmentOrder, Plan, PlanStep, UnfulfilledItem } from '../domain/plan';
 import type { Invoice } from '../domain/invoice';
 import type { FalloutRule } from '../domain/catalog';
-import type { Order, OrderItem } from '../domain/order';
+import type { Order, OrderItem, OrderLinks } from '../domain/order';
 import type { QueueDirectory } from '../domain/queues';
 
 /**
@@ -161,6 +161,8 @@ export interface OrderSummary {
   changeOrders: ChangeOrderEntry[];
   /** On a change order: the order it changes. */
   changeOf?: string;
+  /** The sale's twins in the sales channels, on an order a channel sync made (the order's `links`). */
+  links?: OrderLinks;
   /** On an original order, filled in by the client (the workflow may be long finished): its change orders and what was billed net. */
   netBilled?: string;
   /** Order items past the point of no return, and the step that put each there. */

@@ -1,0 +1,67 @@
+import { storefrontTwinTotal } from '../domain/channel-totals';
+import { recordRef } from '../domain/sync-log';
+import { ordoOrderOfCpqOrder, refuseUnlessReorderable, storefrontItems } from './channel-twins';
+import { channel } from './sync-activities';
+import type { ReorderSyncInput, SyncView } from './sync-messages';
+import { SyncAbandoned, SyncRun } from './sync-run';
+
+/**
+ * Reorder sync (CPQ → storefront → Ordo), id `sync-reorder-<cpqOrderId>`: an activated CPQ order marked
+ * syncToB2B gets its storefront twin in the buyer's My Orders (so it can be reordered), is marked with it
+ * (`b2bOrder`), and is submitted to Ordo (id = the CPQ order's, `channel: cpq`) to be orchestrated and invoiced.
+ *
+ * CPQ orders carry no delivery address, so the twin and the Ordo order have no delivery groups: an item that
+ * ships is refused at submission, naming its `deliveryGroupId`, and the sync falls out for an operator.
+ */
+export async function ReorderSyncWorkflow(input: ReorderSyncInput): Promise<SyncView> {
+  const { cpqOrderId } = input;
+  const source = recordRef('cpqOrder', cpqOrderId);
+  const run = new SyncRun('ReorderSync', source, input.trigger);
+  run.know('cpqOrder', cpqOrderId);
+  try {
+    const { order, account } = await run.step({
+      name: 'cpqOrder',
+      source,
+      run: async () => {
+        const read = await channel.readCpqOrder(cpqOrderId);
+        refuseUnlessReorderable(read.order);
+        return read;
+      },
+      target: (read) => ({ kind: 'cpqAccount', id: read.account.id }),
+    });
+    // The storefront knows the buyer's company by its account number, as Ordo does.
+    const twinRequest = {
+      cpqOrderId,
+      accountId: account.accountNumber,
+      currency: order.currency,
+      ...(order.effectiveDate !== undefined ? { effectiveDate: order.effectiveDate } : {}),
+      items: storefrontItems(order),
+      ...storefrontTwinTotal(order),
+      ordoOrder: cpqOrderId,
+    };
+    const twin = await run.step({
+      name: 'storefrontTwin',
+      source,
+      run: () => channel.findOrCreateStorefrontTwin(twinRequest),
+      target: (found) => ({ kind: 'storefrontOrder', id: found.id }),
+    });
+    await run.step({
+      name: 'markCpqOrder',
+      source: recordRef('storefrontOrder', twin.id),
+      run: () => channel.markCpqOrder({ cpqOrderId, b2bOrder: twin.id }),
+      target: (marked) => ({ kind: 'cpqOrder', id: marked.id }),
+    });
+    const ordoOrder = ordoOrderOfCpqOrder(order, twinRequest, { storefrontOrder: twin.id, opportunity: order.opportunityId, quote: order.quoteId, cpqOrder: cpqOrderId });
+    await run.step({ name: 'invoiceTotal', source, run: () => channel.checkInvoiceTotal({ order: ordoOrder, total: twin.total, totalOf: `its storefront twin ${twin.id}` }) });
+    await run.step({
+      name: 'ordoOrder',
+      source,
+      run: () => channel.submitOrdoOrder(ordoOrder),
+      target: (submitted) => ({ kind: 'ordoOrder', id: submitted.orderId }),
+    });
+    return run.complete();
+  } catch (error) {
+    if (error instanceof SyncAbandoned) return run.abandon();
+    throw error;
+  }
+}
