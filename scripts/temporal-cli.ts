@@ -92,7 +92,7 @@ async function buildTemporalCli(target: string, log: (line: string) => void): Pr
   }
 }
 
-const CLI_TYPE_NAMES: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', BOOL: 'Bool' };
+const CLI_TYPE_NAMES: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', BOOL: 'Bool', TEXT: 'Text' };
 
 /** `--search-attribute Name=Type` pairs for `temporal server start-dev`: Ordo's custom search attributes. */
 export const SEARCH_ATTRIBUTE_FLAGS: Record<string, string> = Object.fromEntries(

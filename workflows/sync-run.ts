@@ -163,7 +163,7 @@ export class SyncRun {
 
   private publishRecords(): void {
     const ids = [...new Set(Object.values(this.records))].sort();
-    upsertSearchAttributes([{ key: SyncRecordsKey, value: ids }]);
+    upsertSearchAttributes([{ key: SyncRecordsKey, value: ids.join(' ') }]);
   }
 }
 
