@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { AccountFulfillmentWorkflow } from '../../workflows/account-fulfillment';
 import { FulfillmentOrderWorkflow } from '../../workflows/fulfillment-order';
 import { OrderWorkflow } from '../../workflows/order';
+import { NewOrderSyncWorkflow } from '../../workflows/new-order-sync';
 import { QueueRotationWorkflow } from '../../workflows/queue-rotation';
+import { ReorderSyncWorkflow } from '../../workflows/reorder-sync';
 
 const INDEX = require.resolve('../../workflows');
 const ORDER = require.resolve('../../workflows/order');
@@ -39,8 +41,17 @@ function zodModulesLoadedBy(id: string): string[] {
 describe('workflows/index.ts (the workflow bundle entry)', () => {
   it('exports every workflow type under its name: the very function its module exports', () => {
     const index = require(INDEX) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(index).sort(), ['AccountFulfillmentWorkflow', 'FulfillmentOrderWorkflow', 'OrderWorkflow', 'QueueRotationWorkflow']);
+    assert.deepEqual(Object.keys(index).sort(), [
+      'AccountFulfillmentWorkflow',
+      'FulfillmentOrderWorkflow',
+      'NewOrderSyncWorkflow',
+      'OrderWorkflow',
+      'QueueRotationWorkflow',
+      'ReorderSyncWorkflow',
+    ]);
     assert.equal(index.OrderWorkflow, OrderWorkflow);
+    assert.equal(index.NewOrderSyncWorkflow, NewOrderSyncWorkflow);
+    assert.equal(index.ReorderSyncWorkflow, ReorderSyncWorkflow);
     assert.equal(index.FulfillmentOrderWorkflow, FulfillmentOrderWorkflow);
     assert.equal(index.QueueRotationWorkflow, QueueRotationWorkflow);
     assert.equal(index.AccountFulfillmentWorkflow, AccountFulfillmentWorkflow);
