@@ -187,6 +187,8 @@ export interface CpqOrderRecord {
   contracted: boolean;
   currency: string;
   effectiveDate?: string;
+  /** Where the order ships, when the rep gave it. */
+  shipTo?: Omit<DeliveryGroup, 'id'>;
   products: Array<CpqPricedLine & { quoteLineId: string; parentProductId?: string }>;
   total: string;
 }
@@ -265,6 +267,8 @@ export interface StorefrontTwinRequest {
   accountId: string;
   currency: string;
   effectiveDate?: string;
+  /** The CPQ order's ship-to as the one delivery group (every item ships there), when it has one. */
+  deliveryGroups?: DeliveryGroup[];
   items: CartItem[];
   /** The CPQ order's total, once CPQ totals include tax (domain/channel-totals.ts storefrontTwinTotal). */
   total?: string;

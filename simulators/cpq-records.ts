@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Billing, IsoDate, MoneyString } from '../domain/order';
+import { Address, Billing, IsoDate, MoneyString } from '../domain/order';
 import { DiscountScheduleSchema, PriceBookEntrySchema, PriceRuleSchema } from './cpq-pricing-config';
 
 /**
@@ -91,6 +91,12 @@ export type OrderProduct = z.infer<typeof OrderProductSchema>;
 
 export const OrderStatusSchema = z.enum(['Draft', 'Activated']);
 
+/** Where a rep's order ships (CPQ's ship-to address): the storefront twin and the Ordo order deliver there. */
+export const ShipToSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  address: Address,
+});
+
 export const OrderSchema = z.object({
   id: z.string(),
   quoteId: z.string(),
@@ -106,6 +112,7 @@ export const OrderSchema = z.object({
   contracted: z.boolean(),
   currency: z.string(),
   effectiveDate: IsoDate.optional(),
+  shipTo: ShipToSchema.optional(),
   products: z.array(OrderProductSchema),
   total: MoneyString,
   createdAt: z.string(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { minorUnitDigits } from '../domain/money';
 import { Billing, IsoDate, MoneyString } from '../domain/order';
+import { ShipToSchema } from './cpq-records';
 
 /** The bodies of CPQ's creates (`POST /cpq/<operation>`), each validated before any work. */
 
@@ -56,6 +57,8 @@ export const CreateOrderSchema = z.strictObject({
   b2bSourceOrder: Text.optional(),
   syncToB2B: z.boolean().default(false),
   effectiveDate: IsoDate.optional(),
+  /** Where the order ships; without it, an order of things that ship cannot be delivered by Ordo. */
+  shipTo: ShipToSchema.optional(),
 });
 
 export const ActivateOrderSchema = z.strictObject({

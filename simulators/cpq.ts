@@ -141,6 +141,7 @@ export function mountCpq(router: Router, faults: FaultBook, where: StoreLocation
         contracted: false,
         currency: quote.currency,
         ...(request.effectiveDate ? { effectiveDate: request.effectiveDate } : {}),
+        ...(request.shipTo ? { shipTo: request.shipTo } : {}),
         // Order products are the quote lines as priced: an order never reprices.
         products: quote.lines.map(({ id, listPrice: _list, adjustments: _adjustments, parentLineId, ...line }) => ({
           id: productIds.get(id)!,

@@ -4,7 +4,7 @@ import type { CartItem } from '../domain/cart';
 import { cartToOrder } from '../domain/cart';
 import { expectedCpqTotal } from '../domain/channel-totals';
 import { sameAmount } from '../domain/money';
-import type { Order, OrderLinks } from '../domain/order';
+import type { DeliveryGroup, Order, OrderLinks } from '../domain/order';
 
 /**
  * What one channel's record becomes in the other (pure: the sync workflows run it), and the refusals of records
@@ -77,14 +77,26 @@ export function storefrontItems(order: CpqOrderRecord): CartItem[] {
   }));
 }
 
-/** The Ordo order of a CPQ order (id = the CPQ order's, `channel: cpq`), with the same items as its storefront twin. */
-export function ordoOrderOfCpqOrder(order: CpqOrderRecord, twin: Pick<StorefrontTwinRequest, 'accountId' | 'items'>, links: OrderLinks): Order {
+/** The one delivery group of a CPQ order's twins: its ship-to. An order with one group ships every item there. */
+export const SHIP_TO_GROUP_ID = 'SHIP-TO';
+
+/**
+ * A CPQ order's ship-to as its twins' delivery groups; none without one (CPQ orders need not say where they ship:
+ * Ordo then refuses items that ship, naming their deliveryGroupId, and the sync falls out).
+ */
+export function shipToDeliveryGroups(order: CpqOrderRecord): { deliveryGroups?: DeliveryGroup[] } {
+  return order.shipTo ? { deliveryGroups: [{ id: SHIP_TO_GROUP_ID, ...order.shipTo }] } : {};
+}
+
+/** The Ordo order of a CPQ order (id = the CPQ order's, `channel: cpq`), with the same items and delivery as its storefront twin. */
+export function ordoOrderOfCpqOrder(order: CpqOrderRecord, twin: Pick<StorefrontTwinRequest, 'accountId' | 'items' | 'deliveryGroups'>, links: OrderLinks): Order {
   return {
     id: order.id,
     accountId: twin.accountId,
     channel: 'cpq',
     currency: order.currency,
     ...(order.effectiveDate !== undefined ? { effectiveDate: order.effectiveDate } : {}),
+    ...(twin.deliveryGroups !== undefined ? { deliveryGroups: twin.deliveryGroups } : {}),
     items: twin.items,
     links,
   };

@@ -1,6 +1,6 @@
 import { storefrontTwinTotal } from '../domain/channel-totals';
 import { recordRef } from '../domain/sync-log';
-import { ordoOrderOfCpqOrder, refuseUnlessReorderable, storefrontItems } from './channel-twins';
+import { ordoOrderOfCpqOrder, refuseUnlessReorderable, shipToDeliveryGroups, storefrontItems } from './channel-twins';
 import { channel } from './sync-activities';
 import type { ReorderSyncInput, SyncView } from './sync-messages';
 import { SyncAbandoned, SyncRun } from './sync-run';
@@ -10,8 +10,9 @@ import { SyncAbandoned, SyncRun } from './sync-run';
  * syncToB2B gets its storefront twin in the buyer's My Orders (so it can be reordered), is marked with it
  * (`b2bOrder`), and is submitted to Ordo (id = the CPQ order's, `channel: cpq`) to be orchestrated and invoiced.
  *
- * CPQ orders carry no delivery address, so the twin and the Ordo order have no delivery groups: an item that
- * ships is refused at submission, naming its `deliveryGroupId`, and the sync falls out for an operator.
+ * Where it ships: the CPQ order's `shipTo` becomes the twins' one delivery group (every item ships there, and a
+ * reorder ships to the same place). A CPQ order without one has twins without delivery groups: an item that
+ * ships is then refused at submission, naming its `deliveryGroupId`, and the sync falls out for an operator.
  */
 export async function ReorderSyncWorkflow(input: ReorderSyncInput): Promise<SyncView> {
   const { cpqOrderId } = input;
@@ -35,6 +36,7 @@ export async function ReorderSyncWorkflow(input: ReorderSyncInput): Promise<Sync
       accountId: account.accountNumber,
       currency: order.currency,
       ...(order.effectiveDate !== undefined ? { effectiveDate: order.effectiveDate } : {}),
+      ...shipToDeliveryGroups(order),
       items: storefrontItems(order),
       ...storefrontTwinTotal(order),
       ordoOrder: cpqOrderId,

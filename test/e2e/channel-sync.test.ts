@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { cancelOrder } from '../../client/changes';
 import type { CpqOrderRecord, CpqQuoteRecord, StorefrontOrderRecord } from '../../activities/types';
 import type { Invoice } from '../../domain/invoice';
 import { newOrderSyncWorkflowId, reorderSyncWorkflowId } from '../../workflows/ids';
@@ -365,6 +366,43 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
     const twins = await cpqTwinsOf(h, reorder.id);
     assert.deepEqual([twins.opportunities.length, twins.quotes.length, twins.orders.length], [1, 1, 1]);
     assert.equal(twins.opportunities[0].accountId, account.id, 'the same CPQ account: found by its number, not made again');
+  });
+
+  /** A rep's activated CPQ order of one router, marked syncToB2B; `shipTo` when given. */
+  async function repRouterOrder(accountNumber: string, shipTo?: unknown): Promise<CpqOrderRecord> {
+    const account = await created(h, '/cpq/accounts', { accountNumber, name: accountNumber }, `rep-account-${accountNumber}`);
+    const opportunity = await created(h, '/cpq/opportunities', { accountId: account.id, name: `${accountNumber} router`, closeDate: '2026-11-30' }, `rep-opp-${accountNumber}`);
+    const quote = await created(h, '/cpq/quotes', { opportunityId: opportunity.id, primary: true, ordered: true, lines: [{ product: 'ROUTER', quantity: 1 }] }, `rep-quote-${accountNumber}`);
+    const order = await created<CpqOrderRecord>(h, '/cpq/orders', { quoteId: quote.id, syncToB2B: true, ...(shipTo ? { shipTo } : {}) }, `rep-order-${accountNumber}`);
+    await created(h, '/cpq/activate', { orderId: order.id }, `rep-activate-${accountNumber}`);
+    return order;
+  }
+
+  it("ships a reorder-synced CPQ order to its shipTo; without one, falls out naming the item's deliveryGroupId", async () => {
+    const shipTo = { name: 'Initech HQ', address: { line1: '4120 Freidrich Ln', city: 'Austin', region: 'TX', country: 'US' } };
+    const shipped = await repRouterOrder('SHIPTO-CO', shipTo);
+    const view = await (await startReorderSync(h, shipped.id)).result();
+    assert.equal(view.state, 'completed', JSON.stringify(view.log, null, 1));
+    const twin = await storefrontOrder(h, view.records.storefrontOrder!);
+    assert.deepEqual(twin.deliveryGroups, [{ id: 'SHIP-TO', ...shipTo }]);
+    const summary = await eventually('the Ordo order to be decomposed', async () => {
+      const current = await h.client.getSummary(shipped.id);
+      return current.fulfillmentOrders.length > 0 ? current : undefined;
+    });
+    assert.deepEqual(summary.fulfillmentOrders.map((fo) => fo.deliveryGroupId), ['SHIP-TO']);
+    // It waits for an approval (catalog/network.yaml): nothing more to see here.
+    await cancelOrder(h.client, shipped.id, { reason: 'test done', actor: 'test' });
+
+    const nowhere = await repRouterOrder('NOWHERE-CO');
+    const handle = await startReorderSync(h, nowhere.id);
+    const fallout = await eventually('the reorder sync to fall out', async () => {
+      const current = await handle.query(syncQuery);
+      return current.state === 'fallout' ? current : undefined;
+    });
+    assert.equal(fallout.fallout?.step, 'ordoOrder');
+    assert.match(fallout.fallout?.errorMessage ?? '', /items\[0\]\.deliveryGroupId/);
+    await handle.executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'ordoOrder', actor: 'dave', action: 'skip' }] });
+    assert.equal((await handle.result()).state, 'abandoned');
   });
 
   it('refuses to reorder-sync a CPQ order that new order sync made: it already has its storefront twin', async () => {
