@@ -8,6 +8,7 @@ import { jeopardyNote } from './format-operator';
 export function formatSummary(summary: OrderSummary): string {
   const lines = [`Order ${summary.orderId}  ${summary.state}${summary.reason ? ` — ${summary.reason}` : ''}`];
   lines.push(`  account ${summary.accountId}, channel ${summary.channel}, currency ${summary.currency}`);
+  if (summary.links) lines.push(`  Twins: ${twinsLine(summary.links)}`);
   if (summary.fulfillmentOrders.length) {
     lines.push('  Fulfillment orders:');
     for (const fo of summary.fulfillmentOrders) {
@@ -61,6 +62,13 @@ function formatChanges(summary: OrderSummary): string[] {
   }
   if (summary.netBilled !== undefined) lines.push(`  Net billed (invoices − credit memos): ${summary.netBilled} ${summary.currency}`);
   return lines;
+}
+
+const TWIN_NAMES = { storefrontOrder: 'storefront order', opportunity: 'opportunity', quote: 'quote', cpqOrder: 'CPQ order' } as const;
+
+/** "storefront order SO-12, opportunity OPP-3, quote Q-4, CPQ order ORD-5": the links an order has. */
+function twinsLine(links: NonNullable<OrderSummary['links']>): string {
+  return (Object.keys(TWIN_NAMES) as (keyof typeof TWIN_NAMES)[]).filter((kind) => links[kind]).map((kind) => `${TWIN_NAMES[kind]} ${links[kind]}`).join(', ');
 }
 
 export function formatPlanView(view: OrderPlanView, now = Date.now()): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { formatPlanView } from '../../client/cli/format';
-import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
+import { formatPlanView, formatSummary } from '../../client/cli/format';
+import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
 
 /** `ordo plan ORDER`'s human output, from a hand-built plan: no server. */
 
@@ -87,5 +87,29 @@ describe('ordo plan, human output', () => {
   it('shows jeopardy of a running step, never of a finished one', () => {
     assert.deepEqual(under('router-delivery.reserve'), ['LATE']);
     assert.ok(!under('router-delivery.ship').includes('LATE'));
+  });
+});
+
+describe('ordo status (formatSummary)', () => {
+  const summary: OrderSummary = {
+    orderId: 'SO-12',
+    accountId: 'ACME',
+    channel: 'b2b',
+    currency: 'USD',
+    state: 'inProgress',
+    fulfillmentOrders: [],
+    unfulfilledItems: [],
+    billing: { milestone: 'waiting' },
+    invoices: [],
+    actions: [],
+    changeOrders: [],
+    jeopardy: 0,
+    fallout: 0,
+  };
+
+  it("names the order's twins in the channels when a sync made it, and says nothing of twins otherwise", () => {
+    const linked = formatSummary({ ...summary, links: { storefrontOrder: 'SO-12', opportunity: 'OPP-3', quote: 'Q-4', cpqOrder: 'ORD-5' } }).split('\n');
+    assert.equal(linked[2], '  Twins: storefront order SO-12, opportunity OPP-3, quote Q-4, CPQ order ORD-5');
+    assert.ok(!formatSummary(summary).includes('Twins'));
   });
 });
