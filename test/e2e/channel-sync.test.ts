@@ -274,6 +274,22 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
     }
   });
 
+  it("falls out before making anything when the storefront's tax table differs from Ordo's billing config, naming both rates", async () => {
+    const taskQueue = 'channel-sync-tax';
+    await h.startWorker({ taskQueue, config: { billing: { ...h.config.billing, taxRates: { ...h.config.billing.taxRates, REDUCED: '0.06' } } } });
+    const sold = await checkout(h, seatsCart('CART-SYNC-TAX', 'TAX-CO'));
+    const handle = await startNewOrderSync(h, sold.id, { taskQueue });
+    const view = await eventually('the sync to fall out', async () => {
+      const current = await handle.query(syncQuery);
+      return current.state === 'fallout' ? current : undefined;
+    });
+    assert.equal(view.fallout?.step, 'taxTables');
+    assert.match(view.fallout?.errorMessage ?? '', /tax code REDUCED is 0\.05 on the storefront but 0\.06 in Ordo's billing config/);
+    assert.deepEqual(await cpqList(h, 'accounts', { accountNumber: 'TAX-CO' }), []);
+    await handle.executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'taxTables', actor: 'dave', action: 'skip' }] });
+    assert.equal((await handle.result()).state, 'abandoned');
+  });
+
   it("keeps the storefront's prices on the connector's quote, where a rep's quote gets CPQ's price rule", async () => {
     await simulatorSend(h, 'PUT', '/cpq/price-rules', { priceRules: [{ id: 'PR-SEATS-10', product: 'SEATS', percentOff: '10' }] });
     try {
