@@ -253,11 +253,11 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
     await simulatorSend(h, 'PUT', '/_faults/cpq', { operation: 'orders', latencyMs: 3_000 });
     try {
       const handle = await startNewOrderSync(h, sold.id, { taskQueue });
-      await eventually('the sync to reach its cpqOrder step', async () => {
-        const view = await handle.query(syncQuery);
-        return view.log.some((record) => record.step === 'quoteTotal') ? view : undefined;
+      // The worker has the step's activity in hand (the server says it started), held by CPQ's latency.
+      await eventually('the cpqOrder step to be running on the first worker', async () => {
+        const { raw } = await handle.describe();
+        return raw.pendingActivities?.some((activity) => activity.activityType?.name === 'findOrCreateCpqOrder' && activity.lastStartedTime) ? true : undefined;
       });
-      await new Promise((resolve) => setTimeout(resolve, 500));
       first.shutdown();
       await eventually('the first worker to stop', async () => (first.getState() === 'STOPPED' ? true : undefined));
       await simulatorSend(h, 'DELETE', '/_faults/cpq');
