@@ -422,6 +422,7 @@ function billDelta(change: Order, ledger: Ledger, settings: InvoiceSettings): Ch
     const memo: Invoice = {
       id: billingDocumentId(change.id, 'creditMemo'),
       orderId: change.id,
+      accountId: change.accountId,
       kind: 'creditMemo',
       currency,
       subtotal: money(sumMinor(minor('gross'))),

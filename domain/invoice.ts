@@ -57,6 +57,8 @@ export type InvoiceLine = z.infer<typeof InvoiceLine>;
 export const Invoice = z.object({
   id: z.string(),
   orderId: z.string(),
+  /** The account billed: the order's accountId (absent on documents made before it was recorded), so billing can list an account's invoices. */
+  accountId: z.string().optional(),
   kind: InvoiceKind,
   currency: z.string(),
   /** Σ line gross. */
@@ -269,6 +271,7 @@ export function buildInvoice(order: Order, settings: InvoiceSettings, options: B
   return {
     id: options.id,
     orderId: order.id,
+    accountId: order.accountId,
     kind: options.kind ?? 'invoice',
     currency,
     subtotal: money(sumMinor(lines.map((line) => line.gross))),

@@ -24,6 +24,8 @@ const InvoiceLineSchema = z.looseObject({ amount: MoneySchema, tax: MoneySchema.
 const InvoiceSchema = z.looseObject({
   id: z.string().min(1),
   orderId: z.string().min(1),
+  /** The account billed (Ordo sends its order's accountId); invoices are listed by it. */
+  accountId: z.string().min(1).optional(),
   kind: z.string().min(1),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"'),
   total: MoneySchema,
@@ -82,7 +84,10 @@ export function mountBilling(router: Router, faults: FaultBook, where: StoreLoca
 
   router.on('GET', '/billing/invoices', (ctx) => {
     const orderId = ctx.query.get('orderId');
-    const listed = invoices.filter((stored) => !orderId || stored.invoice.orderId === orderId);
+    const accountId = ctx.query.get('accountId');
+    const listed = invoices.filter(
+      (stored) => (!orderId || stored.invoice.orderId === orderId) && (!accountId || stored.invoice.accountId === accountId),
+    );
     return { status: 200, body: { invoices: listed.map(render) } };
   });
 

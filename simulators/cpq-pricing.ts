@@ -1,4 +1,4 @@
-import { divideRounded, formatMoney, parseMoney, sumMinor, toSafeMinor } from '../domain/money';
+import { divideRounded, formatMoney, parseMoney, toSafeMinor } from '../domain/money';
 import { InvalidInput } from '../domain/problems';
 import type { DiscountSchedule, PriceBookEntry, PriceRule } from './cpq-pricing-config';
 import type { Account } from './cpq-records';
@@ -8,8 +8,10 @@ import { HttpError } from './http';
  * How CPQ prices a quote line. One rounding rule, applied once per line:
  *
  *   unitPrice = round(start × Π(1 − percentOff/100))   half away from zero, to the cent, ONCE
- *   total     = unitPrice × quantity − discount         exact
- *   quote     = Σ line totals                           exact
+ *   total     = unitPrice × quantity − discount         exact (the line's own total)
+ *
+ * The quote's money (subtotal, discounts, tax, total) is not summed here: it is the channels' one totals function
+ * run on the lines as priced (cpq-totals.ts).
  *
  * `start` is the given unitPrice, else the price book's list price. The percentages are the discount
  * schedule tier the quantity reaches, then every price rule for the product (for the quote's account or for
@@ -89,11 +91,6 @@ export function priceLine(
     adjustments,
     total: formatMoney(gross - discount, currency),
   };
-}
-
-/** Σ of line totals, exactly. */
-export function sumTotals(totals: readonly string[], currency: string): string {
-  return formatMoney(withinExactRange(() => sumMinor(totals.map((total) => toMinor(total, currency, 'total'))), 'lines'), currency);
 }
 
 /** Money beyond what domain/money holds exactly is the request's fault: a 422 naming the field, not a 500. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Address, Billing, IsoDate, MoneyString } from '../domain/order';
+import { ChannelTotals } from './channel-tax';
 import { DiscountScheduleSchema, PriceBookEntrySchema, PriceRuleSchema } from './cpq-pricing-config';
 
 /**
@@ -50,8 +51,20 @@ const PricedLineFields = {
   billing: Billing.optional(),
   /** The source system's line (the storefront order item id) this line was made from. */
   sourceLineId: z.string().optional(),
-  /** unitPrice × quantity − discount. */
+  /** The line's own total: unitPrice × quantity − discount, before proration, the quote discount and tax. Not what is paid: see SaleMoney. */
   total: MoneyString,
+};
+
+/**
+ * A quote's money, and an order's (copied from its quote: an order never reprices). The quote as priced, read as
+ * the Ordo order it would become, through the channels' one totals function (cpq-totals.ts): `total` is THE
+ * total, after line and quote discounts, with term items prorated and tax by tax code, equal to the cent to the
+ * storefront order and the Ordo invoice of the same items.
+ */
+const SaleMoney = {
+  /** An amount off the whole quote, allocated across the lines by largest remainder as Ordo allocates an order discount. */
+  discount: MoneyString.optional(),
+  ...ChannelTotals.shape,
 };
 
 export const QuoteLineSchema = z.object({
@@ -76,7 +89,7 @@ export const QuoteSchema = z.object({
   b2bSource: z.string().optional(),
   currency: z.string(),
   lines: z.array(QuoteLineSchema),
-  total: MoneyString,
+  ...SaleMoney,
   createdAt: z.string(),
 });
 export type Quote = z.infer<typeof QuoteSchema>;
@@ -114,7 +127,7 @@ export const OrderSchema = z.object({
   effectiveDate: IsoDate.optional(),
   shipTo: ShipToSchema.optional(),
   products: z.array(OrderProductSchema),
-  total: MoneyString,
+  ...SaleMoney,
   createdAt: z.string(),
   activatedAt: z.string().optional(),
   contractId: z.string().optional(),

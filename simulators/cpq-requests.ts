@@ -49,6 +49,8 @@ export const CreateQuoteSchema = z.strictObject({
   ordered: z.boolean().default(false),
   b2bSource: Text.optional(),
   currency: TwoPlaceCurrency.default('USD'),
+  /** An amount off the whole quote (after line discounts), allocated across the lines as Ordo allocates an order discount. */
+  discount: MoneyString.optional(),
   lines: z.array(QuoteLineRequestSchema).min(1, 'a quote needs at least one line'),
 });
 

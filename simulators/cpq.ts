@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { activateOrder } from './cpq-activation';
-import { findPriceBookEntry, priceLine, sumTotals } from './cpq-pricing';
+import { CHANNEL_TAX } from './channel-tax';
+import { findPriceBookEntry, priceLine } from './cpq-pricing';
 import {
   defaultPriceBook,
   DiscountSchedulesDocumentSchema,
@@ -17,6 +18,7 @@ import {
   UpdateOrderSchema,
   UpdateQuoteSchema,
 } from './cpq-requests';
+import { quoteTotals } from './cpq-totals';
 import { updateOrder, updateQuote } from './cpq-updates';
 import type { FaultBook } from './faults';
 import { HttpError, parseJson, type Reply, type Router } from './http';
@@ -102,8 +104,10 @@ export function mountCpq(router: Router, faults: FaultBook, where: StoreLocation
         return { id: lineIds.ids[index]!, ...kept, ...priced, ...(parentLineId ? { parentLineId } : {}) };
       });
 
+      const id = newId('Q');
+      const discount = request.discount !== undefined ? { discount: request.discount } : {};
       const quote: Quote = {
-        id: newId('Q'),
+        id,
         opportunityId: opportunity.id,
         accountId: account.id,
         pricing: request.pricing,
@@ -112,7 +116,8 @@ export function mountCpq(router: Router, faults: FaultBook, where: StoreLocation
         ...(request.b2bSource ? { b2bSource: request.b2bSource } : {}),
         currency: request.currency,
         lines,
-        total: sumTotals(lines.map((line) => line.total), request.currency),
+        ...discount,
+        ...quoteTotals({ id, accountId: account.id, currency: request.currency, ...discount, lines }),
         createdAt: now(),
       };
       // At most one primary quote per opportunity: as in CPQ, a new primary quote takes the flag from the old.
@@ -149,6 +154,10 @@ export function mountCpq(router: Router, faults: FaultBook, where: StoreLocation
           ...line,
           ...(parentLineId ? { parentProductId: productIds.get(parentLineId)! } : {}),
         })),
+        ...(quote.discount !== undefined ? { discount: quote.discount } : {}),
+        subtotal: quote.subtotal,
+        discountTotal: quote.discountTotal,
+        tax: quote.tax,
         total: quote.total,
         createdAt: now(),
       };
@@ -186,6 +195,9 @@ export function mountCpq(router: Router, faults: FaultBook, where: StoreLocation
       return { status: 200, body: record };
     });
   }
+
+  // The tax table quote totals use: the storefront's, so a connector can check both agree with Ordo's billing config.
+  router.on('GET', '/cpq/tax', () => ({ status: 200, body: CHANNEL_TAX }));
 
   mountPricingConfig(router, state, store.save);
 }

@@ -4,8 +4,9 @@ import type { StorefrontState } from './storefront-records';
 
 /**
  * "My Invoices": billing stays the source of truth, so each request reads the billing simulator's
- * invoices in the process and nothing is copied into the storefront. An invoice is the account's when it
- * names the account (`accountId`), or bills one of the account's storefront orders or their Ordo or CPQ twins.
+ * invoices in the process and nothing is copied into the storefront. An invoice that names its account
+ * (`accountId`, as Ordo's do) is that account's and no other's; one that names none is the account's when it
+ * bills one of the account's storefront orders or their Ordo or CPQ twins.
  */
 export function mountMyInvoices(router: Router, state: StorefrontState, billing: BillingReader): void {
   router.on('GET', '/storefront/accounts/:accountId/invoices', (ctx) => {
@@ -15,8 +16,9 @@ export function mountMyInvoices(router: Router, state: StorefrontState, billing:
         .filter((order) => order.accountId === accountId)
         .flatMap((order) => [order.id, order.links.ordoOrder, order.links.cpqOrder].filter((id): id is string => id !== undefined)),
     );
-    // Billing keeps any extra field it is sent (a loose schema), accountId among them.
-    const invoices = billing.invoices().filter((invoice) => (invoice as Record<string, unknown>).accountId === accountId || orderIds.has(invoice.orderId));
+    const invoices = billing
+      .invoices()
+      .filter((invoice) => (invoice.accountId !== undefined ? invoice.accountId === accountId : orderIds.has(invoice.orderId)));
     return { status: 200, body: { accountId, invoices } };
   });
 }

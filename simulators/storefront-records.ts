@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CartFields, CartItem, CartPayment, refusingRawCardNumbers } from '../domain/cart';
 import { DeliveryGroup, Identifier, IsoDate, MoneyString } from '../domain/order';
+import { ChannelTotals } from './channel-tax';
 
 /**
  * What the B2B storefront keeps (`<dataDir>/storefront.json`): carts, storefront orders, payments, the
@@ -20,10 +21,6 @@ export const CartRecord = z.object({
   createdAt: z.string(),
 });
 export type CartRecord = z.infer<typeof CartRecord>;
-
-/** The storefront's money for one order: the invoice arithmetic of domain/invoice.ts with the storefront's tax table. */
-export const OrderTotals = z.object({ subtotal: MoneyString, discountTotal: MoneyString, tax: MoneyString, total: MoneyString });
-export type OrderTotals = z.infer<typeof OrderTotals>;
 
 /** Links to the same sale's records in the other systems; set by the connector as twins are made. */
 export const OrderLinks = z.strictObject({
@@ -45,7 +42,8 @@ export const StorefrontOrder = z.object({
   discount: MoneyString.optional(),
   deliveryGroups: z.array(DeliveryGroup).optional(),
   items: z.array(CartItem),
-  ...OrderTotals.shape,
+  /** The order's money (channel-tax.ts): the same arithmetic and tax table as its CPQ twin and its Ordo invoice. */
+  ...ChannelTotals.shape,
   syncToCPQ: z.boolean(),
   cartId: z.string().optional(),
   paymentId: z.string().optional(),

@@ -3,6 +3,7 @@ import { Cart, cartProblems, cartToOrder } from '../domain/cart';
 import { Order } from '../domain/order';
 import { orderProblems } from '../domain/validate-order';
 import { CallLog } from './call-log';
+import { CHANNEL_TAX } from './channel-tax';
 import type { BillingReader } from './billing';
 import type { FaultBook } from './faults';
 import { HttpError, type Router } from './http';
@@ -12,7 +13,7 @@ import { mountCallLog } from './request-pipeline';
 import { openSystemStore, type StoreLocation } from './system-store';
 import { mountMyInvoices } from './storefront-invoices';
 import { mountOutboxRoutes, StorefrontOutbox } from './storefront-outbox';
-import { invalidCart, priceOrder, STOREFRONT_TAX } from './storefront-pricing';
+import { invalidCart, priceOrder } from './storefront-pricing';
 import {
   OrderLinks,
   ReorderRequest,
@@ -264,8 +265,8 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     return { status: 201, body: renderCart(record) };
   });
 
-  // The tax table the totals use, so a connector can check it agrees with Ordo's billing config.
-  router.on('GET', '/storefront/tax', () => ({ status: 200, body: STOREFRONT_TAX }));
+  // The tax table the totals use (CPQ's too), so a connector can check it agrees with Ordo's billing config.
+  router.on('GET', '/storefront/tax', () => ({ status: 200, body: CHANNEL_TAX }));
 
   mountOutboxRoutes(router, store, outbox);
   mountMyInvoices(router, state, billing);

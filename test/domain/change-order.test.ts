@@ -200,6 +200,13 @@ describe('change orders: Amend, Add and Cancel', () => {
     assert.deepEqual(money(creditMemo), [{ id: 'CO-1', of: 'OI-1', quantity: 6, gross: '1800.00', discount: '0.00', amount: '1800.00', tax: '148.50' }]);
   });
 
+  it('names the account billed on the invoice and the credit memo of a change, as on the original invoice', () => {
+    assert.equal(originalInvoice.accountId, 'ACME');
+    const { invoice } = changeOrderBilling(amendTo('ORD-T-C1', 15), original, originalInvoice, SETTINGS);
+    const { creditMemo } = changeOrderBilling(amendTo('ORD-T-C2', 4), original, originalInvoice, SETTINGS);
+    assert.deepEqual([invoice!.accountId, creditMemo!.accountId], ['ACME', 'ACME']);
+  });
+
   it('takes back units an earlier Amend added first, at what that change billed for them', () => {
     const down = amendTo('ORD-T-C1', 4);
     const up = amendTo('ORD-T-C2', 7, { startDate: '2027-06-01' });

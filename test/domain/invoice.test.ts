@@ -50,6 +50,7 @@ describe('buildInvoice', () => {
     assert.deepEqual(invoice, {
       id: 'INV-1',
       orderId: 'ORD-1001',
+      accountId: 'ACME',
       kind: 'invoice',
       currency: 'USD',
       subtotal: '3798.00',
@@ -78,6 +79,7 @@ describe('buildInvoice', () => {
     assert.deepEqual(buildInvoice(order, NO_TAX, { id: 'INV-2' }), {
       id: 'INV-2',
       orderId: 'ORD-2001',
+      accountId: 'ACME',
       kind: 'invoice',
       currency: 'USD',
       subtotal: '159.97',
@@ -100,6 +102,7 @@ describe('buildInvoice', () => {
     assert.deepEqual(buildInvoice(order, NO_TAX, { id: 'INV-3' }), {
       id: 'INV-3',
       orderId: 'ORD-2001',
+      accountId: 'ACME',
       kind: 'invoice',
       currency: 'USD',
       subtotal: '300.00',
@@ -137,6 +140,7 @@ describe('buildInvoice', () => {
     assert.deepEqual(buildInvoice(order, settings, { id: 'INV-6' }), {
       id: 'INV-6',
       orderId: 'ORD-2001',
+      accountId: 'ACME',
       kind: 'invoice',
       currency: 'USD',
       subtotal: '18.38',
@@ -213,6 +217,7 @@ describe('buildInvoice', () => {
     assert.deepEqual(buildInvoice(order, { taxRates: { JP: '0.10' } }, { id: 'INV-14' }), {
       id: 'INV-14',
       orderId: 'ORD-2001',
+      accountId: 'ACME',
       kind: 'invoice',
       currency: 'JPY',
       subtotal: '5499',
@@ -236,6 +241,7 @@ describe('buildInvoice', () => {
     assert.deepEqual(memo, {
       id: 'CM-1',
       orderId: 'ORD-1001-C1',
+      accountId: 'ACME',
       kind: 'creditMemo',
       currency: 'USD',
       subtotal: '1899.00',

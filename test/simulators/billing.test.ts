@@ -87,6 +87,23 @@ describe('simulators: billing', () => {
     assert.equal((await request(sims.url, 'GET', '/billing/invoices/NOPE')).status, 404);
   });
 
+  it('lists invoices by the account billed, alone or with the order', async () => {
+    await send(sims.url, invoice({ accountId: 'ACME' }), 'a');
+    await send(sims.url, invoice({ id: 'INV-ORD-2002', orderId: 'ORD-2002', accountId: 'GLOBEX' }), 'b');
+    await send(sims.url, invoice({ id: 'CM-ORD-2002', orderId: 'ORD-2002', kind: 'creditMemo', accountId: 'GLOBEX' }), 'c');
+    await send(sims.url, invoice({ id: 'INV-ORD-3003', orderId: 'ORD-3003' }), 'd');
+    const byAccount = async (query: string) =>
+      (await request(sims.url, 'GET', `/billing/invoices?${query}`)).body.invoices.map((i: any) => [i.id, i.accountId]);
+    assert.deepEqual(await byAccount('accountId=ACME'), [['INV-ORD-1001', 'ACME']]);
+    assert.deepEqual(await byAccount('accountId=GLOBEX'), [['INV-ORD-2002', 'GLOBEX'], ['CM-ORD-2002', 'GLOBEX']]);
+    assert.deepEqual(await byAccount('accountId=GLOBEX&orderId=ORD-1001'), []);
+    assert.deepEqual(await byAccount('accountId=NOBODY'), [], 'an invoice without accountId belongs to no account filter');
+    assert.equal((await list(sims.url)).length, 4);
+    const refused = await send(sims.url, invoice({ id: 'INV-X', accountId: '' }), 'e');
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.field, 'accountId');
+  });
+
   it('refuses an invoice whose total is not the exact sum of its lines', async () => {
     const response = await send(sims.url, invoice({ total: '4098.01' }), 'k');
     assert.equal(response.status, 422);

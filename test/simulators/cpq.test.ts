@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load';
+import { buildInvoice } from '../../domain/invoice';
+import type { Order } from '../../domain/order';
 import { request, setFault, startTestSimulators, type JsonResponse, type TestSimulators } from './harness';
 
 describe('simulators: cpq', () => {
@@ -18,10 +21,10 @@ describe('simulators: cpq', () => {
 
   /** The storefront order B2B-1001 as the connector sends it: a bundle, a recurring line, a fee with a discount. */
   const storefrontLines = [
-    { product: 'LAPTOP-BUNDLE', quantity: 2, unitPrice: '1899.00', sourceLineId: 'OI-1', taxCode: 'TX-GOODS' },
+    { product: 'LAPTOP-BUNDLE', quantity: 2, unitPrice: '1899.00', sourceLineId: 'OI-1', taxCode: 'STANDARD' },
     { product: 'LAPTOP-14', quantity: 2, unitPrice: '0.00', sourceLineId: 'OI-2', parentSourceLineId: 'OI-1' },
     {
-      product: 'SEATS', quantity: 25, unitPrice: '40.00', sourceLineId: 'OI-3', taxCode: 'TX-SAAS',
+      product: 'SEATS', quantity: 25, unitPrice: '40.00', sourceLineId: 'OI-3', taxCode: 'REDUCED',
       billing: { type: 'recurring', period: 'month' }, startDate: '2026-12-01', endDate: '2027-11-30',
     },
     { product: 'SETUP-FEE', quantity: 1, unitPrice: '150.00', discount: '50.00', sourceLineId: 'OI-4' },
@@ -54,10 +57,12 @@ describe('simulators: cpq', () => {
       ['OI-4', '150.00', '100.00'],
     ]);
     assert.equal(quote.lines[1].parentLineId, quote.lines[0].id, 'the component points at its bundle line');
-    assert.equal(quote.total, '4898.00');
+    // The quote's money is the invoice arithmetic: SEATS is 12 months of 1000.00; tax STANDARD on 3898.00 → 321.59, REDUCED on 12000.00 → 600.00.
+    const money = (record: any) => [record.subtotal, record.discountTotal, record.tax, record.total];
+    assert.deepEqual(money(quote), ['15948.00', '50.00', '921.59', '16819.59']);
 
     assert.deepEqual([order.quoteId, order.opportunityId, order.accountId, order.b2bSourceOrder, order.status, order.syncToB2B], [quote.id, opportunity.id, account.id, 'B2B-1001', 'Draft', false]);
-    assert.equal(order.total, quote.total);
+    assert.deepEqual(money(order), money(quote), 'an order copies its quote\'s money');
     assert.equal(order.products[1].parentProductId, order.products[0].id);
     assert.deepEqual(order.products.map((p: any) => p.quoteLineId), quote.lines.map((l: any) => l.id));
 
@@ -117,13 +122,14 @@ describe('simulators: cpq', () => {
       ['40.00', '34.20', '855.00', ['DS-SEATS', 'PR-ACME-SEATS']],
       ['1499.00', '1311.63', '3934.89', ['PR-LAPTOP']],
     ]);
-    assert.equal(rep.body.total, '4789.89');
+    // 855.00 + 3934.89 = 4789.89 before tax; STANDARD (the default code) 8.25 % → 395.17
+    assert.deepEqual([rep.body.subtotal, rep.body.tax, rep.body.total], ['4789.89', '395.17', '5185.06']);
 
     const connector = await create('quotes', {
       opportunityId: opportunity.id, pricing: 'source', lines: [{ product: 'SEATS', quantity: 25, unitPrice: '40.00' }, { product: 'LAPTOP-14', quantity: 3, unitPrice: '1499.00' }],
     }, 'connector');
     assert.deepEqual(connector.body.lines.map((l: any) => [l.unitPrice, l.total, l.adjustments]), [['40.00', '1000.00', []], ['1499.00', '4497.00', []]]);
-    assert.equal(connector.body.total, '5497.00');
+    assert.deepEqual([connector.body.subtotal, connector.body.tax, connector.body.total], ['5497.00', '453.50', '5950.50']);
 
     const noPrice = await create('quotes', { opportunityId: opportunity.id, pricing: 'source', lines: [{ product: 'SEATS', quantity: 1 }] }, 'no-price');
     assert.equal(noPrice.status, 400);
@@ -165,6 +171,99 @@ describe('simulators: cpq', () => {
     assert.equal((await get('quotes')).quotes.length, quotesBefore);
     const retried = await send([{ product: 'SEATS', quantity: 1, unitPrice: '40.00' }], 'k2');
     assert.equal(retried.status, 201, 'a refusal is not stored: the same key works once the request is fixed');
+  });
+
+  /**
+   * One sale in both channels: line discounts, an order discount of 100.01 whose cents need largest-remainder
+   * allocation (shares 32.77 / 0 / 3.85 / 61.23 / 2.16), STANDARD + REDUCED + EXEMPT, a bundle component, and 25
+   * monthly seats from Dec 15 (17/31 of a month, then three months: 3548.39).
+   */
+  const saleItems = [
+    { id: 'CI-1', product: 'LAPTOP-BUNDLE', quantity: 1, unitPrice: '1899.00', taxCode: 'STANDARD' },
+    { id: 'CI-2', product: 'LAPTOP-14', quantity: 1, unitPrice: '0.00', parentItemId: 'CI-1' },
+    { id: 'CI-3', product: 'AV-LICENSE', quantity: 7, unitPrice: '33.33', discount: '10.00', taxCode: 'REDUCED' },
+    {
+      id: 'CI-4', product: 'SEATS', quantity: 25, unitPrice: '40.00', taxCode: 'REDUCED',
+      billing: { type: 'recurring', period: 'month' }, startDate: '2026-12-15', endDate: '2027-03-31',
+    },
+    { id: 'CI-5', product: 'SETUP-FEE', quantity: 1, unitPrice: '150.00', discount: '25.00', taxCode: 'EXEMPT' },
+  ];
+  const SALE_DISCOUNT = '100.01';
+  // STANDARD 1866.23 × 8.25 % → 153.96; REDUCED (219.46 + 3487.16) × 5 % → 185.33; EXEMPT 0
+  const SALE_MONEY = ['5830.70', '135.01', '339.29', '6034.98'];
+  const money = (record: any) => [record.subtotal, record.discountTotal, record.tax, record.total];
+
+  /** The storefront order's items as the connector's quote lines: prices, discounts, codes and terms as they are. */
+  const asQuoteLines = (items: any[]) =>
+    items.map(({ id, parentItemId, ...line }) => ({ ...line, sourceLineId: id, ...(parentItemId ? { parentSourceLineId: parentItemId } : {}) }));
+
+  it('gives a storefront order, its connector quote and order, and the Ordo invoice the same money to the cent; a rep quote with a price rule does not', async () => {
+    const cart = {
+      id: 'CART-SALE', accountId: 'ACME', buyer: 'pat@acme.example', currency: 'USD', discount: SALE_DISCOUNT,
+      items: saleItems, payment: { method: 'account', reference: 'PO-77' },
+    };
+    assert.equal((await request(sims.url, 'POST', '/storefront/carts', { body: cart, headers: { 'Idempotency-Key': 'cart' } })).status, 201);
+    const checkout = await request(sims.url, 'POST', '/storefront/carts/CART-SALE/checkout', { body: {}, headers: { 'Idempotency-Key': 'checkout' } });
+    assert.equal(checkout.status, 201, JSON.stringify(checkout.body));
+    const storefrontOrder = checkout.body.order;
+    assert.deepEqual(money(storefrontOrder), SALE_MONEY);
+
+    const { quote, order } = await twinOf(storefrontOrder.id, { lines: asQuoteLines(storefrontOrder.items), discount: storefrontOrder.discount });
+    assert.equal(quote.discount, SALE_DISCOUNT);
+    assert.deepEqual(money(quote), SALE_MONEY, 'the connector quote');
+    assert.deepEqual(money(order), SALE_MONEY, 'the CPQ order');
+    assert.equal(order.discount, SALE_DISCOUNT);
+    assert.deepEqual(quote.lines.map((line: any) => line.total), ['1899.00', '0.00', '223.31', '1000.00', '125.00'], 'each line keeps its own total');
+
+    // The Ordo invoice of the same sale, billed with the repository's billing configuration.
+    const ordoOrder: Order = { id: storefrontOrder.id, accountId: 'ACME', channel: 'b2b', currency: 'USD', discount: SALE_DISCOUNT, items: storefrontOrder.items };
+    const invoice = buildInvoice(ordoOrder, loadConfig({ file: DEFAULT_CONFIG_PATH, env: {} }).billing, { id: 'INV-SALE-1' });
+    assert.deepEqual([invoice.subtotal, invoice.discount, invoice.tax, invoice.total], SALE_MONEY, 'the Ordo invoice');
+
+    // A rep's quote of the same lines gets CPQ's pricing: 10 % off AV-LICENSE (33.33 → 30.00) moves the total.
+    await request(sims.url, 'PUT', '/cpq/price-rules', { body: { priceRules: [{ id: 'PR-AV', product: 'AV-LICENSE', percentOff: '10' }] } });
+    const rep = await create('quotes', { opportunityId: quote.opportunityId, discount: SALE_DISCOUNT, lines: asQuoteLines(saleItems) }, 'rep');
+    assert.equal(rep.status, 201, JSON.stringify(rep.body));
+    assert.equal(rep.body.lines[2].unitPrice, '30.00');
+    assert.notEqual(rep.body.total, SALE_MONEY[3]);
+    // shares of 100.01 now 32.90 / 0 / 3.46 / 61.48 / 2.17; STANDARD 1866.10 → 153.95, REDUCED 3683.45 → 184.17
+    assert.deepEqual(money(rep.body), ['5807.39', '135.01', '338.12', '6010.50']);
+  });
+
+  it('allocates a quote discount across the lines by largest remainder and refuses one above the quote or an unknown tax code, naming the field', async () => {
+    const { opportunity } = await twinOf('B2B-1001');
+    const lines = [
+      { product: 'SEATS', quantity: 1, unitPrice: '10.00', taxCode: 'STANDARD' },
+      { product: 'SETUP-FEE', quantity: 1, unitPrice: '10.00', taxCode: 'STANDARD' },
+      { product: 'AV-LICENSE', quantity: 1, unitPrice: '10.00', taxCode: 'STANDARD' },
+    ];
+    const quote = (await create('quotes', { opportunityId: opportunity.id, pricing: 'source', discount: '0.10', lines }, 'thirds')).body;
+    // 0.10 over three equal lines: 0.04 + 0.03 + 0.03 (never 0.03 × 3 = 0.09); 29.90 × 8.25 % = 2.47
+    assert.deepEqual(money(quote), ['30.00', '0.10', '2.47', '32.37']);
+    const quotesBefore = (await get('quotes')).quotes.length;
+
+    const tooMuch = await create('quotes', { opportunityId: opportunity.id, pricing: 'source', discount: '30.01', lines }, 'too-much');
+    assert.equal(tooMuch.status, 422);
+    assert.equal(tooMuch.body.error.code, 'discount-exceeds-quote');
+    assert.equal(tooMuch.body.error.field, 'discount');
+    assert.match(tooMuch.body.error.message, /30\.01.*30\.00/);
+
+    const moon = await create('quotes', { opportunityId: opportunity.id, pricing: 'source', lines: [lines[0], { ...lines[1], taxCode: 'MOON' }] }, 'moon');
+    assert.equal(moon.status, 422);
+    assert.equal(moon.body.error.code, 'unknown-tax-code');
+    assert.equal(moon.body.error.field, 'lines[1].taxCode');
+    assert.match(moon.body.error.message, /MOON.*STANDARD, REDUCED, EXEMPT/);
+
+    const threePlaces = await create('quotes', { opportunityId: opportunity.id, pricing: 'source', discount: '0.105', lines }, 'three-places');
+    assert.equal(threePlaces.status, 400);
+    assert.equal(threePlaces.body.error.field, 'discount');
+    assert.equal((await get('quotes')).quotes.length, quotesBefore, 'a refused quote creates nothing');
+  });
+
+  it('answers the tax table its totals use, the storefront\'s', async () => {
+    const cpqTax = await get('tax');
+    assert.deepEqual(cpqTax, { taxRates: { STANDARD: '0.0825', REDUCED: '0.05', EXEMPT: '0' }, defaultTaxCode: 'STANDARD' });
+    assert.deepEqual(cpqTax, (await request(sims.url, 'GET', '/storefront/tax')).body);
   });
 
   it('keeps at most one primary quote per opportunity', async () => {
@@ -325,7 +424,7 @@ describe('simulators: cpq', () => {
 
     const restarted = await startTestSimulators({ dataDir: sims.dataDir });
     try {
-      assert.equal((await get(`orders/${order.id}`, restarted.url)).total, '4898.00');
+      assert.equal((await get(`orders/${order.id}`, restarted.url)).total, '16819.59');
       assert.equal((await get('price-rules', restarted.url)).priceRules.length, 1);
       const again = await create('orders', { quoteId: order.quoteId, b2bSourceOrder: 'B2B-1001' }, 'B2B-1001/order', restarted.url);
       assert.equal(again.status, 200);

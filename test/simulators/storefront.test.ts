@@ -246,6 +246,18 @@ describe('simulators: storefront', () => {
     assert.deepEqual((await get('/storefront/accounts/OTHER/invoices')).invoices, []);
   });
 
+  it('My Invoices goes by the invoice\'s accountId first: an invoice naming another account is not this one\'s, whatever order it bills', async () => {
+    const { order } = await checkedOut();
+    await request(sims.url, 'PATCH', `/storefront/orders/${order.id}/links`, { body: { ordoOrder: 'ORD-77' } });
+    const billingPost = (body: unknown, key: string) => request(sims.url, 'POST', '/billing/invoices', { body, headers: { 'Idempotency-Key': key } });
+    assert.equal((await billingPost(invoice({ id: 'INV-ORD-77-1', orderId: 'ORD-77', accountId: 'ACME' }), 'a')).status, 201);
+    assert.equal((await billingPost(invoice({ id: 'INV-ORD-77-2', orderId: 'ORD-77', accountId: 'GLOBEX' }), 'b')).status, 201);
+    assert.equal((await billingPost(invoice({ id: 'INV-ORD-77-3', orderId: 'ORD-77' }), 'c')).status, 201);
+    const ids = async (account: string) => (await get(`/storefront/accounts/${account}/invoices`)).invoices.map((i: any) => i.id).sort();
+    assert.deepEqual(await ids('ACME'), ['INV-ORD-77-1', 'INV-ORD-77-3'], 'its own by accountId, and one naming no account by the order link');
+    assert.deepEqual(await ids('GLOBEX'), ['INV-ORD-77-2']);
+  });
+
   it('applies injected faults to its creates, and a lost checkout response replays the same order', async () => {
     await post('/storefront/carts', cart(), 'c');
     await setFault(sims.url, 'storefront', { operation: 'checkout', failNext: 1, failAfterWork: true });
