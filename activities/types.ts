@@ -102,7 +102,7 @@ export interface InvoiceRequest {
  */
 export interface ChannelActivities {
   readStorefrontOrder(storefrontOrderId: string): Promise<StorefrontOrderRecord>;
-  /** Refuses when the storefront's tax table (`GET /storefront/tax`) differs from the worker's billing config, naming both. */
+  /** Refuses when the storefront's or CPQ's tax table (`GET …/tax`) differs from the worker's billing config, naming both. */
   checkTaxTables(): Promise<void>;
   findOrCreateCpqAccount(request: CpqAccountRequest): Promise<CpqAccountRecord>;
   findOrCreateOpportunity(request: OpportunityRequest): Promise<{ id: string }>;
@@ -172,6 +172,12 @@ export interface CpqQuoteRecord {
   b2bSource?: string;
   currency: string;
   lines: Array<CpqPricedLine & { listPrice: string; parentLineId?: string }>;
+  /** The quote-level discount (the storefront order's, on the connector's quotes). */
+  discount?: string;
+  subtotal: string;
+  discountTotal: string;
+  tax: string;
+  /** With tax, by the same arithmetic as the storefront and Ordo's invoice. */
   total: string;
 }
 
@@ -190,6 +196,11 @@ export interface CpqOrderRecord {
   /** Where the order ships, when the rep gave it. */
   shipTo?: Omit<DeliveryGroup, 'id'>;
   products: Array<CpqPricedLine & { quoteLineId: string; parentProductId?: string }>;
+  /** The quote's, copied. */
+  discount?: string;
+  subtotal: string;
+  discountTotal: string;
+  tax: string;
   total: string;
 }
 
@@ -225,7 +236,7 @@ export interface QuoteRequest {
   storefrontOrderId: string;
   opportunityId: string;
   currency: string;
-  /** The order-level discount, once CPQ takes one (domain/channel-totals.ts quoteDiscount). */
+  /** The storefront order's order-level discount. */
   discount?: string;
   lines: QuoteLineRequest[];
 }
@@ -270,7 +281,9 @@ export interface StorefrontTwinRequest {
   /** The CPQ order's ship-to as the one delivery group (every item ships there), when it has one. */
   deliveryGroups?: DeliveryGroup[];
   items: CartItem[];
-  /** The CPQ order's total, once CPQ totals include tax (domain/channel-totals.ts storefrontTwinTotal). */
-  total?: string;
+  /** The CPQ order's order-level discount. */
+  discount?: string;
+  /** The CPQ order's total: the storefront refuses a twin whose own total differs. */
+  total: string;
   ordoOrder: string;
 }

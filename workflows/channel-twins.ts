@@ -1,8 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CpqOrderRecord, QuoteLineRequest, StorefrontOrderRecord, StorefrontTwinRequest } from '../activities/types';
+import type { CpqOrderRecord, QuoteLineRequest, QuoteRequest, StorefrontOrderRecord, StorefrontTwinRequest } from '../activities/types';
 import type { CartItem } from '../domain/cart';
 import { cartToOrder } from '../domain/cart';
-import { expectedCpqTotal } from '../domain/channel-totals';
 import { sameAmount } from '../domain/money';
 import type { DeliveryGroup, Order, OrderLinks } from '../domain/order';
 
@@ -23,8 +22,18 @@ export function refuseUnlessSyncToCpq(order: StorefrontOrderRecord): StorefrontO
 /** The opportunity's name: "Storefront order SO-12 (ACME)". */
 export const opportunityName = (order: StorefrontOrderRecord): string => `Storefront order ${order.id} (${order.accountId})`;
 
-/** The connector's quote lines: the storefront's items, prices exactly as sold, linked back by item id. */
-export function quoteLines(order: StorefrontOrderRecord): QuoteLineRequest[] {
+/** The connector's quote of a storefront order: its discount, and its items as lines with prices exactly as sold, linked back by item id. */
+export function quoteRequest(order: StorefrontOrderRecord, opportunityId: string): QuoteRequest {
+  return {
+    storefrontOrderId: order.id,
+    opportunityId,
+    currency: order.currency,
+    ...(order.discount !== undefined ? { discount: order.discount } : {}),
+    lines: quoteLines(order),
+  };
+}
+
+function quoteLines(order: StorefrontOrderRecord): QuoteLineRequest[] {
   return order.items.map((item) => ({
     product: item.product,
     quantity: item.quantity,
@@ -35,11 +44,10 @@ export function quoteLines(order: StorefrontOrderRecord): QuoteLineRequest[] {
   }));
 }
 
-/** The quote must total what the storefront order does (domain/channel-totals.ts says which totals compare). */
+/** The quote must total what the storefront order does, to the cent (both with tax, by the same arithmetic). */
 export function refuseDifferentQuoteTotal(quote: { id: string; total: string }, order: StorefrontOrderRecord): void {
-  const expected = expectedCpqTotal(order);
-  if (!sameAmount(quote.total, expected)) {
-    throw ApplicationFailure.nonRetryable(`quote ${quote.id} total ${quote.total} differs from storefront order ${order.id} total ${expected}`, 'TotalMismatch');
+  if (!sameAmount(quote.total, order.total)) {
+    throw ApplicationFailure.nonRetryable(`quote ${quote.id} total ${quote.total} differs from storefront order ${order.id} total ${order.total}`, 'TotalMismatch');
   }
 }
 
@@ -89,13 +97,14 @@ export function shipToDeliveryGroups(order: CpqOrderRecord): { deliveryGroups?: 
 }
 
 /** The Ordo order of a CPQ order (id = the CPQ order's, `channel: cpq`), with the same items and delivery as its storefront twin. */
-export function ordoOrderOfCpqOrder(order: CpqOrderRecord, twin: Pick<StorefrontTwinRequest, 'accountId' | 'items' | 'deliveryGroups'>, links: OrderLinks): Order {
+export function ordoOrderOfCpqOrder(order: CpqOrderRecord, twin: Pick<StorefrontTwinRequest, 'accountId' | 'items' | 'discount' | 'deliveryGroups'>, links: OrderLinks): Order {
   return {
     id: order.id,
     accountId: twin.accountId,
     channel: 'cpq',
     currency: order.currency,
     ...(order.effectiveDate !== undefined ? { effectiveDate: order.effectiveDate } : {}),
+    ...(twin.discount !== undefined ? { discount: twin.discount } : {}),
     ...(twin.deliveryGroups !== undefined ? { deliveryGroups: twin.deliveryGroups } : {}),
     items: twin.items,
     links,

@@ -1,10 +1,9 @@
-import { quoteDiscount } from '../domain/channel-totals';
 import { recordRef } from '../domain/sync-log';
 import {
   needsContract,
   opportunityName,
   ordoOrderOfStorefrontOrder,
-  quoteLines,
+  quoteRequest,
   refuseDifferentQuoteTotal,
   refuseUnlessSyncToCpq,
 } from './channel-twins';
@@ -42,7 +41,7 @@ export async function NewOrderSyncWorkflow(input: NewOrderSyncInput): Promise<Sy
     const quote = await run.step({
       name: 'quote',
       source,
-      run: () => channel.findOrCreateQuote({ storefrontOrderId, opportunityId: opportunity.id, currency: order.currency, ...quoteDiscount(order), lines: quoteLines(order) }),
+      run: () => channel.findOrCreateQuote(quoteRequest(order, opportunity.id)),
       target: (found) => ({ kind: 'quote', id: found.id }),
     });
     await run.step({ name: 'quoteTotal', source: recordRef('quote', quote.id), run: async () => refuseDifferentQuoteTotal(quote, order) });

@@ -1,4 +1,3 @@
-import { storefrontTwinTotal } from '../domain/channel-totals';
 import { recordRef } from '../domain/sync-log';
 import { ordoOrderOfCpqOrder, refuseUnlessReorderable, shipToDeliveryGroups, storefrontItems } from './channel-twins';
 import { channel } from './sync-activities';
@@ -36,9 +35,11 @@ export async function ReorderSyncWorkflow(input: ReorderSyncInput): Promise<Sync
       accountId: account.accountNumber,
       currency: order.currency,
       ...(order.effectiveDate !== undefined ? { effectiveDate: order.effectiveDate } : {}),
+      ...(order.discount !== undefined ? { discount: order.discount } : {}),
       ...shipToDeliveryGroups(order),
       items: storefrontItems(order),
-      ...storefrontTwinTotal(order),
+      // Sent so the storefront refuses a twin whose own total would differ from the CPQ order's.
+      total: order.total,
       ordoOrder: cpqOrderId,
     };
     const twin = await run.step({

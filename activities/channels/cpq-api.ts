@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SystemEndpoint } from '../../config/schema';
+import type { TaxTable } from '../../domain/tax-tables';
 import { callSystem, type HttpFailureDetails } from '../http';
 
 /**
@@ -12,6 +13,11 @@ export class CpqApi {
 
   get<T>(collection: string, id: string): Promise<T> {
     return this.call<T>('GET', `${collection}/${encodeURIComponent(id)}`);
+  }
+
+  /** The tax table CPQ's quote totals use. */
+  tax(): Promise<TaxTable> {
+    return this.call<TaxTable>('GET', 'tax');
   }
 
   /** The first record of `collection` matching every filter (exact match), or undefined. */

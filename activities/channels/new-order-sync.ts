@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { taxTableDifference } from '../../domain/channel-totals';
 import type { InvoiceSettings } from '../../domain/invoice';
 import { recordRef, syncStepKey } from '../../domain/sync-log';
+import { taxTableDifference } from '../../domain/tax-tables';
 import type { ChannelActivities, CpqAccountRecord, CpqOrderRecord, CpqQuoteRecord, QuoteRequest } from '../types';
 import { failureCode, type CpqApi } from './cpq-api';
 import type { StorefrontApi } from './storefront-api';
@@ -28,7 +28,8 @@ export function newOrderSyncActivities(cpq: () => CpqApi, storefront: () => Stor
     readStorefrontOrder: (storefrontOrderId) => storefront().order(storefrontOrderId),
 
     async checkTaxTables() {
-      const difference = taxTableDifference(await storefront().tax(), billing);
+      const [storefrontTax, cpqTax] = await Promise.all([storefront().tax(), cpq().tax()]);
+      const difference = taxTableDifference('the storefront', storefrontTax, billing) ?? taxTableDifference('CPQ', cpqTax, billing);
       if (difference) throw ApplicationFailure.nonRetryable(difference, 'TaxTablesDiffer');
     },
 

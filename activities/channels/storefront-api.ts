@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { SystemEndpoint } from '../../config/schema';
-import type { InvoiceSettings } from '../../domain/invoice';
+import type { TaxTable } from '../../domain/tax-tables';
 import { callSystem } from '../http';
 import type { StorefrontOrderRecord } from '../types';
 
@@ -29,7 +29,7 @@ export class StorefrontApi {
   }
 
   /** The tax table the storefront's totals use. */
-  tax(): Promise<InvoiceSettings> {
+  tax(): Promise<TaxTable> {
     return this.call('GET', 'tax');
   }
 

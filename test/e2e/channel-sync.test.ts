@@ -159,6 +159,7 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
 
       assert.equal(quote.opportunityId, opportunity.id);
       assert.equal(quote.pricing, 'source');
+      assert.equal(quote.discount, sold.discount);
       assert.equal(quote.primary, true);
       assert.equal(quote.ordered, true);
       // Every line as sold: the storefront item it came from, its price, discount, tax code, term and billing.
@@ -203,7 +204,6 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
       assert.deepEqual(billed.map((invoice) => invoice.total), [sold.total]);
     });
 
-    // Needs CPQ to price tax and take a quote-level discount like the storefront (domain/channel-totals.ts).
     it('has equal totals to the cent: storefront = quote = CPQ order = Ordo invoice', async () => {
       const { quotes, orders } = await cpqTwinsOf(h, sold.id);
       const [invoice] = await invoicesOf(h, sold.id);
@@ -284,7 +284,7 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
       return current.state === 'fallout' ? current : undefined;
     });
     assert.equal(view.fallout?.step, 'taxTables');
-    assert.match(view.fallout?.errorMessage ?? '', /tax code REDUCED is 0\.05 on the storefront but 0\.06 in Ordo's billing config/);
+    assert.match(view.fallout?.errorMessage ?? '', /tax code REDUCED is 0\.05 in the storefront but 0\.06 in Ordo's billing config/);
     assert.deepEqual(await cpqList(h, 'accounts', { accountNumber: 'TAX-CO' }), []);
     await handle.executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'taxTables', actor: 'dave', action: 'skip' }] });
     assert.equal((await handle.result()).state, 'abandoned');
@@ -344,7 +344,7 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
     const account = await created(h, '/cpq/accounts', { accountNumber: 'GLOBEX', name: 'Globex' }, 'rep-account-GLOBEX');
     const opportunity = await created(h, '/cpq/opportunities', { accountId: account.id, name: 'Globex seats', closeDate: '2026-11-30' }, 'rep-opp-GLOBEX');
     const quote = await created<CpqQuoteRecord>(h, '/cpq/quotes', {
-      opportunityId: opportunity.id, primary: true, ordered: true,
+      opportunityId: opportunity.id, primary: true, ordered: true, discount: '30.00',
       lines: [
         { product: 'SEATS', quantity: 20, taxCode: 'REDUCED', billing: { type: 'recurring', period: 'month' }, startDate: '2026-12-01', endDate: '2027-11-30' },
         { product: 'SETUP-FEE', quantity: 1, discount: '25.00' },
@@ -367,6 +367,8 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
     assert.equal(cpqOrder.id, draft.id);
     assert.deepEqual(twin.items.map((item) => [item.id, item.product, item.quantity, item.unitPrice, item.discount]),
       cpqOrder.products.map((product) => [product.id, product.product, product.quantity, product.unitPrice, product.discount]));
+    assert.equal(twin.discount, '30.00');
+    assert.equal(twin.total, cpqOrder.total, 'the twin totals what the CPQ order does, to the cent');
 
     const summary = await h.client.waitForCompletion(draft.id);
     assert.equal(summary.channel, 'cpq');
