@@ -290,6 +290,21 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
     assert.equal((await handle.result()).state, 'abandoned');
   });
 
+  it('refuses a storefront order not marked syncToCPQ: an Error on its first step, and nothing made in CPQ', async () => {
+    const sold = await checkout(h, { ...seatsCart('CART-SYNC-OPTOUT', 'OPTOUT-CO'), syncToCPQ: false });
+    const handle = await startNewOrderSync(h, sold.id);
+    const view = await eventually('the sync to fall out', async () => {
+      const current = await handle.query(syncQuery);
+      return current.state === 'fallout' ? current : undefined;
+    });
+    assert.equal(view.fallout?.step, 'storefrontOrder');
+    assert.equal(view.fallout?.errorMessage, `storefront order ${sold.id} is not marked syncToCPQ (its company opted out of syncing): it gets no CPQ twin`);
+    assert.deepEqual(view.log.map((record) => [record.step, record.outcome, record.sourceRecord]), [['storefrontOrder', 'Error', `storefront/order/${sold.id}`]]);
+    await handle.executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'storefrontOrder', actor: 'dave', action: 'skip' }] });
+    assert.equal((await handle.result()).state, 'abandoned');
+    assert.deepEqual(await cpqList(h, 'accounts', { accountNumber: 'OPTOUT-CO' }), []);
+  });
+
   it("keeps the storefront's prices on the connector's quote, where a rep's quote gets CPQ's price rule", async () => {
     await simulatorSend(h, 'PUT', '/cpq/price-rules', { priceRules: [{ id: 'PR-SEATS-10', product: 'SEATS', percentOff: '10' }] });
     try {
