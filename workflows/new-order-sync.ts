@@ -15,8 +15,8 @@ import { SyncAbandoned, SyncRun } from './sync-run';
  * New order sync (storefront → CPQ → Ordo), id `sync-new-order-<storefrontOrderId>`: the storefront order's
  * twin in CPQ (account, opportunity, primary quote marked ordered, order linked back through b2bSourceOrder),
  * activated, the storefront order linked to it, and the sale submitted to Ordo as an order with `channel: b2b`.
- * Prices are the storefront's exactly, and every total is checked against the storefront's before the next
- * record is made. It does not wait for the Ordo order: that runs (and bills) as any other order.
+ * Prices are the storefront's exactly; the quote's total, and the Ordo invoice's, are checked against the
+ * storefront's (to the cent) before the next record is made, and the CPQ order copies the quote's. It does not wait for the Ordo order: that runs (and bills) as any other order.
  */
 export async function NewOrderSyncWorkflow(input: NewOrderSyncInput): Promise<SyncView> {
   const { storefrontOrderId } = input;
