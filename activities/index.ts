@@ -14,6 +14,7 @@ import { accountWorkflowId, queueRotationWorkflowId } from '../workflows/ids';
 import { joinAccountWorkSignal, nextAssigneeUpdate } from '../workflows/messages';
 import { AccountIdKey } from '../workflows/search-attributes';
 import { loadChangeContext } from './change-context';
+import { channelIntakeActivities } from './channel-intake';
 import { builtInHandlers, type HandlerRegistry } from './handlers';
 import { callSystem } from './http';
 import type {
@@ -53,6 +54,8 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
   }
 
   return {
+    ...channelIntakeActivities({ systems: deps.config.systems, client: deps.visibility?.client }),
+
     /** Validates and decomposes the order against the worker's catalog and live stock; the plan lands in history. */
     async decomposeOrder(order: Order): Promise<Plan> {
       try {

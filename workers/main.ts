@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadCatalogFiles } from '../config/catalog-files';
+import { startChannelIntake } from '../client/channel-syncs';
 import { connectionOptions, dataConverter } from '../config/connection';
 import { loadConfig } from '../config/load';
 import { InvalidInput } from '../domain/problems';
@@ -17,6 +18,13 @@ async function main(): Promise<void> {
   const worker = await createOrdoWorker({ connection, config, catalog, client });
   console.log(`ordo worker polling ${config.temporal.address} namespace ${config.temporal.namespace} task queue ${config.temporal.taskQueue}`);
   const running = worker.run();
+  // Every worker tries; the first start wins and the others find it running (one intake per namespace).
+  if (config.channels.intake.enabled) {
+    await startChannelIntake(client, config.temporal.taskQueue, config.channels.intake).then(
+      ({ workflowId, runId }) => console.log(`channel intake ${workflowId} running (run ${runId})`),
+      (error: Error) => console.error(`the channel intake could not be started, so storefront and CPQ orders are not synced until a worker starts it: ${error.message}`),
+    );
+  }
   // For `ordo stack`: who this worker is, once it runs; the stack counts it up when Temporal lists it polling.
   const healthFile = process.env.ORDO_WORKER_HEALTH_FILE;
   if (healthFile) fs.writeFileSync(healthFile, JSON.stringify({ pid: process.pid, identity: worker.options.identity, runningSince: new Date().toISOString() }));

@@ -18,6 +18,7 @@
     FulfillmentOrderWorkflow: typeof import('./fulfillment-order').FulfillmentOrderWorkflow;
     QueueRotationWorkflow: typeof import('./queue-rotation').QueueRotationWorkflow;
     AccountFulfillmentWorkflow: typeof import('./account-fulfillment').AccountFulfillmentWorkflow;
+    ChannelIntakeWorkflow: typeof import('./channel-intake').ChannelIntakeWorkflow;
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
   const load: { [Type in keyof OrdoWorkflows]: () => OrdoWorkflows[Type] } = {
@@ -25,6 +26,7 @@
     FulfillmentOrderWorkflow: () => require('./fulfillment-order').FulfillmentOrderWorkflow,
     QueueRotationWorkflow: () => require('./queue-rotation').QueueRotationWorkflow,
     AccountFulfillmentWorkflow: () => require('./account-fulfillment').AccountFulfillmentWorkflow,
+    ChannelIntakeWorkflow: () => require('./channel-intake').ChannelIntakeWorkflow,
   };
   for (const [type, get] of Object.entries(load)) Object.defineProperty(exports, type, { enumerable: true, get });
 }
