@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { startSync } from '../client/channel-syncs';
+import { newOrderSyncOfEvent, startSync, type StorefrontOrderEvent } from '../client/channel-syncs';
 import type { SystemEndpoint } from '../config/schema';
 import type { ChannelPoll, SyncStartResult, SyncTrigger } from '../workflows/channel-intake-messages';
 import { callSystem } from './http';
@@ -13,14 +13,6 @@ import { callSystem } from './http';
 
 /** Outbox events taken per poll: a backlog is worked off over a few rounds, each activity answer staying small. */
 export const OUTBOX_EVENTS_PER_POLL = 100;
-
-interface OutboxEvent {
-  seq: number;
-  type: string;
-  orderId: string;
-  origin?: string;
-  syncToCPQ?: boolean;
-}
 
 interface CpqOrder {
   id: string;
@@ -61,17 +53,14 @@ export function channelIntakeActivities(deps: ChannelIntakeDependencies) {
   };
 
   async function readOutbox(cursor: number): Promise<{ newOrders: SyncTrigger[]; cursor: number }> {
-    const { events } = await callSystem<{ events: OutboxEvent[] }>({
+    const { events } = await callSystem<{ events: StorefrontOrderEvent[] }>({
       system: 'storefront',
       endpoint: endpoint('storefront'),
       method: 'GET',
       path: `events?after=${cursor}`,
     });
     const taken = [...events].sort((a, b) => a.seq - b.seq).slice(0, OUTBOX_EVENTS_PER_POLL);
-    // Only buyers' checkouts that asked for it: the storefront twins of CPQ orders (origin "cpq") already have one.
-    const newOrders = taken
-      .filter((event) => event.type === 'order-created' && event.origin === 'checkout' && event.syncToCPQ === true)
-      .map((event): SyncTrigger => ({ process: 'NewOrderSync', sourceId: event.orderId, trigger: `storefront-outbox#${event.seq}` }));
+    const newOrders = taken.map((event) => newOrderSyncOfEvent(event, 'storefront-outbox')).filter((sync) => sync !== undefined);
     return { newOrders, cursor: taken.at(-1)?.seq ?? cursor };
   }
 

@@ -28,6 +28,24 @@ export function startReorderSync(client: Client, taskQueue: string, cpqOrderId: 
   return startOnce(client, 'ReorderSyncWorkflow', reorderSyncWorkflowId(cpqOrderId), taskQueue, input);
 }
 
+/** An `order-created` event of the storefront's outbox, as polled (`GET /storefront/events`) or pushed to the webhook. */
+export interface StorefrontOrderEvent {
+  seq: number;
+  type: string;
+  orderId: string;
+  origin?: string;
+  syncToCPQ?: boolean;
+}
+
+/**
+ * The new order sync an outbox event calls for, or undefined: only a buyer's checkout that asked for it. The
+ * storefront twins of CPQ orders (origin "cpq") already have their CPQ side. `via` names the path it came by.
+ */
+export function newOrderSyncOfEvent(event: StorefrontOrderEvent, via: 'storefront-outbox' | 'storefront-webhook'): SyncTrigger | undefined {
+  if (event.type !== 'order-created' || event.origin !== 'checkout' || event.syncToCPQ !== true) return undefined;
+  return { process: 'NewOrderSync', sourceId: event.orderId, trigger: `${via}#${event.seq}` };
+}
+
 /** Either sync, by process. */
 export function startSync(client: Client, taskQueue: string, sync: SyncTrigger): Promise<SyncStartResult> {
   return sync.process === 'NewOrderSync'

@@ -87,10 +87,21 @@ export const DecompositionSettings = z.strictObject({
  * The channel intake (workflows/channel-intake.ts): one durable poller per namespace that watches the storefront's
  * outbox and CPQ's activated orders and starts their syncs. Every worker with it enabled tries to start it; one runs.
  */
+/**
+ * Where a worker listens for the storefront's push of each new order (its webhook), which it registers with the
+ * storefront at start-up. One worker per host gets the port; the intake's poll covers whatever a push misses.
+ */
+export const StorefrontWebhookSettings = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number({ error: 'must be a port number such as 7310' }).int().min(0).max(65_535),
+});
+
 export const IntakeSettings = z.strictObject({
   enabled: z.boolean().default(false),
   /** How long the intake sleeps between two looks at the storefront and CPQ: how late a new sale starts its sync at most. */
   pollInterval: Duration.default(2_000).refine((ms) => ms >= 100, 'must be at least 100ms: a tighter loop only fills the history'),
+  /** Absent: no push, the poll alone starts syncs. */
+  webhook: StorefrontWebhookSettings.optional(),
 });
 
 export const ChannelSettings = z.strictObject({

@@ -121,7 +121,7 @@ describe('loadConfig', () => {
   describe('channels', () => {
     it("the repository's file runs the intake every 2s against the cpq and storefront systems, with a sync-desk queue", () => {
       const config = loadConfig({ env: {} });
-      assert.deepEqual(config.channels, { intake: { enabled: true, pollInterval: 2_000 } });
+      assert.deepEqual(config.channels, { intake: { enabled: true, pollInterval: 2_000, webhook: { host: '127.0.0.1', port: 7310 } } });
       assert.deepEqual(config.systems.cpq, { url: 'http://127.0.0.1:7300/cpq', timeout: 10_000 });
       assert.deepEqual(config.systems.storefront, { url: 'http://127.0.0.1:7300/storefront', timeout: 10_000 });
       assert.deepEqual(config.queues['sync-desk'], { members: ['alice', 'dave'], assignment: 'none' });
@@ -132,6 +132,10 @@ describe('loadConfig', () => {
       const systems = 'systems:\n  cpq: { url: "http://127.0.0.1:1/cpq" }\n  storefront: { url: "http://127.0.0.1:1/storefront" }\n';
       const file = write('intake-1m.yaml', `catalog: [a.yaml]\n${systems}channels: { intake: { enabled: true, pollInterval: PT1M } }\n`);
       assert.deepEqual(loadConfig({ file, env: {} }).channels.intake, { enabled: true, pollInterval: 60_000 });
+      const pushed = write('intake-webhook.yaml', `catalog: [a.yaml]\n${systems}channels: { intake: { enabled: true, webhook: { port: 7399 } } }\n`);
+      assert.deepEqual(loadConfig({ file: pushed, env: {} }).channels.intake.webhook, { host: '127.0.0.1', port: 7399 });
+      const badPort = refusal(write('intake-webhook-bad.yaml', `catalog: [a.yaml]\n${systems}channels: { intake: { webhook: { port: seventy } } }\n`));
+      assert.deepEqual(badPort.problems.map((p) => [p.path, p.message]), [['channels.intake.webhook.port', 'must be a port number such as 7310']]);
     });
 
     it('a bad poll interval, an unknown key and a non-boolean enabled are refused by their paths', () => {

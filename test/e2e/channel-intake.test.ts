@@ -8,6 +8,7 @@ import { startChannelIntake, startNewOrderSync, startReorderSync } from '../../c
 import { dataConverter } from '../../config/connection';
 import { startSimulators, type RunningSimulators } from '../../simulators';
 import { createOrdoWorker } from '../../workers/create';
+import { registerStorefrontWebhook, startStorefrontWebhook } from '../../workers/storefront-webhook';
 import { CHANNEL_INTAKE_WORKFLOW_ID, newOrderSyncWorkflowId, reorderSyncWorkflowId } from '../../workflows/ids';
 import { channelIntakeQuery, type ChannelIntakeView } from '../../workflows/channel-intake-messages';
 import { atEndOfRun } from '../hooks';
@@ -127,12 +128,12 @@ describe('channel intake: storefront and CPQ orders start their syncs, once', fu
   }
 
   /** The sync workflow once it exists: its run, type and the input its stand-in answered (what started it). */
-  async function syncStarted(workflowId: string): Promise<{ runId: string; type: string; taskQueue: string; input: { trigger: string } }> {
+  async function syncStarted(workflowId: string): Promise<{ workflowId: string; runId: string; type: string; taskQueue: string; input: { trigger: string } }> {
     syncIds.add(workflowId);
     return eventually(`${workflowId} to be started`, async () => {
       const handle = client.workflow.getHandle(workflowId);
       const described = await handle.describe();
-      return { runId: described.runId, type: described.type, taskQueue: described.taskQueue, input: await handle.result() };
+      return { workflowId, runId: described.runId, type: described.type, taskQueue: described.taskQueue, input: await handle.result() };
     }, 15_000);
   }
 
@@ -240,5 +241,37 @@ describe('channel intake: storefront and CPQ orders start their syncs, once', fu
     assert.deepEqual(await startReorderSync(client, TASK_QUEUE, cpqOrderId, 'test'), { workflowId, started: true });
     await client.workflow.getHandle(workflowId).result();
     assert.deepEqual(await startReorderSync(client, TASK_QUEUE, cpqOrderId, 'test again'), { workflowId, started: false }, 'a completed sync is not started again');
+  });
+
+  it("the storefront's webhook push starts a checkout's sync without the poll, and refuses what is not an event", async () => {
+    await stopIntake(); // only the push can start it now
+    const webhook = await startStorefrontWebhook({ client, taskQueue: TASK_QUEUE, host: '127.0.0.1', port: 0 });
+    try {
+      await registerStorefrontWebhook({ ...h.config.systems.storefront, url: `${sims.url}/storefront` }, webhook.url);
+      const { orderId, seq } = await checkout();
+      const sync = await syncStarted(newOrderSyncWorkflowId(orderId));
+      assert.deepEqual(sync.input, { storefrontOrderId: orderId, trigger: `storefront-webhook#${seq}` });
+      await eventually('the storefront to record the push as delivered', async () => {
+        const { deliveries } = await send('GET', '/storefront/webhook');
+        return deliveries.find((d: { seq: number; status: string }) => d.seq === seq && d.status === 'delivered');
+      });
+
+      const push = async (body: string) => {
+        const response = await fetch(webhook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        return { status: response.status, body: (await response.json()) as any };
+      };
+      // A redelivery starts nothing twice.
+      assert.deepEqual(await push(JSON.stringify({ seq, type: 'order-created', orderId, origin: 'checkout', syncToCPQ: true })), { status: 200, body: { workflowId: sync.workflowId, started: false } });
+      const ignored = await push(JSON.stringify({ seq: seq + 100, type: 'order-created', orderId: 'SO-TWIN-OF-CPQ', origin: 'cpq', syncToCPQ: false }));
+      assert.deepEqual(ignored.body.ignored, true);
+      await assertNoWorkflow(newOrderSyncWorkflowId('SO-TWIN-OF-CPQ'));
+      const bad = await push(JSON.stringify({ seq: 'seven', type: 'order-created', orderId: 'SO-1' }));
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.field, 'seq');
+      assert.equal((await push('not json')).status, 400);
+    } finally {
+      await fetch(`${sims.url}/storefront/webhook`, { method: 'DELETE' });
+      await webhook.close();
+    }
   });
 });
