@@ -78,6 +78,11 @@ describe('channel intake: storefront and CPQ orders start their syncs, once', fu
     for (const workflowId of syncIds) {
       await client.workflowService.deleteWorkflowExecution({ namespace: h.config.temporal.namespace, workflowExecution: { workflowId } }).catch(() => undefined);
     }
+    // Deletion is asynchronous: wait until visibility (which the history recorder lists) no longer has them.
+    await eventually('the stand-in syncs to be deleted', async () => {
+      const { count } = await client.workflow.count(`TaskQueue = "${TASK_QUEUE}" AND WorkflowType != "ChannelIntakeWorkflow"`);
+      return count === 0 ? true : undefined;
+    });
   });
 
   async function stopIntake(): Promise<void> {
