@@ -14,6 +14,7 @@ import { accountWorkflowId, queueRotationWorkflowId } from '../workflows/ids';
 import { joinAccountWorkSignal, nextAssigneeUpdate } from '../workflows/messages';
 import { AccountIdKey } from '../workflows/search-attributes';
 import { loadChangeContext } from './change-context';
+import { channelIntakeActivities } from './channel-intake';
 import { builtInHandlers, type HandlerRegistry } from './handlers';
 import { callSystem, systemEndpoint } from './http';
 import { withHeartbeats } from './heartbeats';
@@ -44,6 +45,8 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
   const endpoint = (system: string) => systemEndpoint(deps.config.systems, system);
 
   return {
+    ...channelIntakeActivities({ systems: deps.config.systems, client: deps.visibility?.client }),
+
     /** Validates and decomposes the order against the worker's catalog and live stock; the plan lands in history. */
     async decomposeOrder(order: Order): Promise<Plan> {
       try {

@@ -5,6 +5,7 @@ import type { CartItem } from '../domain/cart';
 import type { Billing, DeliveryGroup, Order } from '../domain/order';
 import type { FulfillmentLineItem, Plan } from '../domain/plan';
 import type { AssignmentPolicy } from '../domain/queues';
+import type { ChannelPoll, SyncStartResult, SyncTrigger } from '../workflows/channel-intake-messages';
 import type { AccountJoin } from '../workflows/messages';
 
 /**
@@ -28,6 +29,10 @@ export interface OrdoActivities {
   issueChangeBilling(request: ChangeBillingRequest): Promise<Invoice[]>;
   /** Builds the invoice from the order items and sends it, never twice. */
   issueInvoice(request: InvoiceRequest): Promise<Invoice>;
+  /** The channel intake's look at the storefront outbox after the cursor and at CPQ's orders waiting for a storefront twin. */
+  pollChannels(request: { storefrontCursor: number }): Promise<ChannelPoll>;
+  /** Starts each sync on the task queue, or finds it running or completed (`started: false`). */
+  startChannelSyncs(request: { taskQueue: string; syncs: SyncTrigger[] }): Promise<SyncStartResult[]>;
 }
 
 export interface CalloutRequest {

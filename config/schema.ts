@@ -83,6 +83,34 @@ export const DecompositionSettings = z.strictObject({
     .default(DEFAULT_MAX_STEPS_PER_FULFILLMENT_ORDER),
 });
 
+/**
+ * The channel intake (workflows/channel-intake.ts): one durable poller per namespace that watches the storefront's
+ * outbox and CPQ's activated orders and starts their syncs. Every worker with it enabled tries to start it; one runs.
+ */
+/**
+ * Where a worker listens for the storefront's push of each new order (its webhook), which it registers with the
+ * storefront at start-up. One worker per host gets the port; the intake's poll covers whatever a push misses.
+ */
+export const StorefrontWebhookSettings = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number({ error: 'must be a port number such as 7310' }).int().min(0).max(65_535),
+});
+
+export const IntakeSettings = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** How long the intake sleeps between two looks at the storefront and CPQ: how late a new sale starts its sync at most. */
+  pollInterval: Duration.default(2_000).refine((ms) => ms >= 100, 'must be at least 100ms: a tighter loop only fills the history'),
+  /** Absent: no push, the poll alone starts syncs. */
+  webhook: StorefrontWebhookSettings.optional(),
+});
+
+export const ChannelSettings = z.strictObject({
+  intake: IntakeSettings.default(IntakeSettings.parse({})),
+});
+
+/** The systems the intake reads: without them it could only fail every round, so such a file is refused at load. */
+export const INTAKE_SYSTEMS = ['storefront', 'cpq'] as const;
+
 export const OrdoConfig = z.strictObject({
   temporal: TemporalSettings.default(TemporalSettings.parse({})),
   worker: WorkerSettings.default(WorkerSettings.parse({})),
@@ -93,10 +121,22 @@ export const OrdoConfig = z.strictObject({
   billing: BillingSettings.default(BillingSettings.parse({})),
   decomposition: DecompositionSettings.default(DecompositionSettings.parse({})),
   stack: StackSettings.default(StackSettings.parse({})),
+  channels: ChannelSettings.default(ChannelSettings.parse({})),
+}).superRefine((config, ctx) => {
+  if (!config.channels.intake.enabled) return;
+  for (const system of INTAKE_SYSTEMS) {
+    if (config.systems[system]) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['systems', system],
+      message: `is required while channels.intake.enabled is true (the intake polls ${system}): add systems.${system}: { url: http://127.0.0.1:7300/${system} }, or set channels.intake.enabled: false`,
+    });
+  }
 });
 
 export type OrdoConfig = z.infer<typeof OrdoConfig>;
 export type SystemEndpoint = z.infer<typeof SystemEndpoint>;
 export type TemporalSettings = z.infer<typeof TemporalSettings>;
 export type WorkerDeployment = z.infer<typeof WorkerDeployment>;
+export type IntakeSettings = z.infer<typeof IntakeSettings>;
 export type DecompositionSettings = z.infer<typeof DecompositionSettings>;

@@ -20,6 +20,7 @@
     AccountFulfillmentWorkflow: typeof import('./account-fulfillment').AccountFulfillmentWorkflow;
     NewOrderSyncWorkflow: typeof import('./new-order-sync').NewOrderSyncWorkflow;
     ReorderSyncWorkflow: typeof import('./reorder-sync').ReorderSyncWorkflow;
+    ChannelIntakeWorkflow: typeof import('./channel-intake').ChannelIntakeWorkflow;
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
   const load: { [Type in keyof OrdoWorkflows]: () => OrdoWorkflows[Type] } = {
@@ -29,6 +30,7 @@
     AccountFulfillmentWorkflow: () => require('./account-fulfillment').AccountFulfillmentWorkflow,
     NewOrderSyncWorkflow: () => require('./new-order-sync').NewOrderSyncWorkflow,
     ReorderSyncWorkflow: () => require('./reorder-sync').ReorderSyncWorkflow,
+    ChannelIntakeWorkflow: () => require('./channel-intake').ChannelIntakeWorkflow,
   };
   for (const [type, get] of Object.entries(load)) Object.defineProperty(exports, type, { enumerable: true, get });
 }

@@ -118,6 +118,44 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('channels', () => {
+    it("the repository's file runs the intake every 2s against the cpq and storefront systems, with a sync-desk queue", () => {
+      const config = loadConfig({ env: {} });
+      assert.deepEqual(config.channels, { intake: { enabled: true, pollInterval: 2_000, webhook: { host: '127.0.0.1', port: 7310 } } });
+      assert.deepEqual(config.systems.cpq, { url: 'http://127.0.0.1:7300/cpq', timeout: 10_000 });
+      assert.deepEqual(config.systems.storefront, { url: 'http://127.0.0.1:7300/storefront', timeout: 10_000 });
+      assert.deepEqual(config.queues['sync-desk'], { members: ['alice', 'dave'], assignment: 'none' });
+    });
+
+    it('the intake is off when the section is absent, and takes a poll interval as any duration', () => {
+      assert.deepEqual(loadConfig({ file: write('no-channels.yaml', 'catalog: [a.yaml]\n'), env: {} }).channels, { intake: { enabled: false, pollInterval: 2_000 } });
+      const systems = 'systems:\n  cpq: { url: "http://127.0.0.1:1/cpq" }\n  storefront: { url: "http://127.0.0.1:1/storefront" }\n';
+      const file = write('intake-1m.yaml', `catalog: [a.yaml]\n${systems}channels: { intake: { enabled: true, pollInterval: PT1M } }\n`);
+      assert.deepEqual(loadConfig({ file, env: {} }).channels.intake, { enabled: true, pollInterval: 60_000 });
+      const pushed = write('intake-webhook.yaml', `catalog: [a.yaml]\n${systems}channels: { intake: { enabled: true, webhook: { port: 7399 } } }\n`);
+      assert.deepEqual(loadConfig({ file: pushed, env: {} }).channels.intake.webhook, { host: '127.0.0.1', port: 7399 });
+      const badPort = refusal(write('intake-webhook-bad.yaml', `catalog: [a.yaml]\n${systems}channels: { intake: { webhook: { port: seventy } } }\n`));
+      assert.deepEqual(badPort.problems.map((p) => [p.path, p.message]), [['channels.intake.webhook.port', 'must be a port number such as 7310']]);
+    });
+
+    it('a bad poll interval, an unknown key and a non-boolean enabled are refused by their paths', () => {
+      const error = refusal(write('bad-intake.yaml', 'catalog: [a.yaml]\nchannels: { intake: { enabled: yes-please, pollInterval: soon, every: 2s } }\n'));
+      assert.deepEqual(error.problems.map((p) => p.path).sort(), ['channels.intake.enabled', 'channels.intake.every', 'channels.intake.pollInterval']);
+      assert.match(error.problems.find((p) => p.path === 'channels.intake.pollInterval')!.message, /"soon" is not a duration/);
+      assert.match(refusal(write('tight-intake.yaml', 'catalog: [a.yaml]\nchannels: { intake: { pollInterval: PT0.01S } }\n')).message, /channels\.intake\.pollInterval: must be at least 100ms/);
+    });
+
+    it('an enabled intake without the cpq or storefront system is refused at load, naming the missing key', () => {
+      const neither = refusal(write('intake-alone.yaml', 'catalog: [a.yaml]\nchannels: { intake: { enabled: true } }\n'));
+      assert.deepEqual(neither.problems.map((p) => p.path), ['systems.storefront', 'systems.cpq']);
+      assert.match(neither.message, /systems\.cpq: is required while channels\.intake\.enabled is true .*add systems\.cpq: \{ url:/);
+      const noCpq = refusal(write('intake-no-cpq.yaml', 'catalog: [a.yaml]\nsystems:\n  storefront: { url: "http://127.0.0.1:1/storefront" }\nchannels: { intake: { enabled: true } }\n'));
+      assert.deepEqual(noCpq.problems.map((p) => p.path), ['systems.cpq']);
+      // Disabled, it reads nothing, so nothing is needed.
+      assert.equal(loadConfig({ file: write('intake-off.yaml', 'catalog: [a.yaml]\nchannels: { intake: { enabled: false } }\n'), env: {} }).channels.intake.enabled, false);
+    });
+  });
+
   describe('relative paths', () => {
     it('resolve against the folder of the config file, not the working directory', () => {
       const file = write('team/ordo.yaml', 'catalog: [catalogs/a.yaml, ../shared/b.yaml, /abs/c.yaml]\nstack: { dataDir: state }\n');
