@@ -34,6 +34,11 @@ const INTAKE_START_WITHIN_MS = 5 * 60_000;
 /** How long `--wait` gives a sync that this command started to show up in Temporal. */
 const OWN_START_WITHIN_MS = 30_000;
 
+/** --sync or --wait for a sale that is not to be synced: there is no sync to start or wait for. */
+function notSynced(what: string, wait: boolean): OrdoError {
+  return new OrdoError('refused', `${what} has syncToCPQ false: no sync makes its twins, so there is nothing to ${wait ? 'wait for' : 'start'}. Drop --sync/--wait, or set "syncToCPQ": true`);
+}
+
 interface AfterCheckout {
   sync: boolean;
   wait: boolean;
@@ -44,9 +49,7 @@ interface AfterCheckout {
 /** `--sync` and `--wait`, the same for checkout and reorder: start the new order sync, wait for it and the Ordo order, print the twins. */
 async function followUp(cfg: LoadedConfig, out: Output, placed: CheckoutResult, options: AfterCheckout): Promise<number> {
   const orderId = placed.order.id;
-  if ((options.sync || options.wait) && !placed.order.syncToCPQ) {
-    throw new OrdoError('refused', `storefront order ${orderId} has syncToCPQ false: no sync makes its twins, so there is nothing to ${options.wait ? 'wait for' : 'start'}. Drop --sync/--wait, or check out with "syncToCPQ": true`);
-  }
+  if ((options.sync || options.wait) && !placed.order.syncToCPQ) throw notSynced(`storefront order ${orderId}`, options.wait);
   if (!options.sync && !options.wait) {
     print(out, options.placedText, placed);
     return 0;
@@ -84,6 +87,7 @@ export const channelCommands: Record<string, (args: string[]) => Promise<number>
     const cfg = config(values.config);
     // A bad cart is refused here, naming the field, before anything is sent to the storefront.
     const cart = checkCart(readJsonFile(positionals[0], 'cart file'), configuredCatalog(cfg));
+    if ((values.sync || values.wait) && !cart.syncToCPQ) throw notSynced(`cart ${cart.id}`, !!values.wait);
     const { checkoutCart } = require('../storefront-checkout') as typeof import('../storefront-checkout');
     const placed = await checkoutCart(systemApi(cfg, 'storefront'), cart);
     const out = { json: !!values.json };
