@@ -38,7 +38,8 @@ export async function showChannels(config: LoadedConfig, client: OrdoClient, run
   const follow = (storefrontOrderId: string) => followSale(systems, client, storefrontOrderId, say);
   try {
     say('\nCommerce channels, 1: a buyer checks a cart out on the B2B storefront (examples/cart-laptop.json).');
-    const cart = checkCart({ ...readJson('examples/cart-laptop.json'), id: `CART-1001-${runTag}` }, client.catalog);
+    // Not `CART-1001-<runTag>`: sixteen digits joined by a dash can pass the card-number check, and a cart id is checked too.
+    const cart = checkCart({ ...readJson('examples/cart-laptop.json'), id: `CART-DEMO-${runTag}` }, client.catalog);
     const placed = await checkoutCart(systems.storefront, cart);
     say(indent(formatPlaced(placed, { cartId: cart.id })));
     say('  Nothing else is touched: Ordo\'s channel intake notices the order and syncs it to CPQ, then orchestrates it…');

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(code);
   };
-  process.once('SIGINT', () => void stop(0)).once('SIGTERM', () => void stop(0));
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal, and relayed by tsx), and a second
+  // SIGINT with no handler would end it before the stack it started is stopped. `stop` runs once.
+  process.on('SIGINT', () => void stop(0)).on('SIGTERM', () => void stop(0));
   void stack.exited.then(({ part, code }) => {
     if (stopping) return;
     say(`\n${part} exited unexpectedly (code ${code}); see ${path.join(config.dataDir, 'logs', `${part}.log`)}`);
