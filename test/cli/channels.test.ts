@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { getHarness, simulatorGet, type Harness } from '../e2e/harness';
@@ -205,6 +206,22 @@ describe('ordo commerce channel verbs against the storefront, CPQ, billing and T
       assert.match(result.stderr, /--payment-token: looks like a raw card number/);
       assert.equal((await simulatorGet<{ calls: unknown[] }>(h, '/storefront/calls')).calls.length, before);
     });
+  });
+
+  it('checkout with the storefront down exits 1, saying it is unreachable and where its URL is set', async () => {
+    const { file, cart } = cartFile();
+    // A port nothing listens on: the one a just-closed server had.
+    const closed = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const result = await ordo(['checkout', file], { env: { ...env, ORDO_SYSTEM_STOREFRONT_URL: `http://127.0.0.1:${closed}/storefront` } });
+    assert.equal(result.code, 1, describeRun(result));
+    assert.match(result.stderr, /storefront is unreachable at .*Is the stack running.*systems\.storefront in temporal-config\.yaml/s);
+    assert.doesNotMatch(result.stderr, STACK_FRAME);
+    await assertNothingCreated(cart.id);
   });
 
   it('reorder of an unknown storefront order exits 1 and says what to check', async () => {
