@@ -44,12 +44,16 @@ export function formatTwins(id: string, twins: Twins): string {
 export function formatSyncLog(records: SyncLogRecord[], filter: { orderId?: string; process?: string }): string {
   const scope = [filter.process, filter.orderId && `order ${filter.orderId}`].filter(Boolean).join(', ');
   if (records.length === 0) return `No sync-log records${scope ? ` (${scope})` : ''}.`;
-  const lines = [`${'AT'.padEnd(25)}${'PROCESS'.padEnd(14)}${'STEP'.padEnd(16)}${'OUTCOME'.padEnd(10)}SOURCE → TARGET  (TRIGGER)`];
+  // Each column at least one space wider than its text, however long a step name gets.
+  const row = (at: string, process: string, step: string, outcome: string, rest: string) => `${col(at, 25)}${col(process, 14)}${col(step, 16)}${col(outcome, 13)}${rest}`;
+  const lines = [row('AT', 'PROCESS', 'STEP', 'OUTCOME', 'SOURCE → TARGET  (TRIGGER)')];
   for (const record of records) {
     const target = record.targetRecord ? ` → ${record.targetRecord}` : '';
     const outcome = record.outcome === 'Retrying' && record.attempts ? `${record.outcome} ×${record.attempts}` : record.outcome;
-    lines.push(`${record.at.padEnd(25)}${record.process.padEnd(14)}${record.step.padEnd(16)}${outcome.padEnd(10)}${record.sourceRecord}${target}  (${record.trigger})`);
-    if (record.errorMessage) lines.push(`${''.padEnd(65)}${record.outcome === 'Error' ? 'error' : 'last error'}: ${record.errorMessage}`);
+    lines.push(row(record.at, record.process, record.step, outcome, `${record.sourceRecord}${target}  (${record.trigger})`));
+    if (record.errorMessage) lines.push(`${''.padEnd(68)}${record.outcome === 'Error' ? 'error' : 'last error'}: ${record.errorMessage}`);
   }
   return lines.join('\n');
 }
+
+const col = (text: string, width: number) => `${text.padEnd(width - 1)} `;
