@@ -59,8 +59,8 @@ const RUNNING_SPLITS = 'ExecutionStatus = "Running" AND WorkflowType = "Fulfillm
 const QUERY_CONCURRENCY = 8;
 
 export async function listTasks(temporal: Client, queues: QueueDirectory, filter: TaskFilter = {}): Promise<ManualTask[]> {
-  const where = [RUNNING_SPLITS, filter.queue === undefined ? 'ManualQueues IS NOT NULL' : `ManualQueues = ${literal(filter.queue, 'queue')}`];
-  if (filter.orderId !== undefined) where.push(`OrderId = ${literal(filter.orderId, 'order id')}`);
+  const where = [RUNNING_SPLITS, filter.queue === undefined ? 'ManualQueues IS NOT NULL' : `ManualQueues = ${visibilityLiteral(filter.queue, 'queue')}`];
+  if (filter.orderId !== undefined) where.push(`OrderId = ${visibilityLiteral(filter.orderId, 'order id')}`);
   if (filter.actor !== undefined) where.push(actorClause(filter.actor, queues));
   const tasks = (await plansOf(temporal, where.join(' AND '))).flatMap(({ workflowId, plan }) =>
     plan.steps.filter((step) => step.type === 'manualTask' && step.state === 'InProgress').map((step) => toTask(workflowId, plan, step)),
@@ -75,8 +75,8 @@ export async function listTasks(temporal: Client, queues: QueueDirectory, filter
 }
 
 export async function listFallout(temporal: Client, filter: FalloutFilter = {}): Promise<FalloutStep[]> {
-  const where = [RUNNING_SPLITS, filter.queue === undefined ? 'FalloutQueues IS NOT NULL' : `FalloutQueues = ${literal(filter.queue, 'queue')}`];
-  if (filter.orderId !== undefined) where.push(`OrderId = ${literal(filter.orderId, 'order id')}`);
+  const where = [RUNNING_SPLITS, filter.queue === undefined ? 'FalloutQueues IS NOT NULL' : `FalloutQueues = ${visibilityLiteral(filter.queue, 'queue')}`];
+  if (filter.orderId !== undefined) where.push(`OrderId = ${visibilityLiteral(filter.orderId, 'order id')}`);
   const steps = (await plansOf(temporal, where.join(' AND '))).flatMap(({ workflowId, plan }) =>
     plan.steps
       .filter((step) => step.state === 'FatallyFailed')
@@ -106,8 +106,8 @@ export function mayTake(task: Pick<ManualTask, 'queue' | 'escalatedTo' | 'assign
 /** Visibility's part of `mayTake`: held by the actor, or in (or escalated to) a queue of theirs; the rest is checked on the plan. */
 function actorClause(actor: string, queues: QueueDirectory): string {
   const own = Object.keys(queues).filter((queue) => queues[queue].members.includes(actor));
-  const assigned = `ManualAssignees = ${literal(actor, 'actor')}`;
-  return own.length ? `(${assigned} OR ManualQueues IN (${own.map((q) => literal(q, 'queue')).join(', ')}))` : assigned;
+  const assigned = `ManualAssignees = ${visibilityLiteral(actor, 'actor')}`;
+  return own.length ? `(${assigned} OR ManualQueues IN (${own.map((q) => visibilityLiteral(q, 'queue')).join(', ')}))` : assigned;
 }
 
 function toTask(workflowId: string, plan: FulfillmentOrderPlan, step: StepStatus): ManualTask {
@@ -148,7 +148,7 @@ async function plansOf(temporal: Client, query: string): Promise<Array<{ workflo
 }
 
 /** A visibility string literal. Names with quotes or backslashes are refused rather than escaped. */
-function literal(value: string, what: string): string {
+export function visibilityLiteral(value: string, what: string): string {
   if (!value || /["\\\n]/.test(value)) throw new OrdoError('invalid', `${what} ${JSON.stringify(value)} cannot be searched for: use a name without quotes or backslashes`);
   return `"${value}"`;
 }

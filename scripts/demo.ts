@@ -6,12 +6,13 @@ import { OrdoClient } from '../client/ordo-client';
 import { loadCatalogFiles } from '../config/catalog-files';
 import { loadConfig } from '../config/load';
 import type { OrderSummary } from '../workflows/types';
+import { indent, showChannels, type ChannelDemo } from './demo-channels';
 import { stackUp } from './stack';
 
 /**
  * `npm run demo`: the whole thing on one machine. Starts the stack (Temporal dev server with its Web UI,
  * simulators, a worker), submits the sample orders, shows them move, prints each order's splits and
- * its invoice, and keeps running so you can look around in the Web UI. Ctrl-C stops everything it started.
+ * its invoice, shows one sale from each commerce channel (demo-channels.ts), and keeps running so you can look around in the Web UI. Ctrl-C stops everything it started.
  */
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(code);
   };
-  process.once('SIGINT', () => void stop(0)).once('SIGTERM', () => void stop(0));
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal, and relayed by tsx), and a second
+  // SIGINT with no handler would end it before the stack it started is stopped. `stop` runs once.
+  process.on('SIGINT', () => void stop(0)).on('SIGTERM', () => void stop(0));
   void stack.exited.then(({ part, code }) => {
     if (stopping) return;
     say(`\n${part} exited unexpectedly (code ${code}); see ${path.join(config.dataDir, 'logs', `${part}.log`)}`);
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
   say('\nProgress (each order is billed once, only after all of its fulfillment orders are done):');
   const finals = await Promise.all(orderIds.map((id) => follow(client, id, say)));
   for (const summary of finals) say(`\n${formatSummary(summary)}`);
+  const channels = await showChannels(config, client, runTag, say);
 
   const ui = `http://localhost:${config.stack.temporalUiPort}`;
   const network = await submitOrderThatNeedsPeople(client, config.stack.simulatorsPort, runTag, say);
@@ -68,7 +72,7 @@ Look around:
   Temporal Web UI     ${ui}/namespaces/${config.temporal.namespace}/workflows
   one order's splits  ${ui}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(`OrderId="${orderIds[0]}"`)}
   the CLI             bin/ordo status ${orderIds[0]}    bin/ordo plan ${orderIds[0]}
-  billing's store     curl -s 'http://127.0.0.1:${config.stack.simulatorsPort}/billing/invoices?orderId=${orderIds[0]}'
+  billing's store     curl -s 'http://127.0.0.1:${config.stack.simulatorsPort}/billing/invoices?orderId=${orderIds[0]}'${channels ? channelPointers(channels, ui, config.temporal.namespace, config.stack.simulatorsPort) : ''}
 The stack keeps running; Ctrl-C stops it.`);
   say(`
 Now ${network} needs people (DESIGN.md: manual tasks, fallout, SLA jeopardy, pause steps). Try, in another terminal:
@@ -93,6 +97,22 @@ SLA alerts land in the webhook simulator: curl -s http://127.0.0.1:${config.stac
   const final = await follow(client, network, say);
   say(`\n${formatSummary(final)}\n\nAll done. Ctrl-C stops the stack.`);
   await client.close();
+}
+
+/** Where to look at the channel part's sales: the syncs in the Web UI, the twins, the sync log, My Orders. */
+function channelPointers(channels: ChannelDemo, ui: string, namespace: string, simulatorsPort: number): string {
+  const sale = channels.storefrontOrderId;
+  const lines = [
+    `  a storefront sale    ${ui}/namespaces/${namespace}/workflows?query=${encodeURIComponent(`SyncRecords="${sale}"`)}`,
+    `                       bin/ordo twins ${sale}    bin/ordo sync-log --order ${sale}`,
+  ];
+  if (channels.cpqOrderId) {
+    lines.push(`  a rep's CPQ order    bin/ordo twins ${channels.cpqOrderId}    bin/ordo sync-log --order ${channels.cpqOrderId} --process ReorderSync`);
+    lines.push(`  My Orders            curl -s 'http://127.0.0.1:${simulatorsPort}/storefront/orders?buyerAccount=ACME'`);
+  }
+  if (channels.reorderId) lines.push(`  its reorder          bin/ordo twins ${channels.reorderId}`);
+  lines.push(`  every sync step      bin/ordo sync-log`);
+  return `\n${lines.join('\n')}`;
 }
 
 /**
@@ -139,8 +159,6 @@ async function follow(client: OrdoClient, orderId: string, say: (line: string) =
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
-
-const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
 
 main().catch((error: Error) => {
   console.error(error instanceof OrdoError ? error.message : error);

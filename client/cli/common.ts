@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadCatalogFiles } from '../../config/catalog-files';
 import { loadConfig, type LoadedConfig } from '../../config/load';
+import type { Catalog } from '../../domain/catalog';
 import { OrdoError } from '../errors';
 import type { OrdoClient } from '../ordo-client';
 import { UsageError } from './usage';
@@ -39,17 +40,20 @@ export function readJsonFile(file: string, what: string): unknown {
   }
 }
 
-/** The client for verbs that talk to Temporal; the catalog, when readable, lets submit refuse unplannable orders early. */
-async function connect(cfg: LoadedConfig): Promise<OrdoClient> {
-  let catalog;
+/** The worker's catalog, when readable here: it lets submit and checkout refuse what cannot be fulfilled early. */
+export function configuredCatalog(cfg: LoadedConfig): Catalog | undefined {
   try {
-    catalog = loadCatalogFiles(cfg.catalogFiles);
+    return loadCatalogFiles(cfg.catalogFiles);
   } catch {
-    catalog = undefined; // the worker's catalog decides; the client only checks early when it can
+    return undefined; // the worker's catalog decides; the client only checks early when it can
   }
+}
+
+/** The client for verbs that talk to Temporal. */
+async function connect(cfg: LoadedConfig): Promise<OrdoClient> {
   // Loaded here, not at the top: decompose, lint and --help need no Temporal client.
   const { OrdoClient } = require('../ordo-client') as typeof import('../ordo-client');
-  return OrdoClient.connect(cfg, catalog);
+  return OrdoClient.connect(cfg, configuredCatalog(cfg));
 }
 
 export async function withClient<T>(cfg: LoadedConfig, use: (client: OrdoClient) => Promise<T>): Promise<T> {

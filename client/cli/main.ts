@@ -11,6 +11,7 @@ import { OrdoError } from '../errors';
 import { config, parse, print, readJsonFile, withClient } from './common';
 import { formatDecomposition, formatFindings, formatPlanView, formatSummary } from './format';
 import { changeCommands } from './change-commands';
+import { channelCommands } from './channel-commands';
 import { operatorCommands } from './operator-commands';
 import { USAGE, UsageError } from './usage';
 
@@ -115,6 +116,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
   ...operatorCommands,
   ...changeCommands,
+  ...channelCommands,
 };
 
 function describeStack(status: StackStatus): string {

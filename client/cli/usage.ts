@@ -47,6 +47,19 @@ Changes (before the point of no return; after it, submit a change order):
                                     a change order ("changeOf": ORDER): returns, cancellations of items,
                                     quantity changes; bills its delta (credit memo and/or invoice)
 
+Commerce channels (the B2B storefront and CPQ, kept in sync by Ordo):
+  ordo checkout CART.json [--sync] [--wait] [--json]
+                                    check a cart (refused here, naming the field, before anything is sent),
+                                    check it out on the storefront and print its order; --sync starts its
+                                    new order sync now; --wait waits for the sync and the Ordo order, then
+                                    prints the twins. Running it again finds the order it placed.
+  ordo reorder ORDER [--payment-token T | --po REF] [--buyer EMAIL] [--sync] [--wait] [--json]
+                                    buy a storefront order's items again: a new cart, checked out
+  ordo sync-log [--order ID] [--process NewOrderSync|ReorderSync] [--json]
+                                    every sync step, oldest first; --order takes any id of the sale
+  ordo twins ID [--json]            one sale in every system: storefront order, CPQ opportunity, quote
+                                    and order, Ordo order, invoices (ID: any of the three orders)
+
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)
   --json           machine-readable output
