@@ -32,7 +32,9 @@ export async function listSyncViews(temporal: Client, filter: SyncFilter = {}): 
   const ids: string[] = [];
   for await (const execution of temporal.workflow.list({ query: where.join(' AND ') })) ids.push(execution.workflowId);
   const views = await mapConcurrently(ids, READ_CONCURRENCY, (workflowId) => readSyncView(temporal, workflowId));
-  return views.filter((view): view is SyncView => view !== undefined);
+  // SyncRecords is a Text attribute (the dev server's store has no room for another keyword list), matched by
+  // words: `SO-12` could match a sale holding `SO` and `12` apart. Only a sync that holds the id itself counts.
+  return views.filter((view): view is SyncView => view !== undefined && (filter.orderId === undefined || Object.values(view.records).includes(filter.orderId)));
 }
 
 /** Every log record of the syncs, oldest first (a sync's own records keep their order). */
