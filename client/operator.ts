@@ -9,7 +9,7 @@ import {
   type ResolveFalloutRequest,
   type UpdateAttributesRequest,
 } from '../workflows/messages';
-import { fulfillmentOrderWorkflowId } from '../workflows/ids';
+import { fulfillmentOrderWorkflowId, parseSyncWorkflowId } from '../workflows/ids';
 import type { OrderPlanView } from '../workflows/types';
 import { mapConcurrently } from './concurrency';
 import { OrdoError } from './errors';
@@ -17,7 +17,8 @@ import { withTransientUpdateRetry } from './update-retry';
 import { FALLOUT_ACTIONS, type FalloutAction } from './fallout-actions';
 import type { OrdoClient } from './ordo-client';
 import { resolveStepRef, type SplitSteps } from './step-ref';
-import { listFallout, listTasks, type FalloutFilter, type FalloutStep, type ManualTask, type TaskFilter } from './worklists';
+import { listSyncFallout } from './sync-views';
+import { listFallout, listTasks, oldestFirst, type FalloutFilter, type FalloutStep, type ManualTask, type TaskFilter } from './worklists';
 
 
 /** A step an operator acted on. */
@@ -54,8 +55,10 @@ export class OrdoOperator {
   }
 
   /** Steps in fallout (FatallyFailed) with why they failed, oldest first. */
-  listFallout(filter: FalloutFilter = {}): Promise<FalloutStep[]> {
-    return listFallout(this.client.temporal, filter);
+  /** Fulfillment steps in fallout, and channel syncs waiting in it (under their sync workflow id), oldest first. */
+  async listFallout(filter: FalloutFilter = {}): Promise<FalloutStep[]> {
+    const [steps, syncs] = await Promise.all([listFallout(this.client.temporal, filter), listSyncFallout(this.client.temporal, filter)]);
+    return [...steps, ...syncs].sort(oldestFirst);
   }
 
   /** Completes a manual task; refused (with the workflow's reason) when it is not waiting or the actor may not act. */
@@ -74,7 +77,8 @@ export class OrdoOperator {
   async resolveFallout(orderId: string, stepRef: string, action: FalloutAction, actor: string, options: { output?: unknown; note?: string } = {}): Promise<StepTarget & { action: FalloutAction }> {
     requireActor(actor);
     requireAction(action);
-    const target = await this.findStep(orderId, stepRef);
+    // A channel sync in fallout is named by its workflow id (as `ordo fallout` lists it) and its step, as logged.
+    const target = parseSyncWorkflowId(orderId) ? { orderId, fulfillmentOrderId: 'sync', workflowId: orderId, stepId: stepRef } : await this.findStep(orderId, stepRef);
     await this.sendResolution(target, action, actor, options);
     return { ...target, action };
   }

@@ -3,7 +3,7 @@ import { idOfRecordRef, type SyncLogRecord, type SyncProcess } from '../domain/s
 import { syncQuery, type SyncView } from '../workflows/sync-messages';
 import { mapConcurrently } from './concurrency';
 import { OrdoError } from './errors';
-import { visibilityLiteral } from './worklists';
+import { visibilityLiteral, type FalloutFilter, type FalloutStep } from './worklists';
 
 /**
  * Reading channel syncs (NewOrderSyncWorkflow, ReorderSyncWorkflow): found through visibility, by process and by
@@ -35,6 +35,33 @@ export async function listSyncViews(temporal: Client, filter: SyncFilter = {}): 
   // SyncRecords is a Text attribute (the dev server's store has no room for another keyword list), matched by
   // words: `SO-12` could match a sale holding `SO` and `12` apart. Only a sync that holds the id itself counts.
   return views.filter((view): view is SyncView => view !== undefined && (filter.orderId === undefined || Object.values(view.records).includes(filter.orderId)));
+}
+
+/**
+ * Syncs waiting in fallout, as steps of `ordo fallout`: listed under their sync workflow id (in the order column),
+ * which is also what `ordo fallout retry|skip` takes to resolve one. `--order` finds them by any id of the sale.
+ */
+export async function listSyncFallout(temporal: Client, filter: FalloutFilter = {}): Promise<FalloutStep[]> {
+  const types = Object.values(SYNC_WORKFLOW_TYPES).map((type) => `"${type}"`).join(', ');
+  const where = [`ExecutionStatus = "Running" AND WorkflowType IN (${types})`, filter.queue === undefined ? 'FalloutQueues IS NOT NULL' : `FalloutQueues = ${visibilityLiteral(filter.queue, 'queue')}`];
+  if (filter.orderId !== undefined) where.push(`SyncRecords = ${visibilityLiteral(filter.orderId, 'order id')}`);
+  const ids: string[] = [];
+  for await (const execution of temporal.workflow.list({ query: where.join(' AND ') })) ids.push(execution.workflowId);
+  const views = await mapConcurrently(ids, READ_CONCURRENCY, (workflowId) => readSyncView(temporal, workflowId));
+  return views
+    .filter((view): view is SyncView & { fallout: NonNullable<SyncView['fallout']> } => view?.fallout !== undefined)
+    .filter((view) => filter.orderId === undefined || Object.values(view.records).includes(filter.orderId))
+    .map((view) => ({
+      orderId: view.workflowId,
+      fulfillmentOrderId: 'sync',
+      workflowId: view.workflowId,
+      stepId: view.fallout.step,
+      type: view.process,
+      falloutQueue: view.fallout.queue,
+      error: { message: view.fallout.errorMessage, attempts: 1 },
+      startedAt: view.fallout.since,
+      jeopardy: 'none' as const,
+    }));
 }
 
 /** Every log record of the syncs, oldest first (a sync's own records keep their order). */

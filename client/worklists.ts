@@ -128,7 +128,7 @@ function toTask(workflowId: string, plan: FulfillmentOrderPlan, step: StepStatus
 }
 
 /** Oldest work first, then by order and step, so the list reads the same every time. */
-function oldestFirst(a: { startedAt?: string; orderId: string; stepId: string }, b: { startedAt?: string; orderId: string; stepId: string }): number {
+export function oldestFirst(a: { startedAt?: string; orderId: string; stepId: string }, b: { startedAt?: string; orderId: string; stepId: string }): number {
   return (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.orderId.localeCompare(b.orderId) || a.stepId.localeCompare(b.stepId);
 }
 

@@ -1,3 +1,4 @@
+import { SYNC_STATES, type SyncState } from './sync-messages';
 import { FULFILLMENT_ORDER_STATES, ORDER_STATES, STEP_STATES, type FulfillmentOrderState, type OrderState, type StepState, type StepStatus } from './types';
 
 /**
@@ -117,6 +118,14 @@ export const ORDER_MACHINE = machine<OrderState>('order', ORDER_STATES, ['acknow
   ['held', 'failed', 'a split failed: nothing is billed'],
   ['pendingCancellation', 'cancelled', 'every split stopped and completed work was compensated'],
   ['pendingCancellation', 'rejected', 'decomposition refused it while the cancellation waited for it'],
+]);
+
+/** A channel sync (NewOrderSyncWorkflow, ReorderSyncWorkflow; workflows/sync-run.ts). */
+export const SYNC_MACHINE = machine<SyncState>('channel sync', SYNC_STATES, ['running'], [
+  ['running', 'fallout', 'a step failed in a way retrying cannot mend (a 4xx, totals or tax tables that differ): an Error record'],
+  ['running', 'completed', 'every step found or made its record: the twins exist, linked, and the Ordo order was submitted'],
+  ['fallout', 'running', 'an operator resolved it with retry (once the cause is fixed)'],
+  ['fallout', 'abandoned', 'an operator resolved it with skip: the sync is given up'],
 ]);
 
 /** A state no transition leaves: the workflow's answer is settled. */

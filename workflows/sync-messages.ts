@@ -9,7 +9,8 @@ import type { SyncLogRecord, SyncProcess, SyncRecordKind } from '../domain/sync-
  */
 
 /** `running` → `completed`; `fallout` while a step waits for an operator; `abandoned` when one skipped it. */
-export type SyncState = 'running' | 'fallout' | 'completed' | 'abandoned';
+export const SYNC_STATES = ['running', 'fallout', 'completed', 'abandoned'] as const;
+export type SyncState = (typeof SYNC_STATES)[number];
 
 export interface SyncView {
   process: SyncProcess;

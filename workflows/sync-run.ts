@@ -11,6 +11,7 @@ import {
 import { recordRef, type SyncLogRecord, type SyncProcess, type SyncRecordKind } from '../domain/sync-log';
 import { now } from './clock';
 import { checkedSignal, checkedValidator } from './message-checks';
+import { move, SYNC_MACHINE } from './state-machines';
 import { resolveFalloutSignal, resolveFalloutUpdate, type ResolveFalloutRequest } from './messages';
 import { FalloutQueuesKey, SyncRecordsKey } from './search-attributes';
 import { SYNC_FALLOUT_QUEUE, syncQuery, type SyncState, type SyncView } from './sync-messages';
@@ -100,12 +101,12 @@ export class SyncRun {
 
   /** The sync is done: its view, which the workflow returns. */
   complete(): SyncView {
-    this.state = 'completed';
+    this.moveTo('completed');
     return this.view();
   }
 
   abandon(): SyncView {
-    this.state = 'abandoned';
+    this.moveTo('abandoned');
     return this.view();
   }
 
@@ -123,16 +124,21 @@ export class SyncRun {
   }
 
   private async waitInFallout(stepName: string, errorMessage: string): Promise<void> {
-    this.state = 'fallout';
+    this.moveTo('fallout');
     this.fallout = { step: stepName, errorMessage, since: now(), queue: SYNC_FALLOUT_QUEUE };
     this.resolution = undefined;
     upsertSearchAttributes([{ key: FalloutQueuesKey, value: [SYNC_FALLOUT_QUEUE] }]);
     await condition(() => this.resolution !== undefined);
-    const action = this.resolution!.action;
-    this.state = 'running';
+    const { action, actor } = this.resolution!;
     this.fallout = undefined;
     upsertSearchAttributes([{ key: FalloutQueuesKey, value: [] }]);
-    if (action === 'skip') throw new SyncAbandoned(`${stepName} skipped by ${this.resolution!.actor}`);
+    // Skipped: the sync goes from fallout to abandoned (the workflow catches this and calls abandon()).
+    if (action === 'skip') throw new SyncAbandoned(`${stepName} skipped by ${actor}`);
+    this.moveTo('running');
+  }
+
+  private moveTo(state: SyncState): void {
+    this.state = move(SYNC_MACHINE, `sync ${workflowInfo().workflowId}`, this.state, state);
   }
 
   private refuseResolution(request: ResolveFalloutRequest): void {

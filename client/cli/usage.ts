@@ -26,7 +26,8 @@ Operators (manual tasks, fallout, pause steps):
   ordo fallout [--queue Q] [--order ORDER] [--json]
                                     steps in fallout, with why they failed
   ordo fallout retry|skip|complete ORDER STEP --actor A [--output JSON] [--note TEXT]
-                                    resolve one step in fallout
+                                    resolve one step in fallout (ORDER may be a channel sync's id,
+                                    sync-new-order-SO-12, as the list shows it)
   ordo fallout retry|skip|complete --all --queue Q --actor A [--output JSON] [--note TEXT]
                                     resolve every step in fallout in a queue
   ordo resume ORDER NAME [--actor A]

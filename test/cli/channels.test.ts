@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { getHarness, simulatorGet, type Harness } from '../e2e/harness';
+import { eventually } from '../e2e/eventually';
+import { getHarness, simulatorGet, simulatorSend, type Harness } from '../e2e/harness';
 import { cleanEnv, describeRun, jsonOf, ordo, STACK_FRAME, type OrdoRun } from './run-ordo';
 
 /**
@@ -33,7 +34,6 @@ const SYNC_RECORD_KEYS = new Set(['id', 'process', 'step', 'sourceRecord', 'targ
 
 /** Whether the worker registers the sync workflows (the index lists each type it serves, without loading them). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const SYNC_WORKFLOWS_REGISTERED = Object.keys(require('../../workflows/index') as object).includes('NewOrderSyncWorkflow');
 
 describe('ordo commerce channel verbs against the storefront, CPQ, billing and Temporal', function () {
   this.timeout(120_000);
@@ -300,12 +300,7 @@ describe('ordo commerce channel verbs against the storefront, CPQ, billing and T
     }
   });
 
-  // Needs the sync workflows (NewOrderSyncWorkflow) merged and registered by the worker.
   describe('with the sync workflows', function () {
-    before(function () {
-      if (!SYNC_WORKFLOWS_REGISTERED) this.skip(); // skipped: the worker does not register NewOrderSyncWorkflow yet
-    });
-
     let placed: Placed;
     let twins: Twins;
 
@@ -361,6 +356,37 @@ describe('ordo commerce channel verbs against the storefront, CPQ, billing and T
       assert.deepEqual(reorders, []);
       const human = await run(['sync-log', '--order', placed.order.id]);
       assert.match(human.stdout, /NewOrderSync +opportunity +Success +storefront\/order\/SO-\S+ → cpq\/opportunity\/OPP-/);
+    });
+
+    it('a sync CPQ refuses is listed by `ordo fallout` under its sync id, and `ordo fallout retry` finishes it once CPQ is fixed', async function () {
+      this.timeout(120_000);
+      // A 422 on the quote, as a CPQ validation rule would answer: the sync falls out at its quote step.
+      await simulatorSend(h, 'PUT', '/_faults/cpq', { operation: 'quotes', failNext: 1, errorStatus: 422, errorCode: 'validation-rule' });
+      try {
+        const { file } = cartFile();
+        const placed = jsonOf<Placed & { sync: { workflowId: string } }>(await run(['checkout', file, '--sync', '--json']));
+        const syncId = placed.sync.workflowId;
+        type Listed = Array<{ orderId: string; stepId: string; falloutQueue: string; type: string }>;
+        const step = await eventually('the sync listed in fallout', async () =>
+          jsonOf<{ fallout: Listed }>(await run(['fallout', '--queue', 'sync-desk', '--json'])).fallout.find((candidate) => candidate.orderId === syncId), 60_000);
+        assert.deepEqual({ stepId: step.stepId, falloutQueue: step.falloutQueue, type: step.type }, { stepId: 'quote', falloutQueue: 'sync-desk', type: 'NewOrderSync' });
+        const byOrder = jsonOf<{ fallout: Listed }>(await run(['fallout', '--order', placed.order.id, '--json'])).fallout;
+        assert.deepEqual(byOrder.map((candidate) => candidate.orderId), [syncId], 'found by the storefront order id too');
+
+        const completeRefused = await run(['fallout', 'complete', syncId, 'quote', '--actor', 'alice']);
+        assert.equal(completeRefused.code, 1, describeRun(completeRefused));
+        assert.match(completeRefused.stderr, /cannot be completed by hand/);
+        const retried = await run(['fallout', 'retry', syncId, 'quote', '--actor', 'alice']);
+        assert.equal(retried.code, 0, describeRun(retried));
+        const quoteOutcomes = await eventually('the retried quote step logged', async () => {
+          const log = jsonOf<SyncRecord[]>(await run(['sync-log', '--order', placed.order.id, '--json']));
+          const outcomes = log.filter((record) => record.step === 'quote').map((record) => record.outcome);
+          return outcomes.includes('Success') ? outcomes : undefined;
+        }, 60_000);
+        assert.deepEqual(quoteOutcomes, ['Error', 'Success']);
+      } finally {
+        await simulatorSend(h, 'DELETE', '/_faults/cpq');
+      }
     });
 
     it('checkout --sync of a cart already synced starts nothing twice', async () => {

@@ -6,6 +6,7 @@ import { OrderWorkflow } from '../../workflows/order';
 import { NewOrderSyncWorkflow } from '../../workflows/new-order-sync';
 import { QueueRotationWorkflow } from '../../workflows/queue-rotation';
 import { ReorderSyncWorkflow } from '../../workflows/reorder-sync';
+import { ChannelIntakeWorkflow } from '../../workflows/channel-intake';
 
 const INDEX = require.resolve('../../workflows');
 const ORDER = require.resolve('../../workflows/order');
@@ -43,6 +44,7 @@ describe('workflows/index.ts (the workflow bundle entry)', () => {
     const index = require(INDEX) as Record<string, unknown>;
     assert.deepEqual(Object.keys(index).sort(), [
       'AccountFulfillmentWorkflow',
+      'ChannelIntakeWorkflow',
       'FulfillmentOrderWorkflow',
       'NewOrderSyncWorkflow',
       'OrderWorkflow',
@@ -55,6 +57,7 @@ describe('workflows/index.ts (the workflow bundle entry)', () => {
     assert.equal(index.FulfillmentOrderWorkflow, FulfillmentOrderWorkflow);
     assert.equal(index.QueueRotationWorkflow, QueueRotationWorkflow);
     assert.equal(index.AccountFulfillmentWorkflow, AccountFulfillmentWorkflow);
+    assert.equal(index.ChannelIntakeWorkflow, ChannelIntakeWorkflow);
   });
 
   it("loads a type's module when that type is asked for, not before", () => {

@@ -1,7 +1,8 @@
 /**
- * A workflow bundle entry for test/replay/later-patch.test.ts: Ordo's four workflow types, each behind a
+ * A workflow bundle entry for test/replay/later-patch.test.ts: Ordo's versioned workflow types, each behind a
  * patch added "later" (`test-later-sleep`) whose branch sleeps a millisecond before the real workflow runs,
- * so taking the branch adds a timer command that no recorded history has.
+ * so taking the branch adds a timer command that no recorded history has. The channel syncs carry no behaviour
+ * version yet (docs/versioning.md): they are exported as they are, and must replay either way.
  *
  * The patch is asked through the real registry functions (workflows/versions.ts), from the version the real
  * workflow derives the same way, with the registry extended two ways, chosen by the replay's task queue:
@@ -14,6 +15,7 @@ import { AccountFulfillmentWorkflow as account } from '../../../workflows/accoun
 import { FulfillmentOrderWorkflow as fulfillmentOrder } from '../../../workflows/fulfillment-order';
 import { OrderWorkflow as order } from '../../../workflows/order';
 import { currentVersion, PATCHES } from '../../../workflows/patches';
+import { ChannelIntakeWorkflow as intake } from '../../../workflows/channel-intake';
 import { QueueRotationWorkflow as rotation } from '../../../workflows/queue-rotation';
 import { givenBehaviour, ownBehaviour, type Behaviour } from '../../../workflows/versions';
 
@@ -48,3 +50,11 @@ export async function QueueRotationWorkflow(...args: Parameters<typeof rotation>
   await later(ownBehaviour(args[0]?.behaviourVersion, registry()));
   return rotation(...args);
 }
+
+export async function ChannelIntakeWorkflow(...args: Parameters<typeof intake>): ReturnType<typeof intake> {
+  await later(ownBehaviour(args[0].behaviourVersion, registry()));
+  return intake(...args);
+}
+
+export { NewOrderSyncWorkflow } from '../../../workflows/new-order-sync';
+export { ReorderSyncWorkflow } from '../../../workflows/reorder-sync';
