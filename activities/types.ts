@@ -224,18 +224,10 @@ export interface OpportunityRequest {
 }
 
 /** `POST /cpq/quotes` lines, as the connector sends them: prices exactly the storefront's. */
-export interface QuoteLineRequest {
-  product: string;
-  quantity: number;
-  unitPrice: string;
-  discount?: string;
-  taxCode?: string;
-  startDate?: string;
-  endDate?: string;
-  billing?: Billing;
+export type QuoteLineRequest = Omit<CpqPricedLine, 'id' | 'total' | 'sourceLineId'> & {
   sourceLineId: string;
   parentSourceLineId?: string;
-}
+};
 
 export interface QuoteRequest {
   storefrontOrderId: string;

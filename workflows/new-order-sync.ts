@@ -9,7 +9,8 @@ import {
 } from './channel-twins';
 import { channel } from './sync-activities';
 import type { NewOrderSyncInput, SyncView } from './sync-messages';
-import { SyncAbandoned, SyncRun } from './sync-run';
+import { submitToOrdo } from './ordo-order-steps';
+import { SyncRun } from './sync-run';
 
 /**
  * New order sync (storefront → CPQ → Ordo), id `sync-new-order-<storefrontOrderId>`: the storefront order's
@@ -23,7 +24,7 @@ export async function NewOrderSyncWorkflow(input: NewOrderSyncInput): Promise<Sy
   const source = recordRef('storefrontOrder', storefrontOrderId);
   const run = new SyncRun('NewOrderSync', source, input.trigger);
   run.know('storefrontOrder', storefrontOrderId);
-  try {
+  return run.runToEnd(async () => {
     const order = await run.step({ name: 'storefrontOrder', source, run: async () => refuseUnlessSyncToCpq(await channel.readStorefrontOrder(storefrontOrderId)) });
     await run.step({ name: 'taxTables', source, run: () => channel.checkTaxTables() });
     const account = await run.step({
@@ -65,16 +66,6 @@ export async function NewOrderSyncWorkflow(input: NewOrderSyncInput): Promise<Sy
       target: () => ({ kind: 'storefrontOrder', id: storefrontOrderId }),
     });
     const ordoOrder = ordoOrderOfStorefrontOrder(order, { storefrontOrder: storefrontOrderId, opportunity: opportunity.id, quote: quote.id, cpqOrder: cpqOrder.id });
-    await run.step({ name: 'invoiceTotal', source, run: () => channel.checkInvoiceTotal({ order: ordoOrder, total: order.total, totalOf: `storefront order ${storefrontOrderId}` }) });
-    await run.step({
-      name: 'ordoOrder',
-      source,
-      run: () => channel.submitOrdoOrder(ordoOrder),
-      target: (submitted) => ({ kind: 'ordoOrder', id: submitted.orderId }),
-    });
-    return run.complete();
-  } catch (error) {
-    if (error instanceof SyncAbandoned) return run.abandon();
-    throw error;
-  }
+    await submitToOrdo(run, { source, order: ordoOrder, total: order.total, totalOf: `storefront order ${storefrontOrderId}` });
+  });
 }

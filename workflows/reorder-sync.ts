@@ -2,7 +2,8 @@ import { recordRef } from '../domain/sync-log';
 import { ordoOrderOfCpqOrder, refuseUnlessReorderable, shipToDeliveryGroups, storefrontItems } from './channel-twins';
 import { channel } from './sync-activities';
 import type { ReorderSyncInput, SyncView } from './sync-messages';
-import { SyncAbandoned, SyncRun } from './sync-run';
+import { submitToOrdo } from './ordo-order-steps';
+import { SyncRun } from './sync-run';
 
 /**
  * Reorder sync (CPQ → storefront → Ordo), id `sync-reorder-<cpqOrderId>`: an activated CPQ order marked
@@ -18,7 +19,7 @@ export async function ReorderSyncWorkflow(input: ReorderSyncInput): Promise<Sync
   const source = recordRef('cpqOrder', cpqOrderId);
   const run = new SyncRun('ReorderSync', source, input.trigger);
   run.know('cpqOrder', cpqOrderId);
-  try {
+  return run.runToEnd(async () => {
     const { order, account } = await run.step({
       name: 'cpqOrder',
       source,
@@ -55,16 +56,6 @@ export async function ReorderSyncWorkflow(input: ReorderSyncInput): Promise<Sync
       target: (marked) => ({ kind: 'cpqOrder', id: marked.id }),
     });
     const ordoOrder = ordoOrderOfCpqOrder(order, twinRequest, { storefrontOrder: twin.id, opportunity: order.opportunityId, quote: order.quoteId, cpqOrder: cpqOrderId });
-    await run.step({ name: 'invoiceTotal', source, run: () => channel.checkInvoiceTotal({ order: ordoOrder, total: twin.total, totalOf: `its storefront twin ${twin.id}` }) });
-    await run.step({
-      name: 'ordoOrder',
-      source,
-      run: () => channel.submitOrdoOrder(ordoOrder),
-      target: (submitted) => ({ kind: 'ordoOrder', id: submitted.orderId }),
-    });
-    return run.complete();
-  } catch (error) {
-    if (error instanceof SyncAbandoned) return run.abandon();
-    throw error;
-  }
+    await submitToOrdo(run, { source, order: ordoOrder, total: twin.total, totalOf: `its storefront twin ${twin.id}` });
+  });
 }

@@ -31,8 +31,8 @@ import { SYNC_FALLOUT_QUEUE, syncQuery, type SyncState, type SyncView } from './
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60_000;
 
-/** Thrown out of `step` when an operator gave the sync up; the workflow catches it and ends `abandoned`. */
-export class SyncAbandoned extends Error {
+/** Thrown out of `step` when an operator gave the sync up; runToEnd catches it and the sync ends `abandoned`. */
+class SyncAbandoned extends Error {
   override readonly name = 'SyncAbandoned';
 }
 
@@ -99,13 +99,24 @@ export class SyncRun {
     }
   }
 
+  /** Runs the sync's steps and answers its final view: completed, or abandoned when an operator skipped a step. */
+  async runToEnd(steps: () => Promise<void>): Promise<SyncView> {
+    try {
+      await steps();
+      return this.complete();
+    } catch (error) {
+      if (error instanceof SyncAbandoned) return this.abandon();
+      throw error;
+    }
+  }
+
   /** The sync is done: its view, which the workflow returns. */
-  complete(): SyncView {
+  private complete(): SyncView {
     this.moveTo('completed');
     return this.view();
   }
 
-  abandon(): SyncView {
+  private abandon(): SyncView {
     this.moveTo('abandoned');
     return this.view();
   }

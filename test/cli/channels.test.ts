@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Twins } from '../../client/twins';
+import type { SyncLogRecord as SyncRecord } from '../../domain/sync-log';
 import { eventually } from '../e2e/eventually';
 import { getHarness, simulatorGet, simulatorSend, type Harness } from '../e2e/harness';
 import { cleanEnv, describeRun, jsonOf, ordo, STACK_FRAME, type OrdoRun } from './run-ordo';
@@ -19,15 +21,6 @@ import { cleanEnv, describeRun, jsonOf, ordo, STACK_FRAME, type OrdoRun } from '
 type ErrorJson = { error: { code: string; message: string; problems: Array<{ path: string; message: string; fix?: string }> } };
 type Cart = Record<string, unknown> & { id: string; items: Array<Record<string, unknown>> };
 type Placed = { order: { id: string; cartId: string; total: string; subtotal: string; tax: string; reorderOf?: string; syncToCPQ: boolean }; payment: { method: string; last4?: string; reference?: string; amount: string }; alreadyCheckedOut: boolean; cartId?: string };
-type Twins = {
-  storefrontOrder: { id: string; total: string } | null;
-  opportunity: { id: string } | null;
-  quote: { id: string; primary: boolean; ordered: boolean; total: string } | null;
-  cpqOrder: { id: string; status: string; b2bSourceOrder: string | null; total: string } | null;
-  ordoOrder: { id: string; state: string } | null;
-  invoices: Array<{ id: string; total: string }>;
-};
-type SyncRecord = { id: string; process: string; step: string; sourceRecord: string; targetRecord?: string; trigger: string; outcome: string; errorMessage?: string; at: string };
 
 const TWIN_KEYS = ['cpqOrder', 'invoices', 'opportunity', 'ordoOrder', 'quote', 'storefrontOrder'];
 const SYNC_RECORD_KEYS = new Set(['id', 'process', 'step', 'sourceRecord', 'targetRecord', 'trigger', 'outcome', 'errorMessage', 'attempts', 'at']);
