@@ -96,8 +96,7 @@ function alive(pid: number | undefined): boolean {
 }
 
 /** The worker answers: its process lives and Temporal lists it polling the task queue. */
-async function workerAnswering(config: LoadedConfig): Promise<boolean> {
-  const health = readWorkerHealth(config);
+async function workerAnswering(config: LoadedConfig, health = readWorkerHealth(config)): Promise<boolean> {
   if (!health || !alive(health.pid)) return false;
   return (await taskQueuePollers(config)).includes(health.identity);
 }
@@ -106,6 +105,7 @@ export async function stackStatus(config: LoadedConfig): Promise<StackStatus> {
   const record = readRecord(config);
   const reachable = await temporalReachable(config.temporal.address);
   const startedByOrdo = alive(record?.pids.temporal);
+  const health = readWorkerHealth(config);
   return {
     temporal: {
       address: config.temporal.address,
@@ -114,7 +114,7 @@ export async function stackStatus(config: LoadedConfig): Promise<StackStatus> {
       startedByOrdo,
     },
     simulators: { url: simulatorsUrl(config), healthy: await simulatorsHealthy(simulatorsUrl(config)) },
-    worker: { running: await workerAnswering(config), pid: readWorkerHealth(config)?.pid ?? record?.pids.worker },
+    worker: { running: await workerAnswering(config, health), pid: health?.pid ?? record?.pids.worker },
   };
 }
 
