@@ -177,6 +177,7 @@ export function mountPayments(router: Router, faults: FaultBook, where: StoreLoc
   // Reads: by id, and lists by the caller's reference (an invoice id). Tokens show their attempts, never a number.
   router.on('GET', '/payments/tokens/:token', (ctx) => {
     const token = ctx.params.token!;
+    refuseCardNumberId(token, 'token');
     const known = state.tokens.find((record) => record.token === token);
     const attempts = state.attempts[token];
     if (!known && attempts === undefined) throw new HttpError(404, 'not-found', `there is no token "${token}" (none was made or used here)`);
@@ -209,9 +210,17 @@ function renderAttempt<T extends { token: string }>(record: T): Omit<T, 'token'>
 }
 
 function findOr404<T extends { id: string }>(records: readonly T[], id: string, what: string, field?: string): T {
+  refuseCardNumberId(id, field ?? 'id');
   const found = records.find((record) => record.id === id);
   if (!found) throw new HttpError(404, `unknown-${what}`, `there is no ${what} "${id}"`, field ? { field } : {});
   return found;
+}
+
+/** An id in a path or body that is a card number is refused without being repeated in the answer. */
+function refuseCardNumberId(id: string, field: string): void {
+  if (containsRawCardNumber(id)) {
+    throw new HttpError(400, 'invalid-request', `${field}: looks like a raw card number; card numbers go only to POST /payments/tokens`, { field });
+  }
 }
 
 /** Money the currency can hold and more than nothing: a payment of 0 is a mistake, not a payment. */

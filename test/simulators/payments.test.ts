@@ -55,7 +55,15 @@ describe('simulators: payments (the payment gateway)', () => {
     const list = await get('/payments/charges?reference=4111111111111111');
     assert.equal(list.status, 400);
     assert.equal(list.body.error.field, 'reference');
+    const brokenJson = await request(sims.url, 'POST', '/payments/tokens', { rawBody: '{"cardNumber": "4111 1111 1111 1111"', headers: { 'Idempotency-Key': 'broken' } });
+    assert.equal(brokenJson.status, 400);
+    for (const urlPath of ['/payments/tokens/4111111111111111', '/payments/charges/4111-1111-1111-1111']) {
+      const byNumber = await get(urlPath);
+      assert.equal(byNumber.status, 400, urlPath);
+      assert.ok(!JSON.stringify(byNumber.body).includes('1111'), 'the number is not repeated');
+    }
     const calls = JSON.stringify((await get('/payments/calls')).body);
+    assert.ok(calls.includes('[card number removed]'));
     assert.ok(!/4111.?1111.?1111.?1111/.test(calls), calls);
     assert.deepEqual((await get('/payments/authorizations')).body, { authorizations: [] });
   });
