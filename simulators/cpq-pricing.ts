@@ -1,8 +1,8 @@
-import { divideRounded, formatMoney, parseMoney, toSafeMinor } from '../domain/money';
-import { InvalidInput } from '../domain/problems';
+import { divideRounded, formatMoney, toSafeMinor } from '../domain/money';
 import type { DiscountSchedule, PriceBookEntry, PriceRule } from './cpq-pricing-config';
 import type { Account } from './cpq-records';
 import { HttpError } from './http';
+import { moneyField } from './money-field';
 
 /**
  * How CPQ prices a quote line. One rounding rule, applied once per line:
@@ -55,7 +55,7 @@ export function priceLine(
       field: `${field}.product`,
     });
   }
-  const money = (text: string, at: string) => toMinor(text, currency, at);
+  const money = (text: string, at: string) => moneyField(text, currency, at);
 
   let unitMinor: number;
   const adjustments: PricedLine['adjustments'] = [];
@@ -124,15 +124,4 @@ function applyPercentagesOnce(startMinor: number, percentages: readonly string[]
     denominator *= 10000n;
   }
   return toSafeMinor(divideRounded(numerator, denominator));
-}
-
-/** Parses money with domain/money; a refusal becomes a 400 naming the field. */
-function toMinor(text: string, currency: string, field: string): number {
-  try {
-    return parseMoney(text, currency, field);
-  } catch (error) {
-    if (!(error instanceof InvalidInput)) throw error;
-    const problem = error.problems[0];
-    throw new HttpError(400, 'invalid-request', `${field}: ${problem?.message}${problem?.fix ? ` (${problem.fix})` : ''}`, { field });
-  }
 }

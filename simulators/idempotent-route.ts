@@ -30,6 +30,8 @@ export interface IdempotentRoute<R> {
    */
   keyScope?: (ctx: RequestContext) => string;
   work: (request: R, ctx: RequestContext, idempotencyKey: string | undefined) => Reply | Promise<Reply>;
+  /** What the call log keeps of a body; default all of it. */
+  logBody?: (body: unknown) => unknown;
 }
 
 export function mountIdempotentRoute<R>(router: Router, faults: FaultBook, calls: CallLog, route: IdempotentRoute<R>): void {
@@ -44,6 +46,7 @@ export function mountIdempotentRoute<R>(router: Router, faults: FaultBook, calls
       // Bodies on these routes may be left out when every field is optional (e.g. a checkout with defaults).
       missingBodyIsEmpty: true,
       keyScope: keyScope && (() => keyScope(ctx)),
+      logBody: route.logBody,
       findWork: () => (request, idempotencyKey) => route.work(request, ctx, idempotencyKey),
     }),
   );

@@ -6,6 +6,7 @@ import { FaultBook, FaultsConfigSchema, type FaultsConfig } from './faults';
 import { FULFILLMENT_SYSTEMS, mountFulfillmentSystem, type FulfillmentSystemName } from './fulfillment-systems';
 import { HttpError, Router, startHttpServer } from './http';
 import { INVENTORY_OPERATIONS, mountInventory } from './inventory';
+import { mountPayments, PAYMENTS_OPERATIONS } from './payments';
 import { StockLevelsSchema, type StockLevels } from './stock';
 import { mountStorefront, STOREFRONT_OPERATIONS } from './storefront';
 import { mountWebhook } from './webhook';
@@ -21,7 +22,7 @@ export class InvalidSimulatorOptions extends Error {
 }
 
 /** Every system, in the order they are announced. */
-export const SIMULATED_SYSTEMS = ['inventory', 'shipping', 'provisioning', 'warranty', 'billing', 'webhook', 'cpq', 'storefront'] as const;
+export const SIMULATED_SYSTEMS = ['inventory', 'shipping', 'provisioning', 'warranty', 'billing', 'webhook', 'cpq', 'storefront', 'payments'] as const;
 export type SimulatedSystemName = (typeof SIMULATED_SYSTEMS)[number];
 
 export interface SimulatorOptions {
@@ -59,6 +60,7 @@ const FAULTABLE_OPERATIONS: Record<SimulatedSystemName, readonly string[] | unde
   webhook: undefined,
   cpq: CPQ_OPERATIONS,
   storefront: STOREFRONT_OPERATIONS,
+  payments: PAYMENTS_OPERATIONS,
 };
 
 export async function startSimulators(options: SimulatorOptions): Promise<RunningSimulators> {
@@ -94,6 +96,7 @@ export async function startSimulators(options: SimulatorOptions): Promise<Runnin
   mountWebhook(router, faults);
   mountCpq(router, faults, where);
   mountStorefront(router, faults, where, billing);
+  mountPayments(router, faults, where);
   router.on('POST', '/:system/:operation', (ctx) => {
     throw new HttpError(404, 'unknown-system', `there is no simulated system "${ctx.params.system}" (there are: ${SIMULATED_SYSTEMS.join(', ')})`);
   });

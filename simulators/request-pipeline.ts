@@ -38,6 +38,8 @@ export interface IdempotentRequest<R> {
   keyScope?: () => string;
   /** How a stored answer is given again (before the replay header is added); default as stored. */
   replay?: (stored: Reply) => Reply;
+  /** What the call log keeps of the body as it arrived; default all of it (the payment gateway masks card numbers). */
+  logBody?: (body: unknown) => unknown;
 }
 
 export async function handleIdempotentRequest<R>(
@@ -55,7 +57,7 @@ export async function handleIdempotentRequest<R>(
   let fault: string | null = null;
   try {
     const text = await ctx.readText();
-    loggedBody = jsonOrText(text);
+    loggedBody = request.logBody ? request.logBody(jsonOrText(text)) : jsonOrText(text);
     const failureAfterWork = await faults.enter(system, operation, ctx.signal);
     const work = request.findWork();
     if (!idempotencyKey && request.requireKey !== false) {

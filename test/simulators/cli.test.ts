@@ -52,7 +52,7 @@ describe('simulators: command line', () => {
       });
       void proc.exited.then(() => reject(new Error(`exited early: ${proc.output().stderr}`)));
     });
-    const match = /^simulators listening on (http:\/\/127\.0\.0\.1:\d+) \(inventory, shipping, provisioning, warranty, billing, webhook, cpq, storefront\)$/.exec(line);
+    const match = /^simulators listening on (http:\/\/127\.0\.0\.1:\d+) \(inventory, shipping, provisioning, warranty, billing, webhook, cpq, storefront, payments\)$/.exec(line);
     assert.ok(match, line);
     const faultsNow = await (await fetch(`${match[1]}/_faults`)).json();
     assert.deepEqual(faultsNow, { warranty: [{ operation: 'register', failNext: 1 }], shipping: [{ latencyMs: 5 }] });

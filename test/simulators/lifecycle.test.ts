@@ -19,7 +19,7 @@ describe('simulators: lifecycle, health and webhook', () => {
     assert.equal(status, 200);
     assert.deepEqual(body, {
       ok: true,
-      systems: ['inventory', 'shipping', 'provisioning', 'warranty', 'billing', 'webhook', 'cpq', 'storefront'],
+      systems: ['inventory', 'shipping', 'provisioning', 'warranty', 'billing', 'webhook', 'cpq', 'storefront', 'payments'],
     });
   });
 
