@@ -54,20 +54,20 @@ export const CartFields = z.strictObject({
   syncToCPQ: z.boolean({ error: 'must be true or false' }).default(true),
 });
 
+/** What to send instead of a card number, said by the refusal: a storefront's payment token by default. */
+const SEND_A_TOKEN = 'never send card numbers: send the payment processor\'s token as payment.token ({ "method": "card", "token": "tok_..." })';
+
 /**
  * Wraps a schema so that any input holding a raw card number is refused first, naming the field and
- * saying to send a token. Carts use it, and so does whatever else the storefront stores (twins, reorders).
+ * saying what to send instead (`instead`). Carts use it, and so does whatever else the storefront stores
+ * (twins, reorders), and the payment gateway's creates other than tokenization.
  */
-export function refusingRawCardNumbers<T extends z.ZodType>(schema: T) {
+export function refusingRawCardNumbers<T extends z.ZodType>(schema: T, instead = SEND_A_TOKEN) {
   return z
     .unknown()
     .superRefine((input, ctx) => {
       for (const path of findRawCardNumbers(input)) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: 'looks like a raw card number; never send card numbers: send the payment processor\'s token as payment.token ({ "method": "card", "token": "tok_..." })',
-        });
+        ctx.addIssue({ code: 'custom', path, message: `looks like a raw card number; ${instead}` });
       }
     })
     .pipe(schema);

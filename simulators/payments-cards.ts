@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { containsRawCardNumber, findRawCardNumbers, isRawCardNumber } from '../domain/card-numbers';
+import { containsRawCardNumber, isRawCardNumber } from '../domain/card-numbers';
 
 /**
  * Card numbers at the payment gateway: the one place one may arrive is tokenization (the hosted payment
@@ -29,24 +28,8 @@ export const TEST_CARD_SUFFIXES: Readonly<Record<string, string>> = {
   '4000000000000069': '_expired',
 };
 
-/**
- * Wraps a request schema so that a raw card number anywhere in the body (values or keys, any depth) is a 400
- * naming where it is. Unlike the cart's refusal (domain/cart.ts), the fix here is to tokenize first.
- */
-export function refusingCardNumbers<T extends z.ZodType>(schema: T) {
-  return z
-    .unknown()
-    .superRefine((input, ctx) => {
-      for (const path of findRawCardNumbers(input)) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: 'looks like a raw card number; card numbers go only to POST /payments/tokens (the hosted payment page): send the token it answers',
-        });
-      }
-    })
-    .pipe(schema);
-}
+/** The gateway's refusal of a card number anywhere but tokenization says to tokenize first (domain/cart.ts refuses it). */
+export const TOKENIZE_FIRST = 'card numbers go only to POST /payments/tokens (the hosted payment page): send the token it answers';
 
 /** A body as the call log keeps it: every string holding a card number (and every such number) replaced, at any depth. */
 export function maskCardNumbers(value: unknown): unknown {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRawCardNumber } from '../domain/card-numbers';
-import { refusingCardNumbers } from './payments-cards';
+import { refusingRawCardNumbers } from '../domain/cart';
+import { TOKENIZE_FIRST } from './payments-cards';
 
 /**
  * What the payment gateway keeps (`<dataDir>/payments.json`) and the bodies it takes. Tokens are kept with
@@ -99,7 +100,7 @@ export const TokenizeRequest = z.strictObject({
 });
 
 /** `POST /payments/authorizations` and `POST /payments/charges`. */
-export const PaymentRequest = refusingCardNumbers(
+export const PaymentRequest = refusingRawCardNumbers(
   z.strictObject({
     token: Token,
     amount: Amount,
@@ -107,15 +108,16 @@ export const PaymentRequest = refusingCardNumbers(
     /** The caller's id for what is paid (an invoice id): payments are listed by it. */
     reference: Text,
   }),
+  TOKENIZE_FIRST,
 );
 export type PaymentRequest = z.infer<typeof PaymentRequest>;
 
 /** `POST /payments/authorizations/:id/capture`: the whole authorized amount unless an amount is given. */
-export const CaptureRequest = refusingCardNumbers(z.strictObject({ amount: Amount.optional() }));
+export const CaptureRequest = refusingRawCardNumbers(z.strictObject({ amount: Amount.optional() }), TOKENIZE_FIRST);
 export type CaptureRequest = z.infer<typeof CaptureRequest>;
 
 /** `POST /payments/refunds`: of one charge or one capture, exactly one of them. */
-export const RefundRequest = refusingCardNumbers(
+export const RefundRequest = refusingRawCardNumbers(
   z
     .strictObject({
       chargeId: Text.optional(),
@@ -132,5 +134,6 @@ export const RefundRequest = refusingCardNumbers(
         });
       }
     }),
+  TOKENIZE_FIRST,
 );
 export type RefundRequest = z.infer<typeof RefundRequest>;
