@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addMonths, civilFromDayNumber, dayNumber, formatIsoDate, parseIsoDate, type CivilDate } from './civil-date';
 import { IsoDate, type OrderItem } from './order';
 import { InvalidInput } from './problems';
-import { MONTHS_PER_PERIOD, reduced, type Period } from './proration';
+import { MONTHS_PER_PERIOD, reduced } from './proration';
 
 /**
  * The billing periods of a recurring item over time (DESIGN.md Billing, "Over time"): billed in advance on the
@@ -58,7 +58,7 @@ function recurringTerm(item: OrderItem): RecurringTerm {
     ]);
   }
   const start = parseIsoDate(item.startDate, 'startDate');
-  const monthsPerPeriod = MONTHS_PER_PERIOD[billing.period as Period];
+  const monthsPerPeriod = MONTHS_PER_PERIOD[billing.period];
   if (item.endDate === undefined) return { start, monthsPerPeriod };
   const endExclusive = dayNumber(parseIsoDate(item.endDate, 'endDate')) + 1;
   if (endExclusive <= dayNumber(start)) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { billingPeriodAt, billingPeriods, periodsDueBy } from '../../domain/billing-periods';
 import type { OrderItem } from '../../domain/order';
 import { InvalidInput } from '../../domain/problems';
+import { termInPeriods } from '../../domain/proration';
 
 type Period = 'month' | 'quarter' | 'year';
 
@@ -141,5 +142,37 @@ describe('billing period problems', () => {
     assert.deepEqual(problemPaths(() => billingPeriods(recurring('month', '2026-01-01'))), ['endDate']);
     assert.deepEqual(problemPaths(() => billingPeriods(recurring('month', '2026-02-01', '2026-01-31'))), ['endDate']);
     assert.deepEqual(problemPaths(() => periodsDueBy(recurring('month', '2026-02-01'), '2026-02-30')), ['asOf']);
+  });
+});
+
+describe('billing periods and the up-front Monthly + Daily proration', () => {
+  /** Σ fractions as an exact a/b, compared by cross-multiplying. */
+  function sameTotal(periods: { fraction: { numerator: number; denominator: number } }[], expected: { numerator: number; denominator: number }) {
+    let numerator = 0n;
+    let denominator = 1n;
+    for (const { fraction } of periods) {
+      numerator = numerator * BigInt(fraction.denominator) + BigInt(fraction.numerator) * denominator;
+      denominator *= BigInt(fraction.denominator);
+    }
+    return numerator * BigInt(expected.denominator) === BigInt(expected.numerator) * denominator;
+  }
+
+  it('agree for monthly items: the periods of a term add up to the months the up-front invoice bills', () => {
+    const starts = ['2026-01-01', '2026-01-15', '2026-01-31', '2027-01-31', '2026-02-28', '2028-02-29', '2026-11-30'];
+    const ends = ['2026-03-15', '2027-02-19', '2027-02-28', '2028-02-28', '2028-03-30', '2029-01-30'];
+    for (const startDate of starts) {
+      for (const endDate of ends) {
+        if (endDate < startDate) continue;
+        const periods = billingPeriods(recurring('month', startDate, endDate));
+        assert.ok(sameTotal(periods, termInPeriods(startDate, endDate, 'month')), `${startDate}..${endDate}`);
+      }
+    }
+  });
+
+  it('differ for a partial year: days over the full year, not months over 12', () => {
+    // 2027-03-10..2027-06-09 as the 2nd year: 92/366 (see above); Monthly + Daily: 2026-03-10..2027-06-09 = 15 months = 15/12.
+    const periods = billingPeriods(recurring('year', '2026-03-10', '2027-06-09'));
+    assert.ok(!sameTotal(periods, termInPeriods('2026-03-10', '2027-06-09', 'year')));
+    assert.ok(sameTotal(periods, { numerator: 366 + 92, denominator: 366 }));
   });
 });
