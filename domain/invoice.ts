@@ -138,8 +138,26 @@ export function billedPeriods(item: OrderItem): Fraction {
   return ONE;
 }
 
-function withPrefix(problems: Problem[], prefix: string): Problem[] {
+/** Problems re-pathed under `prefix` (an item's problems as `items[2].startDate`). */
+export function withPrefix(problems: Problem[], prefix: string): Problem[] {
   return problems.map((problem) => ({ ...problem, path: `${prefix}.${problem.path}` }));
+}
+
+/**
+ * quantity × unitPrice (minor units) × periods, rounded once half away from zero: the gross of a line, whether it
+ * bills a whole term (priceItem) or one billing period (domain/period-invoice). Too large to hold exactly is
+ * InvalidInput at `${at}.quantity`.
+ */
+export function proratedGross(item: OrderItem, unitPrice: number, periods: Fraction, at: string): number {
+  try {
+    const exact = BigInt(item.quantity) * BigInt(unitPrice) * BigInt(periods.numerator);
+    return toSafeMinor(divideRounded(exact, BigInt(periods.denominator)));
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InvalidInput(at, [
+      { path: `${at}.quantity`, message: `${item.quantity} × ${item.unitPrice} is too large to bill exactly`, fix: 'split the line' },
+    ]);
+  }
 }
 
 /**
@@ -160,16 +178,7 @@ export function priceItem(item: OrderItem, index: number, currency: string): Pri
   }
   if (unitPrice === undefined || lineDiscount === undefined || periods === undefined) throw new InvalidInput(at, problems);
 
-  let gross: number;
-  try {
-    const exact = BigInt(item.quantity) * BigInt(unitPrice) * BigInt(periods.numerator);
-    gross = toSafeMinor(divideRounded(exact, BigInt(periods.denominator)));
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    throw new InvalidInput(at, [
-      { path: `${at}.quantity`, message: `${item.quantity} × ${item.unitPrice} is too large to bill exactly`, fix: 'split the line' },
-    ]);
-  }
+  const gross = proratedGross(item, unitPrice, periods, at);
   const isUsage = item.billing === 'usage';
   const discount = isUsage ? 0 : lineDiscount;
   if (discount > gross) {
@@ -185,7 +194,7 @@ export function priceItem(item: OrderItem, index: number, currency: string): Pri
 }
 
 /** Parses every configured rate up front, so a bad rate is reported even before an item uses it. */
-function parseTaxRates(settings: InvoiceSettings, problems: Problem[]): Map<string, string> {
+export function parseTaxRates(settings: InvoiceSettings, problems: Problem[]): Map<string, string> {
   const rates = new Map<string, string>();
   for (const [code, rate] of Object.entries(settings.taxRates)) {
     if (collectProblems(problems, () => parseRate(rate, `taxRates.${code}`))) rates.set(code, rate);
@@ -206,7 +215,7 @@ function knownCodes(settings: InvoiceSettings): string {
 }
 
 /** The item's tax code, the default, or null (not taxed). An unknown code is a problem naming the item. */
-function resolveTaxCode(item: OrderItem, index: number, settings: InvoiceSettings, problems: Problem[]): string | null {
+export function resolveTaxCode(item: OrderItem, index: number, settings: InvoiceSettings, problems: Problem[]): string | null {
   const code = item.taxCode ?? settings.defaultTaxCode ?? null;
   if (item.taxCode !== undefined && !Object.hasOwn(settings.taxRates, item.taxCode)) {
     problems.push({
@@ -222,7 +231,7 @@ function resolveTaxCode(item: OrderItem, index: number, settings: InvoiceSetting
  * Tax per tax code: round(Σ amount of the code's lines × rate) once, then split across those lines by amount.
  * Rounding per line instead would let the lines disagree with the tax the authority expects on the total.
  */
-function taxByLine(amounts: number[], taxCodes: (string | null)[], rates: Map<string, string>): number[] {
+export function taxByLine(amounts: number[], taxCodes: (string | null)[], rates: Map<string, string>): number[] {
   const taxes = amounts.map(() => 0);
   const codesInOrder = [...new Set(taxCodes.filter((code): code is string => code !== null))];
   for (const code of codesInOrder) {

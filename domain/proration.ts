@@ -1,3 +1,4 @@
+import { addMonths, dayNumber, parseIsoDate } from './civil-date';
 import { InvalidInput } from './problems';
 
 /**
@@ -28,54 +29,12 @@ export interface Fraction {
 
 export const MONTHS_PER_PERIOD: Readonly<Record<Period, number>> = { month: 1, quarter: 3, year: 12 };
 
-interface CivilDate {
-  year: number;
-  /** 1..12 */
-  month: number;
-  day: number;
-}
-
-function parseIsoDate(text: string, path: string): CivilDate {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const date = match && { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
-  if (!date || date.month < 1 || date.month > 12 || date.day < 1 || date.day > daysInMonth(date.year, date.month)) {
-    throw new InvalidInput('term', [{ path, message: `"${text}" is not a calendar date`, fix: 'write it as YYYY-MM-DD' }]);
-  }
-  return date;
-}
-
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-/** Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
-function dayNumber({ year, month, day }: CivilDate): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
-}
-
-/** The `months`-th monthly anniversary of `start`, clamped to the last day of a shorter month. */
-function addMonths(start: CivilDate, months: number): CivilDate {
-  const index = start.year * 12 + (start.month - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  return { year, month, day: Math.min(start.day, daysInMonth(year, month)) };
-}
-
 function greatestCommonDivisor(a: number, b: number): number {
   return b === 0 ? a : greatestCommonDivisor(b, a % b);
 }
 
-function reduced(numerator: number, denominator: number): Fraction {
+/** numerator / denominator in lowest terms. */
+export function reduced(numerator: number, denominator: number): Fraction {
   const divisor = greatestCommonDivisor(numerator, denominator) || 1;
   return { numerator: numerator / divisor, denominator: denominator / divisor };
 }
