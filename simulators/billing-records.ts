@@ -15,7 +15,10 @@ const InvoiceLineSchema = z.looseObject({ amount: MoneySchema, tax: MoneySchema.
 
 export const InvoiceSchema = z.looseObject({
   id: z.string().min(1),
-  orderId: z.string().min(1),
+  /** What is billed: an order, or a subscription's period (DESIGN.md "Billing records"); at least one of the two. */
+  orderId: z.string().min(1).optional(),
+  subscriptionId: z.string().min(1).optional(),
+  period: z.looseObject({ start: z.string().min(1), end: z.string().min(1) }).optional(),
   /** The account billed (Ordo sends its order's accountId); invoices are listed, and the ledger kept, by it. */
   accountId: z.string().min(1).optional(),
   /** `invoice` raises what the account owes, `creditMemo` lowers it; other kinds are kept and listed, off the ledger. */
@@ -23,6 +26,9 @@ export const InvoiceSchema = z.looseObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"'),
   total: MoneySchema,
   lines: z.array(InvoiceLineSchema),
+}).refine((invoice) => invoice.orderId !== undefined || invoice.subscriptionId !== undefined, {
+  path: ['orderId'],
+  message: 'an invoice bills an order or a subscription: give orderId (or subscriptionId)',
 });
 export type Invoice = z.infer<typeof InvoiceSchema>;
 

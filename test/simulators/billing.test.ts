@@ -129,6 +129,19 @@ describe('simulators: billing', () => {
     assert.equal(badLine.body.error.field, 'lines[0].amount');
   });
 
+  it('takes a subscription\'s invoice for a period, without an order, and refuses an invoice that bills nothing', async () => {
+    const { orderId: _orderId, ...withoutOrder } = invoice();
+    const period = { start: '2026-01-31', end: '2026-02-27' };
+    const sub = await send(sims.url, { ...withoutOrder, id: 'INV-SUB-1-1', subscriptionId: 'SUB-1', accountId: 'ACME', period }, 'sub-1');
+    assert.equal(sub.status, 201);
+    const stored = (await request(sims.url, 'GET', '/billing/invoices/INV-SUB-1-1')).body;
+    assert.deepEqual([stored.subscriptionId, stored.period, stored.orderId, stored.status], ['SUB-1', period, undefined, 'Posted']);
+    assert.equal((await request(sims.url, 'GET', '/billing/ledger?accountId=ACME')).body.balance, '4098.00');
+    const refused = await send(sims.url, { ...withoutOrder, id: 'INV-NOTHING' }, 'nothing');
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.field, 'orderId');
+  });
+
   describe('records: invoice status, payments and the ledger', () => {
     const post = (urlPath: string, body: unknown, key?: string) =>
       request(sims.url, 'POST', urlPath, { body, headers: key === undefined ? {} : { 'Idempotency-Key': key } });
