@@ -1,5 +1,9 @@
-import { z } from 'zod';
 import type { FaultBook } from './faults';
+import { Ledger, invoicePosting, ledgerOfOlderFile } from './billing-ledger';
+import { fromMills, toMills } from './billing-money';
+import { invoiceStatus, mountPayments, PAYMENT_OPERATIONS } from './billing-payments';
+import { BillingState, InvoiceSchema, type Invoice, type PaymentRecord, type StoredInvoice } from './billing-records';
+import { CallLog } from './call-log';
 import { HttpError, type Router } from './http';
 import { mountSystem } from './simulated-system';
 import { openSystemStore, type StoreLocation } from './system-store';
@@ -13,36 +17,13 @@ import { openSystemStore, type StoreLocation } from './system-store';
  * Like a real ledger it also refuses what would corrupt it: an invoice whose total is not the exact
  * sum of its lines (422 `total-mismatch`), and an invoice id already received under another key
  * (409 `invoice-id-conflict`) — a second line of defence against billing one order twice.
+ *
+ * It is the account's book of record (DESIGN.md "Billing records"): invoices carry a status (`Posted` when
+ * received, `Paid` once settled payments cover them), payments are taken against them (billing-payments.ts), and
+ * every invoice, credit memo, settled payment and refund posts to the account's append-only ledger (billing-ledger.ts).
  */
 
-/** Up to 3 places: some currencies (KWD, BHD) have three minor digits. */
-const MONEY_MESSAGE = 'must be a decimal string with at most 3 places, such as "1499.00"';
-const MoneySchema = z.string().regex(/^-?\d+(\.\d{1,3})?$/, MONEY_MESSAGE);
-
-const InvoiceLineSchema = z.looseObject({ amount: MoneySchema, tax: MoneySchema.optional() });
-
-const InvoiceSchema = z.looseObject({
-  id: z.string().min(1),
-  orderId: z.string().min(1),
-  /** The account billed (Ordo sends its order's accountId); invoices are listed by it. */
-  accountId: z.string().min(1).optional(),
-  kind: z.string().min(1),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"'),
-  total: MoneySchema,
-  lines: z.array(InvoiceLineSchema),
-});
-type Invoice = z.infer<typeof InvoiceSchema>;
-
-const StoredInvoiceSchema = z.object({
-  invoice: InvoiceSchema,
-  idempotencyKey: z.string(),
-  receivedAt: z.string(),
-});
-type StoredInvoice = z.infer<typeof StoredInvoiceSchema>;
-
-const BillingStateSchema = z.object({ invoices: z.array(StoredInvoiceSchema) });
-
-export const BILLING_OPERATIONS = ['invoices'] as const;
+export const BILLING_OPERATIONS = ['invoices', ...PAYMENT_OPERATIONS] as const;
 
 /** What other simulated systems in the process may read of billing (the storefront's My Invoices): never a copy to keep. */
 export interface BillingReader {
@@ -51,8 +32,13 @@ export interface BillingReader {
 }
 
 export function mountBilling(router: Router, faults: FaultBook, where: StoreLocation): BillingReader {
-  const store = openSystemStore(where, 'billing', BillingStateSchema, () => ({ invoices: [] }));
-  const { invoices } = store.state;
+  const store = openSystemStore(where, 'billing', BillingState, () => ({ invoices: [], payments: [], ledger: [] }));
+  const state = store.state as BillingState & { ledger: NonNullable<BillingState['ledger']> };
+  state.ledger ??= ledgerOfOlderFile(state);
+  const { invoices, payments } = state;
+  const ledger = new Ledger(state);
+  const calls = new CallLog();
+  const findInvoice = (id: string) => invoices.find((stored) => stored.invoice.id === id);
 
   function receive(invoice: Invoice, idempotencyKey: string) {
     const linesTotal = invoice.lines.reduce((sum, line) => sum + toMills(line.amount) + toMills(line.tax ?? '0'), 0n);
@@ -64,21 +50,28 @@ export function mountBilling(router: Router, faults: FaultBook, where: StoreLoca
         linesTotal: expected,
       });
     }
-    const sameId = invoices.find((stored) => stored.invoice.id === invoice.id);
+    const sameId = findInvoice(invoice.id);
     if (sameId) {
       throw new HttpError(409, 'invoice-id-conflict', `invoice ${invoice.id} was already received with another Idempotency-Key (${sameId.idempotencyKey})`, {
         field: 'id',
       });
     }
-    invoices.push({ invoice, idempotencyKey, receivedAt: new Date().toISOString() });
+    const stored: StoredInvoice = { invoice, idempotencyKey, receivedAt: new Date().toISOString() };
+    invoices.push(stored);
+    const posting = invoicePosting(stored);
+    if (posting) ledger.post(posting);
     return { status: 201, body: { invoiceId: invoice.id, duplicate: false } };
   }
+
+  // Payment routes first: `POST /billing/payments` would otherwise be taken for an operation of mountSystem's.
+  mountPayments(router, faults, { state, ledger, idempotency: store.idempotency, calls, findInvoice });
 
   mountSystem(router, faults, {
     name: 'billing',
     requestSchema: InvoiceSchema,
     operations: { invoices: (invoice, { idempotencyKey }) => receive(invoice, idempotencyKey) },
     idempotency: store.idempotency,
+    calls,
     replay: (stored) => ({ status: 200, body: { ...(stored.body as object), duplicate: true } }),
   });
 
@@ -88,34 +81,25 @@ export function mountBilling(router: Router, faults: FaultBook, where: StoreLoca
     const listed = invoices.filter(
       (stored) => (!orderId || stored.invoice.orderId === orderId) && (!accountId || stored.invoice.accountId === accountId),
     );
-    return { status: 200, body: { invoices: listed.map(render) } };
+    return { status: 200, body: { invoices: listed.map((stored) => render(stored, payments)) } };
   });
 
   router.on('GET', '/billing/invoices/:invoiceId', (ctx) => {
-    const stored = invoices.find((candidate) => candidate.invoice.id === ctx.params.invoiceId);
+    const stored = findInvoice(ctx.params.invoiceId!);
     if (!stored) throw new HttpError(404, 'unknown-invoice', `there is no invoice "${ctx.params.invoiceId}"`);
-    return { status: 200, body: render(stored) };
+    return { status: 200, body: render(stored, payments) };
   });
 
-  return { invoices: () => invoices.map(render) };
+  router.on('GET', '/billing/ledger', (ctx) => {
+    const accountId = ctx.query.get('accountId');
+    if (!accountId) throw new HttpError(400, 'invalid-request', 'accountId: the ledger is per account: ask for /billing/ledger?accountId=ACME', { field: 'accountId' });
+    return { status: 200, body: ledger.read(accountId, ctx.query.get('currency') ?? undefined) };
+  });
+
+  return { invoices: () => invoices.map((stored) => render(stored, payments)) };
 }
 
-/** An invoice as listed: the invoice as sent, plus what billing recorded on receipt. */
-function render(stored: StoredInvoice) {
-  return { ...stored.invoice, idempotencyKey: stored.idempotencyKey, receivedAt: stored.receivedAt };
-}
-
-/** Exact decimal arithmetic in thousandths of the currency unit: money never goes through a float. */
-function toMills(money: string): bigint {
-  const negative = money.startsWith('-');
-  const [whole = '0', fraction = ''] = (negative ? money.slice(1) : money).split('.');
-  const mills = BigInt(whole) * 1000n + BigInt(fraction.padEnd(3, '0'));
-  return negative ? -mills : mills;
-}
-
-function fromMills(mills: bigint, places: number): string {
-  const sign = mills < 0n ? '-' : '';
-  const abs = mills < 0n ? -mills : mills;
-  const fraction = String(abs % 1000n).padStart(3, '0').slice(0, places);
-  return `${sign}${abs / 1000n}.${fraction}`;
+/** An invoice as listed: the invoice as sent, plus what billing recorded on receipt and its status now. */
+function render(stored: StoredInvoice, payments: readonly PaymentRecord[]) {
+  return { ...stored.invoice, status: invoiceStatus(stored, payments), idempotencyKey: stored.idempotencyKey, receivedAt: stored.receivedAt };
 }

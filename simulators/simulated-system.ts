@@ -21,10 +21,12 @@ export interface SystemDefinition<R> {
   idempotency: IdempotencyStore;
   /** How a stored answer is given again; default: status 200 with the stored body. */
   replay?: (stored: Reply) => Reply;
+  /** The call log, when the system has other routes logging to it too (billing's payments); default a new one. */
+  calls?: CallLog;
 }
 
 export function mountSystem<R>(router: Router, faults: FaultBook, system: SystemDefinition<R>): CallLog {
-  const calls = new CallLog();
+  const calls = system.calls ?? new CallLog();
   const { name, operations } = system;
   const replay = system.replay ?? ((stored: Reply): Reply => ({ status: 200, body: stored.body }));
 

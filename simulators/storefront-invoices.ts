@@ -18,7 +18,7 @@ export function mountMyInvoices(router: Router, state: StorefrontState, billing:
     );
     const invoices = billing
       .invoices()
-      .filter((invoice) => (invoice.accountId !== undefined ? invoice.accountId === accountId : orderIds.has(invoice.orderId)));
+      .filter((invoice) => (invoice.accountId !== undefined ? invoice.accountId === accountId : invoice.orderId !== undefined && orderIds.has(invoice.orderId)));
     return { status: 200, body: { accountId, invoices } };
   });
 }

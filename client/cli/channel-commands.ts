@@ -5,9 +5,8 @@ import { checkCart } from '../check-cart';
 import { OrdoError } from '../errors';
 import type { OrdoClient } from '../ordo-client';
 import type { CheckoutResult } from '../storefront-checkout';
-import type { ChannelSystem, SystemApi } from '../system-api';
 import type { ChannelSystems } from '../twins';
-import { config, configuredCatalog, parse, print, readJsonFile, withClient, type Output } from './common';
+import { config, configuredCatalog, parse, print, readJsonFile, systemApi, withClient, type Output } from './common';
 import { formatPlaced, formatSyncLog, formatSyncStart, formatTwins } from './format-channels';
 import { UsageError } from './usage';
 
@@ -16,12 +15,6 @@ import { UsageError } from './usage';
  * Their logic is in client/ (storefront-checkout, channel-syncs, sync-views, twins); Temporal's libraries are
  * loaded only by the verbs that talk to Temporal, as everywhere in the CLI.
  */
-
-/** Loaded on use: the system calls share the activities' HTTP path, which brings Temporal's common library. */
-function systemApi(cfg: LoadedConfig, system: ChannelSystem): SystemApi {
-  const { SystemApi } = require('../system-api') as typeof import('../system-api');
-  return new SystemApi(cfg, system);
-}
 
 const channelSystems = (cfg: LoadedConfig): ChannelSystems => ({
   storefront: systemApi(cfg, 'storefront'),

@@ -5,6 +5,7 @@ import { loadConfig, type LoadedConfig } from '../../config/load';
 import type { Catalog } from '../../domain/catalog';
 import { OrdoError } from '../errors';
 import type { OrdoClient } from '../ordo-client';
+import type { ChannelSystem, SystemApi } from '../system-api';
 import { UsageError } from './usage';
 
 /** What every verb shares: option parsing, output, configuration and the client. */
@@ -63,4 +64,10 @@ export async function withClient<T>(cfg: LoadedConfig, use: (client: OrdoClient)
   } finally {
     await client.close();
   }
+}
+
+/** A system of temporal-config.yaml. Loaded on use: the calls share the activities' HTTP path, which brings Temporal's common library. */
+export function systemApi(cfg: LoadedConfig, system: ChannelSystem): SystemApi {
+  const { SystemApi } = require('../system-api') as typeof import('../system-api');
+  return new SystemApi(cfg, system);
 }

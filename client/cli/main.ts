@@ -10,6 +10,7 @@ import { explainTemporalRefusal } from '../temporal-refusal';
 import { OrdoError } from '../errors';
 import { config, parse, print, readJsonFile, withClient } from './common';
 import { formatDecomposition, formatFindings, formatPlanView, formatSummary } from './format';
+import { billingCommands } from './billing-commands';
 import { changeCommands } from './change-commands';
 import { channelCommands } from './channel-commands';
 import { operatorCommands } from './operator-commands';
@@ -117,6 +118,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   ...operatorCommands,
   ...changeCommands,
   ...channelCommands,
+  ...billingCommands,
 };
 
 function describeStack(status: StackStatus): string {

@@ -61,6 +61,15 @@ Commerce channels (the B2B storefront and CPQ, kept in sync by Ordo):
   ordo twins ID [--json]            one sale in every system: storefront order, CPQ opportunity, quote
                                     and order, Ordo order, invoices (ID: any of the three orders)
 
+Billing records (read from the billing system, systems.billing in temporal-config.yaml):
+  ordo invoices [--account A] [--json]
+                                    invoices and credit memos with their status (Posted, Paid)
+  ordo payments [--account A] [--json]
+                                    payments with their status (Authorized, Settled, Failed, Refunded)
+  ordo ledger --account A [--currency C] [--json]
+                                    the account's ledger, oldest entry first, and its balance:
+                                    invoiced − credited − paid (refunds added back), to the cent
+
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)
   --json           machine-readable output

@@ -1,0 +1,147 @@
+import { minorUnitDigits } from '../domain/money';
+import type { Ledger } from './billing-ledger';
+import { formatMills, isWholeMinorUnits, toMills } from './billing-money';
+import { PaymentRequest, type BillingState, type PaymentRecord, type PaymentStatus, type StoredInvoice } from './billing-records';
+import type { CallLog } from './call-log';
+import type { FaultBook } from './faults';
+import { HttpError, type Router } from './http';
+import type { IdempotencyStore } from './idempotency';
+import { mountIdempotentRoute } from './idempotent-route';
+import { newId } from './ids';
+import { z } from 'zod';
+
+/**
+ * Payments against invoices: `POST /billing/payments` records one (Authorized, Settled or Failed), `…/:id/settle`
+ * settles an authorization, `…/:id/refund` refunds a settled payment in full. Settling and refunding post to the
+ * account's ledger; an authorization or a failure moves no money, so it posts nothing.
+ *
+ * What a payment may not do: pay a credit memo, pay more than the invoice still has open (settled and authorized
+ * payments count; failed and refunded ones do not), or carry a raw card number anywhere.
+ */
+
+export const PAYMENT_OPERATIONS = ['payments', 'settle', 'refund'] as const;
+
+const NoBody = z.strictObject({});
+
+export interface PaymentsDeps {
+  state: BillingState;
+  ledger: Ledger;
+  idempotency: IdempotencyStore;
+  calls: CallLog;
+  findInvoice(id: string): StoredInvoice | undefined;
+}
+
+/** Payments that count against an invoice's open amount: money received or promised. */
+const COUNTED: ReadonlySet<PaymentStatus> = new Set(['Authorized', 'Settled']);
+
+/** Σ amounts of the invoice's payments in `statuses`, in mills. */
+export function paidMills(payments: readonly PaymentRecord[], invoiceId: string, statuses: ReadonlySet<PaymentStatus>): bigint {
+  return payments.filter((p) => p.invoiceId === invoiceId && statuses.has(p.status)).reduce((sum, p) => sum + toMills(p.amount), 0n);
+}
+
+const SETTLED: ReadonlySet<PaymentStatus> = new Set(['Settled']);
+
+/** `Paid` once settled payments cover an invoice's total; credit memos and invoices with something due are `Posted`. */
+export function invoiceStatus(stored: StoredInvoice, payments: readonly PaymentRecord[]): 'Posted' | 'Paid' {
+  const { invoice } = stored;
+  if (invoice.kind !== 'invoice') return 'Posted';
+  return paidMills(payments, invoice.id, SETTLED) >= toMills(invoice.total) ? 'Paid' : 'Posted';
+}
+
+export function mountPayments(router: Router, faults: FaultBook, deps: PaymentsDeps): void {
+  const { state, ledger } = deps;
+  const route = <R>(pattern: string, operation: string, schema: z.ZodType<R>, work: (request: R, paymentId: string | undefined) => { status: number; body: unknown }) =>
+    mountIdempotentRoute(router, faults, deps.calls, {
+      system: 'billing',
+      method: 'POST',
+      pattern,
+      operation,
+      requestSchema: schema,
+      idempotency: deps.idempotency,
+      // Keys of a route on one payment are that payment's (`settle/PAY-1`), as on the storefront.
+      keyScope: (ctx) => [operation, ...Object.values(ctx.params)].join('/'),
+      work: (request, ctx) => work(request, ctx.params.paymentId),
+    });
+
+  const findPayment = (id: string): PaymentRecord => {
+    const payment = state.payments.find((candidate) => candidate.id === id);
+    if (!payment) throw new HttpError(404, 'unknown-payment', `there is no payment "${id}"`);
+    return payment;
+  };
+
+  const post = (payment: PaymentRecord, kind: 'payment' | 'refund') =>
+    ledger.post({ accountId: payment.accountId, currency: payment.currency, kind, documentId: payment.id, amount: payment.amount, at: payment.at });
+
+  route('/billing/payments', 'payments', PaymentRequest, (request) => {
+    const stored = deps.findInvoice(request.invoiceId);
+    if (!stored) throw new HttpError(422, 'unknown-invoice', `invoiceId: there is no invoice "${request.invoiceId}"`, { field: 'invoiceId' });
+    const { invoice } = stored;
+    if (invoice.kind !== 'invoice') {
+      throw new HttpError(422, 'not-an-invoice', `invoiceId: ${invoice.id} is a ${invoice.kind}, which is credited, not paid; name an invoice`, { field: 'invoiceId' });
+    }
+    const amount = toMills(request.amount);
+    if (amount === 0n) throw new HttpError(400, 'invalid-request', 'amount: must be more than 0', { field: 'amount' });
+    if (!isWholeMinorUnits(amount, invoice.currency)) {
+      throw new HttpError(400, 'invalid-request', `amount: ${invoice.currency} has ${minorUnitDigits(invoice.currency)} decimal places; round "${request.amount}" to them`, { field: 'amount' });
+    }
+    const open = toMills(invoice.total) - paidMills(state.payments, invoice.id, COUNTED);
+    if (request.status !== 'Failed' && amount > open) {
+      const due = formatMills(open, invoice.currency);
+      throw new HttpError(422, 'amount-exceeds-due', `amount: ${request.amount} is more than invoice ${invoice.id} has open (${due} of ${invoice.total}, after its settled and authorized payments)`, {
+        field: 'amount',
+        due,
+      });
+    }
+    const payment: PaymentRecord = {
+      id: newId('PAY'),
+      invoiceId: invoice.id,
+      ...(invoice.accountId !== undefined ? { accountId: invoice.accountId } : {}),
+      currency: invoice.currency,
+      amount: formatMills(amount, invoice.currency),
+      status: request.status,
+      method: request.method,
+      ...(request.method === 'card' ? { last4: request.token.slice(-4) } : { reference: request.reference }),
+      at: new Date().toISOString(),
+    };
+    state.payments.push(payment);
+    if (payment.status === 'Settled') post(payment, 'payment');
+    return { status: 201, body: renderPayment(payment) };
+  });
+
+  route('/billing/payments/:paymentId/settle', 'settle', NoBody, (_request, paymentId) => {
+    const payment = findPayment(paymentId!);
+    if (payment.status !== 'Authorized') {
+      throw new HttpError(409, `payment-${payment.status.toLowerCase()}`, `payment ${payment.id} is ${payment.status}: only an Authorized payment is settled`, { status: payment.status });
+    }
+    payment.status = 'Settled';
+    payment.at = new Date().toISOString();
+    post(payment, 'payment');
+    return { status: 200, body: renderPayment(payment) };
+  });
+
+  route('/billing/payments/:paymentId/refund', 'refund', NoBody, (_request, paymentId) => {
+    const payment = findPayment(paymentId!);
+    if (payment.status !== 'Settled') {
+      throw new HttpError(409, `payment-${payment.status.toLowerCase()}`, `payment ${payment.id} is ${payment.status}: only a Settled payment is refunded`, { status: payment.status });
+    }
+    payment.status = 'Refunded';
+    payment.at = new Date().toISOString();
+    post(payment, 'refund');
+    return { status: 200, body: renderPayment(payment) };
+  });
+
+  router.on('GET', '/billing/payments', (ctx) => {
+    const accountId = ctx.query.get('accountId');
+    const invoiceId = ctx.query.get('invoiceId');
+    const listed = state.payments.filter((p) => (!accountId || p.accountId === accountId) && (!invoiceId || p.invoiceId === invoiceId));
+    return { status: 200, body: { payments: listed.map(renderPayment) } };
+  });
+
+  router.on('GET', '/billing/payments/:paymentId', (ctx) => ({ status: 200, body: renderPayment(findPayment(ctx.params.paymentId!)) }));
+}
+
+/** A payment as answered: DESIGN.md's `{ id, invoiceId, amount, status, method, at }`, with `last4` or `reference`. */
+export function renderPayment(payment: PaymentRecord) {
+  const { accountId: _accountId, currency: _currency, ...shown } = payment;
+  return { ...shown };
+}

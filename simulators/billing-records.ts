@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { CartPayment, refusingRawCardNumbers } from '../domain/cart';
+
+/**
+ * What the billing simulator keeps (`<dataDir>/billing.json`) and what it takes: invoices and credit memos as
+ * received, payments against them, and the append-only ledger every document and money movement posts to
+ * (DESIGN.md "Billing records").
+ */
+
+/** Up to 3 places: some currencies (KWD, BHD) have three minor digits. */
+const MONEY_MESSAGE = 'must be a decimal string with at most 3 places, such as "1499.00"';
+export const MoneySchema = z.string().regex(/^-?\d+(\.\d{1,3})?$/, MONEY_MESSAGE);
+
+const InvoiceLineSchema = z.looseObject({ amount: MoneySchema, tax: MoneySchema.optional() });
+
+export const InvoiceSchema = z.looseObject({
+  id: z.string().min(1),
+  /** What is billed: an order, or a subscription's period (DESIGN.md "Billing records"); at least one of the two. */
+  orderId: z.string().min(1).optional(),
+  subscriptionId: z.string().min(1).optional(),
+  period: z.looseObject({ start: z.string().min(1), end: z.string().min(1) }).optional(),
+  /** The account billed (Ordo sends its order's accountId); invoices are listed, and the ledger kept, by it. */
+  accountId: z.string().min(1).optional(),
+  /** `invoice` raises what the account owes, `creditMemo` lowers it; other kinds are kept and listed, off the ledger. */
+  kind: z.string().min(1),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"'),
+  total: MoneySchema,
+  lines: z.array(InvoiceLineSchema),
+}).refine((invoice) => invoice.orderId !== undefined || invoice.subscriptionId !== undefined, {
+  path: ['orderId'],
+  message: 'an invoice bills an order or a subscription: give orderId (or subscriptionId)',
+});
+export type Invoice = z.infer<typeof InvoiceSchema>;
+
+export const StoredInvoiceSchema = z.object({
+  invoice: InvoiceSchema,
+  idempotencyKey: z.string(),
+  receivedAt: z.string(),
+});
+export type StoredInvoice = z.infer<typeof StoredInvoiceSchema>;
+
+export const PaymentStatus = z.enum(['Authorized', 'Settled', 'Failed', 'Refunded']);
+export type PaymentStatus = z.infer<typeof PaymentStatus>;
+
+/**
+ * A payment as billing keeps it. A card payment keeps only the token's last four characters: billing never
+ * charges a card itself (a gateway does), so it has no use for the token and cannot leak it.
+ */
+export const PaymentRecord = z.object({
+  id: z.string(),
+  invoiceId: z.string(),
+  /** The invoice's account and currency, copied so payments are listed by account and formatted without a lookup. */
+  accountId: z.string().optional(),
+  currency: z.string(),
+  amount: z.string(),
+  status: PaymentStatus,
+  method: z.enum(['card', 'account']),
+  last4: z.string().optional(),
+  reference: z.string().optional(),
+  /** When the payment reached its current status. */
+  at: z.string(),
+});
+export type PaymentRecord = z.infer<typeof PaymentRecord>;
+
+export const LedgerKind = z.enum(['invoice', 'creditMemo', 'payment', 'refund']);
+export type LedgerKind = z.infer<typeof LedgerKind>;
+
+/**
+ * One ledger entry. `amount` is signed by its effect on what the account owes: invoices and refunds add,
+ * credit memos and settled payments subtract, so the balance is the plain sum of the entries.
+ */
+export const LedgerEntryRecord = z.object({
+  accountId: z.string(),
+  currency: z.string(),
+  at: z.string(),
+  kind: LedgerKind,
+  documentId: z.string(),
+  amount: z.string(),
+});
+export type LedgerEntryRecord = z.infer<typeof LedgerEntryRecord>;
+
+export const BillingState = z.object({
+  invoices: z.array(StoredInvoiceSchema),
+  /** Absent in files written before payments existed. */
+  payments: z.array(PaymentRecord).default([]),
+  /** Absent in files written before the ledger existed: then rebuilt from their invoices once, at start. */
+  ledger: z.array(LedgerEntryRecord).optional(),
+});
+export type BillingState = z.infer<typeof BillingState>;
+
+const [CardPayment, AccountPayment] = CartPayment.options;
+
+const paymentFields = {
+  invoiceId: z.string().min(1, 'must name the invoice paid, such as "INV-ORD-1001-1"'),
+  amount: z.string().regex(/^\d+(\.\d{1,3})?$/, 'must be a positive decimal string such as "1499.00"'),
+  /** Refunded is not a way to create a payment: a settled payment is refunded with `POST /billing/payments/:id/refund`. */
+  status: z.enum(['Authorized', 'Settled', 'Failed'], {
+    error: 'must be "Authorized", "Settled" or "Failed" (a settled payment is refunded with POST /billing/payments/<id>/refund)',
+  }),
+};
+
+/** `POST /billing/payments`: a card payment by the processor's token, or an account payment by its reference; never a card number. */
+export const PaymentRequest = refusingRawCardNumbers(
+  z.discriminatedUnion('method', [CardPayment.extend(paymentFields), AccountPayment.extend(paymentFields)], {
+    error: 'method: must be "card" (with token) or "account" (with reference)',
+  }),
+);
+export type PaymentRequest = z.infer<typeof PaymentRequest>;
