@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { billingPeriodAt, billingPeriods, periodsDueBy } from '../../domain/billing-periods';
 import type { OrderItem } from '../../domain/order';
-import { InvalidInput } from '../../domain/problems';
 import { termInPeriods } from '../../domain/proration';
+import { problemPaths } from './fixtures';
 
 type Period = 'month' | 'quarter' | 'year';
 
@@ -13,16 +13,6 @@ function recurring(period: Period, startDate: string, endDate?: string): OrderIt
 /** Start, end, fraction of each period: what the tests write by hand. */
 function spans(periods: { start: string; end: string; fraction: { numerator: number; denominator: number } }[]) {
   return periods.map((p) => [p.start, p.end, `${p.fraction.numerator}/${p.fraction.denominator}`]);
-}
-
-function problemPaths(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof InvalidInput, `expected InvalidInput, got ${String(error)}`);
-    return error.problems.map((problem) => problem.path);
-  }
-  return assert.fail('expected InvalidInput');
 }
 
 describe('billing periods (in advance, on the anniversary)', () => {

@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogFile, type Catalog } from '../../domain/catalog';
 import { parseCatalog, type CatalogSource } from '../../domain/catalog-load';
 import { Order } from '../../domain/order';
+import { InvalidInput } from '../../domain/problems';
 
 /** Test helpers shared by the domain tests (tests may read files; domain code may not). */
 
@@ -36,4 +38,15 @@ export function orderOf(items: unknown[], extra: Record<string, unknown> = {}): 
 /** An order item with a price, so tests only write what matters. */
 export function item(id: string, product: string, quantity = 1, extra: Record<string, unknown> = {}) {
   return { id, product, quantity, unitPrice: '1.00', ...extra };
+}
+
+/** The paths of the problems `fn` is refused with (it must throw InvalidInput). */
+export function problemPaths(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof InvalidInput, `expected InvalidInput, got ${String(error)}`);
+    return error.problems.map((problem) => problem.path);
+  }
+  return assert.fail('expected InvalidInput');
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { buildInvoice, type InvoiceSettings } from '../../domain/invoice';
 import type { Order, OrderItem } from '../../domain/order';
 import { periodInvoice, PeriodInvoice } from '../../domain/period-invoice';
-import { InvalidInput } from '../../domain/problems';
+import { problemPaths } from './fixtures';
 
 const TX: InvoiceSettings = { taxRates: { 'US-TX': '0.0825' }, defaultTaxCode: 'US-TX' };
 const NO_TAX: InvoiceSettings = { taxRates: {} };
@@ -13,16 +13,6 @@ function orderOf(items: OrderItem[], extra: Partial<Order> = {}): Order {
 
 function monthly(id: string, quantity: number, unitPrice: string, startDate: string, endDate?: string): OrderItem {
   return { id, product: `P-${id}`, quantity, unitPrice, startDate, endDate, billing: { type: 'recurring', period: 'month' } };
-}
-
-function problemPaths(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof InvalidInput, `expected InvalidInput, got ${String(error)}`);
-    return error.problems.map((problem) => problem.path);
-  }
-  return assert.fail('expected InvalidInput');
 }
 
 describe('periodInvoice', () => {
