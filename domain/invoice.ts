@@ -276,27 +276,53 @@ export function buildInvoice(order: Order, settings: InvoiceSettings, options: B
   const taxes = taxByLine(amounts, taxCodes, rates);
   const lineDiscounts = lines.map((line, index) => line.discount + orderDiscountShares[index]);
 
-  const money = (minor: number) => formatMoney(minor, currency);
+  return assembleInvoice(order, options, order.items.map((item, index) => ({
+    item,
+    unitPrice: lines[index].unitPrice,
+    gross: lines[index].gross,
+    discount: lineDiscounts[index],
+    amount: amounts[index],
+    tax: taxes[index],
+    taxCode: taxCodes[index],
+  })));
+}
+
+/** One invoice line in minor units, as priced, discounted and taxed. */
+export interface BilledLine {
+  item: OrderItem;
+  unitPrice: number;
+  gross: number;
+  discount: number;
+  /** gross − discount. */
+  amount: number;
+  tax: number;
+  taxCode: string | null;
+}
+
+/** The invoice of `lines`: money formatted in the order's currency once, totals summed exactly from the lines. */
+export function assembleInvoice(order: Order, options: BuildInvoiceOptions, lines: readonly BilledLine[]): Invoice {
+  const money = (minor: number) => formatMoney(minor, order.currency);
+  const sum = (pick: (line: BilledLine) => number) => money(sumMinor(lines.map(pick)));
   return {
     id: options.id,
     orderId: order.id,
     accountId: order.accountId,
     kind: options.kind ?? 'invoice',
-    currency,
-    subtotal: money(sumMinor(lines.map((line) => line.gross))),
-    discount: money(sumMinor(lineDiscounts)),
-    tax: money(sumMinor(taxes)),
-    total: money(sumMinor([...amounts, ...taxes])),
-    lines: order.items.map((item, index) => ({
-      orderItemId: item.id,
-      product: item.product,
-      quantity: item.quantity,
-      unitPrice: money(lines[index].unitPrice),
-      gross: money(lines[index].gross),
-      discount: money(lineDiscounts[index]),
-      amount: money(amounts[index]),
-      tax: money(taxes[index]),
-      taxCode: taxCodes[index],
+    currency: order.currency,
+    subtotal: sum((line) => line.gross),
+    discount: sum((line) => line.discount),
+    tax: sum((line) => line.tax),
+    total: money(sumMinor(lines.flatMap((line) => [line.amount, line.tax]))),
+    lines: lines.map((line) => ({
+      orderItemId: line.item.id,
+      product: line.item.product,
+      quantity: line.item.quantity,
+      unitPrice: money(line.unitPrice),
+      gross: money(line.gross),
+      discount: money(line.discount),
+      amount: money(line.amount),
+      tax: money(line.tax),
+      taxCode: line.taxCode,
     })),
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { billingPeriodAt, type BillingPeriod } from './billing-periods';
 import { collectProblems } from './collect-problems';
 import {
+  assembleInvoice,
   Invoice,
   parseTaxRates,
   proratedGross,
@@ -11,7 +12,7 @@ import {
   type BuildInvoiceOptions,
   type InvoiceSettings,
 } from './invoice';
-import { formatMoney, parseMoney, sumMinor } from './money';
+import { parseMoney } from './money';
 import { Identifier, IsoDate, type Order, type OrderItem } from './order';
 import { InvalidInput, type Problem } from './problems';
 
@@ -120,30 +121,16 @@ export function periodInvoice(
 
   const amounts = grosses as number[];
   const taxes = taxByLine(amounts, taxCodes, rates);
-  const money = (minor: number) => formatMoney(minor, currency);
   const starts = charged.map(({ period }) => period.start).sort();
   const ends = charged.map(({ period }) => period.end).sort();
-  return {
-    id: options.id,
-    orderId: order.id,
-    accountId: order.accountId,
-    kind: options.kind ?? 'invoice',
-    currency,
-    subtotal: money(sumMinor(amounts)),
-    discount: money(0),
-    tax: money(sumMinor(taxes)),
-    total: money(sumMinor([...amounts, ...taxes])),
-    lines: charged.map(({ item }, k) => ({
-      orderItemId: item.id,
-      product: item.product,
-      quantity: item.quantity,
-      unitPrice: money(unitPrices[k]!),
-      gross: money(amounts[k]),
-      discount: money(0),
-      amount: money(amounts[k]),
-      tax: money(taxes[k]),
-      taxCode: taxCodes[k],
-    })),
-    period: { start: starts[0], end: ends[ends.length - 1] },
-  };
+  const invoice = assembleInvoice(order, options, charged.map(({ item }, k) => ({
+    item,
+    unitPrice: unitPrices[k]!,
+    gross: amounts[k],
+    discount: 0,
+    amount: amounts[k],
+    tax: taxes[k],
+    taxCode: taxCodes[k],
+  })));
+  return { ...invoice, period: { start: starts[0], end: ends[ends.length - 1] } };
 }
