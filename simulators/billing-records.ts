@@ -97,13 +97,14 @@ export type StoredUsage = z.infer<typeof StoredUsage>;
 const UsageBatch = z.strictObject({ records: z.array(UsagePosting).min(1, 'give at least one usage record') });
 
 /**
- * `POST /billing/usage`: one usage record, or `{ records: [...] }`; either way the list of records. Problems name the
- * field as sent (`quantity` for one record, `records[2].quantity` in a batch), not as a union of two shapes would.
+ * `POST /billing/usage`: one usage record, or `{ records: [...] }`; either way the list of records, and whether they came
+ * as a batch (its answer is a list too). Problems name the field as sent (`quantity` for one record,
+ * `records[2].quantity` in a batch), not as a union of the two shapes would.
  */
-export const UsageIntake = z.unknown().transform((body, ctx): UsagePosting[] => {
-  const isBatch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'records' in body;
-  const parsed = isBatch ? UsageBatch.safeParse(body) : UsagePosting.safeParse(body);
-  if (parsed.success) return 'records' in parsed.data ? parsed.data.records : [parsed.data as UsagePosting];
+export const UsageIntake = z.unknown().transform((body, ctx): { records: UsagePosting[]; batch: boolean } => {
+  const batch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'records' in body;
+  const parsed = batch ? UsageBatch.safeParse(body) : UsagePosting.safeParse(body);
+  if (parsed.success) return { records: 'records' in parsed.data ? parsed.data.records : [parsed.data as UsagePosting], batch };
   for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: issue.input });
   return z.NEVER;
 });

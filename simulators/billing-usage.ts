@@ -38,12 +38,11 @@ export function mountUsage(router: Router, faults: FaultBook, deps: UsageDeps): 
     operation: 'usage',
     requestSchema: UsageIntake,
     idempotency: deps.idempotency,
-    work: (records) => {
-      const isBatch = records.length > 1;
+    work: ({ records, batch }) => {
       const known = new Map(state.usage.map((stored) => [stored.id, stored as UsagePosting]));
       const answers = records.map((record, index) => {
         const first = known.get(record.id);
-        const field = isBatch ? `records[${index}].id` : 'id';
+        const field = batch ? `records[${index}].id` : 'id';
         if (first && !sameUsage(first, record)) {
           const was = `${first.accountId} ${first.itemId}, ${first.quantity} on ${first.date}`;
           throw new HttpError(409, 'usage-id-conflict', `${field}: usage record ${record.id} was received before with other content (${was}); give a corrected record a new id`, {
@@ -59,7 +58,7 @@ export function mountUsage(router: Router, faults: FaultBook, deps: UsageDeps): 
       // A record repeated inside one batch is stored once: `known` marked its later copies duplicates.
       state.usage.push(...fresh.map((record) => StoredUsage.parse({ ...record, receivedAt })));
       const status = fresh.length > 0 ? 201 : 200;
-      return { status, body: isBatch ? { records: answers } : answers[0] };
+      return { status, body: batch ? { records: answers } : answers[0] };
     },
   });
 

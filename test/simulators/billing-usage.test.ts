@@ -68,6 +68,12 @@ describe('simulators: billing usage intake', () => {
     assert.deepEqual((await listed()).map((r) => r.id), ['U-1'], 'U-5 of the refused batch is not kept');
   });
 
+  it('answers a batch of one as a batch, naming records[0]', async () => {
+    assert.deepEqual((await post({ records: [record()] }, 'one')).body, { records: [{ id: 'U-1', duplicate: false }] });
+    const conflict = await post({ records: [record({ quantity: 2 })] }, 'two');
+    assert.equal(conflict.body.error.field, 'records[0].id');
+  });
+
   it('refuses bad records with 400 naming the field as sent, and stores nothing', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [record({ quantity: 1.5 }), /^quantity: must be a whole number/],
