@@ -19,8 +19,14 @@ export const UsagePosting = UsageRecord.extend({
 });
 export type UsagePosting = z.infer<typeof UsagePosting>;
 
-/** A usage file: one record, or a list of them. */
-const UsageFile = z.union([UsagePosting, z.array(UsagePosting).min(1, 'give at least one usage record')]);
+const UsageList = z.array(UsagePosting).min(1, 'give at least one usage record');
+
+/** A usage file: one record, a list of them, or billing's own batch body `{ records: [...] }`. */
+function usageFileSchema(input: unknown) {
+  if (Array.isArray(input)) return UsageList;
+  const isBatch = typeof input === 'object' && input !== null && 'records' in input;
+  return isBatch ? z.strictObject({ records: UsageList }) : UsagePosting;
+}
 
 /** A record as billing lists it: as posted, plus when billing received it. */
 export const ReceivedUsage = z.looseObject({ ...UsagePosting.shape, receivedAt: z.string() });
@@ -31,16 +37,18 @@ export type UsagePostAnswer = z.infer<typeof PostAnswer>;
 
 /**
  * The records of a usage file, checked before anything is sent: a problem names the field in the file
- * (`quantity`, or `[2].quantity` in a list).
+ * (`quantity`, `[2].quantity` in a list, `records[2].quantity` in a batch).
  */
 export function checkUsageFile(input: unknown, file: string): UsagePosting[] {
-  // One schema per shape, not the union's: its problems would name neither the record's field nor the list's.
-  const parsed = Array.isArray(input) ? UsageFile.options[1].safeParse(input) : UsagePosting.safeParse(input);
+  // One schema per shape, not a union's: its problems would name neither the record's field nor the list's.
+  const schema = usageFileSchema(input);
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const problems = problemsFromZod(parsed.error, { schema: Array.isArray(input) ? UsageFile.options[1] : UsagePosting });
+    const problems = problemsFromZod(parsed.error, { schema });
     throw new OrdoError('invalid', `${new InvalidInput(`usage file ${file}`, problems).message}\nNothing was sent to billing.`, problems);
   }
-  return Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+  const data = parsed.data;
+  return Array.isArray(data) ? data : 'records' in data ? data.records : [data];
 }
 
 /**

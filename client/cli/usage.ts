@@ -73,8 +73,8 @@ Billing records and usage (the billing system, systems.billing in temporal-confi
                                     the ERP export: every ledger entry with its document's details
                                     (docs/billing.md "ERP export"); to stdout, or written to FILE
   ordo usage post FILE.json [--json]
-                                    send usage records (one, or a list) to billing, checked here first;
-                                    a record id billing has already received is counted once
+                                    send usage records (one, a list, or { records }) to billing, checked
+                                    here first; a record id billing already has is counted once
   ordo usage list --account A [--item ID] [--json]
                                     the account's usage records as billing received them
 

@@ -57,6 +57,8 @@ describe('ordo usage and the ERP export against the billing simulator', function
 
       const one = await run(['usage', 'post', file('one.json', record({ id: 'UA-4', quantity: 5 }))]);
       assert.equal(one.stdout.trim(), 'Usage posted to billing: 1 record counted');
+      const batch = await run(['usage', 'post', file('batch.json', { records: [record({ id: 'UA-4', quantity: 5 }), record({ id: 'UA-5', itemId: 'OI-10' })] }), '--json']);
+      assert.deepEqual(jsonOf(batch), { records: [{ id: 'UA-4', duplicate: true }, { id: 'UA-5', duplicate: false }] }, "billing's batch body is a usage file too");
 
       const listed = await run(['usage', 'list', '--account', 'ACME', '--item', 'OI-9', '--json']);
       assert.equal(listed.code, 0, describeRun(listed));
@@ -89,6 +91,7 @@ describe('ordo usage and the ERP export against the billing simulator', function
         [record({ id: 'UB-4', accountId: undefined }), /accountId: /],
         [record({ id: 'UB-5', qty: 3 }), /qty/],
         [[], /give at least one usage record/],
+        [{ records: [record({ id: 'UB-6', quantity: -1 })] }, /records\[0\]\.quantity: must not be negative/],
       ];
       for (const [content, says] of cases) {
         const result = await run(['usage', 'post', file('bad.json', content)]);
