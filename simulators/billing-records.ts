@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CartPayment, refusingRawCardNumbers } from '../domain/cart';
+import { Identifier } from '../domain/order';
+import { UsageRecord } from '../domain/usage';
 
 /**
  * What the billing simulator keeps (`<dataDir>/billing.json`) and what it takes: invoices and credit memos as
@@ -79,12 +81,42 @@ export const LedgerEntryRecord = z.object({
 });
 export type LedgerEntryRecord = z.infer<typeof LedgerEntryRecord>;
 
+/**
+ * A usage record as billing takes it: domain/usage.ts's `{ id, itemId, quantity, date }` plus the account billed and,
+ * when the item belongs to a subscription, its `subscriptionId`. The record's `id` is the meter's: counted once.
+ */
+export const UsagePosting = UsageRecord.extend({
+  accountId: Identifier,
+  subscriptionId: Identifier.optional(),
+});
+export type UsagePosting = z.infer<typeof UsagePosting>;
+
+export const StoredUsage = UsagePosting.extend({ receivedAt: z.string() });
+export type StoredUsage = z.infer<typeof StoredUsage>;
+
+const UsageBatch = z.strictObject({ records: z.array(UsagePosting).min(1, 'give at least one usage record') });
+
+/**
+ * `POST /billing/usage`: one usage record, or `{ records: [...] }`; either way the list of records, and whether they came
+ * as a batch (its answer is a list too). Problems name the field as sent (`quantity` for one record,
+ * `records[2].quantity` in a batch), not as a union of the two shapes would.
+ */
+export const UsageIntake = z.unknown().transform((body, ctx): { records: UsagePosting[]; batch: boolean } => {
+  const batch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'records' in body;
+  const parsed = batch ? UsageBatch.safeParse(body) : UsagePosting.safeParse(body);
+  if (parsed.success) return { records: 'records' in parsed.data ? parsed.data.records : [parsed.data as UsagePosting], batch };
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: issue.input });
+  return z.NEVER;
+});
+
 export const BillingState = z.object({
   invoices: z.array(StoredInvoiceSchema),
   /** Absent in files written before payments existed. */
   payments: z.array(PaymentRecord).default([]),
   /** Absent in files written before the ledger existed: then rebuilt from their invoices once, at start. */
   ledger: z.array(LedgerEntryRecord).optional(),
+  /** Usage records received (billing-usage.ts); absent in files written before usage intake existed. */
+  usage: z.array(StoredUsage).default([]),
 });
 export type BillingState = z.infer<typeof BillingState>;
 
@@ -106,3 +138,4 @@ export const PaymentRequest = refusingRawCardNumbers(
   }),
 );
 export type PaymentRequest = z.infer<typeof PaymentRequest>;
+

@@ -2,6 +2,7 @@ import type { FaultBook } from './faults';
 import { Ledger, invoicePosting, ledgerOfOlderFile } from './billing-ledger';
 import { fromMills, toMills } from './billing-money';
 import { invoiceStatus, mountPayments, PAYMENT_OPERATIONS } from './billing-payments';
+import { mountUsage, USAGE_OPERATIONS } from './billing-usage';
 import { BillingState, InvoiceSchema, type Invoice, type PaymentRecord, type StoredInvoice } from './billing-records';
 import { CallLog } from './call-log';
 import { HttpError, type Router } from './http';
@@ -21,9 +22,10 @@ import { openSystemStore, type StoreLocation } from './system-store';
  * It is the account's book of record (DESIGN.md "Billing records"): invoices carry a status (`Posted` when
  * received, `Paid` once settled payments cover them), payments are taken against them (billing-payments.ts), and
  * every invoice, credit memo, settled payment and refund posts to the account's append-only ledger (billing-ledger.ts).
+ * It also takes usage records from meters, each counted once (billing-usage.ts), for Ordo to rate.
  */
 
-export const BILLING_OPERATIONS = ['invoices', ...PAYMENT_OPERATIONS] as const;
+export const BILLING_OPERATIONS = ['invoices', ...PAYMENT_OPERATIONS, ...USAGE_OPERATIONS] as const;
 
 /** What other simulated systems in the process may read of billing (the storefront's My Invoices): never a copy to keep. */
 export interface BillingReader {
@@ -32,7 +34,7 @@ export interface BillingReader {
 }
 
 export function mountBilling(router: Router, faults: FaultBook, where: StoreLocation): BillingReader {
-  const store = openSystemStore(where, 'billing', BillingState, () => ({ invoices: [], payments: [], ledger: [] }));
+  const store = openSystemStore(where, 'billing', BillingState, () => ({ invoices: [], payments: [], ledger: [], usage: [] }));
   const state = store.state as BillingState & { ledger: NonNullable<BillingState['ledger']> };
   state.ledger ??= ledgerOfOlderFile(state);
   const { invoices, payments } = state;
@@ -63,8 +65,9 @@ export function mountBilling(router: Router, faults: FaultBook, where: StoreLoca
     return { status: 201, body: { invoiceId: invoice.id, duplicate: false } };
   }
 
-  // Payment routes first: `POST /billing/payments` would otherwise be taken for an operation of mountSystem's.
+  // Payment and usage routes first: `POST /billing/payments` would otherwise be taken for an operation of mountSystem's.
   mountPayments(router, faults, { state, ledger, idempotency: store.idempotency, calls, findInvoice });
+  mountUsage(router, faults, { state, idempotency: store.idempotency, calls });
 
   mountSystem(router, faults, {
     name: 'billing',

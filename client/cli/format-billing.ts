@@ -2,10 +2,10 @@ import type { BillingInvoice, BillingLedger, BillingPayment } from '../billing-b
 
 /** Human renderings of an account's books (invoices, payments, ledger): aligned tables, amounts right-aligned. */
 
-type Column = { title: string; right?: boolean };
+export type Column = { title: string; right?: boolean };
 
 /** Each column as wide as its widest cell, two spaces apart. */
-function table(columns: Column[], rows: string[][]): string[] {
+export function table(columns: Column[], rows: string[][]): string[] {
   const widths = columns.map((column, i) => Math.max(column.title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((cell, i) => (columns[i]!.right ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();

@@ -14,6 +14,7 @@ import { billingCommands } from './billing-commands';
 import { changeCommands } from './change-commands';
 import { channelCommands } from './channel-commands';
 import { operatorCommands } from './operator-commands';
+import { usageCommands } from './usage-commands';
 import { USAGE, UsageError } from './usage';
 
 /** `ordo`: one command for people and scripts. Exit 0 success, 1 refused or failed, 2 usage error. */
@@ -119,6 +120,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   ...changeCommands,
   ...channelCommands,
   ...billingCommands,
+  ...usageCommands,
 };
 
 function describeStack(status: StackStatus): string {

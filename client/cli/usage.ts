@@ -61,7 +61,7 @@ Commerce channels (the B2B storefront and CPQ, kept in sync by Ordo):
   ordo twins ID [--json]            one sale in every system: storefront order, CPQ opportunity, quote
                                     and order, Ordo order, invoices (ID: any of the three orders)
 
-Billing records (read from the billing system, systems.billing in temporal-config.yaml):
+Billing records and usage (the billing system, systems.billing in temporal-config.yaml):
   ordo invoices [--account A] [--json]
                                     invoices and credit memos with their status (Posted, Paid)
   ordo payments [--account A] [--json]
@@ -69,6 +69,14 @@ Billing records (read from the billing system, systems.billing in temporal-confi
   ordo ledger --account A [--currency C] [--json]
                                     the account's ledger, oldest entry first, and its balance:
                                     invoiced − credited − paid (refunds added back), to the cent
+  ordo ledger --account A [--currency C] --export csv|json [--out FILE]
+                                    the ERP export: every ledger entry with its document's details
+                                    (docs/billing.md "ERP export"); to stdout, or written to FILE
+  ordo usage post FILE.json [--json]
+                                    send usage records (one, a list, or { records }) to billing, checked
+                                    here first; a record id billing already has is counted once
+  ordo usage list --account A [--item ID] [--json]
+                                    the account's usage records as billing received them
 
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)
