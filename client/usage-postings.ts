@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Identifier } from '../domain/order';
 import { InvalidInput, problemsFromZod } from '../domain/problems';
-import { UsageRecord } from '../domain/usage';
+import { UsagePosting } from '../domain/usage';
 import { readRecord } from './channel-records';
 import { OrdoError } from './errors';
 import { segment, type SystemApi } from './system-api';
@@ -12,12 +11,6 @@ import { segment, type SystemApi } from './system-api';
  * `UsageRecord` plus the account billed and, for a subscription's item, its subscription: the shape billing's
  * `POST /billing/usage` takes. Billing counts each record id once; Ordo rates what it keeps (domain/usage.ts).
  */
-
-export const UsagePosting = UsageRecord.extend({
-  accountId: Identifier,
-  subscriptionId: Identifier.optional(),
-});
-export type UsagePosting = z.infer<typeof UsagePosting>;
 
 const UsageList = z.array(UsagePosting).min(1, 'give at least one usage record');
 

@@ -60,6 +60,16 @@ export const UsageRecord = z.strictObject({
 });
 export type UsageRecord = z.infer<typeof UsageRecord>;
 
+/**
+ * A usage record as billing takes it (`POST /billing/usage`, `ordo usage post`): the record plus the account billed
+ * and, when the item belongs to a subscription, its `subscriptionId`. The record's `id` is the meter's: counted once.
+ */
+export const UsagePosting = UsageRecord.extend({
+  accountId: Identifier,
+  subscriptionId: Identifier.optional(),
+});
+export type UsagePosting = z.infer<typeof UsagePosting>;
+
 /** What rateUsage checks, so problems read `quantity` and `price[1].upTo`. */
 const RatingInput = z.strictObject({ quantity: UsageQuantity, price: UsagePrice });
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { CartPayment, refusingRawCardNumbers } from '../domain/cart';
-import { Identifier } from '../domain/order';
-import { UsageRecord } from '../domain/usage';
+import { UsagePosting } from '../domain/usage';
 
 /**
  * What the billing simulator keeps (`<dataDir>/billing.json`) and what it takes: invoices and credit memos as
@@ -80,16 +79,6 @@ export const LedgerEntryRecord = z.object({
   amount: z.string(),
 });
 export type LedgerEntryRecord = z.infer<typeof LedgerEntryRecord>;
-
-/**
- * A usage record as billing takes it: domain/usage.ts's `{ id, itemId, quantity, date }` plus the account billed and,
- * when the item belongs to a subscription, its `subscriptionId`. The record's `id` is the meter's: counted once.
- */
-export const UsagePosting = UsageRecord.extend({
-  accountId: Identifier,
-  subscriptionId: Identifier.optional(),
-});
-export type UsagePosting = z.infer<typeof UsagePosting>;
 
 export const StoredUsage = UsagePosting.extend({ receivedAt: z.string() });
 export type StoredUsage = z.infer<typeof StoredUsage>;

@@ -3,7 +3,8 @@ import type { FaultBook } from './faults';
 import { HttpError, type Router } from './http';
 import type { IdempotencyStore } from './idempotency';
 import { mountIdempotentRoute } from './idempotent-route';
-import { UsageIntake, type BillingState, type StoredUsage, type UsagePosting } from './billing-records';
+import type { UsagePosting } from '../domain/usage';
+import { UsageIntake, type BillingState, type StoredUsage } from './billing-records';
 
 /**
  * Usage intake: a metering system posts usage records (`POST /billing/usage`), billing keeps them, and Ordo reads
