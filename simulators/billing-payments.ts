@@ -108,27 +108,20 @@ export function mountPayments(router: Router, faults: FaultBook, deps: PaymentsD
     return { status: 201, body: renderPayment(payment) };
   });
 
-  route('/billing/payments/:paymentId/settle', 'settle', NoBody, (_request, paymentId) => {
-    const payment = findPayment(paymentId!);
-    if (payment.status !== 'Authorized') {
-      throw new HttpError(409, `payment-${payment.status.toLowerCase()}`, `payment ${payment.id} is ${payment.status}: only an Authorized payment is settled`, { status: payment.status });
-    }
-    payment.status = 'Settled';
-    payment.at = new Date().toISOString();
-    post(payment, 'payment');
-    return { status: 200, body: renderPayment(payment) };
-  });
-
-  route('/billing/payments/:paymentId/refund', 'refund', NoBody, (_request, paymentId) => {
-    const payment = findPayment(paymentId!);
-    if (payment.status !== 'Settled') {
-      throw new HttpError(409, `payment-${payment.status.toLowerCase()}`, `payment ${payment.id} is ${payment.status}: only a Settled payment is refunded`, { status: payment.status });
-    }
-    payment.status = 'Refunded';
-    payment.at = new Date().toISOString();
-    post(payment, 'refund');
-    return { status: 200, body: renderPayment(payment) };
-  });
+  // Settlement and refund: each moves a payment one way, once, and posts it to the ledger.
+  const transition = (operation: 'settle' | 'refund', from: 'Authorized' | 'Settled', to: 'Settled' | 'Refunded', entry: 'payment' | 'refund', verb: string) =>
+    route(`/billing/payments/:paymentId/${operation}`, operation, NoBody, (_request, paymentId) => {
+      const payment = findPayment(paymentId!);
+      if (payment.status !== from) {
+        throw new HttpError(409, `payment-${payment.status.toLowerCase()}`, `payment ${payment.id} is ${payment.status}: only a${from === 'Authorized' ? 'n' : ''} ${from} payment is ${verb}`, { status: payment.status });
+      }
+      payment.status = to;
+      payment.at = new Date().toISOString();
+      post(payment, entry);
+      return { status: 200, body: renderPayment(payment) };
+    });
+  transition('settle', 'Authorized', 'Settled', 'payment', 'settled');
+  transition('refund', 'Settled', 'Refunded', 'refund', 'refunded');
 
   router.on('GET', '/billing/payments', (ctx) => {
     const accountId = ctx.query.get('accountId');
