@@ -74,15 +74,18 @@ describe('channel intake: storefront and CPQ orders start their syncs, once', fu
 
   after(async () => {
     await stopIntake();
-    // The stand-ins are not the real sync workflows: their histories must not be recorded for replay.
-    for (const workflowId of syncIds) {
-      await client.workflowService.deleteWorkflowExecution({ namespace: h.config.temporal.namespace, workflowExecution: { workflowId } }).catch(() => undefined);
-    }
-    // Deletion is asynchronous: wait until visibility (which the history recorder lists) no longer has them.
+    // The stand-ins are not the real sync workflows: their histories must not be recorded for replay. Every one on
+    // this test's task queue goes (a late webhook retry may have started one no test named), until visibility,
+    // which the history recorder lists, has none left; deletion is asynchronous.
+    const standIns = `TaskQueue = "${TASK_QUEUE}" AND WorkflowType != "ChannelIntakeWorkflow"`;
     await eventually('the stand-in syncs to be deleted', async () => {
-      const { count } = await client.workflow.count(`TaskQueue = "${TASK_QUEUE}" AND WorkflowType != "ChannelIntakeWorkflow"`);
-      return count === 0 ? true : undefined;
-    });
+      const left: string[] = [];
+      for await (const execution of client.workflow.list({ query: standIns })) left.push(execution.workflowId);
+      for (const workflowId of new Set([...left, ...syncIds])) {
+        await client.workflowService.deleteWorkflowExecution({ namespace: h.config.temporal.namespace, workflowExecution: { workflowId } }).catch(() => undefined);
+      }
+      return left.length === 0 ? true : undefined;
+    }, 60_000);
   });
 
   async function stopIntake(): Promise<void> {
