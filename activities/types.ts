@@ -2,6 +2,7 @@ import type { SystemCall } from '../domain/catalog';
 import type { ChangeContext } from '../domain/change-order';
 import type { Invoice } from '../domain/invoice';
 import type { CartItem } from '../domain/cart';
+import type { CpqAccountRecord, CpqOrderRecord, CpqPricedLine, CpqQuoteRecord, StorefrontOrderRecord } from '../domain/channel-records';
 import type { Billing, DeliveryGroup, Order } from '../domain/order';
 import type { FulfillmentLineItem, Plan } from '../domain/plan';
 import type { AssignmentPolicy } from '../domain/queues';
@@ -99,6 +100,8 @@ export interface InvoiceRequest {
   sequence: number;
 }
 
+export type { CpqAccountRecord, CpqOrderRecord, CpqPricedLine, CpqQuoteRecord, StorefrontOrderRecord };
+
 /**
  * The channel syncs' steps (activities/channels/): each finds the record it would make, by the source ids it
  * carries, before making it, and makes it with the step's stable Idempotency-Key (domain/sync-log.ts
@@ -125,88 +128,6 @@ export interface ChannelActivities {
   findOrCreateStorefrontTwin(request: StorefrontTwinRequest): Promise<StorefrontOrderRecord>;
   /** Marks a CPQ order with its storefront twin (`b2bOrder`); one already marked with it is found. */
   markCpqOrder(request: { cpqOrderId: string; b2bOrder: string }): Promise<CpqOrderRecord>;
-}
-
-/** A storefront order as the storefront answers it (what the syncs read of it). */
-export interface StorefrontOrderRecord {
-  id: string;
-  origin: 'checkout' | 'cpq';
-  accountId: string;
-  buyer?: string;
-  currency: string;
-  effectiveDate: string;
-  discount?: string;
-  deliveryGroups?: DeliveryGroup[];
-  items: CartItem[];
-  subtotal: string;
-  discountTotal: string;
-  tax: string;
-  total: string;
-  syncToCPQ: boolean;
-  links: { cpqOrder?: string; ordoOrder?: string };
-}
-
-export interface CpqAccountRecord {
-  id: string;
-  accountNumber: string;
-  name: string;
-}
-
-/** The fields a CPQ quote line and the order product made from it share. */
-export interface CpqPricedLine {
-  id: string;
-  product: string;
-  quantity: number;
-  unitPrice: string;
-  discount?: string;
-  taxCode?: string;
-  startDate?: string;
-  endDate?: string;
-  billing?: Billing;
-  sourceLineId?: string;
-  total: string;
-}
-
-export interface CpqQuoteRecord {
-  id: string;
-  opportunityId: string;
-  accountId: string;
-  pricing: 'cpq' | 'source';
-  primary: boolean;
-  ordered: boolean;
-  b2bSource?: string;
-  currency: string;
-  lines: Array<CpqPricedLine & { listPrice: string; parentLineId?: string }>;
-  /** The quote-level discount (the storefront order's, on the connector's quotes). */
-  discount?: string;
-  subtotal: string;
-  discountTotal: string;
-  tax: string;
-  /** With tax, by the same arithmetic as the storefront and Ordo's invoice. */
-  total: string;
-}
-
-export interface CpqOrderRecord {
-  id: string;
-  quoteId: string;
-  opportunityId: string;
-  accountId: string;
-  b2bSourceOrder?: string;
-  syncToB2B: boolean;
-  b2bOrder?: string;
-  status: 'Draft' | 'Activated';
-  contracted: boolean;
-  currency: string;
-  effectiveDate?: string;
-  /** Where the order ships, when the rep gave it. */
-  shipTo?: Omit<DeliveryGroup, 'id'>;
-  products: Array<CpqPricedLine & { quoteLineId: string; parentProductId?: string }>;
-  /** The quote's, copied. */
-  discount?: string;
-  subtotal: string;
-  discountTotal: string;
-  tax: string;
-  total: string;
 }
 
 export interface CpqAccountRequest {

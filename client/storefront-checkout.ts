@@ -2,13 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CartFields, CartPayment, refusingRawCardNumbers, type Cart } from '../domain/cart';
 import { InvalidInput, problemsFromZod } from '../domain/problems';
-import {
-  CheckoutAnswer,
-  PaymentRecord,
-  readRecord,
-  StorefrontCartRecord,
-  StorefrontOrderRecord,
-} from './channel-records';
+import { StorefrontOrderRecord } from '../domain/channel-records';
+import { CheckoutAnswer, PaymentRecord, readRecord, StorefrontCartRecord } from './channel-records';
 import { OrdoError } from './errors';
 import { segment, SystemCallError, type SystemApi } from './system-api';
 

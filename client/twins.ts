@@ -1,15 +1,14 @@
 import type { SyncRecordKind } from '../domain/sync-log';
 import {
-  BillingInvoiceRecord,
   CpqOpportunityRecord,
   CpqOrderRecord,
   CpqQuoteRecord,
-  readRecord,
   StorefrontOrderRecord,
   type CpqOrderRecord as CpqOrder,
   type CpqQuoteRecord as CpqQuote,
   type StorefrontOrderRecord as StorefrontOrder,
-} from './channel-records';
+} from '../domain/channel-records';
+import { BillingInvoiceRecord, readRecord } from './channel-records';
 import { OrdoError } from './errors';
 import type { OrdoClient } from './ordo-client';
 import { listSyncViews } from './sync-views';
