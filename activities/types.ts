@@ -3,7 +3,8 @@ import type { ChangeContext } from '../domain/change-order';
 import type { Invoice } from '../domain/invoice';
 import type { CartItem } from '../domain/cart';
 import type { CpqAccountRecord, CpqOrderRecord, CpqPricedLine, CpqQuoteRecord, StorefrontOrderRecord } from '../domain/channel-records';
-import type { Billing, DeliveryGroup, Order } from '../domain/order';
+import type { Billing, DeliveryGroup, Order, OrderPayment } from '../domain/order';
+import type { Subscription, SubscriptionChange } from '../domain/subscription';
 import type { FulfillmentLineItem, Plan } from '../domain/plan';
 import type { AssignmentPolicy } from '../domain/queues';
 import type { ChannelPoll, SyncStartResult, SyncTrigger } from '../workflows/channel-intake-messages';
@@ -204,4 +205,81 @@ export interface StorefrontTwinRequest {
   /** The CPQ order's total: the storefront refuses a twin whose own total differs. */
   total: string;
   ordoOrder: string;
+}
+
+/**
+ * Billing over time (issue 11; docs/billing.md "Subscriptions", "Payments", "Schedulers"). The subscription's
+ * state lives in its workflow; these compute with the worker's billing config and catalog, and send documents to
+ * billing with keys derived from the document ids, so a retried activity or a replayed workflow bills nothing twice.
+ */
+export interface SubscriptionActivities {
+  /** The subscription of a completed order (catalog usage prices, billing.recurring), or undefined when it has none. */
+  prepareSubscription(request: { order: Order }): Promise<Subscription | undefined>;
+  /**
+   * Bills everything due on or before `asOf`: fetches the usage of the windows that close by then from billing,
+   * builds one invoice per bill date (domain/subscription billDue), sends each, and answers the run.
+   */
+  billSubscription(request: { subscription: Subscription; asOf: string; trigger: string }): Promise<SubscriptionBilling>;
+  /** A change order's prorated documents for the rest of the period (domain/subscription changeSubscription), sent. */
+  billSubscriptionChange(request: { subscription: Subscription; change: SubscriptionChange; }): Promise<SubscriptionChangeBilling>;
+  /** Starts the renewal order as `ordo submit` does (found when started before); answers its order id. */
+  startRenewalOrder(request: { order: Order }): Promise<SubmittedOrdoOrder>;
+  /** Starts (or finds) the subscription workflow of a completed order. */
+  startSubscription(request: { orderId: string; subscription: Subscription }): Promise<{ workflowId: string; existing: boolean }>;
+}
+
+export interface SubscriptionBilling {
+  next: Subscription;
+  /** The documents sent, with their totals (decimal strings) and bill dates. */
+  issued: { id: string; kind: 'invoice' | 'creditMemo'; date: string; total: string }[];
+}
+export type SubscriptionChangeBilling = SubscriptionBilling;
+
+/** Payments: the gateway (`systems.payments`) and billing's payments and accounts (`systems.billing`). */
+export interface PaymentActivities {
+  /** Keeps the order's payment method on its billing account (token only; auto-pay for a card). */
+  savePaymentMethod(request: { accountId: string; payment: OrderPayment; orderId: string }): Promise<void>;
+  /** The invoice as billing has it now, with what is still open. */
+  readInvoiceBalance(request: { invoiceId: string }): Promise<InvoiceBalance>;
+  /**
+   * One payment attempt for what is open on the invoice: captures the checkout authorization when the invoice's order
+   * has one, else charges the account's stored token; records the payment in billing (Settled or Failed). Keys:
+   * `charge:<invoiceId>:<attempt>`, so a retried activity charges once.
+   */
+  collectInvoice(request: { invoiceId: string; attempt: number }): Promise<PaymentAttemptResult>;
+  /** An operator's resolution of an invoice in collections: a payment by reference, or a write-off (a credit memo). */
+  settleByReference(request: { invoiceId: string; reference: string; actor: string }): Promise<void>;
+  writeOffInvoice(request: { invoiceId: string; reason: string; actor: string }): Promise<void>;
+  /** Refunds a credit memo to the card that paid its order's invoice (billing.creditMemos: refund). */
+  refundCreditMemo(request: { creditMemoId: string }): Promise<{ refunded: string }>;
+  /** Payment run: the Posted invoices of auto-pay accounts billed on or before the target date. */
+  listPayableInvoices(request: { targetDate: string }): Promise<{ invoiceId: string; accountId: string }[]>;
+  /** Payment run: starts each invoice's payment workflow, or finds it started. */
+  startInvoicePayments(request: { taskQueue: string; invoices: { invoiceId: string; accountId: string }[] }): Promise<{ invoiceId: string; started: boolean }[]>;
+}
+
+/** The invoice scheduler's run (the payment scheduler's activities are PaymentActivities'). */
+export interface SchedulerActivities {
+  /** Sends billNow(targetDate) to every active subscription due by then (visibility: NextBillingDate); answers what each issued. */
+  billDueSubscriptions(request: { targetDate: string; runId: string }): Promise<{ picked: string[]; issued: string[]; skipped: { id: string; reason: string }[] }>;
+}
+
+export type BillingOverTimeActivities = SubscriptionActivities & PaymentActivities & SchedulerActivities;
+
+export interface InvoiceBalance {
+  invoiceId: string;
+  accountId?: string;
+  currency: string;
+  total: string;
+  /** Total less settled and authorized payments. */
+  open: string;
+  status: string;
+}
+
+export interface PaymentAttemptResult {
+  outcome: 'Settled' | 'Failed' | 'NothingDue';
+  paymentId?: string;
+  amount: string;
+  declineCode?: string;
+  message?: string;
 }

@@ -54,11 +54,45 @@ export const Queue = z.strictObject({
   assignment: z.enum(['none', 'round-robin', 'least-loaded']).default('none'),
 });
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** One scheduler: how often it runs and how far ahead its target date is. */
+export const SchedulerSettings = z.strictObject({
+  enabled: z.boolean().default(true),
+  every: z.enum(['day', 'week', 'month']).default('day'),
+  /** Target date = the run's date + this many days (bills what is due by then). */
+  targetDays: z.number().int().nonnegative().default(0),
+  /** Starts paused (unpause it in the Web UI or with `temporal schedule toggle`). */
+  paused: z.boolean().default(false),
+});
+
 export const BillingSettings = z.strictObject({
   proration: z.literal('monthly+daily').default('monthly+daily'),
   /** Tax rate per tax code, as a decimal string ("0.0825" is 8.25 %). */
   taxRates: z.record(z.string(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal rate such as "0.0825"')).default({}),
   defaultTaxCode: z.string().optional(),
+  /**
+   * How an order's recurring items are billed (docs/billing.md "Subscriptions"). `upFront`: the whole term on the
+   * order's one invoice (DESIGN.md Billing), as before; the subscription then bills usage and renews. `perPeriod`:
+   * the subscription bills each period in advance on the anniversary (DESIGN.md "Over time"); the order's invoice
+   * bills one-time items. `ordo simulate` always bills per period.
+   */
+  recurring: z.enum(['upFront', 'perPeriod']).default('upFront'),
+  /** A declined payment is retried after each of these (from the decline before it), then goes to collections. */
+  dunning: z.strictObject({
+    retryAfter: z.array(Duration).default([3 * DAY_MS, 7 * DAY_MS]),
+    /** The queue of accounts an operator works after the last retry failed. */
+    collectionsQueue: z.string().min(1).default('collections'),
+  }).default({ retryAfter: [3 * DAY_MS, 7 * DAY_MS], collectionsQueue: 'collections' }),
+  /** A credit memo of a paid invoice: refunded to the card it was paid with, or kept as credit on the account. */
+  creditMemos: z.enum(['refund', 'credit']).default('refund'),
+  /** A subscription makes its renewal order this many days before its term ends; absent or false: no automatic renewal. */
+  renewal: z.union([z.literal(false), z.strictObject({ leadDays: z.number().int().nonnegative().default(30) })]).default({ leadDays: 30 }),
+  /** The invoice and payment schedulers (Temporal Schedules, created by the worker at start-up). */
+  schedulers: z.strictObject({
+    invoice: SchedulerSettings.default(SchedulerSettings.parse({})),
+    payment: SchedulerSettings.default(SchedulerSettings.parse({})),
+  }).default({ invoice: SchedulerSettings.parse({}), payment: SchedulerSettings.parse({}) }),
 });
 
 export const StackSettings = z.strictObject({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration } from './duration';
+import { UsagePrice } from './usage-price';
 
 /**
  * The catalog: commercial products, fulfillment (technical) products, decomposition rules,
@@ -20,6 +21,11 @@ export const Product = z.strictObject({
   attributes: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()]))).optional(),
   /** `none`: billed, never fulfilled, so it needs no decomposition rule. */
   fulfillment: z.enum(['required', 'none']).default('required'),
+  /**
+   * A usage product's rating price: per unit (`"0.10"`, up to 6 places) or graduated tiers
+   * (`[{ upTo: 1000, unitPrice: "0.10" }, { upTo: null, unitPrice: "0.05" }]`). Absent: the order item's unitPrice per unit.
+   */
+  usagePrice: UsagePrice.optional(),
 });
 
 export const FulfilledBy = z.union([

@@ -99,6 +99,20 @@ export const OrderLinks = z.strictObject({
   cpqOrder: Identifier.optional(),
 });
 
+export const OrderPayment = z.discriminatedUnion(
+  'method',
+  [
+    z.strictObject({
+      method: z.literal('card'),
+      token: z.string().min(4, 'must be the card token your payment processor gave, such as "tok_visa_4242"'),
+      /** The authorization taken at checkout (the gateway's AUTH-…), settled later against the first invoice. */
+      authorizationId: Identifier.optional(),
+    }),
+    z.strictObject({ method: z.literal('account'), reference: z.string().min(1, 'give the purchase order or account reference') }),
+  ],
+  { error: 'must be { "method": "card", "token": "tok_..." } or { "method": "account", "reference": "PO-..." }' },
+);
+
 export const Order = z.strictObject({
   id: Identifier,
   accountId: Identifier,
@@ -114,6 +128,14 @@ export const Order = z.strictObject({
   changeOf: Identifier.optional(),
   /** The sale's twins in the channels, when a channel sync made this order. */
   links: OrderLinks.optional(),
+  /**
+   * How the account pays (the cart's payment method, captured at checkout): a processor's card token (never a card
+   * number) and the checkout's authorization, or the account's purchase order. Kept on the billing account for the
+   * payment scheduler (docs/billing.md "Payments").
+   */
+  payment: OrderPayment.optional(),
+  /** Set on a renewal order (order action `Renew`): the order whose subscription it renews. */
+  renewalOf: Identifier.optional(),
 });
 
 export type Money = z.infer<typeof MoneyString>;
@@ -121,6 +143,7 @@ export type OrderItem = z.infer<typeof OrderItem>;
 export type Order = z.infer<typeof Order>;
 export type Contract = z.infer<typeof Contract>;
 export type OrderLinks = z.infer<typeof OrderLinks>;
+export type OrderPayment = z.infer<typeof OrderPayment>;
 export type ContractLine = z.infer<typeof ContractLine>;
 export type DeliveryGroup = z.infer<typeof DeliveryGroup>;
 export type Billing = z.infer<typeof Billing>;

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createBillingActivities } from '../activities/billing';
 import { createChannelActivities } from '../activities/channels';
 import type { HandlerRegistry } from '../activities/handlers';
 import { dataConverter } from '../config/connection';
@@ -40,6 +41,7 @@ export function createOrdoWorker(options: OrdoWorkerOptions): Promise<Worker> {
     activities: {
       ...createActivities({ config, catalog: options.catalog, handlers: options.handlers, visibility: temporal }),
       ...createChannelActivities({ config, catalog: options.catalog, temporal }),
+      ...createBillingActivities({ config, catalog: options.catalog, temporal }),
     },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,

@@ -21,6 +21,10 @@
     NewOrderSyncWorkflow: typeof import('./new-order-sync').NewOrderSyncWorkflow;
     ReorderSyncWorkflow: typeof import('./reorder-sync').ReorderSyncWorkflow;
     ChannelIntakeWorkflow: typeof import('./channel-intake').ChannelIntakeWorkflow;
+    SubscriptionWorkflow: typeof import('./subscription').SubscriptionWorkflow;
+    InvoicePaymentWorkflow: typeof import('./invoice-payment').InvoicePaymentWorkflow;
+    InvoiceRunWorkflow: typeof import('./invoice-run').InvoiceRunWorkflow;
+    PaymentRunWorkflow: typeof import('./payment-run').PaymentRunWorkflow;
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
   const load: { [Type in keyof OrdoWorkflows]: () => OrdoWorkflows[Type] } = {
@@ -31,6 +35,10 @@
     NewOrderSyncWorkflow: () => require('./new-order-sync').NewOrderSyncWorkflow,
     ReorderSyncWorkflow: () => require('./reorder-sync').ReorderSyncWorkflow,
     ChannelIntakeWorkflow: () => require('./channel-intake').ChannelIntakeWorkflow,
+    SubscriptionWorkflow: () => require('./subscription').SubscriptionWorkflow,
+    InvoicePaymentWorkflow: () => require('./invoice-payment').InvoicePaymentWorkflow,
+    InvoiceRunWorkflow: () => require('./invoice-run').InvoiceRunWorkflow,
+    PaymentRunWorkflow: () => require('./payment-run').PaymentRunWorkflow,
   };
   for (const [type, get] of Object.entries(load)) Object.defineProperty(exports, type, { enumerable: true, get });
 }

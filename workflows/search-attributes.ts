@@ -18,6 +18,10 @@ export const ChangeOfKey = defineSearchAttributeKey('ChangeOf', SearchAttributeT
  * SQL visibility (the dev server's) holds at most 3 KeywordLists per namespace, and Ordo's splits use them.
  */
 export const SyncRecordsKey = defineSearchAttributeKey('SyncRecords', SearchAttributeType.TEXT);
+/** Beyond DESIGN.md's list: on a subscription, the next day it bills, so the invoice scheduler finds what is due. */
+export const NextBillingDateKey = defineSearchAttributeKey('NextBillingDate', SearchAttributeType.DATETIME);
+/** Beyond DESIGN.md's list: a subscription's state (active, ended) or an invoice payment's (Posted … Collections). */
+export const BillingStateKey = defineSearchAttributeKey('BillingState', SearchAttributeType.KEYWORD);
 
 export const ORDO_SEARCH_ATTRIBUTES = [
   OrderIdKey,
@@ -30,6 +34,8 @@ export const ORDO_SEARCH_ATTRIBUTES = [
   ManualAssigneesKey,
   ChangeOfKey,
   SyncRecordsKey,
+  NextBillingDateKey,
+  BillingStateKey,
 ];
 
 /** A split's work-queue attributes: what falls out where, who waits on which manual queue, and jeopardy. */

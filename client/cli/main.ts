@@ -15,6 +15,10 @@ import { changeCommands } from './change-commands';
 import { channelCommands } from './channel-commands';
 import { operatorCommands } from './operator-commands';
 import { usageCommands } from './usage-commands';
+import { subscriptionCommands } from './subscription-commands';
+import { paymentCommands } from './payment-commands';
+import { schedulerCommands } from './scheduler-commands';
+import { simulateCommands } from './simulate-commands';
 import { USAGE, UsageError } from './usage';
 
 /** `ordo`: one command for people and scripts. Exit 0 success, 1 refused or failed, 2 usage error. */
@@ -121,6 +125,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   ...channelCommands,
   ...billingCommands,
   ...usageCommands,
+  ...subscriptionCommands,
+  ...paymentCommands,
+  ...schedulerCommands,
+  ...simulateCommands,
 };
 
 function describeStack(status: StackStatus): string {

@@ -78,6 +78,18 @@ Billing records and usage (the billing system, systems.billing in temporal-confi
   ordo usage list --account A [--item ID] [--json]
                                     the account's usage records as billing received them
 
+Subscriptions (billing over time, docs/billing.md "Subscriptions"):
+  (subscription verbs)
+
+Payments and collections (docs/billing.md "Payments"):
+  (payment verbs)
+
+Schedulers (Temporal Schedules, docs/billing.md "Schedulers"):
+  (scheduler verbs)
+
+Simulation (docs/billing.md "A year in seconds"):
+  (simulate verbs)
+
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)
   --json           machine-readable output

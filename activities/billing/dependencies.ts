@@ -1,0 +1,10 @@
+import type { Client } from '@temporalio/client';
+import type { LoadedConfig } from '../../config/load';
+import type { Catalog } from '../../domain/catalog';
+
+export interface BillingDependencies {
+  config: Pick<LoadedConfig, 'systems' | 'billing'>;
+  catalog: Catalog;
+  /** The worker's client and task queue: to start subscriptions, renewal orders and payment workflows. */
+  temporal?: { client: Client; taskQueue: string };
+}

@@ -1,0 +1,2 @@
+/** `ordo schedules`. */
+export const schedulerCommands: Record<string, (args: string[]) => Promise<number>> = {};

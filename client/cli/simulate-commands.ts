@@ -1,0 +1,2 @@
+/** `ordo simulate --months N ORDER.json`. */
+export const simulateCommands: Record<string, (args: string[]) => Promise<number>> = {};
