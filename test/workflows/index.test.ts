@@ -46,10 +46,14 @@ describe('workflows/index.ts (the workflow bundle entry)', () => {
       'AccountFulfillmentWorkflow',
       'ChannelIntakeWorkflow',
       'FulfillmentOrderWorkflow',
+      'InvoicePaymentWorkflow',
+      'InvoiceRunWorkflow',
       'NewOrderSyncWorkflow',
       'OrderWorkflow',
+      'PaymentRunWorkflow',
       'QueueRotationWorkflow',
       'ReorderSyncWorkflow',
+      'SubscriptionWorkflow',
     ]);
     assert.equal(index.OrderWorkflow, OrderWorkflow);
     assert.equal(index.NewOrderSyncWorkflow, NewOrderSyncWorkflow);
