@@ -1,0 +1,326 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import { listInvoices, listPayments, readLedger, type BillingInvoice, type BillingLedger, type BillingPayment } from '../client/billing-books';
+import { OrdoClient, type StartedOrder } from '../client/ordo-client';
+import { SystemApi } from '../client/system-api';
+import { postUsage } from '../client/usage-postings';
+import { loadCatalogFiles } from '../config/catalog-files';
+import { dataConverter } from '../config/connection';
+import type { LoadedConfig } from '../config/load';
+import type { Catalog } from '../domain/catalog';
+import type { UsagePosting } from '../domain/usage';
+import { startSimulators, type RunningSimulators } from '../simulators';
+import { bundleOrdoWorkflows, createOrdoWorker } from '../workers/create';
+import { PAYMENT_RUN_WORKFLOW_TYPE, type SchedulerRunInput, type SchedulerRunResult } from '../workflows/payment-messages';
+import { addSearchAttributes } from './search-attributes';
+import { ensureTemporalTestServer } from './temporal-test-server';
+
+/**
+ * A year of billing in seconds (DESIGN.md Billing "Over time", `ordo simulate`; docs/billing.md "A year in seconds").
+ *
+ * A whole Ordo on one machine whose clock Temporal's time-skipping test server moves: the Java test server, the real
+ * simulators in this process (port 0, a temporary data folder), and a real Ordo worker (real workflows, real
+ * activities) whose systems are those simulators and whose billing bills per period. The simulation submits orders,
+ * moves workflow time forward a day at a time (subscriptions bill on their own durable timers, dunning retries on
+ * theirs), runs the payment run once per simulated day as its Schedule would (the test server has no Schedules),
+ * and reads the account's books from the billing simulator. Used by `ordo simulate` and the billing scenario tests.
+ */
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** The task queue of the simulation's worker: its own server, so nothing else polls it. */
+export const SIMULATION_TASK_QUEUE = 'ordo-simulate';
+
+export interface SimulationOptions {
+  /** The configuration whose catalog, tax rates and billing settings apply; systems and Temporal are replaced. */
+  config: LoadedConfig;
+  catalog?: Catalog;
+  /** Dunning retries in days after each decline (billing.dunning.retryAfter); default the configuration's. */
+  dunningRetryDays?: number[];
+  /** A prebuilt workflow bundle (tests build one per run); by default built here. */
+  workflowBundle?: WorkflowBundle;
+  /** false: no daily payment run (invoices only). */
+  payments?: boolean;
+  /** Progress lines (what starts, what is slow); default: nothing. */
+  log?: (line: string) => void;
+}
+
+/** An account's books as billing has them (DESIGN.md "Billing records"). */
+export interface BillingRecords {
+  invoices: BillingInvoice[];
+  payments: BillingPayment[];
+  ledger: BillingLedger;
+}
+
+export interface PaymentRun {
+  date: string;
+  result?: SchedulerRunResult;
+}
+
+/** Real time a payment run may take: it reads billing and starts payment workflows, a second or two at most. */
+const PAYMENT_RUN_TIMEOUT_MS = 20_000;
+
+export interface Simulation {
+  env: TestWorkflowEnvironment;
+  /** A client that never unlocks time skipping: waiting on it passes real time only. */
+  temporal: Client;
+  ordo: OrdoClient;
+  /** The worker's configuration: systems at the simulators, billing per period. */
+  config: LoadedConfig;
+  catalog: Catalog;
+  simulatorsUrl: string;
+  billing: SystemApi;
+  /** The server's date, YYYY-MM-DD (UTC). */
+  today(): Promise<string>;
+  /** Starts an order as `ordo submit` does and waits (in real time) until its workflow has completed. */
+  submit(order: unknown, options?: { timeoutMs?: number }): Promise<StartedOrder>;
+  /** Moves workflow time forward one day at a time until `date` (YYYY-MM-DD, UTC midnight) has begun, running each day's payment run. */
+  advanceTo(date: string, onDay?: (day: string) => Promise<void> | void): Promise<void>;
+  /** Moves workflow time forward by `days` days, a day at a time, as advanceTo. */
+  advanceDays(days: number, onDay?: (day: string) => Promise<void> | void): Promise<void>;
+  /** The payment run for today, as the payment Schedule's action would start it. */
+  runPayments(): Promise<PaymentRun>;
+  /** Posts usage records to billing (`POST /billing/usage`). */
+  postUsage(records: UsagePosting[]): Promise<void>;
+  records(accountId: string): Promise<BillingRecords>;
+  /** Stops the worker (at once: in-flight activities are cancelled, as a killed process would leave them) and starts a fresh one. */
+  restartWorker(): Promise<void>;
+  /** Stops the worker without starting another (a worker outage; `startWorker` brings one back). */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  /** Every run's payment runs so far. */
+  paymentRuns: PaymentRun[];
+  /** Stops everything and removes the temporary folder. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** The date of a moment, YYYY-MM-DD in UTC: the calendar subscriptions bill by. */
+export const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const dateMs = (date: string): number => Date.parse(`${date}T00:00:00Z`);
+
+/** The configuration the simulation's worker runs with. */
+export function simulationConfig(base: LoadedConfig, simulatorsUrl: string, address: string, namespace: string, dunningRetryDays?: number[]): LoadedConfig {
+  const systems = Object.fromEntries(Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulatorsUrl}/${name}` }]));
+  // Every system the simulators serve, even one the base file leaves out (payments, for the gateway).
+  for (const name of ['billing', 'payments', 'inventory', 'shipping', 'provisioning', 'warranty', 'webhook', 'cpq', 'storefront']) {
+    systems[name] ??= { url: `${simulatorsUrl}/${name}`, timeout: 10_000 };
+  }
+  const billing = base.billing;
+  return {
+    ...base,
+    temporal: { ...base.temporal, address, namespace, taskQueue: SIMULATION_TASK_QUEUE, tls: false, apiKey: undefined },
+    systems,
+    billing: {
+      ...billing,
+      recurring: 'perPeriod',
+      dunning: { ...billing.dunning, retryAfter: dunningRetryDays ? dunningRetryDays.map((days) => days * DAY_MS) : billing.dunning.retryAfter },
+      // The test server has no Schedules: the simulation starts the payment run itself, and subscriptions bill on their timers.
+      schedulers: {
+        invoice: { ...billing.schedulers.invoice, enabled: false },
+        payment: { ...billing.schedulers.payment, enabled: false },
+      },
+    },
+    // Nothing polls the storefront or CPQ in a simulation.
+    channels: { ...base.channels, intake: { ...base.channels.intake, enabled: false, webhook: undefined } },
+  };
+}
+
+/** The test server's launcher, or a one-line error saying what to install (MissingToolchain's message). */
+export async function prepareSimulation(log?: (line: string) => void): Promise<string> {
+  return ensureTemporalTestServer(log);
+}
+
+/** The SDK runs the launcher and gives it 5 seconds to listen; on a busy machine the JVM may need a second try. */
+async function startTimeSkippingServer(launcher: string, tries = 3): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter }, server: { executable: { type: 'existing-path', path: launcher } } });
+    } catch (error) {
+      if (attempt >= tries || !/did not start within/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
+  const log = options.log ?? (() => undefined);
+  const launcher = await prepareSimulation(log);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-simulate-'));
+  const stops: (() => Promise<void>)[] = [async () => fs.rmSync(dataDir, { recursive: true, force: true })];
+  const stop = async () => {
+    // Newest first: the worker before the server it polls, the server before the folder.
+    while (stops.length) await stops.pop()!().catch(() => undefined);
+  };
+  try {
+    log('Starting the time-skipping test server, the simulators and a worker');
+    const bundling = options.workflowBundle ? Promise.resolve(options.workflowBundle) : bundleOrdoWorkflows();
+    const simulators: RunningSimulators = await startSimulators({ port: 0, dataDir });
+    stops.push(() => simulators.stop());
+    const env = await startTimeSkippingServer(launcher);
+    stops.push(() => env.teardown());
+    const namespace = env.namespace ?? 'default';
+    await addSearchAttributes(env.connection, namespace);
+    const config = simulationConfig(options.config, simulators.url, env.address, namespace, options.dunningRetryDays);
+    const catalog = options.catalog ?? loadCatalogFiles(config.catalogFiles);
+    const bundle = await bundling;
+    // The environment's own client unlocks time skipping while it waits on a result; this one never does, so
+    // time moves only when the simulation says so.
+    const temporal = new Client({ connection: env.connection, namespace, dataConverter });
+    const ordo = new OrdoClient(temporal, SIMULATION_TASK_QUEUE, catalog);
+    const billing = new SystemApi(config, 'billing');
+
+    let worker: { worker: Worker; running: Promise<void> } | undefined;
+    const startWorker = async () => {
+      if (worker) return;
+      const created = await createOrdoWorker({ connection: env.nativeConnection, config, catalog, workflowBundle: bundle, client: temporal });
+      worker = { worker: created, running: created.run() };
+    };
+    const stopWorker = async () => {
+      const current = worker;
+      worker = undefined;
+      if (!current) return;
+      if (current.worker.getState() === 'RUNNING') current.worker.shutdown();
+      await current.running.catch(() => undefined);
+    };
+    stops.push(stopWorker);
+    await startWorker();
+
+    const today = async () => isoDate(await env.currentTimeMs());
+    const paymentRuns: PaymentRun[] = [];
+    let runs = 0;
+    const runPayments = async (): Promise<PaymentRun> => {
+      const date = await today();
+      const input: SchedulerRunInput = { targetDate: date };
+      const run: PaymentRun = { date };
+      const handle = await temporal.workflow.start(PAYMENT_RUN_WORKFLOW_TYPE, {
+        taskQueue: SIMULATION_TASK_QUEUE,
+        workflowId: `payment-run-${date}-${++runs}`,
+        args: [input],
+      });
+      try {
+        run.result = await withRealTimeout(handle.result() as Promise<SchedulerRunResult>, PAYMENT_RUN_TIMEOUT_MS, `the payment run of ${date} did not finish within ${PAYMENT_RUN_TIMEOUT_MS / 1000}s`);
+      } catch (error) {
+        // A run whose workflow task keeps failing holds the server's clock: end it, and say so.
+        await handle.terminate('the simulation gave up on it').catch(() => undefined);
+        throw new Error(`payment run ${handle.workflowId} failed: ${(error as Error).message}`);
+      } finally {
+        paymentRuns.push(run);
+      }
+      return run;
+    };
+
+    const advanceTo = async (date: string, onDay?: (day: string) => Promise<void> | void) => {
+      const target = dateMs(date);
+      for (;;) {
+        const now = await env.currentTimeMs();
+        if (now >= target) return;
+        // To the start of the next day (UTC), then that day's payment run: what a daily Schedule does at 00:00.
+        const next = Math.min(target, dateMs(isoDate(now)) + DAY_MS);
+        await env.sleep(Math.max(1, next - now));
+        await settle(temporal);
+        const day = await today();
+        await onDay?.(day);
+        if (options.payments !== false) await runPayments();
+      }
+    };
+
+    const simulation: Simulation = {
+      env,
+      temporal,
+      ordo,
+      config,
+      catalog,
+      simulatorsUrl: simulators.url,
+      billing,
+      today,
+      async submit(order, submitOptions = {}) {
+        const started = await ordo.startOrder(order);
+        const handle = temporal.workflow.getHandle(started.workflowId);
+        await withRealTimeout(handle.result(), submitOptions.timeoutMs ?? 120_000, `order ${started.orderId} did not complete within ${(submitOptions.timeoutMs ?? 120_000) / 1000}s (does it wait for a person? ordo simulate needs an order that fulfils on its own)`);
+        await settle(temporal);
+        return started;
+      },
+      advanceTo,
+      async advanceDays(days, onDay) {
+        await advanceTo(isoDate(dateMs(await today()) + days * DAY_MS), onDay);
+      },
+      runPayments,
+      async postUsage(records) {
+        if (records.length) await postUsage(billing, records);
+      },
+      async records(accountId) {
+        const [invoices, payments, ledger] = await Promise.all([listInvoices(billing, accountId), listPayments(billing, accountId), readLedger(billing, accountId)]);
+        return { invoices, payments, ledger };
+      },
+      async restartWorker() {
+        await stopWorker();
+        await startWorker();
+      },
+      stopWorker,
+      startWorker,
+      paymentRuns,
+      stop,
+    };
+    return simulation;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Waits (in real time, a few hundred milliseconds at most when nothing runs) until no open workflow has a workflow
+ * task or an activity outstanding, so the next skip of time starts from a quiet system: a bill date's invoice is
+ * sent before the day after it begins.
+ */
+export async function settle(temporal: Client, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let busy = false;
+    for (const execution of await listExecutions(temporal, 'open')) {
+      const { raw } = await temporal.workflow.getHandle(execution.workflowId, execution.runId).describe();
+      if ((raw.pendingActivities?.length ?? 0) > 0 || raw.pendingWorkflowTask) {
+        busy = true;
+        break;
+      }
+    }
+    if (!busy || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface ExecutionRef {
+  workflowId: string;
+  runId: string;
+  type: string;
+}
+
+/**
+ * The server's open or closed workflow runs. The time-skipping test server has no visibility queries
+ * (ListWorkflowExecutions is unimplemented there), but it answers the older open/closed lists.
+ */
+export async function listExecutions(temporal: Client, which: 'open' | 'closed'): Promise<ExecutionRef[]> {
+  const service = temporal.workflowService;
+  const namespace = temporal.options.namespace;
+  const refs: ExecutionRef[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const request = { namespace, maximumPageSize: 1000, nextPageToken };
+    const page = which === 'open' ? await service.listOpenWorkflowExecutions(request) : await service.listClosedWorkflowExecutions(request);
+    for (const info of page.executions ?? []) {
+      refs.push({ workflowId: info.execution?.workflowId ?? '', runId: info.execution?.runId ?? '', type: info.type?.name ?? '' });
+    }
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return refs;
+}
+
+function withRealTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
