@@ -88,7 +88,12 @@ Schedulers (Temporal Schedules, docs/billing.md "Schedulers"):
   (scheduler verbs)
 
 Simulation (docs/billing.md "A year in seconds"):
-  (simulate verbs)
+  ordo simulate --months N ORDER.json [--usage FILE.json] [--json]
+                                    run the order and its billing for N months of workflow time on
+                                    Temporal's time-skipping test server (needs Java), with private
+                                    simulators and worker: month by month, what was invoiced, paid or
+                                    declined, and the balance; --json: { invoices, payments, ledger }.
+                                    --usage: usage records, each posted on its date
 
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)
