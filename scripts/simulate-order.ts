@@ -34,7 +34,7 @@ export interface SimulateOrderOptions {
   config: LoadedConfig;
   order: Order;
   months: number;
-  /** Usage records, each posted to billing when the simulated day reaches its date (earlier ones at once). */
+  /** Usage records, each posted to billing when the simulated day reaches its date (earlier ones on the first day). */
   usage?: UsagePosting[];
   dunningRetryDays?: number[];
   log?: (line: string) => void;
@@ -52,16 +52,8 @@ export async function simulateOrder(options: SimulateOrderOptions): Promise<Simu
   const simulation = options.simulation ?? (await startSimulation({ config: options.config, dunningRetryDays: options.dunningRetryDays, log }));
   try {
     const { order } = options;
-    const pending = [...(options.usage ?? [])].sort((a, b) => a.date.localeCompare(b.date));
-    const postUsageUpTo = async (day: string) => {
-      const due = pending.filter((record) => record.date <= day);
-      if (!due.length) return;
-      pending.splice(0, due.length);
-      await simulation.postUsage(due);
-      log(`${day}: posted ${due.length} usage record(s)`);
-    };
     const from = await simulation.today();
-    await postUsageUpTo(from);
+    simulation.scheduleUsage(options.usage ?? []);
     log(`${from}: submitting order ${order.id}`);
     await simulation.submit(order);
     const journal = new Journal(simulation, order.accountId);
@@ -69,7 +61,6 @@ export async function simulateOrder(options: SimulateOrderOptions): Promise<Simu
     const to = monthsAfter(from, options.months);
     let month = from.slice(0, 7);
     await simulation.advanceTo(to, {
-      beforePayments: postUsageUpTo,
       afterDay: async (day) => {
         if (day.slice(0, 7) !== month) {
           month = day.slice(0, 7);

@@ -40,6 +40,8 @@ export interface SimulationOptions {
   catalog?: Catalog;
   /** Dunning retries in days after each decline (billing.dunning.retryAfter); default the configuration's. */
   dunningRetryDays?: number[];
+  /** Billing settings that differ from the configuration's (renewal, creditMemos); `recurring` is always perPeriod. */
+  billing?: Partial<LoadedConfig['billing']>;
   /** A prebuilt workflow bundle (tests build one per run); by default built here. */
   workflowBundle?: WorkflowBundle;
   /** false: no payment run at all (invoices only). */
@@ -94,8 +96,10 @@ export interface Simulation {
   advanceDays(days: number, hooks?: DayHooks): Promise<void>;
   /** The payment run for today, as the payment Schedule's action would start it. */
   runPayments(): Promise<PaymentRun>;
-  /** Posts usage records to billing (`POST /billing/usage`). */
+  /** Posts usage records to billing (`POST /billing/usage`) now. */
   postUsage(records: UsagePosting[]): Promise<void>;
+  /** Posts each record when the simulated day reaches its date (at the day's start, before the period it falls in closes); past dates at the next day. */
+  scheduleUsage(records: UsagePosting[]): void;
   records(accountId: string): Promise<BillingRecords>;
   /** Stops the worker (at once: in-flight activities are cancelled, as a killed process would leave them) and starts a fresh one. */
   restartWorker(): Promise<void>;
@@ -113,13 +117,14 @@ export const isoDate = (ms: number): string => new Date(ms).toISOString().slice(
 const dateMs = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 
 /** The configuration the simulation's worker runs with. */
-export function simulationConfig(base: LoadedConfig, simulatorsUrl: string, address: string, namespace: string, dunningRetryDays?: number[]): LoadedConfig {
+export function simulationConfig(base: LoadedConfig, simulatorsUrl: string, address: string, namespace: string, options: Pick<SimulationOptions, 'dunningRetryDays' | 'billing'> = {}): LoadedConfig {
+  const { dunningRetryDays } = options;
   const systems = Object.fromEntries(Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulatorsUrl}/${name}` }]));
   // Every system the simulators serve, even one the base file leaves out (payments, for the gateway).
   for (const name of ['billing', 'payments', 'inventory', 'shipping', 'provisioning', 'warranty', 'webhook', 'cpq', 'storefront']) {
     systems[name] ??= { url: `${simulatorsUrl}/${name}`, timeout: 10_000 };
   }
-  const billing = base.billing;
+  const billing = { ...base.billing, ...options.billing };
   return {
     ...base,
     temporal: { ...base.temporal, address, namespace, taskQueue: SIMULATION_TASK_QUEUE, tls: false, apiKey: undefined },
@@ -173,7 +178,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     stops.push(() => env.teardown());
     const namespace = env.namespace ?? 'default';
     await addSearchAttributes(env.connection, namespace);
-    const config = simulationConfig(options.config, simulators.url, env.address, namespace, options.dunningRetryDays);
+    const config = simulationConfig(options.config, simulators.url, env.address, namespace, options);
     const catalog = options.catalog ?? loadCatalogFiles(config.catalogFiles);
     const bundle = await bundling;
     // The environment's own client unlocks time skipping while it waits on a result; this one never does, so
@@ -235,6 +240,15 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       return true;
     };
 
+    const scheduledUsage: UsagePosting[] = [];
+    const postUsageDueBy = async (day: string) => {
+      const due = scheduledUsage.filter((record) => record.date <= day);
+      if (!due.length) return;
+      scheduledUsage.splice(0, scheduledUsage.length, ...scheduledUsage.filter((record) => record.date > day));
+      await postUsage(billing, due);
+      log(`${day}: posted ${due.length} usage record(s)`);
+    };
+
     const advanceTo = async (date: string, hooks: DayHooks = {}) => {
       const target = dateMs(date);
       for (;;) {
@@ -245,6 +259,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         await env.sleep(Math.max(1, next - now));
         await settle(temporal);
         const day = await today();
+        await postUsageDueBy(day);
         await hooks.beforePayments?.(day);
         if (await paymentRunDue()) {
           await runPayments();
@@ -277,6 +292,9 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       runPayments,
       async postUsage(records) {
         if (records.length) await postUsage(billing, records);
+      },
+      scheduleUsage(records) {
+        scheduledUsage.push(...records);
       },
       async records(accountId) {
         const [invoices, payments, ledger] = await Promise.all([listInvoices(billing, accountId), listPayments(billing, accountId), readLedger(billing, accountId)]);
