@@ -1,0 +1,50 @@
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { containsRawCardNumber } from '../../domain/card-numbers';
+import { listExecutions } from '../../scripts/simulation';
+
+/**
+ * "No card number anywhere in Temporal" (issue 11): every history of every run on the server, read whole, as JSON
+ * and with every payload decoded, searched for a 13–19 digit Luhn-valid number (domain/card-numbers.ts).
+ */
+
+export interface CardScan {
+  histories: number;
+  payloads: number;
+  /** `workflowId/runId: where` for each card number found. */
+  findings: string[];
+}
+
+export async function scanHistoriesForCardNumbers(temporal: Client): Promise<CardScan> {
+  const runs = [...(await listExecutions(temporal, 'open')), ...(await listExecutions(temporal, 'closed'))];
+  const scan: CardScan = { histories: 0, payloads: 0, findings: [] };
+  for (const run of runs) {
+    const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const json = historyToJSON(history);
+    scan.histories++;
+    const where = `${run.workflowId}/${run.runId}`;
+    if (containsRawCardNumber(json)) scan.findings.push(`${where}: in the history's JSON`);
+    visitPayloads(JSON.parse(json), (text, path) => {
+      scan.payloads++;
+      if (containsRawCardNumber(text)) scan.findings.push(`${where}: in the payload at ${path}`);
+    });
+  }
+  return scan;
+}
+
+/** Every `{ metadata, data }` payload of a history in JSON, its data decoded from base64. */
+export function visitPayloads(value: unknown, visit: (text: string, path: string) => void, path = ''): void {
+  if (Array.isArray(value)) {
+    value.forEach((entry, i) => visitPayloads(entry, visit, `${path}[${i}]`));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  if (typeof record.data === 'string' && record.metadata && typeof record.metadata === 'object') {
+    visit(Buffer.from(record.data, 'base64').toString('utf8'), path);
+    for (const [key, encoded] of Object.entries(record.metadata as Record<string, unknown>)) {
+      if (typeof encoded === 'string') visit(Buffer.from(encoded, 'base64').toString('utf8'), `${path}.metadata.${key}`);
+    }
+  }
+  for (const [key, entry] of Object.entries(record)) visitPayloads(entry, visit, `${path}.${key}`);
+}
