@@ -172,7 +172,7 @@ export function subscriptionOf(order: Order, settings: SubscriptionSettings): Su
   }
   const anchorDate =
     earliest(recurring.map(({ item }) => item.startDate)) ?? earliest(picked.map(({ item }) => item.startDate)) ?? order.effectiveDate;
-  if (anchorDate === undefined) {
+  if (anchorDate === undefined && recurring.length === 0) {
     problems.push({
       path: 'effectiveDate',
       message: `order ${order.id} has usage items but no date to bill them from`,
