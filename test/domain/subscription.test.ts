@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { InvoiceSettings } from '../../domain/invoice';
 import type { Order, OrderItem } from '../../domain/order';
+import { PeriodInvoice } from '../../domain/period-invoice';
 import {
   billDue,
   changeSubscription,
@@ -88,6 +89,7 @@ describe('subscription arithmetic', () => {
       assert.deepEqual(schedule(first.invoices), [['INV-SUB-ORD-9-2027-01-15', '108.23']]);
       assert.equal(nextBillDate(first.next), '2027-02-15');
       const invoice = first.invoices[0];
+      PeriodInvoice.parse(invoice);
       assert.equal(invoice.kind, 'invoice');
       assert.equal(invoice.orderId, 'ORD-9');
       assert.equal(invoice.accountId, 'ACME');
