@@ -6,6 +6,7 @@ import {
   billDue,
   changeSubscription,
   nextBillDate,
+  Subscription as SubscriptionSchema,
   renewalOrder,
   subscriptionOf,
   usageWindowsDue,
@@ -38,6 +39,8 @@ function usageItem(id: string, startDate: string, endDate: string): OrderItem {
 function subscription(order: Order, settings: SubscriptionSettings = PER_PERIOD): Subscription {
   const made = subscriptionOf(order, settings);
   assert.ok(made);
+  // The workflow keeps it as its state: it must pass its own schema.
+  SubscriptionSchema.parse(made);
   return made;
 }
 
@@ -166,6 +169,7 @@ describe('subscription arithmetic', () => {
       assert.equal(change.creditMemo, undefined);
       assert.equal(change.invoice?.id, 'INV-CHG-1-1');
       assert.equal(change.invoice?.total, '21.00');
+      SubscriptionSchema.parse(change.next);
       const added = change.next.items.find((item) => item.itemId === 'B');
       assert.equal(added?.endDate, '2028-03-31');
       const may = billDue(change.next, '2027-05-01', [], NO_TAX);
@@ -184,6 +188,26 @@ describe('subscription arithmetic', () => {
       assert.deepEqual(schedule(run.invoices), [
         ['INV-SUB-ORD-9-2027-04-01', '199.90'],
         ['INV-SUB-ORD-9-2027-04-10', '21.00'],
+      ]);
+    });
+
+    it('a quarterly add-on co-terms on the quarters of the anchor', () => {
+      // Monthly 30.00 from 2027-01-01, billed through February. A quarterly 90.00 add-on from 2027-02-15 falls in
+      // the anchor's first quarter, Jan 1..Mar 31 (31 + 28 + 31 = 90 days); Feb 15..Mar 31 is 14 + 31 = 45 days:
+      // 90.00 × 45/90 = 45.00 now. On Apr 1 the quarters align: 30.00 + 90.00 = 120.00; May 1: 30.00.
+      const monthly = subscription(orderOf([recurring('M', 1, '30.00', '2027-01-01', '2027-12-31')]));
+      const billed = billDue(monthly, '2027-02-15', [], NO_TAX).next;
+      const change = changeSubscription(billed, {
+        changeId: 'Q',
+        effectiveDate: '2027-02-15',
+        actions: [{ type: 'Add', item: { itemId: 'Q1', product: 'P-Q', quantity: 1, unitPrice: '90.00', billing: { type: 'recurring', period: 'quarter' }, startDate: '2027-02-15', taxCode: null } }],
+      }, NO_TAX);
+      assert.equal(change.invoice?.total, '45.00');
+      assert.deepEqual((change.invoice?.lines[0] as unknown as { period: unknown }).period, { start: '2027-02-15', end: '2027-03-31' });
+      assert.deepEqual(schedule(billDue(change.next, '2027-05-01', [], NO_TAX).invoices), [
+        ['INV-SUB-ORD-9-2027-03-01', '30.00'],
+        ['INV-SUB-ORD-9-2027-04-01', '120.00'],
+        ['INV-SUB-ORD-9-2027-05-01', '30.00'],
       ]);
     });
 
