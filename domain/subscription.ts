@@ -369,8 +369,8 @@ export function changeSubscription(subscription: Subscription, change: Subscript
   const subject = `change ${change.changeId} of subscription ${subscription.id}`;
   const { currency, anchorDate, termEnd } = subscription;
   const problems: Problem[] = [];
-  const dateProblem = collectProblems(problems, () => parseIsoDate(change.effectiveDate, 'effectiveDate'));
-  if (dateProblem && (change.effectiveDate < anchorDate || (termEnd !== undefined && change.effectiveDate > termEnd))) {
+  const parsed = collectProblems(problems, () => parseIsoDate(change.effectiveDate, 'effectiveDate'));
+  if (parsed && (change.effectiveDate < anchorDate || (termEnd !== undefined && change.effectiveDate > termEnd))) {
     problems.push({
       path: 'effectiveDate',
       message: `${change.effectiveDate} is outside the subscription's term ${anchorDate}..${termEnd ?? '(evergreen)'}`,
