@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from '@temporalio/client';
+import { Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import { listInvoices, listPayments, readLedger, type BillingInvoice, type BillingLedger, type BillingPayment } from '../client/billing-books';
@@ -324,17 +324,25 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
 export async function settle(temporal: Client, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    let busy = false;
-    for (const execution of await listExecutions(temporal, 'open')) {
-      const { raw } = await temporal.workflow.getHandle(execution.workflowId, execution.runId).describe();
-      if ((raw.pendingActivities?.length ?? 0) > 0 || raw.pendingWorkflowTask) {
-        busy = true;
-        break;
-      }
-    }
-    if (!busy || Date.now() > deadline) return;
+    const open = await listExecutions(temporal, 'open');
+    const descriptions = await Promise.all(
+      open.map((execution) => temporal.workflow.getHandle(execution.workflowId, execution.runId).describe().catch(() => undefined)),
+    );
+    const busy = descriptions.filter((description) => description && ((description.raw.pendingActivities?.length ?? 0) > 0 || description.raw.pendingWorkflowTask));
+    if (busy.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`the simulation cannot move time on: ${busy.map((d) => stuckOf(d!)).join('; ')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** What a workflow that does not settle is waiting for, with the last failure: what a person needs to fix it. */
+function stuckOf(description: WorkflowExecutionDescription): string {
+  const activity = description.raw.pendingActivities?.[0];
+  if (activity) {
+    const failure = activity.lastFailure?.message ? ` (attempt ${activity.attempt}: ${activity.lastFailure.message})` : '';
+    return `workflow ${description.workflowId} still runs activity ${activity.activityType?.name ?? '?'}${failure}`;
+  }
+  return `workflow ${description.workflowId} (${description.type}) has a workflow task that does not complete (see its history: a failing workflow task)`;
 }
 
 export interface ExecutionRef {
