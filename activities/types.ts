@@ -99,6 +99,8 @@ export interface InvoiceRequest {
   kind: 'invoice' | 'creditMemo';
   /** 1 for an order's invoice; change orders bill under their own order id. */
   sequence: number;
+  /** Items the order's subscription bills per period: on this invoice at 0.00 (BuildInvoiceOptions.billedElsewhere). */
+  billedElsewhere?: string[];
 }
 
 export type { CpqAccountRecord, CpqOrderRecord, CpqPricedLine, CpqQuoteRecord, StorefrontOrderRecord };
@@ -224,8 +226,24 @@ export interface SubscriptionActivities {
   billSubscriptionChange(request: { subscription: Subscription; change: SubscriptionChange; }): Promise<SubscriptionChangeBilling>;
   /** Starts the renewal order as `ordo submit` does (found when started before); answers its order id. */
   startRenewalOrder(request: { order: Order }): Promise<SubmittedOrdoOrder>;
-  /** Starts (or finds) the subscription workflow of a completed order. */
-  startSubscription(request: { orderId: string; subscription: Subscription }): Promise<{ workflowId: string; existing: boolean }>;
+  /**
+   * Starts (or finds) the subscription workflow of a completed order, with the worker's renewal lead days; `order`
+   * (as completed) is what its renewal order is made from.
+   */
+  startSubscription(request: { orderId: string; subscription: Subscription; order?: Order }): Promise<{ workflowId: string; existing: boolean }>;
+  /**
+   * A change order's recurring and usage items, sent to its original's subscription as a SubscriptionChange (its
+   * `changeSubscription` update) when billing.recurring is perPeriod and the original has one; answers the items the
+   * subscription took (the change's own credit memo and invoice leave them out) and what it issued for them.
+   */
+  sendSubscriptionChange(request: { change: Order }): Promise<SubscriptionChangeSent>;
+}
+
+export interface SubscriptionChangeSent {
+  /** The subscription that took the items; absent when none did. */
+  subscriptionId?: string;
+  itemIds: string[];
+  documents: { id: string; kind: 'invoice' | 'creditMemo'; date: string; total: string; trigger: string }[];
 }
 
 export interface SubscriptionBilling {
