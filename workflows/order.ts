@@ -7,7 +7,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities/types';
+import type { BillingOverTimeActivities, OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
@@ -34,6 +34,13 @@ const { loadChangeContext, joinAccountWork } = remotePlanning;
 const remoteBilling = proxyActivities<OrdoActivities>(billing);
 const localPlanning = proxyLocalActivities<OrdoActivities>(planning);
 const localBilling = proxyLocalActivities<OrdoActivities>(billing);
+/**
+ * Billing over time (since `subscriptions`): the subscription is made, the payment method kept and the subscription
+ * started in local activities, like the order's billing; a change order's items reach its original's subscription
+ * through a remote one, as that waits for the subscription's own billing.
+ */
+const billingOverTime = proxyLocalActivities<BillingOverTimeActivities>(billing);
+const { sendSubscriptionChange } = proxyActivities<BillingOverTimeActivities>(billing);
 
 /**
  * The order: decomposes it, runs one FulfillmentOrderWorkflow per split, and passes the consolidated
@@ -48,6 +55,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   const leanHistory = behaviour.has('lean-history');
   const { decomposeOrder } = leanHistory ? localPlanning : remotePlanning;
   const { issueInvoice, issueChangeBilling } = leanHistory ? localBilling : remoteBilling;
+  const subscriptions = behaviour.has('subscriptions');
   const run = new OrderRun(input);
   const { order, summary } = run;
   listenToOrderMessages(run, { changesInFlight, decomposeOrder, startSplit, joinAccountWorks });
@@ -95,11 +103,48 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   // The consolidated billing milestone: every split is done, so the order is billed, once, from its items.
   summary.billing = { milestone: 'passed', releasedAt: now() };
   // A change order bills its delta only: a credit memo for what comes back, an invoice for what is added.
-  if (changeContext) summary.invoices.push(...(await issueChangeBilling({ change: order, context: changeContext })));
+  if (changeContext) await billChange(changeContext);
+  else if (subscriptions) await handOver();
   else summary.invoices.push(await issueInvoice({ order: run.current, kind: 'invoice', sequence: 1 }));
   summary.completedAt = now();
   run.setState('completed');
   return summary;
+
+  // ---- Billing after the milestone ----
+
+  /**
+   * The order's invoice and its hand-over to billing over time (docs/billing.md "Subscriptions: the workflow"): the
+   * subscription is made first, so the invoice knows which recurring items it bills per period (those are on the
+   * invoice at 0.00); then the payment method goes to the billing account and the subscription starts on its own.
+   */
+  async function handOver(): Promise<void> {
+    const { prepareSubscription, savePaymentMethod, startSubscription } = billingOverTime;
+    const subscription = await prepareSubscription({ order: run.current });
+    if (order.payment) await savePaymentMethod({ accountId: order.accountId, payment: order.payment, orderId: order.id });
+    const billedElsewhere = subscription && !subscription.recurringBilledUpFront
+      ? subscription.items.filter((item) => typeof item.billing === 'object').map((item) => item.itemId)
+      : [];
+    summary.invoices.push(await issueInvoice({ order: run.current, kind: 'invoice', sequence: 1, ...(billedElsewhere.length ? { billedElsewhere } : {}) }));
+    if (!subscription) return;
+    await startSubscription({ orderId: order.id, subscription, order: run.current });
+    summary.subscriptionId = subscription.id;
+  }
+
+  /**
+   * A change order's delta. Since subscriptions, its recurring and usage items go to the original's subscription
+   * when that bills per period (a prorated SubscriptionChange), and its own documents bill the rest.
+   */
+  async function billChange(context: ChangeContext): Promise<void> {
+    let change = order;
+    if (subscriptions) {
+      const sent = await sendSubscriptionChange({ change: order });
+      if (sent.subscriptionId) {
+        summary.subscriptionId = sent.subscriptionId;
+        change = { ...order, items: order.items.filter((item) => !sent.itemIds.includes(item.id)) };
+      }
+    }
+    if (change.items.length > 0) summary.invoices.push(...(await issueChangeBilling({ change, context })));
+  }
 
   // ---- What the main line (and an amendment) does with splits and account work ----
 
