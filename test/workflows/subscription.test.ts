@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Order } from '../../domain/order';
 import type { Subscription } from '../../domain/subscription';
 import {
@@ -68,7 +68,7 @@ function orderFor(orderId: string): Order {
 }
 
 /** Moves the server's clock to START, then starts a subscription of its own. */
-async function startSubscription(lane: Lane, input: (orderId: string) => Partial<SubscriptionInput> = () => ({})): Promise<{ handle: WorkflowHandle; orderId: string }> {
+async function startSubscription(lane: Lane, input: (orderId: string) => Partial<SubscriptionInput> = () => ({})): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId; orderId: string }> {
   await lane.env.sleep(at(START) - (await lane.env.currentTimeMs()));
   const orderId = `SUBT-${process.pid}-${++serial}`;
   const handle = await lane.env.client.workflow.start('SubscriptionWorkflow', {
