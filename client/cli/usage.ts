@@ -79,7 +79,13 @@ Billing records and usage (the billing system, systems.billing in temporal-confi
                                     the account's usage records as billing received them
 
 Subscriptions (billing over time, docs/billing.md "Subscriptions"):
-  (subscription verbs)
+  ordo subscriptions [--account A] [--json]
+                                    every subscription (of one account): state and next bill date
+  ordo subscription ORDER|SUB-ID [--json]
+                                    one subscription: its items, next bill date and the documents it issued
+  ordo renew ORDER [--effective YYYY-MM-DD] [--actor NAME] [--json]
+                                    the renewal order now; --effective: an early renewal, the rest of the
+                                    term credited from that day and the new term starting then
 
 Payments and collections (docs/billing.md "Payments"):
   (payment verbs)
