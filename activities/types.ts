@@ -235,8 +235,9 @@ export interface SubscriptionActivities {
    * A change order's recurring and usage items, sent to its original's subscription as a SubscriptionChange (its
    * `changeSubscription` update) when billing.recurring is perPeriod and the original has one; answers the items the
    * subscription took (the change's own credit memo and invoice leave them out) and what it issued for them.
+   * `today` (workflow time) is the effective date of a change that names none.
    */
-  sendSubscriptionChange(request: { change: Order }): Promise<SubscriptionChangeSent>;
+  sendSubscriptionChange(request: { change: Order; today: string }): Promise<SubscriptionChangeSent>;
 }
 
 export interface SubscriptionChangeSent {

@@ -137,7 +137,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   async function billChange(context: ChangeContext): Promise<void> {
     let change = order;
     if (subscriptions) {
-      const sent = await sendSubscriptionChange({ change: order });
+      const sent = await sendSubscriptionChange({ change: order, today: now().slice(0, 10) });
       if (sent.subscriptionId) {
         summary.subscriptionId = sent.subscriptionId;
         change = { ...order, items: order.items.filter((item) => !sent.itemIds.includes(item.id)) };

@@ -110,7 +110,7 @@ export function subscriptionActivities(deps: BillingDependencies): SubscriptionA
       }
     },
 
-    async sendSubscriptionChange({ change }) {
+    async sendSubscriptionChange({ change, today }) {
       if (billing.recurring !== 'perPeriod' || !change.changeOf) return { itemIds: [], documents: [] };
       const { client } = temporal('change orders of subscriptions');
       const handle = client.workflow.getHandle(subscriptionWorkflowId(change.changeOf));
@@ -123,7 +123,6 @@ export function subscriptionActivities(deps: BillingDependencies): SubscriptionA
         if (error instanceof WorkflowNotFoundError) return { itemIds: [], documents: [] };
         throw error;
       }
-      const today = new Date().toISOString().slice(0, 10);
       const { change: subscriptionChange, itemIds } = subscriptionChangeOf(change, subscription, settings(), today);
       if (!subscriptionChange) return { itemIds: [], documents: [] };
       const documents = await handle.executeUpdate(changeSubscriptionUpdate, { args: [subscriptionChange] });

@@ -66,7 +66,7 @@ export function stubActivities(context: StubContext, overrides: ActivityStubs = 
     },
     joinAccountWork: (request) => joinAccountWorkAs(context, request),
     issueChangeBilling: () => [],
-    issueInvoice: (request) => buildInvoice(request.order, context.billing, { id: `STUB-${request.order.id}-${request.sequence}`, kind: request.kind }),
+    issueInvoice: (request) => buildInvoice(request.order, context.billing, { id: `STUB-${request.order.id}-${request.sequence}`, kind: request.kind, billedElsewhere: request.billedElsewhere }),
     pollChannels: (request) => ({ newOrders: [], storefrontCursor: request.storefrontCursor, reorders: [] }),
     startChannelSyncs: (request) => request.syncs.map((sync) => ({ workflowId: `${sync.process}-${sync.sourceId}`, started: true })),
     prepareSubscription: subscriptions.prepareSubscription,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { Invoice } from '../../domain/invoice';
 import type { Order } from '../../domain/order';
 import type { Subscription } from '../../domain/subscription';
 import {
@@ -11,6 +12,8 @@ import {
   type SubscriptionInput,
   type SubscriptionView,
 } from '../../workflows/subscription-messages';
+import { orderWorkflowId } from '../../workflows/ids';
+import type { OrderSummary } from '../../workflows/types';
 import type { StubCall } from './stubs';
 import { catalogOf, getTimeSkipping, withLane, type Lane } from './time-skipping';
 
@@ -214,6 +217,60 @@ describe('workflows on the time-skipping server: subscriptions', function () {
       assert.equal(view.renewalOrderId, renewalOrderId);
       assert.equal(renewal.items[0].startDate, '2030-02-20');
       assert.equal(view.state, 'ended');
+    });
+  });
+
+  it('an order hands over to its subscription (perPeriod: its invoice bills the seats at 0.00), and its change order reaches it', async () => {
+    let original: Order | undefined;
+    let originalInvoice: Invoice | undefined;
+    const lane = {
+      catalog: CATALOG,
+      billing: { recurring: 'perPeriod' as const, renewal: false as const },
+      activities: { loadChangeContext: () => ({ original: original!, originalInvoice: originalInvoice!, previous: [] }) },
+    };
+    await withLane(lane, async (lane) => {
+      await lane.env.sleep(at(START) - (await lane.env.currentTimeMs()));
+      const orderId = `SUBO-${process.pid}-${++serial}`;
+      original = orderFor(orderId);
+      await lane.start(original);
+      const summary = await lane.completion(orderId);
+      assert.equal(summary.state, 'completed');
+      assert.equal(summary.subscriptionId, `SUB-${orderId}`);
+      originalInvoice = summary.invoices[0];
+      assert.deepEqual([originalInvoice.total, originalInvoice.lines.map((l) => l.amount)], ['0.00', ['0.00']], 'the subscription bills the seats');
+
+      const subscription = lane.env.client.workflow.getHandle(subscriptionWorkflowId(orderId));
+      await lane.env.sleep(at('2030-01-10') - (await lane.env.currentTimeMs()));
+      assert.deepEqual((await subscription.query(subscriptionQuery)).documents.map((d) => d.total), ['108.25']);
+
+      // 2 → 3 seats from 2030-01-15: 17 of January's 31 days: 1 × 50.00 × 17/31 = 27.419… → 27.42;
+      // tax 27.42 × 0.0825 = 2.26215 → 2.26; total 29.68.
+      const changeId = `${orderId}-C1`;
+      // Started as the client would, without its visibility check of the original (the test server has no visibility).
+      const changeOrder: Order = {
+        id: changeId,
+        accountId: 'ACME',
+        channel: 'cpq',
+        currency: 'USD',
+        changeOf: orderId,
+        effectiveDate: '2030-01-15',
+        items: [{ id: 'CI-1', product: 'SEAT', quantity: 3, unitPrice: '50.00', action: 'Amend', originalItemId: 'OI-1', billing: { type: 'recurring', period: 'month' } }],
+      };
+      const changeHandle = await lane.env.client.workflow.start('OrderWorkflow', { workflowId: orderWorkflowId(changeId), taskQueue: lane.taskQueue, args: [{ order: changeOrder }] });
+      const change = (await changeHandle.result()) as OrderSummary;
+      assert.equal(change.state, 'completed');
+      assert.equal(change.subscriptionId, `SUB-${orderId}`);
+      assert.deepEqual(change.invoices, []);
+      assert.equal(lane.calls.of('issueChangeBilling').length, 0, 'the change had nothing left to bill itself');
+
+      const view = (await subscription.result()) as SubscriptionView;
+      // February and March at 3 seats: 150.00; tax 12.375 → 12.38; total 162.38.
+      assert.deepEqual(view.documents.map((d) => [d.id, d.total, d.trigger]), [
+        [`INV-SUB-${orderId}-2030-01-01`, '108.25', 'schedule'],
+        [`INV-${changeId}-1`, '29.68', `change:${changeId}`],
+        [`INV-SUB-${orderId}-2030-02-01`, '162.38', 'schedule'],
+        [`INV-SUB-${orderId}-2030-03-01`, '162.38', 'schedule'],
+      ]);
     });
   });
 });
