@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { BillingOverTimeActivities, OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
+import type { Subscription } from '../domain/subscription';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { compensateCompletedSteps } from './compensation';
@@ -103,11 +104,12 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   // The consolidated billing milestone: every split is done, so the order is billed, once, from its items.
   summary.billing = { milestone: 'passed', releasedAt: now() };
   // A change order bills its delta only: a credit memo for what comes back, an invoice for what is added.
+  let billingNote: string | undefined;
   if (changeContext) await billChange(changeContext);
-  else if (subscriptions) await handOver();
+  else if (subscriptions) billingNote = await handOver();
   else summary.invoices.push(await issueInvoice({ order: run.current, kind: 'invoice', sequence: 1 }));
   summary.completedAt = now();
-  run.setState('completed');
+  run.setState('completed', billingNote);
   return summary;
 
   // ---- Billing after the milestone ----
@@ -116,18 +118,29 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
    * The order's invoice and its hand-over to billing over time (docs/billing.md "Subscriptions: the workflow"): the
    * subscription is made first, so the invoice knows which recurring items it bills per period (those are on the
    * invoice at 0.00); then the payment method goes to the billing account and the subscription starts on its own.
+   * Answers why the order has no subscription when the domain refused to make one of its items.
    */
-  async function handOver(): Promise<void> {
+  async function handOver(): Promise<string | undefined> {
     const { prepareSubscription, savePaymentMethod, startSubscription } = billingOverTime;
-    const subscription = await prepareSubscription({ order: run.current });
+    let subscription: Subscription | undefined;
+    let problem: string | undefined;
+    try {
+      subscription = await prepareSubscription({ order: run.current });
+    } catch (error) {
+      // An order it cannot make a subscription of is still billed: its invoice as before, and the reason said.
+      const cause = error instanceof ActivityFailure ? error.cause : undefined;
+      if (!(cause instanceof ApplicationFailure && cause.type === 'InvalidInput')) throw error;
+      problem = `billed without a subscription (its recurring and usage items are not billed over time): ${cause.message}`;
+    }
     if (order.payment) await savePaymentMethod({ accountId: order.accountId, payment: order.payment, orderId: order.id });
     const billedElsewhere = subscription && !subscription.recurringBilledUpFront
       ? subscription.items.filter((item) => typeof item.billing === 'object').map((item) => item.itemId)
       : [];
     summary.invoices.push(await issueInvoice({ order: run.current, kind: 'invoice', sequence: 1, ...(billedElsewhere.length ? { billedElsewhere } : {}) }));
-    if (!subscription) return;
+    if (!subscription) return problem;
     await startSubscription({ orderId: order.id, subscription, order: run.current });
     summary.subscriptionId = subscription.id;
+    return undefined;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Invoice } from '../../domain/invoice';
-import type { Order } from '../../domain/order';
+import { InvalidInput } from '../../domain/problems';
 import {
   billDue,
   changeSubscription,
@@ -45,12 +45,12 @@ export function subscriptionActivities(deps: BillingDependencies): SubscriptionA
 
   return {
     async prepareSubscription({ order }) {
-      return subscriptionOf(order, settings());
+      return refusedAsInvalidInput(() => subscriptionOf(order, settings()));
     },
 
     async billSubscription({ subscription, asOf }) {
-      const usage = await fetchUsage(subscription, usageWindowsDue(subscription, asOf));
-      const run = billDue(subscription, asOf, usage, billing);
+      const usage = await fetchUsage(subscription, refusedAsInvalidInput(() => usageWindowsDue(subscription, asOf)));
+      const run = refusedAsInvalidInput(() => billDue(subscription, asOf, usage, billing));
       const issued: SubscriptionBilling['issued'] = [];
       for (const invoice of run.invoices) {
         const invoiceDate = billDateOf(invoice);
@@ -61,7 +61,7 @@ export function subscriptionActivities(deps: BillingDependencies): SubscriptionA
     },
 
     async billSubscriptionChange({ subscription, change }) {
-      const run = changeSubscription(subscription, change, billing);
+      const run = refusedAsInvalidInput(() => changeSubscription(subscription, change, billing));
       const issued: SubscriptionBilling['issued'] = [];
       for (const document of [run.creditMemo, run.invoice]) {
         if (!document) continue;
@@ -125,8 +125,16 @@ export function subscriptionActivities(deps: BillingDependencies): SubscriptionA
       }
       const { change: subscriptionChange, itemIds } = subscriptionChangeOf(change, subscription, settings(), today);
       if (!subscriptionChange) return { itemIds: [], documents: [] };
-      const documents = await handle.executeUpdate(changeSubscriptionUpdate, { args: [subscriptionChange] });
-      return { subscriptionId: subscription.id, itemIds, documents };
+      try {
+        const documents = await handle.executeUpdate(changeSubscriptionUpdate, { args: [subscriptionChange] });
+        return { subscriptionId: subscription.id, itemIds, documents };
+      } catch (error) {
+        // The subscription refused the change (its validator, or the arithmetic): sending it again changes nothing.
+        if (error instanceof WorkflowUpdateFailedError) {
+          throw ApplicationFailure.nonRetryable(`subscription ${subscription.id} refused change order ${change.id}: ${error.cause?.message ?? error.message}`, 'InvalidInput');
+        }
+        throw error;
+      }
     },
   };
 
@@ -165,6 +173,19 @@ function subscriptionFromView(view: SubscriptionView): Subscription {
     recurringBilledUpFront: false,
     ...(view.renewalOrderId ? { renewalOrderId: view.renewalOrderId } : {}),
   };
+}
+
+/**
+ * The domain's refusal (InvalidInput: a change that does not fit, an order it cannot make a subscription of) as a
+ * non-retryable failure naming the problems: retrying the same arithmetic would refuse again.
+ */
+function refusedAsInvalidInput<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
+    throw error;
+  }
 }
 
 /** The catalog's usage price per product code. */
