@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { OrdoClient } from '../../client/ordo-client';
-import { getSubscription } from '../../client/subscriptions';
+import { getSubscription, listSubscriptions } from '../../client/subscriptions';
 import { loadCatalogFiles } from '../../config/catalog-files';
 import type { Order } from '../../domain/order';
 import { subscriptionWorkflowId, type SubscriptionView } from '../../workflows/subscription-messages';
@@ -108,9 +108,14 @@ describe('subscriptions: the order hands over to its subscription (real Temporal
     assert.deepEqual(ofSubscription.map((i) => [i.id, i.invoiceDate, i.total]), expected, 'each bill date billed once');
     assert.equal(billed.length, expected.length + 1, `and the order invoice, nothing else: ${JSON.stringify(billed.map((i) => [i.id, i.total]))}`);
 
-    // An ended subscription is read from its result by the client.
+    // An ended subscription is read from its result by the client, and listed as ended with no next bill date.
     const read = await getSubscription(client, sub);
     assert.deepEqual(read.documents.map((d) => d.id), expected.map(([id]) => id));
+    const listed = await eventually('the ended subscription in visibility', async () => {
+      const rows = await listSubscriptions(client, { accountId });
+      return rows.length === 1 && rows[0].state === 'ended' ? rows : undefined;
+    });
+    assert.deepEqual(listed, [{ subscriptionId: sub, workflowId: subscriptionWorkflowId(orderId), orderId, accountId, state: 'ended' }]);
   });
 });
 
