@@ -273,4 +273,18 @@ describe('workflows on the time-skipping server: subscriptions', function () {
       ]);
     });
   });
+
+  it('a renewal order records the order action Renew; an order paid by card keeps its payment method on the account', async () => {
+    await withLane({ catalog: CATALOG, billing: { renewal: false } }, async (lane) => {
+      await lane.env.sleep(at(START) - (await lane.env.currentTimeMs()));
+      const orderId = `SUBR-${process.pid}-${++serial}`;
+      const renewal: Order = { ...orderFor(`${orderId}-R1`), renewalOf: orderId, payment: { method: 'card', token: 'tok_visa_4242' } };
+      await lane.start(renewal);
+      const summary = await lane.completion(renewal.id);
+      assert.equal(summary.state, 'completed');
+      assert.deepEqual(summary.actions.map((a) => [a.type, a.itemIds, a.note]), [['Renew', ['OI-1'], `renewal of ${orderId}`]]);
+      assert.equal(summary.subscriptionId, `SUB-${renewal.id}`, 'the renewal has a subscription of its own');
+      assert.deepEqual(lane.calls.of('savePaymentMethod').map((call) => call.input), [{ accountId: 'ACME', payment: renewal.payment, orderId: renewal.id }]);
+    });
+  });
 });
