@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -101,8 +102,7 @@ export async function SubscriptionWorkflow(input: SubscriptionInput): Promise<Su
     (change) =>
       serially(async () => {
         if (appliedChanges.includes(change.changeId)) return documents.filter((d) => d.trigger === `change:${change.changeId}`);
-        const issued = await applyChange(change, `change:${change.changeId}`);
-        return issued;
+        return refusedAsUpdate(() => applyChange(change, `change:${change.changeId}`));
       }),
     {
       validator: (change) => {
@@ -118,7 +118,7 @@ export async function SubscriptionWorkflow(input: SubscriptionInput): Promise<Su
 
   setHandler(
     renewUpdate,
-    (request) => serially(() => renew(request.effectiveDate)),
+    (request) => serially(() => refusedAsUpdate(() => renew(request.effectiveDate))),
     {
       validator: (request) => {
         if (request?.effectiveDate !== undefined) checkDate('effectiveDate', request.effectiveDate);
@@ -127,6 +127,9 @@ export async function SubscriptionWorkflow(input: SubscriptionInput): Promise<Su
         if (!termEnd) refuse('effectiveDate', `subscription ${subscription.id} is evergreen (no term end): there is no term to renew`);
         if (request?.effectiveDate !== undefined && !subscription.renewalOrderId && request.effectiveDate > addDays(termEnd!, 1)) {
           refuse('effectiveDate', `${request.effectiveDate} is after the term ends (${termEnd}): leave --effective out to renew from ${addDays(termEnd!, 1)}`);
+        }
+        if (request?.effectiveDate !== undefined && request.effectiveDate < subscription.anchorDate) {
+          refuse('effectiveDate', `${request.effectiveDate} is before the subscription starts (${subscription.anchorDate}): give a day of its term`);
         }
       },
     },
@@ -269,6 +272,20 @@ function checkDate(field: string, value: unknown): void {
   const [year, month, day] = (value as string).split('-').map(Number);
   const back = formatIsoDate(civilFromDayNumber(dayNumber({ year, month, day })));
   if (back !== value) refuse(field, `${value} is not a calendar date: write it as YYYY-MM-DD`);
+}
+
+/**
+ * What the arithmetic refused while an update ran (its activity failed with InvalidInput): the update is refused with
+ * the domain's own words, not "activity task failed". Anything else fails as it came.
+ */
+async function refusedAsUpdate<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const cause = error instanceof ActivityFailure ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === 'InvalidInput') throw ApplicationFailure.nonRetryable(cause.message, 'InvalidInput', ...(cause.details ?? []));
+    throw error;
+  }
 }
 
 /** An update refused before it is written to history: the field and the fix, never a stack trace. */

@@ -179,7 +179,7 @@ function subscriptionFromView(view: SubscriptionView): Subscription {
  * The domain's refusal (InvalidInput: a change that does not fit, an order it cannot make a subscription of) as a
  * non-retryable failure naming the problems: retrying the same arithmetic would refuse again.
  */
-function refusedAsInvalidInput<T>(compute: () => T): T {
+export function refusedAsInvalidInput<T>(compute: () => T): T {
   try {
     return compute();
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { billDateOf, subscriptionActivities } from '../../activities/billing/subscriptions';
+import { billDateOf, refusedAsInvalidInput, subscriptionActivities } from '../../activities/billing/subscriptions';
 import type { OrdoActivities, PaymentActivities, SubscriptionActivities, SubscriptionBilling } from '../../activities/types';
 import type { Catalog } from '../../domain/catalog';
 import type { LoadedConfig } from '../../config/load';
@@ -72,7 +72,7 @@ export function stubActivities(context: StubContext, overrides: ActivityStubs = 
     prepareSubscription: subscriptions.prepareSubscription,
     billSubscription: ({ subscription, asOf }) => billWithDomain(context, subscription, asOf),
     billSubscriptionChange: ({ subscription, change }) => {
-      const run = changeSubscription(subscription, change, context.billing);
+      const run = refusedAsInvalidInput(() => changeSubscription(subscription, change, context.billing));
       const documents = [run.creditMemo, run.invoice].filter((d) => d !== undefined);
       return { next: run.next, issued: documents.map((d) => ({ id: d.id, kind: d.kind, date: change.effectiveDate, total: d.total })) };
     },
@@ -118,6 +118,6 @@ async function joinAccountWorkAs(context: StubContext, request: Parameters<OrdoA
 function billWithDomain(context: StubContext, subscription: Subscription, asOf: string): SubscriptionBilling {
   const windows = usageWindowsDue(subscription, asOf);
   const usage = (context.usage ?? []).filter((record) => windows.some((w) => w.itemId === record.itemId && w.from <= record.date && record.date <= w.to));
-  const run = billDue(subscription, asOf, usage, context.billing);
+  const run = refusedAsInvalidInput(() => billDue(subscription, asOf, usage, context.billing));
   return { next: run.next, issued: run.invoices.map((invoice) => ({ id: invoice.id, kind: invoice.kind, date: billDateOf(invoice), total: invoice.total })) };
 }

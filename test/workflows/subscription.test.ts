@@ -163,6 +163,12 @@ describe('workflows on the time-skipping server: subscriptions', function () {
       const change = { changeId: `CO-${orderId}`, effectiveDate: '2030-02-15', actions: [{ type: 'Amend' as const, itemId: 'OI-1', quantity: 3 }] };
       const issued = await handle.executeUpdate(changeSubscriptionUpdate, { args: [change] });
       assert.deepEqual(issued.map((d) => [d.kind, d.total, d.trigger]), [['invoice', '27.06', `change:CO-${orderId}`]]);
+      // A change the arithmetic refuses is refused in its words, and changes nothing.
+      const unknown = { changeId: `CO-${orderId}-X`, effectiveDate: '2030-02-15', actions: [{ type: 'Cancel' as const, itemId: 'OI-9' }] };
+      await assert.rejects(handle.executeUpdate(changeSubscriptionUpdate, { args: [unknown] }), (error: { cause?: { message?: string; failure?: unknown } }) => {
+        assert.match(error.cause?.message ?? '', /OI-9/);
+        return true;
+      });
       const resent = await handle.executeUpdate(changeSubscriptionUpdate, { args: [change] });
       assert.deepEqual(resent.map((d) => d.id), issued.map((d) => d.id), 'a change sent twice is applied once');
       assert.equal((await handle.query(subscriptionQuery)).items[0].quantity, 3);
@@ -175,7 +181,7 @@ describe('workflows on the time-skipping server: subscriptions', function () {
         ['2030-02-15', '27.06'],
         ['2030-03-01', '162.38'],
       ]);
-      assert.equal(lane.calls.of('billSubscriptionChange').length, 1);
+      assert.equal(lane.calls.of('billSubscriptionChange').length, 2, 'the refused change and the applied one; the resent one is answered from the workflow');
     });
   });
 
