@@ -10,7 +10,9 @@ import type { Subscription, SubscriptionChange, SubscriptionSettings } from './s
  * - An `Amend` of a subscription item sets its new quantity.
  * - A `Cancel` or `Return` of all the item's units cancels it; of fewer, amends it to what is left.
  * Items of other kinds (one-time, NoChange, changes of items the subscription does not bill) are not taken.
- * Effective: the change's effectiveDate, else the first added item's start date, else `today`.
+ * Effective: the change's effectiveDate, else the first added item's start date, else `today`. The change's id is
+ * the change order's, or `<changeOrderId>-S` when the change order also bills items of its own (one-time items), so
+ * the subscription's documents and the change order's never share an id.
  */
 export interface SubscriptionChangeOf {
   change?: SubscriptionChange;
@@ -56,7 +58,11 @@ export function subscriptionChangeOf(
     else actions.push({ type: 'Amend', itemId: target.itemId, quantity: target.quantity - item.quantity });
     itemIds.push(item.id);
   }
-  return actions.length === 0 ? { itemIds: [] } : { change: { changeId: change.id, effectiveDate, actions }, itemIds };
+  if (actions.length === 0) return { itemIds: [] };
+  // The change order bills what the subscription does not take under its own id (INV-<id>-1, CM-<id>-1): the
+  // subscription's documents then take `<id>-S`, so the two never claim one document id.
+  const keepsOwn = change.items.some((item) => !itemIds.includes(item.id) && actionOf(item) !== 'NoChange');
+  return { change: { changeId: keepsOwn ? `${change.id}-S` : change.id, effectiveDate, actions }, itemIds };
 }
 
 function isAddedSubscriptionItem(item: OrderItem): boolean {

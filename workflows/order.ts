@@ -10,6 +10,7 @@ import {
 import type { BillingOverTimeActivities, OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
 import type { Subscription } from '../domain/subscription';
+import { actionOf } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { compensateCompletedSteps } from './compensation';
@@ -148,15 +149,19 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
    * when that bills per period (a prorated SubscriptionChange), and its own documents bill the rest.
    */
   async function billChange(context: ChangeContext): Promise<void> {
-    let change = order;
-    if (subscriptions) {
-      const sent = await sendSubscriptionChange({ change: order, today: now().slice(0, 10) });
-      if (sent.subscriptionId) {
-        summary.subscriptionId = sent.subscriptionId;
-        change = { ...order, items: order.items.filter((item) => !sent.itemIds.includes(item.id)) };
-      }
+    if (!subscriptions) {
+      summary.invoices.push(...(await issueChangeBilling({ change: order, context })));
+      return;
     }
-    if (change.items.length > 0) summary.invoices.push(...(await issueChangeBilling({ change, context })));
+    const sent = await sendSubscriptionChange({ change: order, today: now().slice(0, 10) });
+    if (!sent.subscriptionId) {
+      summary.invoices.push(...(await issueChangeBilling({ change: order, context })));
+      return;
+    }
+    summary.subscriptionId = sent.subscriptionId;
+    const change = { ...order, items: order.items.filter((item) => !sent.itemIds.includes(item.id)) };
+    // Context items (NoChange) bill nothing: without another item the change has nothing of its own to bill.
+    if (change.items.some((item) => actionOf(item) !== 'NoChange')) summary.invoices.push(...(await issueChangeBilling({ change, context })));
   }
 
   // ---- What the main line (and an amendment) does with splits and account work ----

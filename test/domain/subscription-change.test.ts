@@ -36,6 +36,7 @@ describe('subscriptionChangeOf', () => {
       '2030-03-05',
     );
     assert.deepEqual(made.itemIds, ['CI-1', 'CI-2']);
+    assert.equal(made.change?.changeId, 'ORD-1-C1-S', 'the change order bills SETUP under its own id');
     assert.equal(made.change?.effectiveDate, '2030-03-10', 'the first added item starts it');
     assert.deepEqual(made.change?.actions, [
       { type: 'Add', item: { itemId: 'CI-1', product: 'ADDON', quantity: 2, unitPrice: '10.00', billing: { type: 'recurring', period: 'month' }, startDate: '2030-03-10', endDate: '2030-12-31', taxCode: 'STANDARD', changedBy: 'ORD-1-C1' } },
@@ -50,6 +51,16 @@ describe('subscriptionChangeOf', () => {
     assert.deepEqual(some.change, { changeId: 'ORD-1-C1', effectiveDate: '2030-02-01', actions: [{ type: 'Amend', itemId: 'OI-1', quantity: 3 }] }, 'effective today without a date');
     const all = subscriptionChangeOf(change([{ id: 'CI-1', product: 'API', quantity: 1, unitPrice: '0.10', action: 'Return', originalItemId: 'OI-2' }]), subscription, settings, '2030-02-01');
     assert.deepEqual(all.change?.actions, [{ type: 'Cancel', itemId: 'OI-2' }]);
+    const withContext = subscriptionChangeOf(
+      change([
+        { id: 'CI-0', product: 'SUITE', quantity: 1, unitPrice: '0.00', action: 'NoChange', originalItemId: 'OI-0' },
+        { id: 'CI-1', product: 'SEAT', quantity: 6, unitPrice: '50.00', action: 'Amend', originalItemId: 'OI-1' },
+      ]),
+      subscription,
+      settings,
+      '2030-02-01',
+    );
+    assert.equal(withContext.change?.changeId, 'ORD-1-C1', 'a NoChange item bills nothing of its own');
   });
 
   it('takes nothing when the change touches no item the subscription bills', () => {
