@@ -6,6 +6,7 @@ import { getSubscription, listSubscriptions } from '../../client/subscriptions';
 import { loadCatalogFiles } from '../../config/catalog-files';
 import type { Order } from '../../domain/order';
 import { subscriptionWorkflowId, type SubscriptionView } from '../../workflows/subscription-messages';
+import { cleanEnv, describeRun, ordo as runOrdo, STACK_FRAME } from '../cli/run-ordo';
 import { eventually } from './eventually';
 import { getHarness, simulatorGet, type Harness } from './harness';
 
@@ -116,6 +117,19 @@ describe('subscriptions: the order hands over to its subscription (real Temporal
       return rows.length === 1 && rows[0].state === 'ended' ? rows : undefined;
     });
     assert.deepEqual(listed, [{ subscriptionId: sub, workflowId: subscriptionWorkflowId(orderId), orderId, accountId, state: 'ended' }]);
+
+    // The same through `ordo`, as a person reads it; renewing an ended subscription is refused, saying why.
+    const env = cleanEnv({ TEMPORAL_ADDRESS: h.env.address, TEMPORAL_NAMESPACE: 'default', ORDO_TASK_QUEUE: TASK_QUEUE });
+    const shown = await runOrdo(['subscription', sub, '--json'], { env });
+    assert.equal(shown.code, 0, describeRun(shown));
+    assert.deepEqual((JSON.parse(shown.stdout) as SubscriptionView).documents.map((d) => d.total), expected.map(([, , total]) => total));
+    const human = await runOrdo(['subscriptions', '--account', accountId], { env });
+    assert.equal(human.code, 0, describeRun(human));
+    assert.match(human.stdout, new RegExp(`${sub}\\s+${orderId}\\s+${accountId}\\s+ended`));
+    const renewed = await runOrdo(['renew', orderId], { env });
+    assert.equal(renewed.code, 1, describeRun(renewed));
+    assert.match(renewed.stderr, /no running subscription/);
+    assert.doesNotMatch(renewed.stderr, STACK_FRAME);
   });
 });
 
