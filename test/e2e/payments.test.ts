@@ -5,6 +5,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { paymentActivities } from '../../activities/billing/payments';
 import type { LoadedConfig } from '../../config/load';
 import { invoicePaymentWorkflowId, PAYMENT_RUN_WORKFLOW_TYPE, type InvoicePaymentView, type SchedulerRunInput, type SchedulerRunResult } from '../../workflows/payment-messages';
+import { newOrderSyncWorkflowId, orderWorkflowId } from '../../workflows/ids';
+import { orderRecordQuery } from '../../workflows/messages';
 import { eventually } from './eventually';
 import { getHarness, simulatorGet, type Harness } from './harness';
 
@@ -150,6 +152,25 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     assert.match(first.processorId, /^CAP-/, 'the first invoice captured the authorization');
     assert.match(second.processorId, /^CH-/, 'the second charged the stored token');
     assert.equal((await simulatorGet<{ status: string }>(h, `/payments/authorizations/${method.authorizationId}`)).status, 'Captured');
+  });
+
+  it('the new order sync carries the checkout\'s token and authorization into the Ordo order', async () => {
+    const cart = {
+      id: `CART-SYNC-${RUN}`, accountId: `PAY-S-${RUN}`, buyer: 'pat@acme.example', currency: 'USD',
+      items: [{ id: 'CI-1', product: 'SEATS', quantity: 2, unitPrice: '40.00', attributes: { edition: 'standard' } }],
+      payment: { method: 'card', token: `tok_sync${RUN}_4444` },
+    };
+    await ok(h, 'POST', '/storefront/carts', cart, `cart-${cart.id}`);
+    const { order } = await ok<{ order: { id: string; paymentId: string } }>(h, 'POST', `/storefront/carts/${cart.id}/checkout`, {}, `checkout-${cart.id}`);
+    const sync = await h.env.client.workflow.start('NewOrderSyncWorkflow', {
+      workflowId: newOrderSyncWorkflowId(order.id),
+      taskQueue: h.config.temporal.taskQueue,
+      args: [{ storefrontOrderId: order.id, trigger: 'payments test' }],
+    });
+    await sync.result();
+    const record = await h.env.client.workflow.getHandle(orderWorkflowId(order.id)).query(orderRecordQuery);
+    const authorizationId = (await simulatorGet<{ authorizationId: string }>(h, `/storefront/payments/${order.paymentId}/method`)).authorizationId;
+    assert.deepEqual(record.order.payment, { method: 'card', token: `tok_sync${RUN}_4444`, authorizationId });
   });
 
   it('a card declined twice is paid on the second dunning retry', async () => {
