@@ -51,7 +51,7 @@ export function mountAccounts(router: Router, faults: FaultBook, deps: AccountsD
       const account: AccountRecord = {
         accountId,
         method: request.method,
-        ...(request.method === 'card' ? { token: request.token } : { reference: request.reference }),
+        ...(request.method === 'card' ? { token: request.token, last4: request.last4 ?? request.token.slice(-4) } : { reference: request.reference }),
         autoPay: request.autoPay,
         authorizations,
         updatedAt: new Date().toISOString(),
@@ -81,6 +81,6 @@ export function mountAccounts(router: Router, faults: FaultBook, deps: AccountsD
 
 /** An account as answered: the card's last four characters, never the token. */
 export function renderAccount(account: AccountRecord) {
-  const paymentMethod = account.method === 'card' ? { method: 'card' as const, last4: account.token!.slice(-4) } : { method: 'account' as const, reference: account.reference! };
+  const paymentMethod = account.method === 'card' ? { method: 'card' as const, last4: account.last4 ?? account.token!.slice(-4) } : { method: 'account' as const, reference: account.reference! };
   return { accountId: account.accountId, paymentMethod, autoPay: account.autoPay, authorizations: account.authorizations.length, updatedAt: account.updatedAt };
 }

@@ -101,6 +101,7 @@ export const AccountRecord = z.object({
   accountId: z.string(),
   method: z.enum(['card', 'account']),
   token: z.string().optional(),
+  last4: z.string().optional(),
   reference: z.string().optional(),
   /** Charged by the payment run when its invoices are due; a purchase-order account pays by reference, never auto. */
   autoPay: z.boolean(),
@@ -166,6 +167,8 @@ export type RefundRequest = z.infer<typeof RefundRequest>;
 export const PaymentMethodRequest = refusingRawCardNumbers(
   z.discriminatedUnion('method', [
     CardPayment.extend({
+      /** The card's last four digits as the gateway's tokenization answered them; absent: the token's last four characters. */
+      last4: z.string().regex(/^\d{4}$/, 'must be the last four digits of the card, such as "4242"').optional(),
       autoPay: z.boolean().default(true),
       orderId: z.string().min(1).optional(),
       authorizationId: z.string().min(1).optional(),
