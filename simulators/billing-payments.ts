@@ -40,24 +40,44 @@ export function paidMills(payments: readonly PaymentRecord[], invoiceId: string,
   return payments.filter((p) => p.invoiceId === invoiceId && statuses.has(p.status)).reduce((sum, p) => sum + toMills(p.amount), 0n);
 }
 
+/** What a document's open amount and status are read from: the payments against invoices and the credits applied to them. */
+export type Books = Pick<BillingState, 'payments' | 'applications'>;
+
 /** Σ partial refunds made for a credit memo, in mills. */
 export function creditRefundedMills(payments: readonly PaymentRecord[], creditMemoId: string): bigint {
   return payments.flatMap((p) => p.refunds ?? []).filter((refund) => refund.creditMemoId === creditMemoId).reduce((sum, refund) => sum + toMills(refund.amount), 0n);
 }
 
-/** What is still open on an invoice: its total less its settled and authorized payments, in mills. */
-export function openMills(stored: StoredInvoice, payments: readonly PaymentRecord[]): bigint {
-  return toMills(stored.invoice.total) - paidMills(payments, stored.invoice.id, COUNTED);
+/** Σ credit applied to an invoice (`invoiceId`) or from a credit memo (`creditMemoId`), in mills. */
+export function appliedMills(books: Books, side: 'invoiceId' | 'creditMemoId', id: string): bigint {
+  return books.applications.filter((application) => application[side] === id).reduce((sum, application) => sum + toMills(application.amount), 0n);
+}
+
+/**
+ * What is still open, in mills: on an invoice, its total less its settled and authorized payments and the credit
+ * applied to it; on a credit memo, the credit left: its total less what was applied from it and refunded for it.
+ */
+export function openMills(stored: StoredInvoice, books: Books): bigint {
+  const { invoice } = stored;
+  if (invoice.kind === 'creditMemo') return toMills(invoice.total) - appliedMills(books, 'creditMemoId', invoice.id) - creditRefundedMills(books.payments, invoice.id);
+  return toMills(invoice.total) - paidMills(books.payments, invoice.id, COUNTED) - appliedMills(books, 'invoiceId', invoice.id);
 }
 
 const SETTLED: ReadonlySet<PaymentStatus> = new Set(['Settled']);
 
-/** `Paid` once settled payments cover an invoice's total; credit memos and invoices with something due are `Posted`. */
-export function invoiceStatus(stored: StoredInvoice, payments: readonly PaymentRecord[]): 'Posted' | 'Paid' | 'Refunded' {
+/**
+ * An invoice is `Paid` once settled payments and applied credit cover its total, else `Posted`. A credit memo is
+ * `Refunded` once refunds for it cover it, `Applied` once applications (and refunds) do, else `Posted`.
+ */
+export function invoiceStatus(stored: StoredInvoice, books: Books): 'Posted' | 'Paid' | 'Refunded' | 'Applied' {
   const { invoice } = stored;
-  if (invoice.kind === 'creditMemo') return creditRefundedMills(payments, invoice.id) >= toMills(invoice.total) && toMills(invoice.total) > 0n ? 'Refunded' : 'Posted';
+  const total = toMills(invoice.total);
+  if (invoice.kind === 'creditMemo') {
+    if (total <= 0n || openMills(stored, books) > 0n) return 'Posted';
+    return creditRefundedMills(books.payments, invoice.id) >= total ? 'Refunded' : 'Applied';
+  }
   if (invoice.kind !== 'invoice') return 'Posted';
-  return paidMills(payments, invoice.id, SETTLED) >= toMills(invoice.total) ? 'Paid' : 'Posted';
+  return paidMills(books.payments, invoice.id, SETTLED) + appliedMills(books, 'invoiceId', invoice.id) >= total ? 'Paid' : 'Posted';
 }
 
 export function mountPayments(router: Router, faults: FaultBook, deps: PaymentsDeps): void {
@@ -96,7 +116,7 @@ export function mountPayments(router: Router, faults: FaultBook, deps: PaymentsD
     if (!isWholeMinorUnits(amount, invoice.currency)) {
       throw new HttpError(400, 'invalid-request', `amount: ${invoice.currency} has ${minorUnitDigits(invoice.currency)} decimal places; round "${request.amount}" to them`, { field: 'amount' });
     }
-    const open = toMills(invoice.total) - paidMills(state.payments, invoice.id, COUNTED);
+    const open = openMills(stored, state);
     if (request.status !== 'Failed' && amount > open) {
       const due = formatMills(open, invoice.currency);
       throw new HttpError(422, 'amount-exceeds-due', `amount: ${request.amount} is more than invoice ${invoice.id} has open (${due} of ${invoice.total}, after its settled and authorized payments)`, {

@@ -111,6 +111,26 @@ export const AccountRecord = z.object({
 });
 export type AccountRecord = z.infer<typeof AccountRecord>;
 
+/** Credit of a credit memo applied to an invoice: lowers what is open on the invoice; posts nothing (the memo did). */
+export const CreditApplication = z.object({
+  id: z.string(),
+  creditMemoId: z.string(),
+  invoiceId: z.string(),
+  accountId: z.string().optional(),
+  amount: z.string(),
+  at: z.string(),
+  date: BusinessDate.optional(),
+});
+export type CreditApplication = z.infer<typeof CreditApplication>;
+
+export const CreditApplicationRequest = z.strictObject({
+  creditMemoId: z.string().min(1, 'must name the credit memo whose credit is applied'),
+  invoiceId: z.string().min(1, 'must name the invoice the credit pays'),
+  amount: z.string().regex(/^\d+(\.\d{1,3})?$/, 'must be a positive decimal string such as "25.00"'),
+  date: BusinessDate.optional(),
+});
+export type CreditApplicationRequest = z.infer<typeof CreditApplicationRequest>;
+
 export const StoredUsage = UsagePosting.extend({ receivedAt: z.string() });
 export type StoredUsage = z.infer<typeof StoredUsage>;
 
@@ -139,6 +159,8 @@ export const BillingState = z.object({
   usage: z.array(StoredUsage).default([]),
   /** Billing accounts' payment methods (billing-accounts.ts); absent in files written before they existed. */
   accounts: z.array(AccountRecord).default([]),
+  /** Credit memos' credit applied to invoices (billing-credits.ts); absent in files written before. */
+  applications: z.array(CreditApplication).default([]),
 });
 export type BillingState = z.infer<typeof BillingState>;
 

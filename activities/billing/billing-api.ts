@@ -15,7 +15,7 @@ export interface BillingInvoice {
   accountId?: string;
   currency: string;
   total: string;
-  /** What is still open (invoices only): total less settled and authorized payments. */
+  /** An invoice: what is still due (total less settled and authorized payments and applied credit). A credit memo: the credit left. */
   open?: string;
   status: string;
   invoiceDate?: string;
@@ -84,6 +84,11 @@ export class BillingApi {
 
   refundPayment(paymentId: string, body: { amount: string; creditMemoId: string; date?: string }, idempotencyKey: string): Promise<BillingPayment> {
     return call('billing', this.endpoint, 'POST', `payments/${encodeURIComponent(paymentId)}/refund`, body, idempotencyKey);
+  }
+
+  /** Applies part of a credit memo's credit to an invoice (what is open on it drops; the ledger does not move). */
+  applyCredit(body: { creditMemoId: string; invoiceId: string; amount: string; date?: string }, idempotencyKey: string): Promise<unknown> {
+    return call('billing', this.endpoint, 'POST', 'credits/applications', body, idempotencyKey);
   }
 
   setPaymentMethod(accountId: string, method: Record<string, unknown>, idempotencyKey: string): Promise<unknown> {

@@ -66,7 +66,8 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
     },
 
     async collectInvoice({ invoiceId, attempt, date }): Promise<PaymentAttemptResult> {
-      const invoice = await openInvoice(invoiceId);
+      let invoice = await openInvoice(invoiceId);
+      if (deps.config.billing.creditMemos === 'credit' && await applyCredit(invoice, date)) invoice = await openInvoice(invoiceId);
       const open = invoice.open ?? '0';
       if (parseMoney(open, invoice.currency) <= 0) return { outcome: 'NothingDue', amount: formatMoney(0, invoice.currency) };
       const chargeKey = `charge:${invoiceId}:${attempt}`;
@@ -130,7 +131,8 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
       const zero = formatMoney(0, memo.currency);
       if (deps.config.billing.creditMemos !== 'refund' || memo.kind !== 'creditMemo' || memo.writeOffOf !== undefined || memo.accountId === undefined) return { refunded: zero };
       const refundable = await refundableCardPayments(memo);
-      let left = parseMoney(memo.total, memo.currency) - refundedFor(refundable.all, creditMemoId, memo.currency);
+      // The credit left on the memo: its total less what was refunded for it (or applied from it) before.
+      let left = parseMoney(memo.open ?? memo.total, memo.currency);
       let refunded = 0;
       for (const { payment, remaining } of refundable.candidates) {
         if (left <= 0) break;
@@ -198,17 +200,39 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
     },
   };
 
+  /**
+   * billing.creditMemos credit: the account's credit memos with credit left (oldest first; write-offs are not credit
+   * to spend) pay what they can of the invoice before anything is charged. Keys `credit:<creditMemoId>:<invoiceId>`.
+   * Answers whether any credit was applied.
+   */
+  async function applyCredit(invoice: BillingInvoice & { accountId: string }, date: string | undefined): Promise<boolean> {
+    let due = parseMoney(invoice.open ?? '0', invoice.currency);
+    if (due <= 0) return false;
+    const memos = await billing().invoices({ accountId: invoice.accountId, kind: 'creditMemo', status: 'Posted' });
+    let applied = false;
+    for (const memo of memos) {
+      if (due <= 0) break;
+      if (memo.writeOffOf !== undefined || memo.currency !== invoice.currency) continue;
+      const amount = Math.min(due, parseMoney(memo.open ?? '0', memo.currency));
+      if (amount <= 0) continue;
+      await billing().applyCredit({ creditMemoId: memo.id, invoiceId: invoice.id, amount: formatMoney(amount, invoice.currency), ...dated(date) }, `credit:${memo.id}:${invoice.id}`);
+      due -= amount;
+      applied = true;
+    }
+    return applied;
+  }
+
   /** Settled card payments of the memo's account (those of its order's invoices first) with money left to refund. */
   async function refundableCardPayments(memo: BillingInvoice) {
     const api = billing();
-    const all = await api.payments({ accountId: memo.accountId! });
+    const payments = await api.payments({ accountId: memo.accountId! });
     const ofOrder = new Set(memo.orderId !== undefined ? (await api.invoices({ orderId: memo.orderId, kind: 'invoice' })).map((invoice) => invoice.id) : []);
-    const candidates = all
+    const candidates = payments
       .filter((payment) => payment.status === 'Settled' && payment.method === 'card' && payment.processorId !== undefined)
-      .map((payment) => ({ payment, remaining: parseMoney(payment.amount, memo.currency) - refundedFor([payment], undefined, memo.currency) }))
+      .map((payment) => ({ payment, remaining: parseMoney(payment.amount, memo.currency) - refundedOf(payment, memo.currency) }))
       .filter(({ remaining }) => remaining > 0)
       .sort((a, b) => Number(ofOrder.has(b.payment.invoiceId)) - Number(ofOrder.has(a.payment.invoiceId)));
-    return { all, candidates };
+    return { candidates };
   }
 
   return activities;
@@ -220,10 +244,7 @@ function answeredStatus(error: unknown): number | undefined {
   return details?.status;
 }
 
-/** Σ refunds on `payments` (those made for `creditMemoId` when given), in minor units. */
-function refundedFor(payments: readonly BillingPayment[], creditMemoId: string | undefined, currency: string): number {
-  return payments
-    .flatMap((payment) => payment.refunds ?? [])
-    .filter((refund) => creditMemoId === undefined || refund.creditMemoId === creditMemoId)
-    .reduce((sum, refund) => sum + parseMoney(refund.amount, currency), 0);
+/** Σ partial refunds already made of a payment, in minor units. */
+function refundedOf(payment: BillingPayment, currency: string): number {
+  return (payment.refunds ?? []).reduce((sum, refund) => sum + parseMoney(refund.amount, currency), 0);
 }

@@ -21,6 +21,8 @@ import { getHarness, simulatorGet, type Harness } from './harness';
  */
 
 const TASK_QUEUE = 'payments-test';
+/** A lane whose billing.creditMemos is `credit`: credit memos pay the next invoice instead of being refunded. */
+const CREDIT_TASK_QUEUE = 'payments-credit-test';
 const RUN = Date.now().toString(36);
 const BIN = path.resolve(__dirname, '../../bin/ordo');
 /** A test card number: given to the gateway's tokenization only, and looked for in every history at the end. */
@@ -49,9 +51,9 @@ function postDocument(h: Harness, doc: { id: string; accountId: string; total: s
 const setCard = (h: Harness, accountId: string, token: string) =>
   ok(h, 'PUT', `/billing/accounts/${accountId}/payment-method`, { method: 'card', token }, `pm-${accountId}-${token}`);
 
-async function paymentRun(h: Harness, targetDate: string, id = `payment-run-${RUN}-${targetDate}`): Promise<SchedulerRunResult> {
+async function paymentRun(h: Harness, targetDate: string, id = `payment-run-${RUN}-${targetDate}`, taskQueue = TASK_QUEUE): Promise<SchedulerRunResult> {
   const input: SchedulerRunInput = { targetDate };
-  return h.env.client.workflow.execute(PAYMENT_RUN_WORKFLOW_TYPE, { workflowId: id, taskQueue: TASK_QUEUE, args: [input], workflowExecutionTimeout: '1 minute' });
+  return h.env.client.workflow.execute(PAYMENT_RUN_WORKFLOW_TYPE, { workflowId: id, taskQueue, args: [input], workflowExecutionTimeout: '1 minute' });
 }
 
 const paymentResult = (h: Harness, invoiceId: string) => h.env.client.workflow.getHandle(invoicePaymentWorkflowId(invoiceId)).result() as Promise<InvoicePaymentView>;
@@ -88,6 +90,7 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
       billing: { ...h.config.billing, dunning: { retryAfter: [1500, 1500], collectionsQueue: 'collections' }, creditMemos: 'refund' },
     };
     await h.startLane({ taskQueue: TASK_QUEUE, catalogFiles: h.config.catalogFiles, config: { billing: laneConfig.billing } });
+    await h.startLane({ taskQueue: CREDIT_TASK_QUEUE, catalogFiles: h.config.catalogFiles, config: { billing: { ...laneConfig.billing, creditMemos: 'credit' } } });
   });
 
   it('pays a card invoice in the payment run (hosted payment page token), only invoices billed by the target date', async () => {
@@ -258,6 +261,24 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     assert.deepEqual(rerun.issued, [], 'refunded once');
   });
 
+  it('with creditMemos: credit, a credit memo pays the next invoice first and the card is charged the rest', async () => {
+    const account = `PAY-H-${RUN}`;
+    await setCard(h, account, `tok_credit${RUN}_3333`);
+    await postDocument(h, { id: `INV-H1-${RUN}`, accountId: account, total: '100.00', invoiceDate: '2030-08-01' });
+    await paymentRun(h, '2030-08-15', `payment-run-${RUN}-h1`, CREDIT_TASK_QUEUE);
+    assert.equal((await paymentResult(h, `INV-H1-${RUN}`)).state, 'Paid');
+    await postDocument(h, { id: `CM-H1-${RUN}`, accountId: account, total: '30.00', invoiceDate: '2030-08-20', kind: 'creditMemo' });
+    await postDocument(h, { id: `INV-H2-${RUN}`, accountId: account, total: '50.00', invoiceDate: '2030-09-01' });
+    const run = await paymentRun(h, '2030-09-30', `payment-run-${RUN}-h2`, CREDIT_TASK_QUEUE);
+    assert.deepEqual(run.issued, [], 'nothing is refunded under credit');
+    assert.equal((await paymentResult(h, `INV-H2-${RUN}`)).state, 'Paid');
+    const [charged] = await paymentsOf(h, `INV-H2-${RUN}`);
+    assert.equal(charged.amount, '20.00'); // 50.00 invoiced − 30.00 credit applied
+    const memo = await simulatorGet<any>(h, `/billing/invoices/CM-H1-${RUN}`);
+    assert.deepEqual([memo.status, memo.open], ['Applied', '0.00']);
+    assert.equal((await invoice(h, `INV-H2-${RUN}`)).status, 'Paid');
+  });
+
   it('keeps every account\'s ledger balance = invoiced − credited − paid + refunded, to the cent', async () => {
     // Computed by hand from the documents above:
     const expected: Record<string, string> = {
@@ -267,6 +288,7 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
       E: '0.00', // 300.00 − 300.00 by reference
       F: '0.00', // 75.25 − 75.25 written off
       G: '0.00', // 200.00 − 200.00 paid − 30.50 credited + 30.50 refunded
+      H: '0.00', // 100.00 + 50.00 invoiced − 30.00 credited − 100.00 − 20.00 paid
     };
     for (const [letter, balance] of Object.entries(expected)) {
       const book = await ledger(h, `PAY-${letter}-${RUN}`);

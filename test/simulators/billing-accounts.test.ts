@@ -100,6 +100,27 @@ describe('simulators: billing accounts, bill dates, credit memo refunds and chec
     assert.equal((await call('GET', '/billing/ledger?accountId=ACME')).body.balance, '0.00');
   });
 
+  it('applies a credit memo\'s credit to an invoice: what is open drops, the ledger does not move', async () => {
+    await postInvoice('INV-1', '50.00');
+    await call('POST', '/billing/invoices', { id: 'CM-1', orderId: 'ORD-X', accountId: 'ACME', kind: 'creditMemo', currency: 'USD', total: '30.00', lines: [{ amount: '30.00' }] }, 'doc-CM-1');
+    const before = (await call('GET', '/billing/ledger?accountId=ACME')).body.balance;
+    assert.equal(before, '20.00'); // 50.00 − 30.00
+    const tooMuch = await call('POST', '/billing/credits/applications', { creditMemoId: 'CM-1', invoiceId: 'INV-1', amount: '30.01' }, 'apply-0');
+    assert.equal(tooMuch.status, 422);
+    assert.equal(tooMuch.body.error.field, 'amount');
+    const applied = await call('POST', '/billing/credits/applications', { creditMemoId: 'CM-1', invoiceId: 'INV-1', amount: '30.00', date: '2027-03-01' }, 'apply-1');
+    assert.equal(applied.status, 201, JSON.stringify(applied.body));
+    assert.equal((await call('GET', '/billing/invoices/INV-1')).body.open, '20.00');
+    assert.deepEqual([(await call('GET', '/billing/invoices/CM-1')).body.status, (await call('GET', '/billing/invoices/CM-1')).body.open], ['Applied', '0.00']);
+    const overpay = await call('POST', '/billing/payments', { invoiceId: 'INV-1', amount: '20.01', method: 'card', token: 'tok_acme_4242', status: 'Settled' }, 'pay-over');
+    assert.equal(overpay.status, 422, 'the applied credit counts against what is due');
+    await call('POST', '/billing/payments', { invoiceId: 'INV-1', amount: '20.00', method: 'card', token: 'tok_acme_4242', status: 'Settled' }, 'pay-1');
+    assert.equal((await call('GET', '/billing/invoices/INV-1')).body.status, 'Paid');
+    assert.equal((await call('GET', '/billing/ledger?accountId=ACME')).body.balance, '0.00'); // 50.00 − 30.00 − 20.00
+    const wrongKind = await call('POST', '/billing/credits/applications', { creditMemoId: 'INV-1', invoiceId: 'INV-1', amount: '1.00' }, 'apply-2');
+    assert.equal(wrongKind.body.error.field, 'creditMemoId');
+  });
+
   it('authorizes a card checkout at the gateway for the order total, and refuses a declined card placing nothing', async () => {
     const cart = (id: string, token: string) => ({
       id, accountId: 'ACME', buyer: 'pat@acme.example', currency: 'USD',
