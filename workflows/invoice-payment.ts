@@ -1,4 +1,4 @@
-import { condition, log, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PaymentActivities, PaymentAttemptResult } from '../activities/types';
 import { isoTime, now, nowMs } from './clock';
 import {
@@ -62,17 +62,30 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
   enter('Posted');
 
   let retriesUsed = 0;
+  /** Set while an operator's action (retry, paid, write-off) is carried out: its update is answered once it is decided. */
+  let operatorActing = false;
+  const resolved = () => {
+    if (operatorActing) resolutions += 1;
+    operatorActing = false;
+  };
+  const finish = async (state: 'Paid' | 'WrittenOff') => {
+    delete view.nextRetryAt;
+    enter(state);
+    resolved();
+    // The operator's update answers with the final state before the workflow completes.
+    await condition(allHandlersFinished);
+    return view;
+  };
+
   for (;;) {
     const attempt = view.attempts.length + 1;
     const result = await payments.collectInvoice({ invoiceId, attempt, date: today() });
     if (result.outcome !== 'NothingDue') view.attempts.push(attemptOf(attempt, result));
-    if (result.outcome !== 'Failed') {
-      delete view.nextRetryAt;
-      enter('Paid');
-      return view;
-    }
+    if (result.outcome !== 'Failed') return finish('Paid');
+
     const wait = input.retryAfterMs[retriesUsed];
     if (wait !== undefined && !view.collections) {
+      // Dunning: a durable timer, then the next attempt. Once in collections, only an operator retries.
       retriesUsed += 1;
       view.nextRetryAt = isoTime(nowMs() + wait);
       enter('Failed');
@@ -82,31 +95,23 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
     delete view.nextRetryAt;
     view.collections = { since: view.collections?.since ?? now(), reason: result.message ?? result.declineCode ?? 'declined' };
     enter('Collections');
+    resolved();
+
     await condition(() => pending !== undefined);
     const action = pending!;
     pending = undefined;
     if (action.action === 'retry') {
-      // The operator's retry is one more attempt; declined again, it is back in collections (resolutions counts it then).
-      const again = await payments.collectInvoice({ invoiceId, attempt: view.attempts.length + 1, date: today() });
-      view.attempts.push(attemptOf(view.attempts.length + 1, again));
-      if (again.outcome !== 'Failed') {
-        enter('Paid');
-        resolutions += 1;
-        return view;
-      }
-      view.collections = { since: view.collections.since, reason: again.message ?? again.declineCode ?? 'declined' };
-      resolutions += 1;
+      operatorActing = true;
       continue;
     }
     if (action.action === 'paid') {
       await payments.settleByReference({ invoiceId, reference: action.reference, actor: action.actor, date: today() });
-      enter('Paid');
-    } else {
-      await payments.writeOffInvoice({ invoiceId, reason: action.reason, actor: action.actor, date: today() });
-      enter('WrittenOff');
+      operatorActing = true;
+      return finish('Paid');
     }
-    resolutions += 1;
-    return view;
+    await payments.writeOffInvoice({ invoiceId, reason: action.reason, actor: action.actor, date: today() });
+    operatorActing = true;
+    return finish('WrittenOff');
   }
 }
 

@@ -212,6 +212,11 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     assert.equal(listed[0]!.invoiceId, `INV-E1-${RUN}`);
     assert.equal(listed[0]!.attempts.length, 3, 'the first attempt and two dunning retries');
 
+    const retried = await ordo(h, 'collections', 'retry', `INV-E1-${RUN}`, '--json');
+    assert.equal(retried.code, 1, `declined again: back in collections, exit 1: ${retried.stderr}`);
+    const back = JSON.parse(retried.stdout) as InvoicePaymentView;
+    assert.deepEqual([back.state, back.attempts.length], ['Collections', 4], 'the operator\'s retry is exactly one more attempt');
+
     const missing = await ordo(h, 'collections', 'paid', `INV-E1-${RUN}`);
     assert.equal(missing.code, 2, `paid without --reference is a usage error: ${missing.stderr}`);
     const resolved = await ordo(h, 'collections', 'paid', `INV-E1-${RUN}`, '--reference', 'WIRE-778', '--actor', 'carol', '--json');
