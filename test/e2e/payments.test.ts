@@ -117,6 +117,32 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     assert.match(payment.date, /^\d{4}-\d{2}-\d{2}$/, 'the payment carries its business date (workflow time)');
   });
 
+  it('sets and shows a payment method with bin/ordo: a token or a purchase order, never a card number', async () => {
+    const account = `PAY-CLI-${RUN}`;
+    const set = await ordo(h, 'payment-method', 'set', '--account', account, '--token', `tok_cli${RUN}_7777`, '--json');
+    assert.equal(set.code, 0, set.stderr);
+    assert.deepEqual(JSON.parse(set.stdout).paymentMethod, { method: 'card', last4: '7777' });
+    const shown = await ordo(h, 'payment-method', 'show', '--account', account);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /card ending 7777; auto-pay on/);
+    assert.equal(shown.stdout.includes(`tok_cli${RUN}`), false, 'the token is not shown');
+
+    const number = await ordo(h, 'payment-method', 'set', '--account', account, '--token', CARD_NUMBER);
+    assert.equal(number.code, 1);
+    assert.match(number.stderr, /card number/);
+    assert.doesNotMatch(number.stderr, /^\s+at /m, 'no stack trace for a user\'s mistake');
+    assert.equal(number.stderr.includes(CARD_NUMBER), false, 'the number is not repeated');
+
+    const po = await ordo(h, 'payment-method', 'set', '--account', account, '--po', 'PO-7788', '--json');
+    assert.equal(po.code, 0, po.stderr);
+    assert.deepEqual([JSON.parse(po.stdout).paymentMethod, JSON.parse(po.stdout).autoPay], [{ method: 'account', reference: 'PO-7788' }, false]);
+    const both = await ordo(h, 'payment-method', 'set', '--account', account, '--po', 'PO-1', '--token', 'tok_x_1111');
+    assert.equal(both.code, 2, 'exactly one of --token and --po');
+    const nobody = await ordo(h, 'payment-method', 'show', '--account', `NOBODY-${RUN}`);
+    assert.equal(nobody.code, 1);
+    assert.match(nobody.stderr, /has no payment method/);
+  });
+
   it('a second payment run for the same target date starts each payment once', async () => {
     const account = `PAY-B-${RUN}`;
     await setCard(h, account, `tok_twice${RUN}_1111`);
