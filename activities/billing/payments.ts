@@ -36,13 +36,21 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
     return invoice as BillingInvoice & { accountId: string };
   }
 
-  /** Capture the order's checkout authorization when it still covers `amount`; undefined: charge the token instead. */
+  /**
+   * Capture the order's checkout authorization when it covers `amount`; undefined: charge the token instead. An
+   * authorization already captured is asked again under this attempt's key: when this attempt captured it (and died
+   * before billing recorded it) the gateway replays that capture; when another did, it refuses (409), and the
+   * token is charged.
+   */
   async function captureAuthorization(invoice: BillingInvoice, authorizationId: string | undefined, amount: string, key: string) {
     if (authorizationId === undefined) return undefined;
     const authorization = await gateway().authorization(authorizationId);
-    if (authorization.status !== 'Authorized') return undefined;
+    if (authorization.status === 'Declined') return undefined;
     if (parseMoney(amount, invoice.currency) > parseMoney(authorization.amount, authorization.currency)) return undefined;
-    return gateway().capture(authorizationId, amount, key);
+    return gateway().capture(authorizationId, amount, key).catch((error: unknown) => {
+      if (authorization.status === 'Captured' && answeredStatus(error) === 409) return undefined;
+      throw error;
+    });
   }
 
   const activities: PaymentActivities = {

@@ -8,7 +8,7 @@ import { invoicePaymentWorkflowId, PAYMENT_RUN_WORKFLOW_TYPE, type InvoicePaymen
 import { newOrderSyncWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import { orderRecordQuery } from '../../workflows/messages';
 import { eventually } from './eventually';
-import { getHarness, simulatorGet, type Harness } from './harness';
+import { getHarness, simulatorGet, simulatorSend, type Harness } from './harness';
 
 /**
  * Payments on the real dev server and the real billing and gateway simulators (docs/billing.md "Payments"): the
@@ -177,6 +177,8 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     // The order's invoice bills the order total; a later subscription invoice bills 25.00.
     await postDocument(h, { id: `INV-C1-${RUN}`, accountId: account, total: order.total, invoiceDate: '2030-03-02', orderId: order.id });
     await postDocument(h, { id: `INV-C2-${RUN}`, accountId: account, total: '25.00', invoiceDate: '2030-03-20' });
+    // Billing fails the first two payment records (after the gateway moved the money): the activities retry.
+    await simulatorSend(h, 'PUT', '/_faults/billing', { operation: 'payments', failNext: 2 });
     await paymentRun(h, '2030-03-31');
     assert.equal((await paymentResult(h, `INV-C1-${RUN}`)).state, 'Paid');
     assert.equal((await paymentResult(h, `INV-C2-${RUN}`)).state, 'Paid');
@@ -185,6 +187,12 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     assert.match(first.processorId, /^CAP-/, 'the first invoice captured the authorization');
     assert.match(second.processorId, /^CH-/, 'the second charged the stored token');
     assert.equal((await simulatorGet<{ status: string }>(h, `/payments/authorizations/${method.authorizationId}`)).status, 'Captured');
+    const captures = await simulatorGet<{ captures: unknown[] }>(h, `/payments/captures?reference=${order.id}`);
+    const charges = await simulatorGet<{ charges: unknown[] }>(h, `/payments/charges?reference=INV-C2-${RUN}`);
+    assert.deepEqual([captures.captures.length, charges.charges.length], [1, 1], 'a retried attempt moves the money once');
+    const faults = await simulatorGet<{ billing?: { operation?: string; failNext?: number }[] }>(h, '/_faults');
+    assert.equal(faults.billing?.find((fault) => fault.operation === 'payments')?.failNext ?? 0, 0, 'both injected failures were met');
+    await simulatorSend(h, 'DELETE', '/_faults/billing');
   });
 
   it('the new order sync carries the checkout\'s token and authorization into the Ordo order', async () => {
