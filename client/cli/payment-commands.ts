@@ -28,6 +28,7 @@ export const paymentCommands: Record<string, (args: string[]) => Promise<number>
     }
     const action = ACTIONS[sub];
     if (!action) throw new UsageError(`collections takes retry, paid or write-off INVOICE (or nothing, to list), not "${sub}"`);
+    if (values.account !== undefined) throw new UsageError(`collections ${sub} names the invoice; --account filters the list only`);
     if (!invoiceId || rest.length) throw new UsageError(`collections ${sub} takes one invoice id, such as \`ordo collections ${sub} INV-ORD-1001-1\``);
     const actor = actorOf(values.actor);
     let request: CollectionsAction;
