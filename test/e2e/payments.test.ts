@@ -245,6 +245,8 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     });
     assert.equal(listed[0]!.invoiceId, `INV-E1-${RUN}`);
     assert.equal(listed[0]!.attempts.length, 3, 'the first attempt and two dunning retries');
+    const human = await ordo(h, 'collections', '--account', account);
+    assert.match(human.stdout, new RegExp(`1 invoice\\(s\\) in collections:\\n\\s*INV-E1-${RUN}\\s+${account}\\s+300\\.00 USD\\s+3 attempts`));
 
     const retried = await ordo(h, 'collections', 'retry', `INV-E1-${RUN}`, '--json');
     assert.equal(retried.code, 1, `declined again: back in collections, exit 1: ${retried.stderr}`);
