@@ -93,7 +93,11 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
       continue;
     }
     delete view.nextRetryAt;
-    view.collections = { since: view.collections?.since ?? now(), reason: result.message ?? result.declineCode ?? 'declined' };
+    view.collections = {
+      since: view.collections?.since ?? now(),
+      reason: result.message ?? result.declineCode ?? 'declined',
+      ...(input.collectionsQueue !== undefined ? { queue: input.collectionsQueue } : {}),
+    };
     enter('Collections');
     resolved();
 

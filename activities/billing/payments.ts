@@ -182,10 +182,10 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
     async startInvoicePayments({ taskQueue, invoices }) {
       if (!deps.temporal) throw ApplicationFailure.nonRetryable('the payment run needs the worker to have a Temporal client to start payments', 'Misconfigured');
       const { client } = deps.temporal;
-      const retryAfterMs = deps.config.billing.dunning.retryAfter;
+      const { retryAfter: retryAfterMs, collectionsQueue } = deps.config.billing.dunning;
       const started: { invoiceId: string; started: boolean }[] = [];
       for (const { invoiceId, accountId } of invoices) {
-        const input: InvoicePaymentInput = { invoiceId, accountId, retryAfterMs };
+        const input: InvoicePaymentInput = { invoiceId, accountId, retryAfterMs, collectionsQueue };
         try {
           await client.workflow.start(INVOICE_PAYMENT_WORKFLOW_TYPE, {
             workflowId: invoicePaymentWorkflowId(invoiceId),

@@ -90,6 +90,9 @@ function formatAccount(account: AccountView): string {
 
 function formatCollections(views: InvoicePaymentView[], accountId: string | undefined): string {
   if (views.length === 0) return `No invoices in collections${accountId ? ` for account ${accountId}` : ''}.`;
-  const rows = views.map((view) => `${view.invoiceId}  ${view.accountId}  ${view.amount} ${view.currency}  ${view.attempts.length} attempts  since ${view.collections?.since ?? '?'}  ${view.collections?.reason ?? ''}`);
+  const rows = views.map((view) => {
+    const queue = view.collections?.queue ? `  queue ${view.collections.queue}` : '';
+    return `${view.invoiceId}  ${view.accountId}  ${view.amount} ${view.currency}  ${view.attempts.length} attempts  since ${view.collections?.since ?? '?'}${queue}  ${view.collections?.reason ?? ''}`;
+  });
   return [`${views.length} invoice(s) in collections:`, ...rows, 'Resolve with `ordo collections retry|paid|write-off INVOICE`.'].join('\n');
 }

@@ -245,6 +245,7 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     });
     assert.equal(listed[0]!.invoiceId, `INV-E1-${RUN}`);
     assert.equal(listed[0]!.attempts.length, 3, 'the first attempt and two dunning retries');
+    assert.equal(listed[0]!.collections?.queue, 'collections', 'the queue of billing.dunning.collectionsQueue');
     const human = await ordo(h, 'collections', '--account', account);
     assert.match(human.stdout, new RegExp(`1 invoice\\(s\\) in collections:\\n\\s*INV-E1-${RUN}\\s+${account}\\s+300\\.00 USD\\s+3 attempts`));
 
