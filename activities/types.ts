@@ -265,12 +265,14 @@ export interface PaymentActivities {
    * has one, else charges the account's stored token; records the payment in billing (Settled or Failed). Keys:
    * `charge:<invoiceId>:<attempt>`, so a retried activity charges once.
    */
-  collectInvoice(request: { invoiceId: string; attempt: number }): Promise<PaymentAttemptResult>;
+  collectInvoice(request: { invoiceId: string; attempt: number; /** The business date (workflow time) billing records the payment under. */ date?: string }): Promise<PaymentAttemptResult>;
   /** An operator's resolution of an invoice in collections: a payment by reference, or a write-off (a credit memo). */
-  settleByReference(request: { invoiceId: string; reference: string; actor: string }): Promise<void>;
-  writeOffInvoice(request: { invoiceId: string; reason: string; actor: string }): Promise<void>;
+  settleByReference(request: { invoiceId: string; reference: string; actor: string; date?: string }): Promise<void>;
+  writeOffInvoice(request: { invoiceId: string; reason: string; actor: string; date?: string }): Promise<void>;
   /** Refunds a credit memo to the card that paid its order's invoice (billing.creditMemos: refund). */
-  refundCreditMemo(request: { creditMemoId: string }): Promise<{ refunded: string }>;
+  refundCreditMemo(request: { creditMemoId: string; date?: string }): Promise<{ refunded: string }>;
+  /** Payment run: Posted credit memos issued on or before the target date with card money to refund (none when billing.creditMemos is credit). */
+  listRefundableCreditMemos(request: { targetDate: string }): Promise<{ creditMemoId: string; accountId: string }[]>;
   /** Payment run: the Posted invoices of auto-pay accounts billed on or before the target date. */
   listPayableInvoices(request: { targetDate: string }): Promise<{ invoiceId: string; accountId: string }[]>;
   /** Payment run: starts each invoice's payment workflow, or finds it started. */

@@ -88,7 +88,16 @@ Subscriptions (billing over time, docs/billing.md "Subscriptions"):
                                     term credited from that day and the new term starting then
 
 Payments and collections (docs/billing.md "Payments"):
-  (payment verbs)
+  ordo collections [--account A] [--json]
+                                    invoices whose dunning retries were all declined, oldest first
+  ordo collections retry|paid|write-off INVOICE [--reference R] [--reason T] [--actor NAME]
+                                    an operator's action: one more attempt, a payment received by
+                                    reference (paid needs --reference), or a write-off (needs --reason)
+  ordo payment-method set --account A (--token T | --po REF) [--no-auto-pay]
+                                    the account's card token (from the hosted payment page; never a
+                                    card number) charged by the payment scheduler, or a purchase order
+  ordo payment-method show --account A [--json]
+                                    how the account pays: the card's last four, or the purchase order
 
 Schedulers (Temporal Schedules, docs/billing.md "Schedulers"):
   (scheduler verbs)
