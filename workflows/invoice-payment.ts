@@ -11,6 +11,7 @@ import {
   type PaymentState,
 } from './payment-messages';
 import { AccountIdKey, BillingStateKey } from './search-attributes';
+import { COLLECTION_MACHINE, move, type CollectionState } from './state-machines';
 
 /**
  * Collects one invoice (workflow id `payment-<invoiceId>`, docs/billing.md "Payments"): attempt 1 at once; a decline
@@ -34,8 +35,8 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
   let pending: CollectionsAction | undefined;
   let resolutions = 0;
 
-  const enter = (state: PaymentState) => {
-    view.state = state;
+  const enter = (state: CollectionState) => {
+    view.state = move(COLLECTION_MACHINE, `payment of ${invoiceId}`, view.state as CollectionState, state);
     upsertSearchAttributes([{ key: BillingStateKey, value: state }, { key: AccountIdKey, value: accountId }]);
   };
 

@@ -28,6 +28,7 @@ import {
 } from './subscription-messages';
 import { autoUpgradeWhenVersioned } from './versioning-behaviour';
 import { ownBehaviour } from './versions';
+import { move, SUBSCRIPTION_MACHINE } from './state-machines';
 
 /** Bill dates per run before continuing as new: each is an activity and a timer, far below history limits. */
 const BILLINGS_PER_RUN = 50;
@@ -168,7 +169,7 @@ export async function SubscriptionWorkflow(input: SubscriptionInput): Promise<Su
     });
   }
   await condition(allHandlersFinished);
-  state = 'ended';
+  state = move(SUBSCRIPTION_MACHINE, `subscription ${subscription.id}`, state, 'ended');
   publish();
   return view();
 
