@@ -79,13 +79,19 @@ Billing records and usage (the billing system, systems.billing in temporal-confi
                                     the account's usage records as billing received them
 
 Subscriptions (billing over time, docs/billing.md "Subscriptions"):
+  ordo bill-now ORDER [--as-of YYYY-MM-DD] [--json]
+                                    bill the order's subscription now for everything due by the date
+                                    (default today); a later invoice run bills none of it again
   (subscription verbs)
 
 Payments and collections (docs/billing.md "Payments"):
   (payment verbs)
 
 Schedulers (Temporal Schedules, docs/billing.md "Schedulers"):
-  (scheduler verbs)
+  ordo schedules [--json]           the invoice and payment schedulers: what they start, when, paused or
+                                    not, their next runs and recent runs with what each billed
+  ordo schedules pause|unpause|trigger NAME [--reason TEXT]
+                                    NAME: invoice or payment; trigger starts a run now (none while one runs)
 
 Simulation (docs/billing.md "A year in seconds"):
   (simulate verbs)
