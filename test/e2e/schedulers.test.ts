@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { schedulerActivities } from '../../activities/billing/schedulers';
 import { controlSchedule, describeSchedules, ensureSchedules } from '../../client/schedules';
 import type { LoadedConfig } from '../../config/load';
 import { INVOICE_SCHEDULE_ID, PAYMENT_SCHEDULE_ID, type SchedulerRunResult } from '../../workflows/payment-messages';
@@ -95,6 +97,24 @@ describe('invoice scheduler: runs bill the subscriptions due by their target dat
       .filter((document) => document.trigger === `invoiceRun:${first.workflowId}`)
       .map((document) => document.id);
     assert.deepEqual([...billedByFirst, ...second.issued].sort(), ids.map((_, i) => `INV-SCHED-KILL-${i + 1}-${tag}-2030-03-0${i + 1}`).sort());
+  });
+
+  it('a retried attempt goes on from its heartbeat: a subscription an earlier attempt asked is not asked again', async () => {
+    const earlier = await startStandIn(client, TASK_QUEUE, { orderId: `SCHED-RETRY-1-${tag}`, nextBillDate: '2029-07-01' });
+    const later = await startStandIn(client, TASK_QUEUE, { orderId: `SCHED-RETRY-2-${tag}`, nextBillDate: '2029-07-02' });
+    await visibleAsDue(client, TASK_QUEUE, '2029-07-31', [earlier, later]);
+    // The second attempt of an activity whose first one, killed with its worker, had asked `earlier` and heartbeated so.
+    const heartbeatDetails = { asked: [earlier], picked: [earlier], issued: ['INV-from-the-first-attempt'], skipped: [] };
+    const attempt = new MockActivityEnvironment({ attempt: 2, heartbeatDetails });
+    const { billDueSubscriptions } = schedulerActivities({ config: h.config, catalog: h.catalog, temporal: { client, taskQueue: TASK_QUEUE } });
+    const result = await attempt.run(billDueSubscriptions, { targetDate: '2029-07-31', runId: 'invoice-run-retried' });
+    assert.deepEqual(result, {
+      picked: [earlier, later],
+      issued: ['INV-from-the-first-attempt', `INV-SCHED-RETRY-2-${tag}-2029-07-02`],
+      skipped: [],
+    });
+    assert.deepEqual((await standInView(client, earlier)).asked, [], 'not asked again');
+    assert.deepEqual((await standInView(client, later)).asked, ['invoiceRun:invoice-run-retried']);
   });
 });
 
