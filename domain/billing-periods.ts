@@ -31,10 +31,16 @@ export const BillingPeriod = z.strictObject({
 });
 export type BillingPeriod = z.infer<typeof BillingPeriod>;
 
-/** What the periods of an item are computed from: its anniversary day, its period, and the day after its term (none: evergreen). */
-interface RecurringTerm {
+/**
+ * What the periods of an item are computed from: its anniversary day, its period, and the day after its term (none:
+ * evergreen). `from` clips the periods to the item's own first day when its anniversary is another item's (co-terming,
+ * domain/subscription.ts): the period keeps its index and its full length, its start and fraction are clipped.
+ */
+export interface RecurringTerm {
   start: CivilDate;
   monthsPerPeriod: number;
+  /** Day number of the item's first day when it starts after `start` (an add-on co-termed on the anchor). */
+  from?: number;
   /** Day number of the day after the end date; undefined for an item without an end date. */
   endExclusive?: number;
 }
@@ -69,11 +75,16 @@ function recurringTerm(item: OrderItem): RecurringTerm {
   return { start, monthsPerPeriod, endExclusive };
 }
 
-/** Period `index` of the term, or undefined when the term ends before it starts. */
-function periodOfTerm(term: RecurringTerm, index: number): BillingPeriod | undefined {
-  const first = dayNumber(addMonths(term.start, (index - 1) * term.monthsPerPeriod));
+/**
+ * Period `index` of the term, or undefined when the term ends before it starts; null when the period ends before a
+ * clipped term (`from`) begins. The fraction is the clipped days over the full period's days.
+ */
+export function periodOfTerm(term: RecurringTerm, index: number): BillingPeriod | undefined | null {
+  const fullFirst = dayNumber(addMonths(term.start, (index - 1) * term.monthsPerPeriod));
   const next = dayNumber(addMonths(term.start, index * term.monthsPerPeriod));
+  const first = term.from === undefined ? fullFirst : Math.max(fullFirst, term.from);
   if (term.endExclusive !== undefined && first >= term.endExclusive) return undefined;
+  if (first >= next) return null;
   const endExclusive = term.endExclusive === undefined ? next : Math.min(next, term.endExclusive);
   const start = formatIsoDate(civilFromDayNumber(first));
   return {
@@ -81,7 +92,7 @@ function periodOfTerm(term: RecurringTerm, index: number): BillingPeriod | undef
     start,
     end: formatIsoDate(civilFromDayNumber(endExclusive - 1)),
     billDate: start,
-    fraction: reduced(endExclusive - first, next - first),
+    fraction: reduced(endExclusive - first, next - fullFirst),
   };
 }
 
@@ -92,7 +103,7 @@ function checkIndex(name: string, value: number, least: number): void {
 /** Period `index` (1-based) of a recurring item, or undefined past the end of its term. */
 export function billingPeriodAt(item: OrderItem, index: number): BillingPeriod | undefined {
   checkIndex('index', index, 1);
-  return periodOfTerm(recurringTerm(item), index);
+  return periodOfTerm(recurringTerm(item), index) ?? undefined;
 }
 
 /** Every billing period of a recurring item with both term dates, in order. */

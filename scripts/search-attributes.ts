@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { ORDO_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
-const TYPE_CODES: Record<string, number> = { TEXT: 1, KEYWORD: 2, KEYWORD_LIST: 7, BOOL: 5 };
+const TYPE_CODES: Record<string, number> = { TEXT: 1, KEYWORD: 2, KEYWORD_LIST: 7, BOOL: 5, DATETIME: 6 };
 
 /**
  * Adds the search attributes Ordo needs that the server lacks (present ones are left alone). A server
