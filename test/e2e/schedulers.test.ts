@@ -99,6 +99,21 @@ describe('invoice scheduler: runs bill the subscriptions due by their target dat
     assert.deepEqual([...billedByFirst, ...second.issued].sort(), ids.map((_, i) => `INV-SCHED-KILL-${i + 1}-${tag}-2030-03-0${i + 1}`).sort());
   });
 
+  it('without a target date, targets today (UTC, workflow time) plus targetDays', async () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const before = inDays(3);
+    const handle = await client.workflow.start('InvoiceRunWorkflow', { workflowId: `invoice-run-test-${tag}-${++runs}`, taskQueue: TASK_QUEUE, args: [{ targetDays: 3 }] });
+    const result = (await handle.result()) as SchedulerRunResult;
+    // Today + 3 days; either side of a midnight that passed while it ran.
+    assert.ok([before, inDays(3)].includes(result.targetDate), `${result.targetDate} is 3 days from today (${before})`);
+    assert.deepEqual(result.issued, [], 'every stand-in of these tests is due years from now');
+  });
+
+  it('a target date that is no date fails the run at once, naming it', async () => {
+    const handle = await client.workflow.start('InvoiceRunWorkflow', { workflowId: `invoice-run-test-${tag}-${++runs}`, taskQueue: TASK_QUEUE, args: [{ targetDate: '2031-02-30' }] });
+    await assert.rejects(handle.result(), (error: Error) => /targetDate: "2031-02-30" is not a calendar date/.test(String((error.cause as Error | undefined)?.message)));
+  });
+
   it('a retried attempt goes on from its heartbeat: a subscription an earlier attempt asked is not asked again', async () => {
     const earlier = await startStandIn(client, TASK_QUEUE, { orderId: `SCHED-RETRY-1-${tag}`, nextBillDate: '2029-07-01' });
     const later = await startStandIn(client, TASK_QUEUE, { orderId: `SCHED-RETRY-2-${tag}`, nextBillDate: '2029-07-02' });
