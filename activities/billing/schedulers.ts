@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { mapConcurrently } from '../../client/concurrency';
 import { SUBSCRIPTION_WORKFLOW_TYPE, billNowUpdate, type BillNowResult } from '../../workflows/subscription-messages';
+import { withTransientUpdateRetry } from '../../client/update-retry';
 import type { SchedulerActivities } from '../types';
 import type { BillingDependencies } from './dependencies';
 
@@ -38,7 +39,9 @@ export function schedulerActivities(deps: BillingDependencies): SchedulerActivit
       const context = Context.current();
       const progress = resumedProgress(context.info.heartbeatDetails);
       const asked = new Set(progress.asked);
-      const due = (await dueSubscriptions(temporal.client, temporal.taskQueue, targetDate)).filter((id) => !asked.has(id));
+      // A long listing heartbeats too (throttled by the SDK), so it is not taken for a dead worker.
+      const listed = await dueSubscriptions(temporal.client, temporal.taskQueue, targetDate, () => context.heartbeat(progress));
+      const due = listed.filter((id) => !asked.has(id));
       await mapConcurrently(due, CONCURRENT_SUBSCRIPTIONS, async (workflowId) => {
         if (context.cancellationSignal.aborted) return; // the run was cancelled or terminated: ask no one more
         const answer = await askToBill(temporal.client, workflowId, targetDate, `invoiceRun:${runId}`);
@@ -56,7 +59,7 @@ export function schedulerActivities(deps: BillingDependencies): SchedulerActivit
 }
 
 /** The workflow ids of the running subscriptions due by the end of `targetDate` (UTC), every page. */
-async function dueSubscriptions(client: Client, taskQueue: string, targetDate: string): Promise<string[]> {
+async function dueSubscriptions(client: Client, taskQueue: string, targetDate: string, alive: () => void): Promise<string[]> {
   const query = [
     `WorkflowType = "${SUBSCRIPTION_WORKFLOW_TYPE}"`,
     `ExecutionStatus = "Running"`,
@@ -65,7 +68,10 @@ async function dueSubscriptions(client: Client, taskQueue: string, targetDate: s
     `NextBillingDate <= "${targetDate}T23:59:59.999Z"`,
   ].join(' AND ');
   const ids = new Set<string>(); // the listing pages on; a workflow that continued as new is one subscription
-  for await (const execution of client.workflow.list({ query })) ids.add(execution.workflowId);
+  for await (const execution of client.workflow.list({ query })) {
+    ids.add(execution.workflowId);
+    if (ids.size % 500 === 0) alive();
+  }
   return [...ids].sort();
 }
 
@@ -75,9 +81,8 @@ async function askToBill(client: Client, workflowId: string, asOf: string, trigg
   const timeout = new Promise<{ reason: string }>((resolve) => {
     timer = setTimeout(() => resolve({ reason: `did not answer within ${ANSWER_WITHIN_MS / 1000} seconds (is a worker polling its task queue?); the next run asks it again` }), ANSWER_WITHIN_MS);
   });
-  const update = client.workflow
-    .getHandle(workflowId)
-    .executeUpdate(billNowUpdate, { args: [{ asOf, trigger }] })
+  const handle = client.workflow.getHandle(workflowId);
+  const update = withTransientUpdateRetry(() => handle.executeUpdate(billNowUpdate, { args: [{ asOf, trigger }] }))
     .catch((error: unknown): { reason: string } => {
       if (error instanceof WorkflowUpdateFailedError) return { reason: `refused: ${error.cause?.message ?? error.message}` };
       if (error instanceof WorkflowNotFoundError) return { reason: 'ended before it was asked (nothing left to bill)' };
