@@ -86,6 +86,9 @@ Subscriptions (billing over time, docs/billing.md "Subscriptions"):
   ordo renew ORDER [--effective YYYY-MM-DD] [--actor NAME] [--json]
                                     the renewal order now; --effective: an early renewal, the rest of the
                                     term credited from that day and the new term starting then
+  ordo bill-now ORDER [--as-of YYYY-MM-DD] [--json]
+                                    bill the order's subscription now for everything due by the date
+                                    (default today); a later invoice run bills none of it again
 
 Payments and collections (docs/billing.md "Payments"):
   ordo collections [--account A] [--json]
@@ -100,7 +103,10 @@ Payments and collections (docs/billing.md "Payments"):
                                     how the account pays: the card's last four, or the purchase order
 
 Schedulers (Temporal Schedules, docs/billing.md "Schedulers"):
-  (scheduler verbs)
+  ordo schedules [--json]           the invoice and payment schedulers: what they start, when, paused or
+                                    not, their next runs and recent runs with what each billed
+  ordo schedules pause|unpause|trigger NAME [--reason TEXT]
+                                    NAME: invoice or payment; trigger starts a run now (none while one runs)
 
 Simulation (docs/billing.md "A year in seconds"):
   (simulate verbs)
