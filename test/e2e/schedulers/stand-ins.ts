@@ -1,7 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
-import { dataConverter } from '../../../config/connection';
-import { createOrdoWorker } from '../../../workers/create';
+import type { Worker } from '@temporalio/worker';
 import { NextBillingDateKey } from '../../../workflows/search-attributes';
 import { subscriptionWorkflowId } from '../../../workflows/subscription-messages';
 import { atEndOfRun } from '../../hooks';
@@ -26,26 +24,9 @@ export function startStandInWorker(h: Harness, taskQueue: string): Promise<Worke
 }
 
 async function createStandInWorker(h: Harness, taskQueue: string): Promise<Worker> {
-  const client = h.env.client;
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./workflows'),
-    payloadConverterPath: dataConverter.payloadConverterPath,
-    logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error, log: () => undefined },
-  });
-  const worker = await createOrdoWorker({
-    connection: h.env.nativeConnection,
-    config: { ...h.config, temporal: { ...h.config.temporal, taskQueue } },
-    catalog: h.catalog,
-    client,
-    workflowBundle: bundle,
-  });
-  const running = worker.run();
-  // Registered before the worker's own stop (teardowns run newest first): the workflows go while it still runs.
-  atEndOfRun(async () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-  });
-  atEndOfRun(() => deleteEverythingOn(client, h.config.temporal.namespace, taskQueue));
+  const worker = await h.startWorker({ taskQueue, workflowsPath: require.resolve('./workflows') });
+  // Registered after the worker's own stop (teardowns run newest first): the workflows go while it still runs.
+  atEndOfRun(() => deleteEverythingOn(h.env.client, h.config.temporal.namespace, taskQueue));
   return worker;
 }
 
