@@ -16,6 +16,7 @@ import { AccountIdKey } from '../workflows/search-attributes';
 import { loadChangeContext } from './change-context';
 import { channelIntakeActivities } from './channel-intake';
 import { builtInHandlers, type HandlerRegistry } from './handlers';
+import { recordCheckoutAuthorization } from './billing/payments';
 import { sendBillingDocument } from './billing-documents';
 import { callSystem, systemEndpoint } from './http';
 import { withHeartbeats } from './heartbeats';
@@ -175,6 +176,7 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
       const id = billingDocumentId(request.order.id, request.kind, request.sequence);
       const invoice = buildInvoice(request.order, deps.config.billing, { id, kind: request.kind, billedElsewhere: request.billedElsewhere });
       await sendBillingDocument(deps.config.systems, invoice, invoiceIdempotencyKey(request.order.id, request.kind, request.sequence));
+      await recordCheckoutAuthorization(deps.config.systems, invoice, request.order.payment);
       return invoice;
     },
   };

@@ -1,7 +1,7 @@
 import { minorUnitDigits } from '../domain/money';
 import type { Ledger } from './billing-ledger';
 import { formatMills, isWholeMinorUnits, toMills } from './billing-money';
-import { PaymentRequest, RefundRequest, type BillingState, type PaymentRecord, type PaymentStatus, type StoredInvoice } from './billing-records';
+import { BusinessDate, PaymentRequest, RefundRequest, type BillingState, type PaymentRecord, type PaymentStatus, type StoredInvoice } from './billing-records';
 import type { CallLog } from './call-log';
 import type { FaultBook } from './faults';
 import { HttpError, type Router } from './http';
@@ -23,6 +23,8 @@ import { z } from 'zod';
 export const PAYMENT_OPERATIONS = ['payments', 'settle', 'refund'] as const;
 
 const NoBody = z.strictObject({});
+/** A settlement may give its business date (the payment run's, in workflow time), as a payment may. */
+const SettleRequest = z.strictObject({ date: BusinessDate.optional() });
 
 export interface PaymentsDeps {
   state: BillingState;
@@ -66,10 +68,11 @@ export function openMills(stored: StoredInvoice, books: Books): bigint {
 const SETTLED: ReadonlySet<PaymentStatus> = new Set(['Settled']);
 
 /**
- * An invoice is `Paid` once settled payments and applied credit cover its total, else `Posted`. A credit memo is
+ * An invoice is `Paid` once settled payments and applied credit cover its total, `Authorized` once they do with its
+ * authorized payments counted too, else `Posted`. A credit memo is
  * `Refunded` once refunds for it cover it, `Applied` once applications (and refunds) do, else `Posted`.
  */
-export function invoiceStatus(stored: StoredInvoice, books: Books): 'Posted' | 'Paid' | 'Refunded' | 'Applied' {
+export function invoiceStatus(stored: StoredInvoice, books: Books): 'Posted' | 'Authorized' | 'Paid' | 'Refunded' | 'Applied' {
   const { invoice } = stored;
   const total = toMills(invoice.total);
   if (invoice.kind === 'creditMemo') {
@@ -77,7 +80,10 @@ export function invoiceStatus(stored: StoredInvoice, books: Books): 'Posted' | '
     return creditRefundedMills(books.payments, invoice.id) >= total ? 'Refunded' : 'Applied';
   }
   if (invoice.kind !== 'invoice') return 'Posted';
-  return paidMills(books.payments, invoice.id, SETTLED) + appliedMills(books, 'invoiceId', invoice.id) >= total ? 'Paid' : 'Posted';
+  const applied = appliedMills(books, 'invoiceId', invoice.id);
+  if (paidMills(books.payments, invoice.id, SETTLED) + applied >= total) return 'Paid';
+  // Covered, but partly by an authorization not captured yet (authorize at checkout, settle later).
+  return paidMills(books.payments, invoice.id, COUNTED) + applied >= total ? 'Authorized' : 'Posted';
 }
 
 export function mountPayments(router: Router, faults: FaultBook, deps: PaymentsDeps): void {
@@ -143,13 +149,14 @@ export function mountPayments(router: Router, faults: FaultBook, deps: PaymentsD
   });
 
   // Settlement: moves an authorization to Settled, once, and posts it to the ledger.
-  route('/billing/payments/:paymentId/settle', 'settle', NoBody, (_request, paymentId) => {
+  route('/billing/payments/:paymentId/settle', 'settle', SettleRequest, (request, paymentId) => {
     const payment = findPayment(paymentId!);
     if (payment.status !== 'Authorized') {
       throw new HttpError(409, `payment-${payment.status.toLowerCase()}`, `payment ${payment.id} is ${payment.status}: only an Authorized payment is settled`, { status: payment.status });
     }
     payment.status = 'Settled';
     payment.at = new Date().toISOString();
+    if (request.date !== undefined) payment.date = request.date;
     post(payment, 'payment');
     return { status: 200, body: renderPayment(payment) };
   });

@@ -58,9 +58,10 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
   });
 
   const balance = await payments.readInvoiceBalance({ invoiceId });
-  view.amount = balance.open;
+  // An Authorized invoice has nothing open (its authorization covers it): what is collected is its total.
+  view.amount = balance.status === 'Authorized' ? balance.total : balance.open;
   view.currency = balance.currency;
-  enter('Posted');
+  enter(balance.status === 'Authorized' ? 'Authorized' : 'Posted');
 
   let retriesUsed = 0;
   /** Set while an operator's action (retry, paid, write-off) is carried out: its update is answered once it is decided. */

@@ -134,11 +134,14 @@ export const SUBSCRIPTION_MACHINE = machine<SubscriptionState>('subscription', S
   ['active', 'ended', 'every period of its term is billed and every usage period closed (or an early renewal ended the term)'],
 ]);
 
-/** The states an invoice's payment workflow takes (PAYMENT_STATES also names billing's Authorized and Refunded). */
-export type CollectionState = Extract<PaymentState, 'Posted' | 'Failed' | 'Collections' | 'Paid' | 'WrittenOff'>;
-export const COLLECTION_STATES: readonly CollectionState[] = ['Posted', 'Failed', 'Collections', 'Paid', 'WrittenOff'];
+/** The states an invoice's payment workflow takes (PAYMENT_STATES also names billing's Refunded). */
+export type CollectionState = Extract<PaymentState, 'Posted' | 'Authorized' | 'Failed' | 'Collections' | 'Paid' | 'WrittenOff'>;
+export const COLLECTION_STATES: readonly CollectionState[] = ['Posted', 'Authorized', 'Failed', 'Collections', 'Paid', 'WrittenOff'];
 
 export const COLLECTION_MACHINE = machine<CollectionState>('invoice payment', COLLECTION_STATES, ['Posted'], [
+  ['Posted', 'Authorized', 'billing holds the order\'s checkout authorization against the invoice: it is covered, not yet paid'],
+  ['Authorized', 'Paid', 'the payment run captured the authorization (and charged the token for any rest)'],
+  ['Authorized', 'Failed', 'the authorization covered part of it and the token was declined for the rest'],
   ['Posted', 'Paid', 'the first attempt settled (a capture of the checkout authorization, or a charge of the stored token), or nothing was open'],
   ['Posted', 'Failed', 'the first attempt was declined: the first dunning retry waits'],
   ['Posted', 'Collections', 'the first attempt was declined and the dunning schedule has no retry'],

@@ -82,6 +82,10 @@ export class BillingApi {
     return call('billing', this.endpoint, 'POST', 'payments', payment, idempotencyKey);
   }
 
+  settlePayment(paymentId: string, body: { date?: string }, idempotencyKey: string): Promise<BillingPayment> {
+    return call('billing', this.endpoint, 'POST', `payments/${encodeURIComponent(paymentId)}/settle`, body, idempotencyKey);
+  }
+
   refundPayment(paymentId: string, body: { amount: string; creditMemoId: string; date?: string }, idempotencyKey: string): Promise<BillingPayment> {
     return call('billing', this.endpoint, 'POST', `payments/${encodeURIComponent(paymentId)}/refund`, body, idempotencyKey);
   }

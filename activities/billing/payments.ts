@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Invoice } from '../../domain/invoice';
 import { formatMoney, parseMoney } from '../../domain/money';
+import type { OrderPayment } from '../../domain/order';
 import { INVOICE_PAYMENT_WORKFLOW_TYPE, invoicePaymentWorkflowId, type InvoicePaymentInput } from '../../workflows/payment-messages';
 import { AccountIdKey, BillingStateKey } from '../../workflows/search-attributes';
 import { systemEndpoint, type HttpFailureDetails } from '../http';
@@ -53,6 +55,14 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
     });
   }
 
+  /** Captures the authorization recorded against the invoice (an Authorized payment in billing) and settles that payment. */
+  async function settleRecordedAuthorization(invoiceId: string, key: string, date: string | undefined): Promise<BillingPayment | undefined> {
+    const authorized = (await billing().payments({ invoiceId })).find((payment) => payment.status === 'Authorized' && payment.processorId?.startsWith('AUTH-'));
+    if (!authorized) return undefined;
+    await gateway().capture(authorized.processorId!, authorized.amount, key);
+    return billing().settlePayment(authorized.id, { ...dated(date) }, `settle:${authorized.id}`);
+  }
+
   const activities: PaymentActivities = {
     async savePaymentMethod({ accountId, payment, orderId }) {
       const method = payment.method === 'card'
@@ -74,7 +84,10 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
     },
 
     async collectInvoice({ invoiceId, attempt, date }): Promise<PaymentAttemptResult> {
+      // An invoice Authorized by its checkout (recordCheckoutAuthorization) is settled by capturing that authorization.
+      const settled = await settleRecordedAuthorization(invoiceId, `charge:${invoiceId}:${attempt}`, date);
       let invoice = await openInvoice(invoiceId);
+      if (settled && parseMoney(invoice.open ?? '0', invoice.currency) <= 0) return { outcome: 'Settled', paymentId: settled.id, amount: settled.amount };
       if (deps.config.billing.creditMemos === 'credit' && await applyCredit(invoice, date)) invoice = await openInvoice(invoiceId);
       const open = invoice.open ?? '0';
       if (parseMoney(open, invoice.currency) <= 0) return { outcome: 'NothingDue', amount: formatMoney(0, invoice.currency) };
@@ -173,9 +186,10 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
       const autoPay = new Set(await api.autoPayAccounts());
       const writtenOff = new Set((await api.invoices({ kind: 'creditMemo' })).flatMap((memo) => (memo.writeOffOf !== undefined ? [memo.writeOffOf] : [])));
       const posted = await api.invoices({ kind: 'invoice', status: 'Posted', invoiceDateTo: targetDate });
-      return posted
+      // An Authorized invoice has nothing open (its checkout authorization covers it) but is settled by capturing it.
+      const authorized = await api.invoices({ kind: 'invoice', status: 'Authorized', invoiceDateTo: targetDate });
+      return [...posted.filter((invoice) => parseMoney(invoice.open ?? '0', invoice.currency) > 0), ...authorized]
         .filter((invoice) => invoice.accountId !== undefined && autoPay.has(invoice.accountId) && !writtenOff.has(invoice.id))
-        .filter((invoice) => parseMoney(invoice.open ?? '0', invoice.currency) > 0)
         .map((invoice) => ({ invoiceId: invoice.id, accountId: invoice.accountId! }));
     },
 
@@ -244,6 +258,27 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
   }
 
   return activities;
+}
+
+/**
+ * Authorize at checkout, settle later (docs/billing.md "Payments"): the order's checkout authorization is recorded
+ * against its own invoice as an Authorized payment (for at most what the gateway authorized), so billing shows the
+ * invoice Authorized until the payment run captures it. Called when the order's invoice is sent; the key makes it once.
+ */
+export async function recordCheckoutAuthorization(systems: BillingDependencies['config']['systems'], invoice: Invoice, payment: OrderPayment | undefined): Promise<void> {
+  if (payment?.method !== 'card' || payment.authorizationId === undefined || invoice.kind !== 'invoice' || !systems.payments) return;
+  const authorization = await new GatewayApi(systemEndpoint(systems, 'payments')).authorization(payment.authorizationId);
+  if (authorization.status !== 'Authorized' || authorization.currency !== invoice.currency) return;
+  const amount = Math.min(parseMoney(invoice.total, invoice.currency), parseMoney(authorization.amount, authorization.currency));
+  if (amount <= 0) return;
+  await new BillingApi(systemEndpoint(systems, 'billing')).recordPayment({
+    invoiceId: invoice.id,
+    amount: formatMoney(amount, invoice.currency),
+    method: 'card',
+    token: payment.token,
+    status: 'Authorized',
+    processorId: payment.authorizationId,
+  }, `authorization:${invoice.id}`);
 }
 
 /** The HTTP status a system answered with, when the failure is callSystem's (activities/http.ts HttpFailureDetails). */

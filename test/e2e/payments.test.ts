@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { paymentActivities } from '../../activities/billing/payments';
+import type { OrdoClient } from '../../client/ordo-client';
 import type { LoadedConfig } from '../../config/load';
 import { invoicePaymentWorkflowId, PAYMENT_RUN_WORKFLOW_TYPE, type InvoicePaymentView, type SchedulerRunInput, type SchedulerRunResult } from '../../workflows/payment-messages';
 import { newOrderSyncWorkflowId, orderWorkflowId } from '../../workflows/ids';
@@ -81,6 +82,7 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
   this.timeout(90_000);
   let h: Harness;
   let laneConfig: LoadedConfig;
+  let orders: OrdoClient;
 
   before(async function () {
     this.timeout(600_000);
@@ -89,7 +91,7 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
       ...h.config,
       billing: { ...h.config.billing, dunning: { retryAfter: [1500, 1500], collectionsQueue: 'collections' }, creditMemos: 'refund' },
     };
-    await h.startLane({ taskQueue: TASK_QUEUE, catalogFiles: h.config.catalogFiles, config: { billing: laneConfig.billing } });
+    orders = await h.startLane({ taskQueue: TASK_QUEUE, catalogFiles: h.config.catalogFiles, config: { billing: laneConfig.billing } });
     await h.startLane({ taskQueue: CREDIT_TASK_QUEUE, catalogFiles: h.config.catalogFiles, config: { billing: { ...laneConfig.billing, creditMemos: 'credit' } } });
   });
 
@@ -193,6 +195,36 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     const faults = await simulatorGet<{ billing?: { operation?: string; failNext?: number }[] }>(h, '/_faults');
     assert.equal(faults.billing?.find((fault) => fault.operation === 'payments')?.failNext ?? 0, 0, 'both injected failures were met');
     await simulatorSend(h, 'DELETE', '/_faults/billing');
+  });
+
+  it('shows an order\'s invoice Authorized by its checkout authorization until the payment run captures it: Posted → Authorized → Paid', async () => {
+    const account = `PAY-AUTH-${RUN}`;
+    const token = `tok_auth${RUN}_4242`;
+    // The order: one setup fee of 100.00, STANDARD tax 8.25 % → 8.25; total 108.25, authorized at checkout for 108.25.
+    const authorization = await ok<{ id: string; status: string }>(h, 'POST', '/payments/authorizations', { token, amount: '108.25', currency: 'USD', reference: `ORD-AUTH-${RUN}` }, `auth-${RUN}`);
+    assert.equal(authorization.status, 'Authorized');
+    const orderId = `ORD-AUTH-${RUN}`;
+    await orders.startOrder({
+      id: orderId, accountId: account, channel: 'b2b', currency: 'USD',
+      payment: { method: 'card', token, authorizationId: authorization.id },
+      items: [{ id: 'OI-1', product: 'SETUP-FEE', quantity: 1, unitPrice: '100.00' }],
+    });
+    assert.equal((await orders.waitForCompletion(orderId)).state, 'completed');
+    const invoiceId = `INV-${orderId}-1`;
+    assert.deepEqual([(await invoice(h, invoiceId)).status, (await invoice(h, invoiceId)).open], ['Authorized', '0.00'], 'covered by the authorization, not paid');
+    const [held] = await paymentsOf(h, invoiceId);
+    assert.deepEqual([held.status, held.amount, held.processorId, held.last4], ['Authorized', '108.25', authorization.id, '4242']);
+    assert.equal((await ledger(h, account)).balance, '108.25', 'an authorization moves no money');
+
+    // The order's invoice is dated today (when billing received it); the other tests' invoices are dated 2030 on.
+    await paymentRun(h, new Date().toISOString().slice(0, 10), `payment-run-${RUN}-auth`);
+    const paid = await paymentResult(h, invoiceId);
+    assert.equal(paid.state, 'Paid');
+    const settled = await paymentsOf(h, invoiceId);
+    assert.deepEqual(settled.map((p: { id: string; status: string }) => [p.id, p.status]), [[held.id, 'Settled']], 'the authorized payment is settled, no second one');
+    assert.equal((await simulatorGet<{ status: string }>(h, `/payments/authorizations/${authorization.id}`)).status, 'Captured');
+    assert.equal((await invoice(h, invoiceId)).status, 'Paid');
+    assert.equal((await ledger(h, account)).balance, '0.00', '108.25 invoiced − 108.25 paid');
   });
 
   it('the new order sync carries the checkout\'s token and authorization into the Ordo order', async () => {
