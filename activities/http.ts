@@ -18,7 +18,7 @@ export interface HttpFailureDetails {
 export interface SystemRequest {
   system: string;
   endpoint: SystemEndpoint;
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** Appended to the endpoint URL: `reserve`, `invoices`, `availability?products=…`. */
   path: string;
   body?: unknown;

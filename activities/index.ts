@@ -16,6 +16,8 @@ import { AccountIdKey } from '../workflows/search-attributes';
 import { loadChangeContext } from './change-context';
 import { channelIntakeActivities } from './channel-intake';
 import { builtInHandlers, type HandlerRegistry } from './handlers';
+import { recordCheckoutAuthorization } from './billing/payments';
+import { sendBillingDocument } from './billing-documents';
 import { callSystem, systemEndpoint } from './http';
 import { withHeartbeats } from './heartbeats';
 import type {
@@ -162,31 +164,19 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
       const { change, context } = request;
       const billing = changeOrderBilling(change, context.original, context.originalInvoice, deps.config.billing, context.previous);
       const documents = [billing.creditMemo, billing.invoice].filter((d): d is Invoice => d !== undefined);
-      for (const document of documents) {
-        await callSystem({
-          system: 'billing',
-          endpoint: endpoint('billing'),
-          method: 'POST',
-          path: 'invoices',
-          body: document,
-          idempotencyKey: invoiceIdempotencyKey(change.id, document.kind),
-        });
-      }
+      for (const document of documents) await sendBillingDocument(deps.config.systems, document, invoiceIdempotencyKey(change.id, document.kind));
       return documents;
     },
 
-    /** Builds the invoice from the order items and sends it with a key derived from the order id: never billed twice. */
+    /**
+     * Builds the invoice from the order items and sends it with a key derived from the order id: never billed twice.
+     * Items the order's subscription bills per period (`billedElsewhere`) are on it at 0.00.
+     */
     async issueInvoice(request: InvoiceRequest): Promise<Invoice> {
       const id = billingDocumentId(request.order.id, request.kind, request.sequence);
-      const invoice = buildInvoice(request.order, deps.config.billing, { id, kind: request.kind });
-      await callSystem({
-        system: 'billing',
-        endpoint: endpoint('billing'),
-        method: 'POST',
-        path: 'invoices',
-        body: invoice,
-        idempotencyKey: invoiceIdempotencyKey(request.order.id, request.kind, request.sequence),
-      });
+      const invoice = buildInvoice(request.order, deps.config.billing, { id, kind: request.kind, billedElsewhere: request.billedElsewhere });
+      await sendBillingDocument(deps.config.systems, invoice, invoiceIdempotencyKey(request.order.id, request.kind, request.sequence));
+      await recordCheckoutAuthorization(deps.config.systems, invoice, request.order.payment);
       return invoice;
     },
   };

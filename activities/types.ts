@@ -99,6 +99,8 @@ export interface InvoiceRequest {
   kind: 'invoice' | 'creditMemo';
   /** 1 for an order's invoice; change orders bill under their own order id. */
   sequence: number;
+  /** Items the order's subscription bills per period: on this invoice at 0.00 (BuildInvoiceOptions.billedElsewhere). */
+  billedElsewhere?: string[];
 }
 
 export type { CpqAccountRecord, CpqOrderRecord, CpqPricedLine, CpqQuoteRecord, StorefrontOrderRecord };
@@ -224,8 +226,25 @@ export interface SubscriptionActivities {
   billSubscriptionChange(request: { subscription: Subscription; change: SubscriptionChange; }): Promise<SubscriptionChangeBilling>;
   /** Starts the renewal order as `ordo submit` does (found when started before); answers its order id. */
   startRenewalOrder(request: { order: Order }): Promise<SubmittedOrdoOrder>;
-  /** Starts (or finds) the subscription workflow of a completed order. */
-  startSubscription(request: { orderId: string; subscription: Subscription }): Promise<{ workflowId: string; existing: boolean }>;
+  /**
+   * Starts (or finds) the subscription workflow of a completed order, with the worker's renewal lead days; `order`
+   * (as completed) is what its renewal order is made from.
+   */
+  startSubscription(request: { orderId: string; subscription: Subscription; order?: Order }): Promise<{ workflowId: string; existing: boolean }>;
+  /**
+   * A change order's recurring and usage items, sent to its original's subscription as a SubscriptionChange (its
+   * `changeSubscription` update) when billing.recurring is perPeriod and the original has one; answers the items the
+   * subscription took (the change's own credit memo and invoice leave them out) and what it issued for them.
+   * `today` (workflow time) is the effective date of a change that names none.
+   */
+  sendSubscriptionChange(request: { change: Order; today: string }): Promise<SubscriptionChangeSent>;
+}
+
+export interface SubscriptionChangeSent {
+  /** The subscription that took the items; absent when none did. */
+  subscriptionId?: string;
+  itemIds: string[];
+  documents: { id: string; kind: 'invoice' | 'creditMemo'; date: string; total: string; trigger: string }[];
 }
 
 export interface SubscriptionBilling {
@@ -246,12 +265,14 @@ export interface PaymentActivities {
    * has one, else charges the account's stored token; records the payment in billing (Settled or Failed). Keys:
    * `charge:<invoiceId>:<attempt>`, so a retried activity charges once.
    */
-  collectInvoice(request: { invoiceId: string; attempt: number }): Promise<PaymentAttemptResult>;
+  collectInvoice(request: { invoiceId: string; attempt: number; /** The business date (workflow time) billing records the payment under. */ date?: string }): Promise<PaymentAttemptResult>;
   /** An operator's resolution of an invoice in collections: a payment by reference, or a write-off (a credit memo). */
-  settleByReference(request: { invoiceId: string; reference: string; actor: string }): Promise<void>;
-  writeOffInvoice(request: { invoiceId: string; reason: string; actor: string }): Promise<void>;
+  settleByReference(request: { invoiceId: string; reference: string; actor: string; date?: string }): Promise<void>;
+  writeOffInvoice(request: { invoiceId: string; reason: string; actor: string; date?: string }): Promise<void>;
   /** Refunds a credit memo to the card that paid its order's invoice (billing.creditMemos: refund). */
-  refundCreditMemo(request: { creditMemoId: string }): Promise<{ refunded: string }>;
+  refundCreditMemo(request: { creditMemoId: string; date?: string }): Promise<{ refunded: string }>;
+  /** Payment run: Posted credit memos issued on or before the target date with card money to refund (none when billing.creditMemos is credit). */
+  listRefundableCreditMemos(request: { targetDate: string }): Promise<{ creditMemoId: string; accountId: string }[]>;
   /** Payment run: the Posted invoices of auto-pay accounts billed on or before the target date. */
   listPayableInvoices(request: { targetDate: string }): Promise<{ invoiceId: string; accountId: string }[]>;
   /** Payment run: starts each invoice's payment workflow, or finds it started. */

@@ -65,7 +65,12 @@ export class SystemApi {
     return this.call<T>('POST', path, body, idempotencyKey);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+  /** An idempotent replace (a billing account's payment method). */
+  async put<T>(path: string, body: unknown, idempotencyKey: string): Promise<T> {
+    return this.call<T>('PUT', path, body, idempotencyKey);
+  }
+
+  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
     try {
       return await callSystem<T>({ system: this.system, endpoint: this.endpoint, method, path, body, idempotencyKey });
     } catch (error) {

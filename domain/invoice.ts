@@ -84,6 +84,11 @@ export type InvoiceSettings = z.infer<typeof InvoiceSettings>;
 export interface BuildInvoiceOptions {
   kind?: InvoiceKind;
   id: string;
+  /**
+   * Order items another document bills (a subscription billing its recurring items per period): they stay on the
+   * invoice at 0.00, as usage items do, to document the sale, and their discount goes with them.
+   */
+  billedElsewhere?: readonly string[];
 }
 
 /**
@@ -125,13 +130,15 @@ const NOTHING: Fraction = { numerator: 0, denominator: 1 };
 /**
  * How many periods of the unit price are billed now.
  * - one-time: once.
+ * - billed elsewhere (BuildInvoiceOptions.billedElsewhere): nothing here.
  * - usage: nothing now. Usage is billed in arrears from rated usage, which the order does not carry; the line
  *   stays on the invoice at 0 to document the sale, and its discount waits for usage billing too.
  * - recurring with both term dates: the term in billing periods (Monthly + Daily, domain/proration).
  * - recurring without both dates (evergreen): the first period.
  */
-export function billedPeriods(item: OrderItem): Fraction {
+export function billedPeriods(item: OrderItem, billedElsewhere = false): Fraction {
   const billing = item.billing ?? 'one-time';
+  if (billedElsewhere) return NOTHING;
   if (billing === 'one-time') return ONE;
   if (billing === 'usage') return NOTHING;
   if (item.startDate && item.endDate) return termInPeriods(item.startDate, item.endDate, billing.period);
@@ -164,14 +171,14 @@ export function proratedGross(item: OrderItem, unitPrice: number, periods: Fract
  * Prices order item `index`: parses its money for the currency, prorates, and checks that the line discount
  * fits the billed gross. Throws InvalidInput with every problem, paths like `items[1].discount`.
  */
-export function priceItem(item: OrderItem, index: number, currency: string): PricedItem {
+export function priceItem(item: OrderItem, index: number, currency: string, billedElsewhere = false): PricedItem {
   const at = `items[${index}]`;
   const problems: Problem[] = [];
   const unitPrice = collectProblems(problems, () => parseMoney(item.unitPrice, currency, `${at}.unitPrice`));
   const lineDiscount = item.discount === undefined ? 0 : collectProblems(problems, () => parseMoney(item.discount!, currency, `${at}.discount`));
   let periods: Fraction | undefined;
   try {
-    periods = billedPeriods(item);
+    periods = billedPeriods(item, billedElsewhere);
   } catch (error) {
     if (!(error instanceof InvalidInput)) throw error;
     problems.push(...withPrefix(error.problems, at));
@@ -180,7 +187,7 @@ export function priceItem(item: OrderItem, index: number, currency: string): Pri
 
   const gross = proratedGross(item, unitPrice, periods, at);
   const isUsage = item.billing === 'usage';
-  const discount = isUsage ? 0 : lineDiscount;
+  const discount = isUsage || billedElsewhere ? 0 : lineDiscount;
   if (discount > gross) {
     throw new InvalidInput(at, [
       {
@@ -254,7 +261,8 @@ export function buildInvoice(order: Order, settings: InvoiceSettings, options: B
   const { currency } = order;
   const problems: Problem[] = [];
   const rates = parseTaxRates(settings, problems);
-  const priced = order.items.map((item, index) => collectProblems(problems, () => priceItem(item, index, currency)));
+  const elsewhere = new Set(options.billedElsewhere ?? []);
+  const priced = order.items.map((item, index) => collectProblems(problems, () => priceItem(item, index, currency, elsewhere.has(item.id))));
   const taxCodes = order.items.map((item, index) => resolveTaxCode(item, index, settings, problems));
   const orderDiscount = order.discount === undefined ? 0 : collectProblems(problems, () => parseMoney(order.discount!, currency, 'discount'));
   if (problems.length > 0 || orderDiscount === undefined) throw new InvalidInput(subject, problems);

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { LoadedConfig } from '../config/load';
-import { ensureSearchAttributes } from './search-attributes';
-import { SEARCH_ATTRIBUTE_FLAGS, ensureTemporalCli } from './temporal-cli';
+import { ensureSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from './search-attributes';
+import { ensureTemporalCli } from './temporal-cli';
 
 /**
  * The local stack: a Temporal dev server with its Web UI (file-backed under the data folder), the

@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ORDO_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 /**
  * Finds a Temporal CLI to run a dev server with, without downloading any binary:
@@ -92,12 +91,6 @@ async function buildTemporalCli(target: string, log: (line: string) => void): Pr
   }
 }
 
-const CLI_TYPE_NAMES: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', BOOL: 'Bool', TEXT: 'Text' };
-
-/** `--search-attribute Name=Type` pairs for `temporal server start-dev`: Ordo's custom search attributes. */
-export const SEARCH_ATTRIBUTE_FLAGS: Record<string, string> = Object.fromEntries(
-  ORDO_SEARCH_ATTRIBUTES.map((key) => [key.name, CLI_TYPE_NAMES[key.type]]),
-);
 
 /** `npm run temporal-cli`: makes sure a Temporal CLI is there (building it once), before tests need it. */
 if (require.main === module) {

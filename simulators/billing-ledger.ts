@@ -21,6 +21,8 @@ export interface Posting {
   /** Positive, as the document carries it; the entry's sign comes from its kind. */
   amount: string;
   at: string;
+  /** The document's business date (invoiceDate, the payment's date), kept on the entry when known. */
+  date?: string;
 }
 
 export class Ledger {
@@ -30,8 +32,8 @@ export class Ledger {
   post(posting: Posting): void {
     if (posting.accountId === undefined) return;
     const amount = formatMills(SIGN[posting.kind] * toMills(posting.amount), posting.currency);
-    const { accountId, currency, at, kind, documentId } = posting;
-    this.state.ledger.push({ accountId, currency, at, kind, documentId, amount });
+    const { accountId, currency, at, kind, documentId, date } = posting;
+    this.state.ledger.push({ accountId, currency, at, kind, documentId, amount, ...(date !== undefined ? { date } : {}) });
   }
 
   /**
@@ -52,7 +54,7 @@ export class Ledger {
     const balance = entries.reduce((sum, entry) => sum + toMills(entry.amount), 0n);
     return {
       accountId,
-      entries: entries.map(({ at, kind, documentId, amount }) => ({ at, kind, documentId, amount })),
+      entries: entries.map(({ at, kind, documentId, amount, date }) => ({ at, kind, documentId, amount, ...(date !== undefined ? { date } : {}) })),
       balance: formatMills(balance, chosen),
     };
   }
@@ -62,7 +64,8 @@ export class Ledger {
 export function invoicePosting(stored: StoredInvoice): Posting | undefined {
   const { invoice } = stored;
   if (invoice.kind !== 'invoice' && invoice.kind !== 'creditMemo') return undefined;
-  return { accountId: invoice.accountId, currency: invoice.currency, kind: invoice.kind, documentId: invoice.id, amount: invoice.total, at: stored.receivedAt };
+  const date = invoice.invoiceDate !== undefined ? { date: invoice.invoiceDate } : {};
+  return { accountId: invoice.accountId, currency: invoice.currency, kind: invoice.kind, documentId: invoice.id, amount: invoice.total, at: stored.receivedAt, ...date };
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { FaultBook } from './faults';
 import { Ledger, invoicePosting, ledgerOfOlderFile } from './billing-ledger';
-import { fromMills, toMills } from './billing-money';
-import { invoiceStatus, mountPayments, PAYMENT_OPERATIONS } from './billing-payments';
+import { ACCOUNT_OPERATIONS, mountAccounts } from './billing-accounts';
+import { formatMills, fromMills, toMills } from './billing-money';
+import { invoiceStatus, mountPayments, openMills, PAYMENT_OPERATIONS, type Books } from './billing-payments';
+import { CREDIT_OPERATIONS, mountCredits } from './billing-credits';
 import { mountUsage, USAGE_OPERATIONS } from './billing-usage';
-import { BillingState, InvoiceSchema, type Invoice, type PaymentRecord, type StoredInvoice } from './billing-records';
+import { BillingState, InvoiceSchema, type Invoice, type StoredInvoice } from './billing-records';
 import { CallLog } from './call-log';
 import { HttpError, type Router } from './http';
 import { mountSystem } from './simulated-system';
@@ -25,7 +27,7 @@ import { openSystemStore, type StoreLocation } from './system-store';
  * It also takes usage records from meters, each counted once (billing-usage.ts), for Ordo to rate.
  */
 
-export const BILLING_OPERATIONS = ['invoices', ...PAYMENT_OPERATIONS, ...USAGE_OPERATIONS] as const;
+export const BILLING_OPERATIONS = ['invoices', ...PAYMENT_OPERATIONS, ...USAGE_OPERATIONS, ...ACCOUNT_OPERATIONS, ...CREDIT_OPERATIONS] as const;
 
 /** What other simulated systems in the process may read of billing (the storefront's My Invoices): never a copy to keep. */
 export interface BillingReader {
@@ -34,7 +36,7 @@ export interface BillingReader {
 }
 
 export function mountBilling(router: Router, faults: FaultBook, where: StoreLocation): BillingReader {
-  const store = openSystemStore(where, 'billing', BillingState, () => ({ invoices: [], payments: [], ledger: [], usage: [] }));
+  const store = openSystemStore(where, 'billing', BillingState, () => ({ invoices: [], payments: [], ledger: [], usage: [], accounts: [], applications: [] }));
   const state = store.state as BillingState & { ledger: NonNullable<BillingState['ledger']> };
   state.ledger ??= ledgerOfOlderFile(state);
   const { invoices, payments } = state;
@@ -68,6 +70,8 @@ export function mountBilling(router: Router, faults: FaultBook, where: StoreLoca
   // Payment and usage routes first: `POST /billing/payments` would otherwise be taken for an operation of mountSystem's.
   mountPayments(router, faults, { state, ledger, idempotency: store.idempotency, calls, findInvoice });
   mountUsage(router, faults, { state, idempotency: store.idempotency, calls });
+  mountAccounts(router, faults, { state, idempotency: store.idempotency, calls });
+  mountCredits(router, faults, { state, idempotency: store.idempotency, calls, findInvoice });
 
   mountSystem(router, faults, {
     name: 'billing',
@@ -81,16 +85,27 @@ export function mountBilling(router: Router, faults: FaultBook, where: StoreLoca
   router.on('GET', '/billing/invoices', (ctx) => {
     const orderId = ctx.query.get('orderId');
     const accountId = ctx.query.get('accountId');
+    const kind = ctx.query.get('kind');
+    const status = ctx.query.get('status');
+    const invoiceDateTo = ctx.query.get('invoiceDateTo');
+    if (invoiceDateTo !== null && !/^\d{4}-\d{2}-\d{2}$/.test(invoiceDateTo)) {
+      throw new HttpError(400, 'invalid-request', 'invoiceDateTo: must be a date YYYY-MM-DD, such as "2027-01-31"', { field: 'invoiceDateTo' });
+    }
     const listed = invoices.filter(
-      (stored) => (!orderId || stored.invoice.orderId === orderId) && (!accountId || stored.invoice.accountId === accountId),
+      (stored) =>
+        (!orderId || stored.invoice.orderId === orderId) &&
+        (!accountId || stored.invoice.accountId === accountId) &&
+        (!kind || stored.invoice.kind === kind) &&
+        (!status || invoiceStatus(stored, state) === status) &&
+        (!invoiceDateTo || invoiceDate(stored) <= invoiceDateTo),
     );
-    return { status: 200, body: { invoices: listed.map((stored) => render(stored, payments)) } };
+    return { status: 200, body: { invoices: listed.map((stored) => render(stored, state)) } };
   });
 
   router.on('GET', '/billing/invoices/:invoiceId', (ctx) => {
     const stored = findInvoice(ctx.params.invoiceId!);
     if (!stored) throw new HttpError(404, 'unknown-invoice', `there is no invoice "${ctx.params.invoiceId}"`);
-    return { status: 200, body: render(stored, payments) };
+    return { status: 200, body: render(stored, state) };
   });
 
   router.on('GET', '/billing/ledger', (ctx) => {
@@ -99,10 +114,17 @@ export function mountBilling(router: Router, faults: FaultBook, where: StoreLoca
     return { status: 200, body: ledger.read(accountId, ctx.query.get('currency') ?? undefined) };
   });
 
-  return { invoices: () => invoices.map((stored) => render(stored, payments)) };
+  return { invoices: () => invoices.map((stored) => render(stored, state)) };
 }
 
-/** An invoice as listed: the invoice as sent, plus what billing recorded on receipt and its status now. */
-function render(stored: StoredInvoice, payments: readonly PaymentRecord[]) {
-  return { ...stored.invoice, status: invoiceStatus(stored, payments), idempotencyKey: stored.idempotencyKey, receivedAt: stored.receivedAt };
+/** A document as listed: as sent, plus what billing recorded on receipt, its status now and what is open (due, or credit left). */
+function render(stored: StoredInvoice, books: Books) {
+  const { kind, currency } = stored.invoice;
+  const open = kind === 'invoice' || kind === 'creditMemo' ? { open: formatMills(openMills(stored, books), currency) } : {};
+  return { ...stored.invoice, status: invoiceStatus(stored, books), ...open, idempotencyKey: stored.idempotencyKey, receivedAt: stored.receivedAt };
+}
+
+/** The bill date: the invoice's `invoiceDate`, or the day billing received it. */
+function invoiceDate(stored: StoredInvoice): string {
+  return stored.invoice.invoiceDate ?? stored.receivedAt.slice(0, 10);
 }

@@ -95,8 +95,9 @@ export async function startSimulators(options: SimulatorOptions): Promise<Runnin
   const billing = mountBilling(router, faults, where);
   mountWebhook(router, faults);
   mountCpq(router, faults, where);
-  mountStorefront(router, faults, where, billing);
-  mountPayments(router, faults, where);
+  // The gateway first: the storefront's checkout authorizes cards with it.
+  const gateway = mountPayments(router, faults, where);
+  mountStorefront(router, faults, where, billing, gateway);
   router.on('POST', '/:system/:operation', (ctx) => {
     throw new HttpError(404, 'unknown-system', `there is no simulated system "${ctx.params.system}" (there are: ${SIMULATED_SYSTEMS.join(', ')})`);
   });

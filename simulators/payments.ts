@@ -36,7 +36,13 @@ import { openSystemStore, type StoreLocation } from './system-store';
 
 export const PAYMENTS_OPERATIONS = ['tokens', 'authorizations', 'capture', 'charges', 'refunds'] as const;
 
-export function mountPayments(router: Router, faults: FaultBook, where: StoreLocation): void {
+/** What other simulated systems in the process may ask of the gateway: the storefront's checkout authorizes here. */
+export interface PaymentGateway {
+  /** One authorization attempt (as `POST /payments/authorizations` makes): approved (`Authorized`) or `Declined`. */
+  authorize(request: PaymentRequest): { id: string; status: 'Authorized' | 'Declined'; declineCode?: string; declineMessage?: string };
+}
+
+export function mountPayments(router: Router, faults: FaultBook, where: StoreLocation): PaymentGateway {
   const store = openSystemStore(where, 'payments', PaymentsState, () => ({
     tokens: [],
     authorizations: [],
@@ -94,12 +100,15 @@ export function mountPayments(router: Router, faults: FaultBook, where: StoreLoc
     };
   }
 
-  create('/payments/authorizations', 'authorizations', PaymentRequest, (request) => {
+  function authorize(request: PaymentRequest): AuthorizationRecord {
     const made = attempt(request, 'AUTH');
     const authorization: AuthorizationRecord = { ...made, status: made.declineCode ? 'Declined' : 'Authorized' };
     state.authorizations.push(authorization);
-    return { status: 201, body: renderAttempt(authorization) };
-  });
+    store.save();
+    return authorization;
+  }
+
+  create('/payments/authorizations', 'authorizations', PaymentRequest, (request) => ({ status: 201, body: renderAttempt(authorize(request)) }));
 
   create('/payments/authorizations/:authorizationId/capture', 'capture', CaptureRequest, (request, ctx) => {
     const authorization = findOr404(state.authorizations, ctx.params.authorizationId!, 'authorization');
@@ -201,6 +210,13 @@ export function mountPayments(router: Router, faults: FaultBook, where: StoreLoc
   router.on('POST', '/payments/:operation', (ctx) => {
     throw new HttpError(404, 'unknown-operation', `payments has no operation "${ctx.params.operation}" (it has: tokens, authorizations, authorizations/:id/capture, charges, refunds)`);
   });
+
+  return {
+    authorize: (request) => {
+      const { id, status, declineCode, declineMessage } = authorize(request);
+      return { id, status: status === 'Declined' ? 'Declined' : 'Authorized', ...(declineCode !== undefined ? { declineCode, declineMessage } : {}) };
+    },
+  };
 }
 
 /** An authorization or charge as answered: the token stays inside the gateway; its last four characters are shown. */

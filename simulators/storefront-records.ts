@@ -64,6 +64,8 @@ export const PaymentRecord = z.object({
   amount: MoneyString,
   currency: z.string(),
   status: z.enum(['Authorized', 'Settled']),
+  /** The gateway's authorization for the order total (payments simulator), captured later by the order's first invoice. */
+  authorizationId: z.string().optional(),
   authorizedAt: z.string(),
   settledAt: z.string().optional(),
 });

@@ -6,6 +6,7 @@ import { CallLog } from './call-log';
 import { CHANNEL_TAX } from './channel-tax';
 import type { BillingReader } from './billing';
 import type { FaultBook } from './faults';
+import type { PaymentGateway } from './payments';
 import { HttpError, type Router } from './http';
 import { mountIdempotentRoute, type IdempotentRoute } from './idempotent-route';
 import { newId } from './ids';
@@ -39,7 +40,12 @@ export const STOREFRONT_OPERATIONS = ['carts', 'checkout', 'settle', 'orders', '
 
 const NoBody = z.strictObject({});
 
-export function mountStorefront(router: Router, faults: FaultBook, where: StoreLocation, billing: BillingReader): void {
+/**
+ * `gateway`: the payment gateway in the same process; with it a card checkout takes an authorization for the order
+ * total (a declined card is refused 402 `payment-declined` and nothing is placed). Without it (older callers) the
+ * storefront authorizes on its own books only, as it did before the gateway existed.
+ */
+export function mountStorefront(router: Router, faults: FaultBook, where: StoreLocation, billing: BillingReader, gateway?: PaymentGateway): void {
   const store = openSystemStore(where, 'storefront', StorefrontState, () => ({
     carts: [],
     orders: [],
@@ -114,6 +120,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     const now = new Date();
     const orderId = newId('SO');
     const totals = priceOrder(cartToOrder(cart, orderId));
+    const authorizationId = authorizeCard(cart.payment, totals.total, cart.currency, orderId);
     const payment: PaymentRecord = {
       id: newId('PAY'),
       orderId,
@@ -123,6 +130,7 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
       amount: totals.total,
       currency: cart.currency,
       status: 'Authorized',
+      ...(authorizationId !== undefined ? { authorizationId } : {}),
       authorizedAt: now.toISOString(),
     };
     const order: StorefrontOrder = {
@@ -168,6 +176,28 @@ export function mountStorefront(router: Router, faults: FaultBook, where: StoreL
     const payment = findPayment(ctx.params.paymentId!);
     return { status: 200, body: renderPayment(payment) };
   });
+
+  // The connector's read of an order's payment method (Ordo's order sync): the token to charge later, never a number.
+  router.on('GET', '/storefront/payments/:paymentId/method', (ctx) => {
+    const payment = findPayment(ctx.params.paymentId!);
+    const method = payment.method === 'card'
+      ? { method: 'card', token: payment.token, ...(payment.authorizationId !== undefined ? { authorizationId: payment.authorizationId } : {}) }
+      : { method: 'account', reference: payment.reference };
+    return { status: 200, body: method };
+  });
+
+  /** The gateway's authorization of a card checkout, or undefined (no gateway, an account payment, nothing to pay). */
+  function authorizeCard(payment: CartRecord['cart']['payment'], total: string, currency: string, orderId: string): string | undefined {
+    if (!gateway || payment.method !== 'card' || /^0+(\.0+)?$/.test(total)) return undefined;
+    const authorization = gateway.authorize({ token: payment.token, amount: total, currency, reference: orderId });
+    if (authorization.status === 'Declined') {
+      throw new HttpError(402, 'payment-declined', `payment: the card ending ${payment.token.slice(-4)} was declined (${authorization.declineCode}: ${authorization.declineMessage}); use another card or pay on account`, {
+        field: 'payment',
+        declineCode: authorization.declineCode,
+      });
+    }
+    return authorization.id;
+  }
 
   // The twin of a CPQ order (reorder sync): one per CPQ order, whatever the key.
   route('POST', '/storefront/orders', 'orders', TwinOrderRequest, (request, ctx) => {

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadCatalogFiles } from '../config/catalog-files';
 import { startChannelIntake } from '../client/channel-syncs';
+import { ensureSchedules } from '../client/schedules';
 import { connectionOptions, dataConverter } from '../config/connection';
 import { loadConfig, type LoadedConfig } from '../config/load';
 import { InvalidInput } from '../domain/problems';
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
       (error: Error) => console.error(`the channel intake could not be started, so storefront and CPQ orders are not synced until a worker starts it: ${error.message}`),
     );
   }
+  // Every worker makes the schedulers match its configuration; a create race is lost to an update (one each per namespace).
+  await ensureSchedules(client, config.temporal.taskQueue, config.billing.schedulers).then(
+    (ensured) => console.log(`schedulers: ${ensured.map(({ scheduleId, outcome }) => `${scheduleId} ${outcome}`).join(', ')}`),
+    (error: Error) => console.error(`the invoice and payment schedules could not be made, so nothing is billed or collected on schedule until a worker makes them: ${error.message}`),
+  );
   const webhook = config.channels.intake.enabled && config.channels.intake.webhook ? await listenToStorefront(config, client) : undefined;
   // For `ordo stack`: who this worker is, once it runs; the stack counts it up when Temporal lists it polling.
   const healthFile = process.env.ORDO_WORKER_HEALTH_FILE;

@@ -113,6 +113,8 @@ export class OrderRun {
 }
 
 function initialActions(order: Order, at: string): OrderSummary['actions'] {
+  // A renewal order (a subscription's next term) is one Renew of everything it carries.
+  if (order.renewalOf) return [{ type: 'Renew', at, itemIds: order.items.map((item) => item.id), note: `renewal of ${order.renewalOf}` }];
   if (!order.changeOf) return [{ type: 'Add', at, itemIds: order.items.map((item) => item.id) }];
   const byType = new Map<string, string[]>();
   for (const item of order.items) byType.set(item.action ?? 'Add', [...(byType.get(item.action ?? 'Add') ?? []), item.id]);

@@ -7,8 +7,10 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OrdoActivities } from '../activities/types';
+import type { BillingOverTimeActivities, OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
+import type { Subscription } from '../domain/subscription';
+import { actionOf } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
 import { compensateCompletedSteps } from './compensation';
@@ -34,6 +36,13 @@ const { loadChangeContext, joinAccountWork } = remotePlanning;
 const remoteBilling = proxyActivities<OrdoActivities>(billing);
 const localPlanning = proxyLocalActivities<OrdoActivities>(planning);
 const localBilling = proxyLocalActivities<OrdoActivities>(billing);
+/**
+ * Billing over time (since `subscriptions`): the subscription is made, the payment method kept and the subscription
+ * started in local activities, like the order's billing; a change order's items reach its original's subscription
+ * through a remote one, as that waits for the subscription's own billing.
+ */
+const billingOverTime = proxyLocalActivities<BillingOverTimeActivities>(billing);
+const { sendSubscriptionChange } = proxyActivities<BillingOverTimeActivities>(billing);
 
 /**
  * The order: decomposes it, runs one FulfillmentOrderWorkflow per split, and passes the consolidated
@@ -48,6 +57,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   const leanHistory = behaviour.has('lean-history');
   const { decomposeOrder } = leanHistory ? localPlanning : remotePlanning;
   const { issueInvoice, issueChangeBilling } = leanHistory ? localBilling : remoteBilling;
+  const subscriptions = behaviour.has('subscriptions');
   const run = new OrderRun(input);
   const { order, summary } = run;
   listenToOrderMessages(run, { changesInFlight, decomposeOrder, startSplit, joinAccountWorks });
@@ -95,11 +105,64 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   // The consolidated billing milestone: every split is done, so the order is billed, once, from its items.
   summary.billing = { milestone: 'passed', releasedAt: now() };
   // A change order bills its delta only: a credit memo for what comes back, an invoice for what is added.
-  if (changeContext) summary.invoices.push(...(await issueChangeBilling({ change: order, context: changeContext })));
+  let billingNote: string | undefined;
+  if (changeContext) await billChange(changeContext);
+  else if (subscriptions) billingNote = await handOver();
   else summary.invoices.push(await issueInvoice({ order: run.current, kind: 'invoice', sequence: 1 }));
   summary.completedAt = now();
-  run.setState('completed');
+  run.setState('completed', billingNote);
   return summary;
+
+  // ---- Billing after the milestone ----
+
+  /**
+   * The order's invoice and its hand-over to billing over time (docs/billing.md "Subscriptions: the workflow"): the
+   * subscription is made first, so the invoice knows which recurring items it bills per period (those are on the
+   * invoice at 0.00); then the payment method goes to the billing account and the subscription starts on its own.
+   * Answers why the order has no subscription when the domain refused to make one of its items.
+   */
+  async function handOver(): Promise<string | undefined> {
+    const { prepareSubscription, savePaymentMethod, startSubscription } = billingOverTime;
+    let subscription: Subscription | undefined;
+    let problem: string | undefined;
+    try {
+      subscription = await prepareSubscription({ order: run.current });
+    } catch (error) {
+      // An order it cannot make a subscription of is still billed: its invoice as before, and the reason said.
+      const cause = error instanceof ActivityFailure ? error.cause : undefined;
+      if (!(cause instanceof ApplicationFailure && cause.type === 'InvalidInput')) throw error;
+      problem = `billed without a subscription (its recurring and usage items are not billed over time): ${cause.message}`;
+    }
+    if (order.payment) await savePaymentMethod({ accountId: order.accountId, payment: order.payment, orderId: order.id });
+    const billedElsewhere = subscription && !subscription.recurringBilledUpFront
+      ? subscription.items.filter((item) => typeof item.billing === 'object').map((item) => item.itemId)
+      : [];
+    summary.invoices.push(await issueInvoice({ order: run.current, kind: 'invoice', sequence: 1, ...(billedElsewhere.length ? { billedElsewhere } : {}) }));
+    if (!subscription) return problem;
+    await startSubscription({ orderId: order.id, subscription, order: run.current });
+    summary.subscriptionId = subscription.id;
+    return undefined;
+  }
+
+  /**
+   * A change order's delta. Since subscriptions, its recurring and usage items go to the original's subscription
+   * when that bills per period (a prorated SubscriptionChange), and its own documents bill the rest.
+   */
+  async function billChange(context: ChangeContext): Promise<void> {
+    if (!subscriptions) {
+      summary.invoices.push(...(await issueChangeBilling({ change: order, context })));
+      return;
+    }
+    const sent = await sendSubscriptionChange({ change: order, today: now().slice(0, 10) });
+    if (!sent.subscriptionId) {
+      summary.invoices.push(...(await issueChangeBilling({ change: order, context })));
+      return;
+    }
+    summary.subscriptionId = sent.subscriptionId;
+    const change = { ...order, items: order.items.filter((item) => !sent.itemIds.includes(item.id)) };
+    // Context items (NoChange) bill nothing: without another item the change has nothing of its own to bill.
+    if (change.items.some((item) => actionOf(item) !== 'NoChange')) summary.invoices.push(...(await issueChangeBilling({ change, context })));
+  }
 
   // ---- What the main line (and an amendment) does with splits and account work ----
 

@@ -42,6 +42,10 @@ export const PATCHES = {
     since: 1,
     why: 'the order decomposes and bills in local activities and passes its version to its splits; a split starts with its quiet search attributes and leaves its SLA timer to Temporal when it finishes',
   },
+  subscriptions: {
+    since: 2,
+    why: 'a completed order hands its recurring and usage items to a SubscriptionWorkflow (its invoice bills recurring items at 0.00 when the subscription bills them per period) and keeps its payment method on the billing account; a change order sends its recurring and usage items to that subscription; a renewal order records the order action Renew',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

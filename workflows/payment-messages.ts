@@ -19,6 +19,8 @@ export interface InvoicePaymentInput {
   accountId: string;
   /** The dunning schedule (billing.dunning.retryAfter), in milliseconds: one retry after each. */
   retryAfterMs: number[];
+  /** The queue an operator works the invoice in once it is in collections (billing.dunning.collectionsQueue). */
+  collectionsQueue?: string;
   behaviourVersion?: number;
 }
 
@@ -41,7 +43,7 @@ export interface InvoicePaymentView {
   /** When the next dunning retry is due (Failed). */
   nextRetryAt?: string;
   /** Why the invoice is in collections, and since when. */
-  collections?: { since: string; reason: string };
+  collections?: { since: string; reason: string; queue?: string };
 }
 export const invoicePaymentQuery = defineQuery<InvoicePaymentView>('invoicePayment');
 

@@ -1,7 +1,40 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { PaymentActivities } from '../activities/types';
+import { isoTime, nowMs } from './clock';
 import type { SchedulerRunInput, SchedulerRunResult } from './payment-messages';
 
-/** The payment scheduler's run (the Schedule's action): starts the payment of every payable invoice. */
+/**
+ * The payment scheduler's run (the Schedule's action, and `ordo simulate`'s daily tick): starts the payment workflow
+ * of every payable invoice (Posted, open, billed on or before the target date, of an auto-pay account), each once
+ * (`payment-<invoiceId>`; a second run for the same date finds them started), then refunds the credit memos
+ * billed by then that card money can be returned for (billing.creditMemos: refund; with `credit` there are none).
+ *
+ * Result: `picked` the invoices whose payment started in this run, `issued` the credit memos refunded, `skipped`
+ * the invoices whose payment had started before.
+ */
+
+const payments = proxyActivities<PaymentActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export async function PaymentRunWorkflow(input: SchedulerRunInput): Promise<SchedulerRunResult> {
-  void input;
-  throw new Error('PaymentRunWorkflow is not implemented yet');
+  const targetDate = input.targetDate ?? isoTime(nowMs() + (input.targetDays ?? 0) * DAY_MS).slice(0, 10);
+  const invoices = await payments.listPayableInvoices({ targetDate });
+  const started = invoices.length > 0 ? await payments.startInvoicePayments({ taskQueue: workflowInfo().taskQueue, invoices }) : [];
+
+  const issued: string[] = [];
+  for (const { creditMemoId } of await payments.listRefundableCreditMemos({ targetDate })) {
+    const { refunded } = await payments.refundCreditMemo({ creditMemoId, date: targetDate });
+    if (!/^0+(\.0+)?$/.test(refunded)) issued.push(creditMemoId);
+  }
+
+  return {
+    targetDate,
+    picked: started.filter((each) => each.started).map((each) => each.invoiceId),
+    issued,
+    skipped: started.filter((each) => !each.started).map((each) => ({ id: each.invoiceId, reason: 'its payment workflow was started by an earlier run' })),
+  };
 }

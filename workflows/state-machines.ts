@@ -1,3 +1,5 @@
+import type { PaymentState } from './payment-messages';
+import { SUBSCRIPTION_STATES, type SubscriptionState } from './subscription-messages';
 import { SYNC_STATES, type SyncState } from './sync-messages';
 import { FULFILLMENT_ORDER_STATES, ORDER_STATES, STEP_STATES, type FulfillmentOrderState, type OrderState, type StepState, type StepStatus } from './types';
 
@@ -126,6 +128,29 @@ export const SYNC_MACHINE = machine<SyncState>('channel sync', SYNC_STATES, ['ru
   ['running', 'completed', 'every step found or made its record: the twins exist, linked, and the Ordo order was submitted'],
   ['fallout', 'running', 'an operator resolved it with retry (once the cause is fixed)'],
   ['fallout', 'abandoned', 'an operator resolved it with skip: the sync is given up'],
+]);
+
+export const SUBSCRIPTION_MACHINE = machine<SubscriptionState>('subscription', SUBSCRIPTION_STATES, ['active'], [
+  ['active', 'ended', 'every period of its term is billed and every usage period closed (or an early renewal ended the term)'],
+]);
+
+/** The states an invoice's payment workflow takes (PAYMENT_STATES also names billing's Refunded). */
+export type CollectionState = Extract<PaymentState, 'Posted' | 'Authorized' | 'Failed' | 'Collections' | 'Paid' | 'WrittenOff'>;
+export const COLLECTION_STATES: readonly CollectionState[] = ['Posted', 'Authorized', 'Failed', 'Collections', 'Paid', 'WrittenOff'];
+
+export const COLLECTION_MACHINE = machine<CollectionState>('invoice payment', COLLECTION_STATES, ['Posted'], [
+  ['Posted', 'Authorized', 'billing holds the order\'s checkout authorization against the invoice: it is covered, not yet paid'],
+  ['Authorized', 'Paid', 'the payment run captured the authorization (and charged the token for any rest)'],
+  ['Authorized', 'Failed', 'the authorization covered part of it and the token was declined for the rest'],
+  ['Posted', 'Paid', 'the first attempt settled (a capture of the checkout authorization, or a charge of the stored token), or nothing was open'],
+  ['Posted', 'Failed', 'the first attempt was declined: the first dunning retry waits'],
+  ['Posted', 'Collections', 'the first attempt was declined and the dunning schedule has no retry'],
+  ['Failed', 'Failed', 'a dunning retry was declined and another retry is left'],
+  ['Failed', 'Paid', 'a dunning retry settled'],
+  ['Failed', 'Collections', 'the last dunning retry was declined: an operator works it'],
+  ['Collections', 'Collections', 'an operator\'s retry was declined'],
+  ['Collections', 'Paid', 'an operator\'s retry settled, or they recorded a payment by reference'],
+  ['Collections', 'WrittenOff', 'an operator wrote it off (a credit memo for what was open)'],
 ]);
 
 /** A state no transition leaves: the workflow's answer is settled. */

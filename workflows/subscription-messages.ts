@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Order } from '../domain/order';
 import type { Subscription, SubscriptionChange } from '../domain/subscription';
 
 /**
@@ -25,6 +26,10 @@ export interface SubscriptionInput {
   renewalLeadDays?: number;
   /** Carried from run to run (workflows/versions.ts); absent in the first run. */
   behaviourVersion?: number;
+  /** The order the subscription bills (as completed, amendments applied): what its renewal order is made from. Absent: no renewals. */
+  order?: Order;
+  /** Carried from run to run: the change orders applied (the newest), so a change sent twice is applied once. */
+  appliedChanges?: string[];
 }
 
 /** A document the subscription issued, as its view lists it. */

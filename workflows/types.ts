@@ -161,6 +161,11 @@ export interface OrderSummary {
   changeOrders: ChangeOrderEntry[];
   /** On a change order: the order it changes. */
   changeOf?: string;
+  /**
+   * The subscription (`SUB-<orderId>`, workflow `subscription-<orderId>`) that bills the order's recurring and usage
+   * items over time; on a change order, the original's subscription that took its recurring and usage items.
+   */
+  subscriptionId?: string;
   /** The sale's twins in the sales channels, on an order a channel sync made (the order's `links`). */
   links?: OrderLinks;
   /** On an original order, filled in by the client (the workflow may be long finished): its change orders and what was billed net. */

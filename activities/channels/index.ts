@@ -28,7 +28,7 @@ export function createChannelActivities(deps: ChannelDependencies): ChannelActiv
   const activities: ChannelActivities = {
     ...newOrderSyncActivities(cpq, storefront, deps.config.billing),
     ...reorderSyncActivities(cpq, storefront),
-    ...ordoOrderActivities({ billing: deps.config.billing, catalog: deps.catalog, temporal: deps.temporal }),
+    ...ordoOrderActivities({ billing: deps.config.billing, catalog: deps.catalog, temporal: deps.temporal, storefront: () => systemEndpoint(deps.config.systems, 'storefront') }),
   };
   return heartbeating(activities);
 }

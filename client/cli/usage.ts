@@ -79,13 +79,34 @@ Billing records and usage (the billing system, systems.billing in temporal-confi
                                     the account's usage records as billing received them
 
 Subscriptions (billing over time, docs/billing.md "Subscriptions"):
-  (subscription verbs)
+  ordo subscriptions [--account A] [--json]
+                                    every subscription (of one account): state and next bill date
+  ordo subscription ORDER|SUB-ID [--json]
+                                    one subscription: its items, next bill date and the documents it issued
+  ordo renew ORDER [--effective YYYY-MM-DD] [--actor NAME] [--json]
+                                    the renewal order now; --effective: an early renewal, the rest of the
+                                    term credited from that day and the new term starting then
+  ordo bill-now ORDER [--as-of YYYY-MM-DD] [--json]
+                                    bill the order's subscription now for everything due by the date
+                                    (default today); a later invoice run bills none of it again
 
 Payments and collections (docs/billing.md "Payments"):
-  (payment verbs)
+  ordo collections [--account A] [--json]
+                                    invoices whose dunning retries were all declined, oldest first
+  ordo collections retry|paid|write-off INVOICE [--reference R] [--reason T] [--actor NAME]
+                                    an operator's action: one more attempt, a payment received by
+                                    reference (paid needs --reference), or a write-off (needs --reason)
+  ordo payment-method set --account A (--token T | --po REF) [--no-auto-pay]
+                                    the account's card token (from the hosted payment page; never a
+                                    card number) charged by the payment scheduler, or a purchase order
+  ordo payment-method show --account A [--json]
+                                    how the account pays: the card's last four, or the purchase order
 
 Schedulers (Temporal Schedules, docs/billing.md "Schedulers"):
-  (scheduler verbs)
+  ordo schedules [--json]           the invoice and payment schedulers: what they start, when, paused or
+                                    not, their next runs and recent runs with what each billed
+  ordo schedules pause|unpause|trigger NAME [--reason TEXT]
+                                    NAME: invoice or payment; trigger starts a run now (none while one runs)
 
 Simulation (docs/billing.md "A year in seconds"):
   ordo simulate --months N ORDER.json [--usage FILE.json] [--json]

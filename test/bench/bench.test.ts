@@ -70,9 +70,9 @@ describe('bench: Ordo and the bare-Temporal baseline side by side', function () 
       assert.ok(figures.maxInFlight >= 1 && figures.maxInFlight <= 3);
     }
     assert.equal(comparison.baseline.history.activitiesPerOrder, 8, 'one no-op activity per plan step');
-    // Ordo: 4 callouts and 2 auto tasks; decompose and invoice are local activities, milestones need none.
+    // Ordo: 4 callouts and 2 auto tasks; decompose, prepareSubscription and invoice are local activities, milestones need none.
     assert.equal(comparison.ordo.history.activitiesPerOrder, 6);
-    assert.equal(comparison.ordo.history.localActivitiesPerOrder, 2);
+    assert.equal(comparison.ordo.history.localActivitiesPerOrder, 3);
     assert.equal(comparison.baseline.history.localActivitiesPerOrder, 0);
   });
 

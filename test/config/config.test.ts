@@ -42,7 +42,7 @@ describe('loadConfig', () => {
       assert.deepEqual(config.catalogFiles, ['laptop', 'saas', 'network', 'fleet'].map((name) => path.join(REPO_ROOT, `catalog/${name}.yaml`)));
       for (const file of config.catalogFiles) assert.ok(fs.existsSync(file), file);
       assert.equal(config.dataDir, path.join(REPO_ROOT, '.ordo'));
-      assert.deepEqual(Object.keys(config.systems).sort(), ['billing', 'cpq', 'inventory', 'provisioning', 'shipping', 'storefront', 'warranty', 'webhook']);
+      assert.deepEqual(Object.keys(config.systems).sort(), ['billing', 'cpq', 'inventory', 'payments', 'provisioning', 'shipping', 'storefront', 'warranty', 'webhook']);
       assert.deepEqual(config.systems.inventory, { url: 'http://127.0.0.1:7300/inventory', timeout: 10_000 });
       assert.equal(config.systems.webhook.timeout, 5_000);
       assert.deepEqual(config.queues['provisioning-desk'], { members: ['dave', 'erin'], assignment: 'none' });

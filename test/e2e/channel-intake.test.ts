@@ -3,11 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { startChannelIntake, startNewOrderSync, startReorderSync } from '../../client/channel-syncs';
-import { dataConverter } from '../../config/connection';
 import { startSimulators, type RunningSimulators } from '../../simulators';
-import { createOrdoWorker } from '../../workers/create';
 import { registerStorefrontWebhook, startStorefrontWebhook } from '../../workers/storefront-webhook';
 import { CHANNEL_INTAKE_WORKFLOW_ID, newOrderSyncWorkflowId, reorderSyncWorkflowId } from '../../workflows/ids';
 import { channelIntakeQuery, type ChannelIntakeView } from '../../workflows/channel-intake-messages';
@@ -51,23 +49,7 @@ describe('channel intake: storefront and CPQ orders start their syncs, once', fu
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
     const systems = { ...h.config.systems, storefront: { ...h.config.systems.storefront, url: `${proxy.url}/storefront` }, cpq: { ...h.config.systems.cpq, url: `${proxy.url}/cpq` } };
-    const bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('./channel-intake/workflows'),
-      payloadConverterPath: dataConverter.payloadConverterPath,
-      logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error, log: () => undefined },
-    });
-    worker = await createOrdoWorker({
-      connection: h.env.nativeConnection,
-      config: { ...h.config, systems, temporal: { ...h.config.temporal, taskQueue: TASK_QUEUE } },
-      catalog: h.catalog,
-      client,
-      workflowBundle: bundle,
-    });
-    const running = worker.run();
-    atEndOfRun(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
+    worker = await h.startWorker({ taskQueue: TASK_QUEUE, config: { systems }, workflowsPath: require.resolve('./channel-intake/workflows') });
     await stopIntake(); // one intake per namespace: none but this test's may run while it does
     await startChannelIntake(client, TASK_QUEUE, { enabled: true, pollInterval: POLL_MS }, { pollsPerRun: POLLS_PER_RUN });
   });

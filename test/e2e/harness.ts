@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { OrdoClient } from '../../client/ordo-client';
 import { loadCatalogFiles } from '../../config/catalog-files';
+import { dataConverter } from '../../config/connection';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import type { Catalog } from '../../domain/catalog';
 import { startTestServer } from '../../scripts/dev-server';
@@ -36,6 +37,18 @@ interface WorkerOptions {
   taskQueue?: string;
   config?: Partial<LoadedConfig>;
   catalog?: Catalog;
+  /** A test's own workflow bundle entry (stand-ins for Ordo's workflows), bundled for this worker; default: Ordo's bundle. */
+  workflowsPath?: string;
+}
+
+/** Bundles a test's own workflows (stand-ins) with Ordo's payload converter, quietly. */
+function bundleTestWorkflows(workflowsPath: string): Promise<WorkflowBundle> {
+  const quiet = () => undefined;
+  return bundleWorkflowCode({
+    workflowsPath,
+    payloadConverterPath: dataConverter.payloadConverterPath,
+    logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet },
+  });
 }
 
 let harness: Promise<Harness> | undefined;
@@ -74,7 +87,7 @@ async function createHarness(): Promise<Harness> {
       connection: env.nativeConnection,
       config: workerConfig,
       catalog: options.catalog ?? catalog,
-      workflowBundle: bundle,
+      workflowBundle: options.workflowsPath ? await bundleTestWorkflows(options.workflowsPath) : bundle,
       client: env.client,
     });
     const running = worker.run();

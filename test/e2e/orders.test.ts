@@ -71,7 +71,7 @@ describe('orders end to end (real Temporal dev server, real simulators)', functi
     const orderEvents = await historyOf(orderWorkflowId(order.id));
     const markers = (events: typeof orderEvents, name: string) => events.filter((e) => e.markerRecordedEventAttributes?.markerName === name).length;
     assert.equal(markers(orderEvents, 'core_patch'), 1, 'the order asks patched() once');
-    assert.equal(markers(orderEvents, 'core_local_activity'), 2, 'decompose and invoice are local activities');
+    assert.equal(markers(orderEvents, 'core_local_activity'), 3, 'decompose, prepareSubscription (it has no recurring item: no subscription to start) and invoice are local activities');
     assert.equal(orderEvents.filter((e) => e.activityTaskScheduledEventAttributes).length, 0);
     for (const fo of summary.fulfillmentOrders) {
       const events = await historyOf(fo.workflowId);

@@ -171,7 +171,7 @@ describe('simulators: billing', () => {
       assert.equal((await pay(card('INV-A', '600.00', 'Settled'), 'p1')).status, 201);
       assert.equal(await statusOf('INV-A'), 'Posted', '600.00 of 1000.00 is not paid');
       const authorized = await pay(card('INV-A', '400.00', 'Authorized'), 'p2');
-      assert.equal(await statusOf('INV-A'), 'Posted', 'an authorization is not money received');
+      assert.equal(await statusOf('INV-A'), 'Authorized', 'covered, partly by an authorization: not money received yet, not Paid');
       await post(`/billing/payments/${authorized.body.id}/settle`, {}, 's2');
       assert.equal(await statusOf('INV-A'), 'Paid');
       assert.equal((await get('/storefront/accounts/ACME/invoices')).invoices.find((i: any) => i.id === 'INV-A').status, 'Paid', 'My Invoices shows billing\'s status');

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatedPartOf, renderStateMachines, STATE_MACHINES_DOC } from './state-machines-doc';
 import { FINAL_ORDER_STATES } from '../../workflows/types';
-import { IllegalTransition, isFinal, move, moveStep, ORDER_MACHINE, SPLIT_MACHINE, STEP_MACHINE, SYNC_MACHINE, type StateMachine } from '../../workflows/state-machines';
+import { IllegalTransition, isFinal, move, moveStep, ORDER_MACHINE, SPLIT_MACHINE, STEP_MACHINE, SYNC_MACHINE, SUBSCRIPTION_MACHINE, COLLECTION_MACHINE, type StateMachine } from '../../workflows/state-machines';
 
 const WORKFLOWS = path.join(__dirname, '../../workflows');
-const MACHINES: Array<StateMachine<string>> = [ORDER_MACHINE, SPLIT_MACHINE, STEP_MACHINE, SYNC_MACHINE];
+const MACHINES: Array<StateMachine<string>> = [ORDER_MACHINE, SPLIT_MACHINE, STEP_MACHINE, SYNC_MACHINE, SUBSCRIPTION_MACHINE, COLLECTION_MACHINE];
 
 describe('workflows/state-machines.ts: the transition tables', () => {
   it('docs/state-machines.md shows exactly the tables the code checks (npm run docs:state-machines rewrites it)', () => {

@@ -1,10 +1,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import type { OrdoActivities } from '../../activities/types';
+import { billDateOf, refusedAsInvalidInput, subscriptionActivities } from '../../activities/billing/subscriptions';
+import type { OrdoActivities, PaymentActivities, SubscriptionActivities, SubscriptionBilling } from '../../activities/types';
 import type { Catalog } from '../../domain/catalog';
 import type { LoadedConfig } from '../../config/load';
 import { buildInvoice } from '../../domain/invoice';
 import type { QueueDirectory } from '../../domain/queues';
+import { billDue, changeSubscription, usageWindowsDue, type Subscription } from '../../domain/subscription';
+import type { UsageRecord } from '../../domain/usage';
 import { joinAccountWorkSignal } from '../../workflows/messages';
 
 /**
@@ -14,8 +17,10 @@ import { joinAccountWorkSignal } from '../../workflows/messages';
  */
 
 type Stub<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> | R : never;
-export type ActivityStubs = { [Name in keyof OrdoActivities]?: Stub<OrdoActivities[Name]> };
-export type ActivityName = keyof OrdoActivities;
+/** The activities a lane's worker has: Ordo's, and of billing over time the subscription's and the payment method's. */
+export type StubbedActivities = OrdoActivities & SubscriptionActivities & Pick<PaymentActivities, 'savePaymentMethod'>;
+export type ActivityStubs = { [Name in keyof StubbedActivities]?: Stub<StubbedActivities[Name]> };
+export type ActivityName = keyof StubbedActivities;
 
 export interface StubCall {
   activity: ActivityName;
@@ -37,10 +42,19 @@ export interface StubContext {
   billing: LoadedConfig['billing'];
   /** The account workflow's joins per run (it continues as new after that many); absent, its own default. */
   accountJoinsPerRun?: number;
+  /** The usage records billing would answer for a subscription's usage windows (by item and date). */
+  usage?: UsageRecord[];
 }
 
-export function stubActivities(context: StubContext, overrides: ActivityStubs = {}): { activities: OrdoActivities; calls: StubCalls } {
+export function stubActivities(context: StubContext, overrides: ActivityStubs = {}): { activities: StubbedActivities; calls: StubCalls } {
   const real = createActivities({ config: { systems: {}, billing: context.billing, queues: context.queues }, catalog: context.catalog });
+  // Subscriptions are made and started as the worker does (the lane's client starts and updates them); billing is the
+  // pure domain's, with the lane's usage, and sends nothing.
+  const subscriptions = subscriptionActivities({
+    config: { systems: {}, billing: context.billing },
+    catalog: context.catalog,
+    temporal: { client: context.env.client, taskQueue: context.taskQueue },
+  });
   const defaults: Required<ActivityStubs> = {
     decomposeOrder: real.decomposeOrder,
     callout: () => ({}),
@@ -52,9 +66,20 @@ export function stubActivities(context: StubContext, overrides: ActivityStubs = 
     },
     joinAccountWork: (request) => joinAccountWorkAs(context, request),
     issueChangeBilling: () => [],
-    issueInvoice: (request) => buildInvoice(request.order, context.billing, { id: `STUB-${request.order.id}-${request.sequence}`, kind: request.kind }),
+    issueInvoice: (request) => buildInvoice(request.order, context.billing, { id: `STUB-${request.order.id}-${request.sequence}`, kind: request.kind, billedElsewhere: request.billedElsewhere }),
     pollChannels: (request) => ({ newOrders: [], storefrontCursor: request.storefrontCursor, reorders: [] }),
     startChannelSyncs: (request) => request.syncs.map((sync) => ({ workflowId: `${sync.process}-${sync.sourceId}`, started: true })),
+    prepareSubscription: subscriptions.prepareSubscription,
+    billSubscription: ({ subscription, asOf }) => billWithDomain(context, subscription, asOf),
+    billSubscriptionChange: ({ subscription, change }) => {
+      const run = refusedAsInvalidInput(() => changeSubscription(subscription, change, context.billing));
+      const documents = [run.creditMemo, run.invoice].filter((d) => d !== undefined);
+      return { next: run.next, issued: documents.map((d) => ({ id: d.id, kind: d.kind, date: change.effectiveDate, total: d.total })) };
+    },
+    startRenewalOrder: ({ order }) => ({ orderId: order.id, workflowId: `order-${order.id}`, existing: false }),
+    startSubscription: subscriptions.startSubscription,
+    sendSubscriptionChange: subscriptions.sendSubscriptionChange,
+    savePaymentMethod: () => undefined,
   };
   const all: StubCall[] = [];
   const activities = Object.fromEntries(
@@ -66,7 +91,7 @@ export function stubActivities(context: StubContext, overrides: ActivityStubs = 
       };
       return [name, recorded];
     }),
-  ) as unknown as OrdoActivities;
+  ) as unknown as StubbedActivities;
   return { activities, calls: { all, of: (activity) => all.filter((call) => call.activity === activity) } };
 }
 
@@ -87,4 +112,12 @@ async function joinAccountWorkAs(context: StubContext, request: Parameters<OrdoA
     signalArgs: [request.join],
   });
   return workflowId;
+}
+
+/** What billSubscription does, without billing: the pure domain's run, with the lane's usage records of each window. */
+function billWithDomain(context: StubContext, subscription: Subscription, asOf: string): SubscriptionBilling {
+  const windows = usageWindowsDue(subscription, asOf);
+  const usage = (context.usage ?? []).filter((record) => windows.some((w) => w.itemId === record.itemId && w.from <= record.date && record.date <= w.to));
+  const run = refusedAsInvalidInput(() => billDue(subscription, asOf, usage, context.billing));
+  return { next: run.next, issued: run.invoices.map((invoice) => ({ id: invoice.id, kind: invoice.kind, date: billDateOf(invoice), total: invoice.total })) };
 }

@@ -3,11 +3,12 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { OrdoClient } from '../../client/ordo-client';
 import { dataConverter } from '../../config/connection';
-import { loadConfig } from '../../config/load';
+import { loadConfig, type LoadedConfig } from '../../config/load';
 import type { Catalog } from '../../domain/catalog';
 import type { Order } from '../../domain/order';
 import { parseCatalog } from '../../domain/catalog-load';
 import type { QueueDirectory } from '../../domain/queues';
+import type { UsageRecord } from '../../domain/usage';
 import { addSearchAttributes } from '../../scripts/search-attributes';
 import { MissingToolchain } from '../../scripts/temporal-cli';
 import { ensureTemporalTestServer } from '../../scripts/temporal-test-server';
@@ -90,6 +91,10 @@ export interface LaneOptions {
   activities?: ActivityStubs;
   /** The account workflow's joins per run (it continues as new after that many). */
   accountJoinsPerRun?: number;
+  /** Billing settings over the configuration's (billing.recurring: perPeriod, renewal, tax). */
+  billing?: Partial<LoadedConfig['billing']>;
+  /** The usage records billing would answer for subscriptions' usage windows. */
+  usage?: UsageRecord[];
 }
 
 let lanes = 0;
@@ -121,7 +126,7 @@ async function runLane<T>(
 ): Promise<T> {
   const taskQueue = `time-skipping-${process.pid}-${++lanes}`;
   const config = loadConfig();
-  const { activities, calls } = stubActivities({ env, taskQueue, catalog: options.catalog, queues: options.queues ?? {}, billing: config.billing, accountJoinsPerRun: options.accountJoinsPerRun }, options.activities);
+  const { activities, calls } = stubActivities({ env, taskQueue, catalog: options.catalog, queues: options.queues ?? {}, billing: { ...config.billing, ...options.billing }, accountJoinsPerRun: options.accountJoinsPerRun, usage: options.usage }, options.activities);
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, dataConverter, workflowBundle: bundle, activities });
   const client = new OrdoClient(env.client, taskQueue, options.catalog);
   const workflowIds = new Map<string, string>();

@@ -1,8 +1,9 @@
 /**
  * A workflow bundle entry for test/replay/later-patch.test.ts: Ordo's versioned workflow types, each behind a
  * patch added "later" (`test-later-sleep`) whose branch sleeps a millisecond before the real workflow runs,
- * so taking the branch adds a timer command that no recorded history has. The channel syncs carry no behaviour
- * version yet (docs/versioning.md): they are exported as they are, and must replay either way.
+ * so taking the branch adds a timer command that no recorded history has. The channel syncs, the invoice payment and
+ * the scheduler runs carry no behaviour version yet (docs/versioning.md): they are exported as they are, and must
+ * replay either way.
  *
  * The patch is asked through the real registry functions (workflows/versions.ts), from the version the real
  * workflow derives the same way, with the registry extended two ways, chosen by the replay's task queue:
@@ -17,6 +18,7 @@ import { OrderWorkflow as order } from '../../../workflows/order';
 import { currentVersion, PATCHES } from '../../../workflows/patches';
 import { ChannelIntakeWorkflow as intake } from '../../../workflows/channel-intake';
 import { QueueRotationWorkflow as rotation } from '../../../workflows/queue-rotation';
+import { SubscriptionWorkflow as subscription } from '../../../workflows/subscription';
 import { givenBehaviour, ownBehaviour, type Behaviour } from '../../../workflows/versions';
 
 /** The replay name (hence task queue prefix) that picks the wrong registration. */
@@ -56,5 +58,13 @@ export async function ChannelIntakeWorkflow(...args: Parameters<typeof intake>):
   return intake(...args);
 }
 
+export async function SubscriptionWorkflow(...args: Parameters<typeof subscription>): ReturnType<typeof subscription> {
+  await later(ownBehaviour(args[0].behaviourVersion, registry()));
+  return subscription(...args);
+}
+
 export { NewOrderSyncWorkflow } from '../../../workflows/new-order-sync';
+export { InvoicePaymentWorkflow } from '../../../workflows/invoice-payment';
+export { InvoiceRunWorkflow } from '../../../workflows/invoice-run';
+export { PaymentRunWorkflow } from '../../../workflows/payment-run';
 export { ReorderSyncWorkflow } from '../../../workflows/reorder-sync';
