@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { listInvoices, listPayments, readLedger, type BillingInvoice, type BillingLedger, type BillingPayment } from '../client/billing-books';
 import { OrdoClient, type StartedOrder } from '../client/ordo-client';
 import { SystemApi } from '../client/system-api';
@@ -128,6 +128,9 @@ export function simulationConfig(base: LoadedConfig, simulatorsUrl: string, addr
   return {
     ...base,
     temporal: { ...base.temporal, address, namespace, taskQueue: SIMULATION_TASK_QUEUE, tls: false, apiKey: undefined },
+    // No sticky queues: a stopped worker's sticky queue would hold its workflows' next tasks (the test server is slow
+    // to give them back), and every task replays its workflow's short history on whichever worker polls.
+    worker: { ...base.worker, maxCachedWorkflows: 0 },
     systems,
     billing: {
       ...billing,
@@ -187,18 +190,26 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     const ordo = new OrdoClient(temporal, SIMULATION_TASK_QUEUE, catalog);
     const billing = new SystemApi(config, 'billing');
 
-    let worker: { worker: Worker; running: Promise<void> } | undefined;
+    // Each worker has a connection of its own, closed when it stops: the test server hands a task to a poll whose
+    // worker is gone as long as that poll's stream is open, and the task is then lost (a workflow that never moves
+    // again). Closing the connection ends every stream of the stopped worker at once.
+    let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
     const startWorker = async () => {
       if (worker) return;
-      const created = await createOrdoWorker({ connection: env.nativeConnection, config, catalog, workflowBundle: bundle, client: temporal });
-      worker = { worker: created, running: created.run() };
+      const connection = await NativeConnection.connect({ address: env.address });
+      const created = await createOrdoWorker({ connection, config, catalog, workflowBundle: bundle, client: temporal });
+      const running = created.run().catch((error: Error) => {
+        log(`the simulation's worker stopped: ${error.message}`);
+      });
+      worker = { worker: created, running, connection };
     };
     const stopWorker = async () => {
       const current = worker;
       worker = undefined;
       if (!current) return;
       if (current.worker.getState() === 'RUNNING') current.worker.shutdown();
-      await current.running.catch(() => undefined);
+      await current.running;
+      await current.connection.close().catch(() => undefined);
     };
     stops.push(stopWorker);
     await startWorker();
