@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { loadConfig } from '../../config/load';
-import type { Order } from '../../domain/order';
 import { startSimulation, type BillingRecords, type Simulation } from '../../scripts/simulation';
 import { invoicePaymentQuery, invoicePaymentWorkflowId } from '../../workflows/payment-messages';
+import { changeSubscriptionUpdate, subscriptionWorkflowId } from '../../workflows/subscription-messages';
 import { quietRuntime } from '../quiet-runtime';
 import { assertNoDuplicates, periodsBilled, totalsOf } from './books';
 import { scanHistoriesForCardNumbers } from './card-scan';
@@ -10,7 +10,7 @@ import { orderOf, seats, subscriptionOf, supportPlan } from './scenario';
 
 /**
  * The rest of issue 11's 13-month scenarios, on one time-skipping simulation from now to 2027-12-15: an upgrade and
- * a downgrade mid-period (change orders), a failed payment that recovers on the second dunning retry, one that ends
+ * a downgrade mid-period (the subscription's changeSubscription update, as a change order hands them over), a failed payment that recovers on the second dunning retry, one that ends
  * in collections, and a renewal. Dunning: the configuration's default, retries 3 and 7 days after a decline. Credit
  * memos stay on the account as credit (billing.creditMemos: credit), so the books show them as credited, not refunded.
  * Every expected amount is computed here, by hand, in the comments. Tax: EXEMPT items.
@@ -20,14 +20,15 @@ const END = '2027-12-15';
 const months = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i).padStart(2, '0'));
 const LAST_DAY: Record<string, string> = { '01': '31', '02': '28', '03': '31', '04': '30', '05': '31', '06': '30', '07': '31', '08': '31', '09': '30', '10': '31', '11': '30', '12': '31' };
 
-/** A change order of ORD-SIM-CHANGE's seats (OI-1): the Amend carries the NEW quantity, from its effective date. */
-function seatChange(id: string, quantity: number, effectiveDate: string): Order {
-  return {
-    ...orderOf('SIM-CHANGE', [{ ...seats('CO-1', quantity, '20.00', effectiveDate, '2027-12-31'), action: 'Amend', originalItemId: 'OI-1' }], { method: 'account', reference: 'PO-SIM-CHANGE' }),
-    id,
-    changeOf: 'ORD-SIM-CHANGE',
-    effectiveDate,
-  };
+/**
+ * A change of ORD-SIM-CHANGE's seats (OI-1) sent to its subscription as a change order's hand-over sends it (the
+ * changeSubscription update; a change order itself needs visibility to find its original, which the time-skipping
+ * server lacks): the Amend carries the NEW quantity, from its effective date.
+ */
+function seatChange(simulation: Simulation, changeId: string, quantity: number, effectiveDate: string) {
+  return simulation.temporal.workflow
+    .getHandle(subscriptionWorkflowId('ORD-SIM-CHANGE'))
+    .executeUpdate(changeSubscriptionUpdate, { args: [{ changeId, effectiveDate, actions: [{ type: 'Amend', itemId: 'OI-1', quantity }] }] });
 }
 
 describe('billing over time: changes, dunning, collections, renewal (time-skipping)', function () {
@@ -49,9 +50,9 @@ describe('billing over time: changes, dunning, collections, renewal (time-skippi
     ];
     for (const order of orders) await simulation.submit(order);
     await simulation.advanceTo('2027-03-11');
-    await simulation.submit(seatChange('ORD-SIM-CHANGE-C1', 15, '2027-03-11'));
+    await seatChange(simulation, 'ORD-SIM-CHANGE-C1', 15, '2027-03-11');
     await simulation.advanceTo('2027-06-16');
-    await simulation.submit(seatChange('ORD-SIM-CHANGE-C2', 8, '2027-06-16'));
+    await seatChange(simulation, 'ORD-SIM-CHANGE-C2', 8, '2027-06-16');
     await simulation.advanceTo(END);
     for (const order of orders) books.set(order.accountId, await simulation.records(order.accountId));
   });
