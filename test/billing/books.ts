@@ -42,10 +42,13 @@ export function totalsOf(records: BillingRecords): Totals {
   return { invoiced: money(invoiced), credited: money(credited), paid: money(paid), refunded: money(refunded), balance: money(balance) };
 }
 
-/** The subscription's invoices by period, oldest first: `start..end total`, one entry per document. */
+/**
+ * The subscription's bill-date invoices (`INV-<subscriptionId>-<billDate>`) by period, oldest first: `start..end total`,
+ * one entry per document. A change's prorated documents (`INV-<changeId>-1`) are not periods: tests look them up by id.
+ */
 export function periodsBilled(records: BillingRecords, subscriptionId: string): string[] {
   return records.invoices
-    .filter((d) => d.subscriptionId === subscriptionId && d.kind === 'invoice' && d.period)
+    .filter((d) => d.subscriptionId === subscriptionId && d.kind === 'invoice' && d.period && d.id.startsWith(`INV-${subscriptionId}-`))
     .map((d) => `${d.period!.start}..${d.period!.end} ${d.total}`)
     .sort();
 }
