@@ -31,6 +31,8 @@ import { ensureTemporalTestServer } from './temporal-test-server';
  */
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+/** The hour of the day (UTC) the simulated day's payment run starts: after the midnight timers of bill dates. */
+const RUN_HOUR_MS = 60 * 60 * 1000;
 /** The task queue of the simulation's worker: its own server, so nothing else polls it. */
 export const SIMULATION_TASK_QUEUE = 'ordo-simulate';
 
@@ -87,9 +89,9 @@ export interface Simulation {
   /** Starts an order as `ordo submit` does and waits (in real time) until its workflow has completed. */
   submit(order: unknown, options?: { timeoutMs?: number }): Promise<StartedOrder>;
   /**
-   * Moves workflow time forward a day at a time until `date` (YYYY-MM-DD, UTC midnight) has begun. Each day: time
-   * skips to its midnight (timers due by then fire: bill dates, dunning retries), the system settles, then
-   * `beforePayments`, the day's payment run, `afterDay`.
+   * Moves workflow time forward a day at a time until 01:00 UTC of `date` (YYYY-MM-DD). Each day: time skips to its
+   * 01:00 (timers due by then fire: bill dates at midnight, dunning retries), the system settles, then the usage
+   * dated that day is posted, `beforePayments`, the day's payment run, `afterDay`.
    */
   advanceTo(date: string, hooks?: DayHooks): Promise<void>;
   /** Moves workflow time forward by `days` days, as advanceTo. */
@@ -261,12 +263,14 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     };
 
     const advanceTo = async (date: string, hooks: DayHooks = {}) => {
-      const target = dateMs(date);
+      const target = dateMs(date) + RUN_HOUR_MS;
       for (;;) {
         const now = await env.currentTimeMs();
         if (now >= target) return;
-        // To the start of the next day (UTC), then that day's payment run: what a daily Schedule does at 00:00.
-        const next = Math.min(target, dateMs(isoDate(now)) + DAY_MS);
+        // To 01:00 (UTC) of the next day: the day's bill dates (timers at midnight) have fired; then that day's
+        // payment run, as a daily Schedule at 01:00 would start it.
+        const nextDay = dateMs(isoDate(now - RUN_HOUR_MS)) + DAY_MS + RUN_HOUR_MS;
+        const next = Math.min(target, nextDay);
         await env.sleep(Math.max(1, next - now));
         await settle(temporal);
         const day = await today();
