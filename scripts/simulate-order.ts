@@ -40,6 +40,8 @@ export interface SimulateOrderOptions {
   log?: (line: string) => void;
   /** An environment already started (tests share one); otherwise one is started and stopped here. */
   simulation?: Simulation;
+  /** Called once the environment runs: the CLI stops it on Ctrl-C. */
+  onStarted?: (simulation: Simulation) => void;
 }
 
 /** The date `months` months after `date`, clamped to the end of a shorter month. */
@@ -50,6 +52,7 @@ export function monthsAfter(date: string, months: number): string {
 export async function simulateOrder(options: SimulateOrderOptions): Promise<SimulationReport> {
   const log = options.log ?? (() => undefined);
   const simulation = options.simulation ?? (await startSimulation({ config: options.config, dunningRetryDays: options.dunningRetryDays, log }));
+  options.onStarted?.(simulation);
   try {
     const { order } = options;
     const from = await simulation.today();

@@ -36,7 +36,21 @@ export const simulateCommands: Record<string, (args: string[]) => Promise<number
     quietWorkers();
     const log = (line: string) => process.stderr.write(`${line}\n`);
     try {
-      const report = await simulateOrder({ config: cfg, order, months, usage, log });
+      // Ctrl-C stops everything the simulation started (the test server, the simulators, the worker, its folder).
+      const report = await simulateOrder({
+        config: cfg,
+        order,
+        months,
+        usage,
+        log,
+        onStarted: (simulation) => {
+          const interrupt = () => {
+            log('Interrupted: stopping the simulation');
+            void simulation.stop().finally(() => process.exit(130));
+          };
+          process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+        },
+      });
       const { invoices, payments, ledger } = report;
       print({ json: !!values.json }, formatSimulation(report), { invoices, payments, ledger });
       return 0;
