@@ -138,7 +138,7 @@ describe('ordo invoices, payments and ledger against billing and Temporal', func
     const human = await run(['payments', '--account', accountId]);
     assert.match(human.stdout, new RegExp(`^${settled.id}\\s+INV-P-${accountId}\\s+card …4242\\s+Settled\\s+30\\.00\\s`, 'm'));
     assert.match(human.stdout, new RegExp(`^${byAccount.id}\\s+INV-P-${accountId}\\s+account PO-7788\\s+Authorized\\s+50\\.00\\s`, 'm'));
-    assert.match((await run(['invoices', '--account', accountId])).stdout, new RegExp(`^INV-P-${accountId}\\s.*\\sPosted\\s+80\\.00\\s+USD$`, 'm'), '30.00 of 80.00 settled: not paid');
+    assert.match((await run(['invoices', '--account', accountId])).stdout, new RegExp(`^INV-P-${accountId}\\s.*\\sAuthorized\\s+80\\.00\\s+USD$`, 'm'), '30.00 settled and 50.00 authorized of 80.00: covered, not paid');
 
     const empty = await run(['payments', '--account', newAccount()]);
     assert.equal(empty.code, 0, describeRun(empty));

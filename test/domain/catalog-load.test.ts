@@ -50,7 +50,7 @@ describe('parseCatalog', () => {
         'SENSOR-KIT',
         ...['LAPTOP-BUNDLE', 'LAPTOP-14', 'AV-LICENSE', 'WARRANTY-3Y'],
         ...['NETWORK-KIT', 'ROUTER', 'MANAGED-SERVICE'],
-        ...['SAAS-SUITE', 'SEATS', 'TENANT', 'SUPPORT-PLAN', 'ONSITE-INSTALL', 'SETUP-FEE'],
+        ...['SAAS-SUITE', 'SEATS', 'TENANT', 'SUPPORT-PLAN', 'ONSITE-INSTALL', 'SETUP-FEE', 'API-CALLS'],
       ],
     );
     assert.deepEqual(
