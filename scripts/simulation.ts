@@ -17,7 +17,7 @@ import { startSimulators, type RunningSimulators } from '../simulators';
 import { bundleOrdoWorkflows, createOrdoWorker } from '../workers/create';
 import { PAYMENT_RUN_WORKFLOW_TYPE, type SchedulerRunInput, type SchedulerRunResult } from '../workflows/payment-messages';
 import { addSearchAttributes } from './search-attributes';
-import { ensureTemporalTestServer } from './temporal-test-server';
+import { ensureTemporalTestServer, startTimeSkippingServer } from './temporal-test-server';
 
 /**
  * A year of billing in seconds (DESIGN.md Billing "Over time", `ordo simulate`; docs/billing.md "A year in seconds").
@@ -152,17 +152,6 @@ export function simulationConfig(base: LoadedConfig, simulatorsUrl: string, addr
 /** The test server's launcher, or a one-line error saying what to install (MissingToolchain's message). */
 export async function prepareSimulation(log?: (line: string) => void): Promise<string> {
   return ensureTemporalTestServer(log);
-}
-
-/** The SDK runs the launcher and gives it 5 seconds to listen; on a busy machine the JVM may need a second try. */
-async function startTimeSkippingServer(launcher: string, tries = 3): Promise<TestWorkflowEnvironment> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter }, server: { executable: { type: 'existing-path', path: launcher } } });
-    } catch (error) {
-      if (attempt >= tries || !/did not start within/.test((error as Error).message)) throw error;
-    }
-  }
 }
 
 export async function startSimulation(options: SimulationOptions): Promise<Simulation> {

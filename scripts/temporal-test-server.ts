@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { dataConverter } from '../config/connection';
 import { cacheDir, MissingToolchain, onPath } from './temporal-cli';
 
 /**
@@ -170,6 +172,18 @@ function run(command: string, args: string[]): Promise<{ code: number; output: s
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
+
+/** The SDK runs the launcher and gives it 5 seconds to listen; on a busy machine the JVM may need a second try. */
+export async function startTimeSkippingServer(launcher: string, tries = 3): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter }, server: { executable: { type: 'existing-path', path: launcher } } });
+    } catch (error) {
+      if (attempt >= tries || !/did not start within/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
 
 /** `npm run temporal-test-server`: makes sure the test server is installed, before the workflow tests need it. */
 if (require.main === module) {

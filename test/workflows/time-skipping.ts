@@ -11,7 +11,7 @@ import type { QueueDirectory } from '../../domain/queues';
 import type { UsageRecord } from '../../domain/usage';
 import { addSearchAttributes } from '../../scripts/search-attributes';
 import { MissingToolchain } from '../../scripts/temporal-cli';
-import { ensureTemporalTestServer } from '../../scripts/temporal-test-server';
+import { ensureTemporalTestServer, startTimeSkippingServer } from '../../scripts/temporal-test-server';
 import { bundleOrdoWorkflows } from '../../workers/create';
 import { fulfillmentOrderPlanQuery, summaryQuery } from '../../workflows/messages';
 import type { FulfillmentOrderPlan, OrderSummary, StepStatus } from '../../workflows/types';
@@ -51,17 +51,6 @@ async function prepare(): Promise<TimeSkipping> {
     throw error;
   }
   return { launcher, bundle: await bundleOrdoWorkflows() };
-}
-
-/** The SDK runs the launcher and gives it 5 seconds to listen; on a busy machine the JVM may need a second try. */
-async function startServer(launcher: string, tries = 3): Promise<TestWorkflowEnvironment> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter }, server: { executable: { type: 'existing-path', path: launcher } } });
-    } catch (error) {
-      if (attempt >= tries || !/did not start within/.test((error as Error).message)) throw error;
-    }
-  }
 }
 
 /** A small catalog written in the test, as YAML, checked like any catalog file. */
@@ -109,7 +98,7 @@ export async function withLane<T>(
   test: (lane: Lane) => Promise<T>,
 ): Promise<T> {
   const { launcher, bundle } = await getTimeSkipping();
-  const env = await startServer(launcher);
+  const env = await startTimeSkippingServer(launcher);
   try {
     await addSearchAttributes(env.connection, env.namespace ?? 'default');
     return await runLane(env, bundle, options, test);
