@@ -23,8 +23,12 @@ import { z } from 'zod';
 export const PAYMENT_OPERATIONS = ['payments', 'settle', 'refund'] as const;
 
 const NoBody = z.strictObject({});
-/** A settlement may give its business date (the payment run's, in workflow time), as a payment may. */
-const SettleRequest = z.strictObject({ date: BusinessDate.optional() });
+/** A settlement may give its business date (the payment run's, in workflow time), as a payment may, and the capture's id. */
+const SettleRequest = z.strictObject({
+  date: BusinessDate.optional(),
+  /** The processor's record of the money moved (a capture `CAP-…`), which a refund names; kept otherwise. */
+  processorId: z.string().min(1).optional(),
+});
 
 export interface PaymentsDeps {
   state: BillingState;
@@ -157,6 +161,7 @@ export function mountPayments(router: Router, faults: FaultBook, deps: PaymentsD
     payment.status = 'Settled';
     payment.at = new Date().toISOString();
     if (request.date !== undefined) payment.date = request.date;
+    if (request.processorId !== undefined) payment.processorId = request.processorId;
     post(payment, 'payment');
     return { status: 200, body: renderPayment(payment) };
   });

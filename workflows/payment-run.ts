@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentActivities } from '../activities/types';
 import { isoTime, nowMs } from './clock';
 import type { SchedulerRunInput, SchedulerRunResult } from './payment-messages';
@@ -10,7 +10,7 @@ import type { SchedulerRunInput, SchedulerRunResult } from './payment-messages';
  * billed by then that card money can be returned for (billing.creditMemos: refund; with `credit` there are none).
  *
  * Result: `picked` the invoices whose payment started in this run, `issued` the credit memos refunded, `skipped`
- * the invoices whose payment had started before.
+ * the invoices whose payment had started before, and the credit memos whose refund was refused (with why).
  */
 
 const payments = proxyActivities<PaymentActivities>({
@@ -26,15 +26,26 @@ export async function PaymentRunWorkflow(input: SchedulerRunInput): Promise<Sche
   const started = invoices.length > 0 ? await payments.startInvoicePayments({ taskQueue: workflowInfo().taskQueue, invoices }) : [];
 
   const issued: string[] = [];
+  const refusedRefunds: SchedulerRunResult['skipped'] = [];
   for (const { creditMemoId } of await payments.listRefundableCreditMemos({ targetDate })) {
-    const { refunded } = await payments.refundCreditMemo({ creditMemoId, date: targetDate });
-    if (!/^0+(\.0+)?$/.test(refunded)) issued.push(creditMemoId);
+    try {
+      const { refunded } = await payments.refundCreditMemo({ creditMemoId, date: targetDate });
+      if (!/^0+(\.0+)?$/.test(refunded)) issued.push(creditMemoId);
+    } catch (error) {
+      // A refund the gateway or billing refuses is one credit memo for an operator, not a reason to stop the run.
+      const cause = error instanceof ActivityFailure ? error.cause : undefined;
+      if (!(cause instanceof ApplicationFailure && cause.nonRetryable)) throw error;
+      refusedRefunds.push({ id: creditMemoId, reason: `its refund was refused: ${cause.message}` });
+    }
   }
 
   return {
     targetDate,
     picked: started.filter((each) => each.started).map((each) => each.invoiceId),
     issued,
-    skipped: started.filter((each) => !each.started).map((each) => ({ id: each.invoiceId, reason: 'its payment workflow was started by an earlier run' })),
+    skipped: [
+      ...started.filter((each) => !each.started).map((each) => ({ id: each.invoiceId, reason: 'its payment workflow was started by an earlier run' })),
+      ...refusedRefunds,
+    ],
   };
 }

@@ -82,7 +82,7 @@ export class BillingApi {
     return call('billing', this.endpoint, 'POST', 'payments', payment, idempotencyKey);
   }
 
-  settlePayment(paymentId: string, body: { date?: string }, idempotencyKey: string): Promise<BillingPayment> {
+  settlePayment(paymentId: string, body: { date?: string; processorId?: string }, idempotencyKey: string): Promise<BillingPayment> {
     return call('billing', this.endpoint, 'POST', `payments/${encodeURIComponent(paymentId)}/settle`, body, idempotencyKey);
   }
 

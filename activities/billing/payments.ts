@@ -59,8 +59,9 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
   async function settleRecordedAuthorization(invoiceId: string, key: string, date: string | undefined): Promise<BillingPayment | undefined> {
     const authorized = (await billing().payments({ invoiceId })).find((payment) => payment.status === 'Authorized' && payment.processorId?.startsWith('AUTH-'));
     if (!authorized) return undefined;
-    await gateway().capture(authorized.processorId!, authorized.amount, key);
-    return billing().settlePayment(authorized.id, { ...dated(date) }, `settle:${authorized.id}`);
+    const capture = await gateway().capture(authorized.processorId!, authorized.amount, key);
+    // The payment then names the capture, which is what a refund of it is made against.
+    return billing().settlePayment(authorized.id, { ...dated(date), processorId: capture.id }, `settle:${authorized.id}`);
   }
 
   const activities: PaymentActivities = {

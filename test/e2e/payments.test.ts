@@ -222,6 +222,7 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     assert.equal(paid.state, 'Paid');
     const settled = await paymentsOf(h, invoiceId);
     assert.deepEqual(settled.map((p: { id: string; status: string }) => [p.id, p.status]), [[held.id, 'Settled']], 'the authorized payment is settled, no second one');
+    assert.match(settled[0].processorId, /^CAP-/, 'it names the capture, which a refund is made against');
     assert.equal((await simulatorGet<{ status: string }>(h, `/payments/authorizations/${authorization.id}`)).status, 'Captured');
     assert.equal((await invoice(h, invoiceId)).status, 'Paid');
     assert.equal((await ledger(h, account)).balance, '0.00', '108.25 invoiced − 108.25 paid');
