@@ -10,6 +10,13 @@ export function now(): string {
   return new Date(nowMs()).toISOString();
 }
 
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The workflow's calendar date in UTC (bill dates and schedules are UTC days), `plusDays` later, as YYYY-MM-DD. */
+export function today(plusDays = 0): string {
+  return isoTime(nowMs() + plusDays * DAY_MS).slice(0, 10);
+}
+
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }

@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, log, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PaymentActivities, PaymentAttemptResult } from '../activities/types';
-import { isoTime, now, nowMs } from './clock';
+import { isoTime, now, nowMs, today } from './clock';
 import {
   invoicePaymentQuery,
   resolveCollectionsSignal,
@@ -27,7 +27,6 @@ const payments = proxyActivities<PaymentActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const today = (): string => now().slice(0, 10);
 
 export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promise<InvoicePaymentView> {
   const { invoiceId, accountId } = input;

@@ -1,11 +1,9 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SchedulerActivities } from '../activities/types';
-import { civilFromDayNumber, formatIsoDate, parseIsoDate } from '../domain/civil-date';
+import { parseIsoDate } from '../domain/civil-date';
 import { InvalidInput } from '../domain/problems';
-import { nowMs } from './clock';
+import { today } from './clock';
 import type { SchedulerRunInput, SchedulerRunResult } from './payment-messages';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 // One activity for the whole run: it heartbeats the subscriptions it has billed, so a retry after a killed worker
 // goes on from there instead of asking every subscription again (asking again would bill nothing twice, only slower).
@@ -21,7 +19,7 @@ const { billDueSubscriptions } = proxyActivities<SchedulerActivities>({
  * target date. The target date is the input's, or today (workflow time, UTC) plus `targetDays`.
  */
 export async function InvoiceRunWorkflow(input: SchedulerRunInput = {}): Promise<SchedulerRunResult> {
-  const targetDate = input.targetDate ?? targetDateOf(nowMs(), input.targetDays ?? 0);
+  const targetDate = input.targetDate ?? today(input.targetDays ?? 0);
   // Checked here, so a bad date given to `temporal workflow start` fails the run at once (not its workflow task,
   // retried for ever) with the field named.
   try {
@@ -33,10 +31,5 @@ export async function InvoiceRunWorkflow(input: SchedulerRunInput = {}): Promise
   // The subscriptions record `invoiceRun:<workflow id>`: a scheduled run's id names the schedule's time.
   const { picked, issued, skipped } = await billDueSubscriptions({ targetDate, runId: workflowInfo().workflowId });
   return { targetDate, picked, issued, skipped };
-}
-
-/** Today in UTC (the schedule fires at 00:00 UTC) plus `days`, as YYYY-MM-DD. */
-function targetDateOf(ms: number, days: number): string {
-  return formatIsoDate(civilFromDayNumber(Math.floor(ms / DAY_MS) + days));
 }
 

@@ -12,7 +12,7 @@ import type { ChangeContext } from '../domain/change-order';
 import type { Subscription } from '../domain/subscription';
 import { actionOf } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
-import { now } from './clock';
+import { now, today } from './clock';
 import { compensateCompletedSteps } from './compensation';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
 import { fulfillmentOrderWorkflowId } from './ids';
@@ -153,7 +153,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
       summary.invoices.push(...(await issueChangeBilling({ change: order, context })));
       return;
     }
-    const sent = await sendSubscriptionChange({ change: order, today: now().slice(0, 10) });
+    const sent = await sendSubscriptionChange({ change: order, today: today() });
     if (!sent.subscriptionId) {
       summary.invoices.push(...(await issueChangeBilling({ change: order, context })));
       return;

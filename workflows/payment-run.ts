@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentActivities } from '../activities/types';
-import { isoTime, nowMs } from './clock';
+import { today } from './clock';
 import type { SchedulerRunInput, SchedulerRunResult } from './payment-messages';
 
 /**
@@ -18,10 +18,8 @@ const payments = proxyActivities<PaymentActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export async function PaymentRunWorkflow(input: SchedulerRunInput): Promise<SchedulerRunResult> {
-  const targetDate = input.targetDate ?? isoTime(nowMs() + (input.targetDays ?? 0) * DAY_MS).slice(0, 10);
+  const targetDate = input.targetDate ?? today(input.targetDays ?? 0);
   const invoices = await payments.listPayableInvoices({ targetDate });
   const started = invoices.length > 0 ? await payments.startInvoicePayments({ taskQueue: workflowInfo().taskQueue, invoices }) : [];
 

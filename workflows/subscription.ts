@@ -13,7 +13,7 @@ import {
 import type { SubscriptionActivities, SubscriptionBilling } from '../activities/types';
 import { civilFromDayNumber, dayNumber, formatIsoDate, parseIsoDate } from '../domain/civil-date';
 import { nextBillDate, renewalOrder, SubscriptionChange, type Subscription } from '../domain/subscription';
-import { nowMs } from './clock';
+import { DAY_MS, nowMs, today } from './clock';
 import { AccountIdKey, BillingStateKey, NextBillingDateKey, OrderIdKey } from './search-attributes';
 import {
   billNowUpdate,
@@ -36,7 +36,6 @@ const BILLINGS_PER_RUN = 50;
 const CARRIED_DOCUMENTS = 100;
 /** Change orders applied, carried so a change sent twice (a retried update) is applied once. */
 const CARRIED_CHANGES = 100;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Billing retries until it gets through: every document is sent under its own id as the key, so a retry bills nothing twice.
 const { billSubscription, billSubscriptionChange, startRenewalOrder } = proxyActivities<SubscriptionActivities>({
@@ -253,11 +252,6 @@ setWorkflowOptions(autoUpgradeWhenVersioned, SubscriptionWorkflow);
 
 function withNext(next: string | undefined): { nextBillDate?: string } {
   return next === undefined ? {} : { nextBillDate: next };
-}
-
-/** Today in workflow time (UTC): bill dates are calendar days. */
-function today(): string {
-  return new Date(nowMs()).toISOString().slice(0, 10);
 }
 
 function startOfDay(date: string): number {
