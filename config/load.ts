@@ -16,6 +16,10 @@ export interface LoadedConfig extends OrdoConfig {
   catalogFiles: string[];
   /** Absolute data folder of the local stack. */
   dataDir: string;
+  /** Absolute path of the encryption keyring file (encryption.keyring). */
+  keyringFile: string;
+  /** Absolute folder of operator keys (operators.keys). */
+  operatorKeysDir: string;
 }
 
 /**
@@ -35,6 +39,8 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     file,
     catalogFiles: config.catalog.map((c) => path.resolve(dir, c)),
     dataDir: path.resolve(dir, config.stack.dataDir),
+    keyringFile: path.resolve(dir, config.encryption.keyring),
+    operatorKeysDir: path.resolve(dir, config.operators.keys),
   };
 }
 

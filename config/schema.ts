@@ -101,6 +101,34 @@ export const StackSettings = z.strictObject({
   simulatorsPort: z.number().int().positive().default(7300),
   /** Where the local stack keeps its files (Temporal's database, simulator stores, logs); relative to this file. */
   dataDir: z.string().default('.ordo'),
+  /** The codec server (`ordo codec-server`): the Temporal Web UI decodes Ordo's payloads through it, for signed-in operators. */
+  codecServerPort: z.number().int().positive().default(8089),
+});
+
+/**
+ * Encrypted histories (docs/security.md): every payload Ordo writes is AES-256-GCM encrypted with the keyring's current
+ * key; every key in it decrypts, so histories written before a rotation stay readable. Keys never live in the
+ * repository: the keyring file sits under an ignored folder (or anywhere a deployment mounts secrets), and
+ * ORDO_ENCRYPTION_KEYS overrides it.
+ */
+export const EncryptionSettings = z.strictObject({
+  /** The keyring file (JSON, 0600), relative to this file. `ordo keys rotate` creates it and adds keys to it. */
+  keyring: z.string().min(1).default('.ordo/keyring.json'),
+  /** false only for a server nobody else can read (benchmarks); payloads are then stored as plain JSON. */
+  enabled: z.boolean().default(true),
+});
+
+/**
+ * Operators' identities (docs/security.md "Operators"). `signed`: every operator message carries a signature by the
+ * operator's own key, which the workflow checks against the public keys recorded with the order; a typed name
+ * alone acts as nobody. `trusted`: the named actor is believed (a private test server).
+ */
+export const OperatorSettings = z.strictObject({
+  authentication: z.enum(['signed', 'trusted']).default('signed'),
+  /** Folder of operator keys, relative to this file: <name>.pub (workers read these) and <name>.key (that operator's own, 0600). */
+  keys: z.string().min(1).default('.ordo/operators'),
+  /** How old a signed message may be when the workflow sees it: a captured one cannot be replayed later. */
+  signatureMaxAge: Duration.default(15 * 60 * 1000),
 });
 
 const positiveWholeNumber = 'must be a positive whole number (steps per fulfillment order), such as 500';
@@ -156,6 +184,8 @@ export const OrdoConfig = z.strictObject({
   decomposition: DecompositionSettings.default(DecompositionSettings.parse({})),
   stack: StackSettings.default(StackSettings.parse({})),
   channels: ChannelSettings.default(ChannelSettings.parse({})),
+  encryption: EncryptionSettings.default(EncryptionSettings.parse({})),
+  operators: OperatorSettings.default(OperatorSettings.parse({})),
 }).superRefine((config, ctx) => {
   if (!config.channels.intake.enabled) return;
   for (const system of INTAKE_SYSTEMS) {
@@ -174,3 +204,5 @@ export type TemporalSettings = z.infer<typeof TemporalSettings>;
 export type WorkerDeployment = z.infer<typeof WorkerDeployment>;
 export type IntakeSettings = z.infer<typeof IntakeSettings>;
 export type DecompositionSettings = z.infer<typeof DecompositionSettings>;
+export type EncryptionSettings = z.infer<typeof EncryptionSettings>;
+export type OperatorSettings = z.infer<typeof OperatorSettings>;

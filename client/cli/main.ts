@@ -19,6 +19,9 @@ import { subscriptionCommands } from './subscription-commands';
 import { paymentCommands } from './payment-commands';
 import { schedulerCommands } from './scheduler-commands';
 import { simulateCommands } from './simulate-commands';
+import { keyCommands } from './key-commands';
+import { identityCommands } from './identity-commands';
+import { auditCommands } from './audit-commands';
 import { USAGE, UsageError } from './usage';
 
 /** `ordo`: one command for people and scripts. Exit 0 success, 1 refused or failed, 2 usage error. */
@@ -129,6 +132,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   ...paymentCommands,
   ...schedulerCommands,
   ...simulateCommands,
+  ...keyCommands,
+  ...identityCommands,
+  ...auditCommands,
 };
 
 function describeStack(status: StackStatus): string {

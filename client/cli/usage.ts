@@ -116,6 +116,9 @@ Simulation (docs/billing.md "A year in seconds"):
                                     declined, and the balance; --json: { invoices, payments, ledger }.
                                     --usage: usage records, each posted on its date
 
+Security (docs/security.md):
+  (keys: encrypted histories; operators and codec-server: who is acting; audit: the order's trail)
+
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)
   --json           machine-readable output

@@ -1,0 +1,1 @@
+// SKELETON: npm run chaos -- --orders 100 (chaos work)
