@@ -93,10 +93,22 @@ export function orderEntries(summary: OrderSummary): AuditEntry[] {
   const target = `order ${summary.orderId}`;
   const entries: AuditEntry[] = [];
   const submittedAt = summary.submittedAt ?? summary.actions[0]?.at;
+  // The actions the order came with (no actor: the channel sent them) are the submission's own, told in its entry.
+  const submitted = summary.actions.filter((a) => a.actor === undefined && a.at === submittedAt);
   if (submittedAt) {
-    entries.push({ at: submittedAt, actor: summary.channel, action: summary.changeOf ? 'submit change order' : 'submit', target, outcome: 'accepted', detail: summary.changeOf ? `change of ${summary.changeOf}` : `channel ${summary.channel}`, source });
+    const what = submitted.map((a) => `${a.type} ${a.itemIds.join(', ')}`).join('; ');
+    entries.push({
+      at: submittedAt,
+      actor: summary.channel,
+      action: summary.changeOf ? 'submit change order' : 'submit',
+      target,
+      outcome: 'accepted',
+      detail: [summary.changeOf ? `change of ${summary.changeOf}` : `channel ${summary.channel}`, what].filter(Boolean).join(': '),
+      source,
+    });
   }
   for (const action of summary.actions) {
+    if (submitted.includes(action)) continue;
     entries.push({
       at: action.at,
       actor: action.actor ?? summary.channel,
