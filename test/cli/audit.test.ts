@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { collectionEntries, splitEntries } from '../../client/audit';
 import type { AuditExport } from '../../domain/audit-chain';
+import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
 import { exampleOrder } from '../e2e/examples';
 import { getHarness, type Harness } from '../e2e/harness';
 import { cleanEnv, describeRun, jsonOf, ordo, STACK_FRAME } from './run-ordo';
@@ -107,5 +109,45 @@ describe('ordo audit (bin/ordo on the shared stack)', function () {
       assert.equal(usage.code, 2, describeRun(usage));
       assert.doesNotMatch(usage.stderr, STACK_FRAME);
     }
+  });
+});
+
+describe('audit entries from recorded views (client/audit.ts, no server)', () => {
+  it('an invoice payment: dunning attempts, collections, operators\' actions and refused signals', () => {
+    const entries = collectionEntries({
+      invoiceId: 'INV-1',
+      accountId: 'A',
+      state: 'Paid',
+      amount: '10.00',
+      currency: 'USD',
+      attempts: [
+        { attempt: 1, at: '2026-01-01T00:00:00.000Z', outcome: 'Failed', declineCode: 'insufficient_funds' },
+        { attempt: 2, at: '2026-01-03T00:00:00.000Z', outcome: 'Settled', paymentId: 'PAY-2' },
+      ],
+      collections: { since: '2026-01-02T00:00:00.000Z', reason: 'insufficient_funds', queue: 'collections' },
+      operatorActions: [{ at: '2026-01-02T12:00:00.000Z', actor: 'carol', action: 'retry' }],
+      rejectedMessages: [{ at: '2026-01-02T11:00:00.000Z', message: 'resolveCollections', actor: 'mallory', reason: 'reference: give the payment reference' }],
+    });
+    assert.deepEqual(
+      entries.map((e) => [e.at.slice(0, 13), e.actor, e.action, e.outcome]),
+      [
+        ['2026-01-01T00', 'ordo', 'collect (attempt 1)', 'failed'],
+        ['2026-01-03T00', 'ordo', 'collect (attempt 2)', 'succeeded'],
+        ['2026-01-02T00', 'ordo', 'collections', 'pending'],
+        ['2026-01-02T12', 'carol', 'collections retry', 'accepted'],
+        ['2026-01-02T11', 'mallory', 'resolveCollections', 'refused'],
+      ],
+    );
+    assert.ok(entries.every((e) => e.source === 'workflow payment-INV-1' && e.target === 'invoice INV-1'));
+  });
+
+  it('a signed operator action keeps its credential and shows verified; an unsigned one neither', () => {
+    const credential = { operator: 'ann', issuedAt: '2026-01-01T00:00:00.000Z', signature: 'c2ln' };
+    const step = (operatorActions: unknown[]) => ({ id: 's', type: 'manualTask', state: 'Completed', jeopardy: 'none', attempts: 1, operatorActions }) as unknown as StepStatus;
+    const plan = (s: StepStatus) => ({ orderId: 'O', fulfillmentOrderId: 'FO-1', state: 'completed', counts: {}, steps: [s] }) as unknown as FulfillmentOrderPlan;
+    const [signed] = splitEntries(plan(step([{ at: 't', actor: 'ann', action: 'complete', credential }])), 'order-O/FO-1');
+    assert.deepEqual([signed.verified, signed.credential], [true, credential]);
+    const [plain] = splitEntries(plan(step([{ at: 't', actor: 'ann', action: 'complete' }])), 'order-O/FO-1');
+    assert.equal('verified' in plain || 'credential' in plain, false);
   });
 });
