@@ -52,7 +52,11 @@ export async function auditTrail(sources: AuditSources, orderId: string, generat
     }
   }
 
-  for (const view of await listSyncViews(temporal, { orderId })) {
+  const syncs = await listSyncViews(temporal, { orderId }).catch((error: Error) => {
+    unavailable.push(`channel syncs (${error.message})`);
+    return [];
+  });
+  for (const view of syncs) {
     for (const record of view.log) {
       entries.push({
         at: record.at,

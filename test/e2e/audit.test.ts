@@ -8,7 +8,8 @@ import { verifyTrail } from '../../domain/audit-chain';
 import type { Order } from '../../domain/order';
 import { sha256 } from '../../client/audit';
 import { amendUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, manualTaskCompletedSignal, resolveFalloutUpdate } from '../../workflows/messages';
-import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
+import { fulfillmentOrderWorkflowId, newOrderSyncWorkflowId, orderWorkflowId } from '../../workflows/ids';
+import type { NewOrderSyncInput } from '../../workflows/sync-messages';
 import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
 import { eventually } from './eventually';
 import { getHarness, simulatorSend, type Harness } from './harness';
@@ -135,5 +136,41 @@ describe('the audit trail (real Temporal dev server, changes catalog lane)', fun
     assert.deepEqual(verifyTrail(JSON.parse(JSON.stringify(trail)), sha256), { ok: true, length: trail.entries.length, head: trail.chain.head });
     const again = await auditTrail({ temporal: h.env.client, billing: new SystemApi(h.config, 'billing') }, order.id, trail.generatedAt);
     assert.equal(again.chain.head, trail.chain.head, 'read again from the histories and billing, the trail is the same');
+  });
+});
+
+describe('the audit trail of a channel sale (real Temporal dev server, storefront and CPQ simulators)', function () {
+  this.timeout(120_000);
+
+  it('holds the sync\'s steps (who started it, each record made) and the order they made, before its billing', async () => {
+    const h = await getHarness();
+    const post = async (path: string, body: unknown, key: string) => {
+      const response = await fetch(`${h.simulatorsUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+      assert.ok(response.ok, `POST ${path}: ${response.status}`);
+      return (await response.json()) as { order: { id: string } };
+    };
+    const cart = `CART-AUDIT-${process.pid}`;
+    await post('/storefront/carts', { id: cart, accountId: `AUDIT-SYNC-${process.pid}`, buyer: 'pat@acme.example', currency: 'USD', items: [{ id: 'CI-1', product: 'SEATS', quantity: 5, unitPrice: '40.00', attributes: { edition: 'standard' } }], payment: { method: 'account', reference: 'PO-7788' } }, `cart-${cart}`);
+    const sold = (await post(`/storefront/carts/${cart}/checkout`, {}, `checkout-${cart}`)).order;
+    const input: NewOrderSyncInput = { storefrontOrderId: sold.id, trigger: 'audit test' };
+    const sync = await h.env.client.workflow.start('NewOrderSyncWorkflow', { workflowId: newOrderSyncWorkflowId(sold.id), taskQueue: h.config.temporal.taskQueue, args: [input] });
+    await sync.result();
+    assert.equal((await h.client.waitForCompletion(sold.id)).state, 'completed');
+
+    const trail = await auditTrail({ temporal: h.env.client, billing: new SystemApi(h.config, 'billing') }, sold.id);
+    const syncEntries = trail.entries.filter((e) => e.source === `workflow ${newOrderSyncWorkflowId(sold.id)}`);
+    assert.ok(syncEntries.length >= 5, JSON.stringify(syncEntries));
+    for (const e of syncEntries) {
+      assert.equal(e.actor, 'ordo');
+      assert.match(e.action, /^sync /);
+      assert.match(e.detail!, /^NewOrderSync from \w+\/\w+\/[\w-]+, trigger audit test/);
+    }
+    const made = syncEntries.find((e) => e.action === 'sync ordoOrder')!;
+    assert.deepEqual([made.target, made.outcome], [`ordo/order/${sold.id}`, 'succeeded']);
+    const submit = trail.entries.findIndex((e) => e.action === 'submit');
+    const invoice = trail.entries.findIndex((e) => e.action === 'issue invoice');
+    assert.equal(trail.entries[submit].actor, 'b2b');
+    assert.ok(trail.entries.indexOf(syncEntries[0]) < submit && submit < invoice, trail.entries.map((e) => e.action).join(', '));
+    assert.equal(verifyTrail(JSON.parse(JSON.stringify(trail)), sha256).ok, true);
   });
 });
