@@ -57,6 +57,9 @@ export async function auditTrail(sources: AuditSources, orderId: string, generat
     return [];
   });
   for (const view of syncs) {
+    for (const action of view.operatorActions ?? []) {
+      entries.push({ at: action.at, actor: action.actor, action: `sync fallout ${action.action}`, target: `sync step ${action.step}`, outcome: 'accepted', ...(action.note ? { detail: action.note } : {}), source: `workflow ${view.workflowId}`, ...credentialOf(action) });
+    }
     for (const record of view.log) {
       entries.push({
         at: record.at,

@@ -9,10 +9,10 @@ import type { Order } from '../../domain/order';
 import { sha256 } from '../../client/audit';
 import { amendUpdate, completeManualTaskUpdate, fulfillmentOrderPlanQuery, manualTaskCompletedSignal, resolveFalloutUpdate } from '../../workflows/messages';
 import { fulfillmentOrderWorkflowId, newOrderSyncWorkflowId, orderWorkflowId } from '../../workflows/ids';
-import type { NewOrderSyncInput } from '../../workflows/sync-messages';
+import { syncQuery, type NewOrderSyncInput } from '../../workflows/sync-messages';
 import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
 import { eventually } from './eventually';
-import { getHarness, simulatorSend, type Harness } from './harness';
+import { getHarness, simulatorGet, simulatorSend, type Harness } from './harness';
 
 /**
  * The audit trail on the real stack (changes catalog lane, test/fixtures/changes.yaml): an order whose first
@@ -142,7 +142,7 @@ describe('the audit trail (real Temporal dev server, changes catalog lane)', fun
 describe('the audit trail of a channel sale (real Temporal dev server, storefront and CPQ simulators)', function () {
   this.timeout(120_000);
 
-  it('holds the sync\'s steps (who started it, each record made) and the order they made, before its billing', async () => {
+  it('holds the sync\'s steps (each record made, its fallout and who retried it) and the order they made, before its billing', async () => {
     const h = await getHarness();
     const post = async (path: string, body: unknown, key: string) => {
       const response = await fetch(`${h.simulatorsUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
@@ -153,14 +153,29 @@ describe('the audit trail of a channel sale (real Temporal dev server, storefron
     await post('/storefront/carts', { id: cart, accountId: `AUDIT-SYNC-${process.pid}`, buyer: 'pat@acme.example', currency: 'USD', items: [{ id: 'CI-1', product: 'SEATS', quantity: 5, unitPrice: '40.00', attributes: { edition: 'standard' } }], payment: { method: 'account', reference: 'PO-7788' } }, `cart-${cart}`);
     const sold = (await post(`/storefront/carts/${cart}/checkout`, {}, `checkout-${cart}`)).order;
     const input: NewOrderSyncInput = { storefrontOrderId: sold.id, trigger: 'audit test' };
-    const sync = await h.env.client.workflow.start('NewOrderSyncWorkflow', { workflowId: newOrderSyncWorkflowId(sold.id), taskQueue: h.config.temporal.taskQueue, args: [input] });
-    await sync.result();
+    // CPQ does not know the product at first: the sync falls out at its quote, and dave retries once it is added.
+    const { products } = await simulatorGet<{ products: Array<{ product: string }> }>(h, '/cpq/products');
+    await simulatorSend(h, 'PUT', '/cpq/products', { products: products.filter((entry) => entry.product !== 'SEATS') });
+    try {
+      const sync = await h.env.client.workflow.start('NewOrderSyncWorkflow', { workflowId: newOrderSyncWorkflowId(sold.id), taskQueue: h.config.temporal.taskQueue, args: [input] });
+      await eventually('the sync to fall out', async () => ((await sync.query(syncQuery)).state === 'fallout' ? true : undefined));
+      await simulatorSend(h, 'PUT', '/cpq/products', { products });
+      await sync.executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'quote', actor: 'dave', action: 'retry', note: 'SEATS added to CPQ' }] });
+      await sync.result();
+    } finally {
+      await simulatorSend(h, 'PUT', '/cpq/products', { products });
+    }
     assert.equal((await h.client.waitForCompletion(sold.id)).state, 'completed');
 
     const trail = await auditTrail({ temporal: h.env.client, billing: new SystemApi(h.config, 'billing') }, sold.id);
     const syncEntries = trail.entries.filter((e) => e.source === `workflow ${newOrderSyncWorkflowId(sold.id)}`);
     assert.ok(syncEntries.length >= 5, JSON.stringify(syncEntries));
-    for (const e of syncEntries) {
+    const failed = syncEntries.find((e) => e.action === 'sync quote' && e.outcome === 'failed')!;
+    assert.ok(failed, JSON.stringify(syncEntries));
+    const retry = syncEntries.find((e) => e.action === 'sync fallout retry')!;
+    assert.deepEqual([retry.actor, retry.target, retry.outcome, retry.detail], ['dave', 'sync step quote', 'accepted', 'SEATS added to CPQ']);
+    assert.ok(syncEntries.indexOf(failed) < syncEntries.indexOf(retry));
+    for (const e of syncEntries.filter((entry) => entry !== retry)) {
       assert.equal(e.actor, 'ordo');
       assert.match(e.action, /^sync /);
       assert.match(e.detail!, /^NewOrderSync from \w+\/\w+\/[\w-]+, trigger audit test/);
