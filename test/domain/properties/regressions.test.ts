@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { decompose } from '../../../domain/decompose';
 import { buildInvoice } from '../../../domain/invoice';
 import { validateOrder } from '../../../domain/validate-order';
-import { orderOf, problemPaths } from '../fixtures';
+import { catalogOf, orderOf, problemPaths } from '../fixtures';
 
 /** The counterexamples the property tests found, kept as plain tests so they can never come back unnoticed. */
 describe('properties: regressions', () => {
@@ -26,5 +27,33 @@ describe('properties: regressions', () => {
     // Found by "an order validateOrder accepts always invoices": Σ net overflowed a safe integer inside validateOrder.
     const item = (id: string) => ({ id, product: 'P', quantity: 5, unitPrice: '9000000000000.00' });
     assert.deepEqual(problemPaths(() => validateOrder(orderOf([item('a'), item('b'), item('c')]))), ['items']);
+  });
+
+  it("a bundle root's own lineItem line and its bundle's line of the same destination stay two lines", () => {
+    // Found by "every sold item lands in exactly one fulfillment line per applying rule": both were F0:OI-1, so the
+    // bundle's line (both items) merged into the root's lineItem line, and the component sat in two lines of rule r-item.
+    const catalog = catalogOf({
+      products: [{ code: 'P0' }],
+      fulfillmentProducts: [{ code: 'F0', fulfilledBy: { system: 'provisioning' } }],
+      decompositionRules: [
+        { id: 'r-item', source: 'P0', destination: 'F0', scope: 'lineItem' },
+        { id: 'r-bundle', source: 'P0', destination: 'F0', scope: 'bundle' },
+      ],
+      workspaces: [{ id: 'ws', groups: [{ name: 'Main', steps: [{ id: 'do', type: 'milestone', scope: 'lineItem' }] }] }],
+      scenarios: [{ fulfillmentProduct: 'F0', workspace: 'ws' }],
+    });
+    const order = orderOf([
+      { id: 'OI-1', product: 'P0', quantity: 1, unitPrice: '1.00' },
+      { id: 'OI-2', product: 'P0', quantity: 1, unitPrice: '1.00', parentItemId: 'OI-1' },
+    ]);
+    const lines = decompose(order, catalog).fulfillmentOrders.flatMap((fo) => fo.lineItems);
+    assert.deepEqual(
+      lines.map((line) => [line.id, line.scope, line.ruleIds, line.sourceItemIds, line.quantity]),
+      [
+        ['F0:OI-1', 'lineItem', ['r-item'], ['OI-1'], 1],
+        ['F0:OI-1~bundle', 'bundle', ['r-bundle'], ['OI-1', 'OI-2'], 2],
+        ['F0:OI-2', 'lineItem', ['r-item'], ['OI-2'], 1],
+      ],
+    );
   });
 });
