@@ -201,6 +201,22 @@ export function priceItem(item: OrderItem, index: number, currency: string, bill
   return { unitPrice, gross, discount, net: gross - discount };
 }
 
+/**
+ * Money is held as safe integers of minor units (domain/money): an order (or change order) whose lines each fit but
+ * whose invoice total would not, with tax of up to 100% on top, is refused at submission with this problem, so that
+ * it never fails at billing with a RangeError. `gross` is Σ of the lines' gross, exact.
+ */
+const LARGEST_BILLABLE = BigInt(Number.MAX_SAFE_INTEGER) / 2n;
+
+export function billableTotalProblem(gross: bigint, currency: string): Problem | undefined {
+  if (gross <= LARGEST_BILLABLE) return undefined;
+  return {
+    path: 'items',
+    message: `the items bill more in all than an invoice can hold exactly with its tax (at most ${formatMoney(Number(LARGEST_BILLABLE), currency)} ${currency})`,
+    fix: 'split the order into several orders',
+  };
+}
+
 /** Parses every configured rate up front, so a bad rate is reported even before an item uses it. */
 export function parseTaxRates(settings: InvoiceSettings, problems: Problem[]): Map<string, string> {
   const rates = new Map<string, string>();

@@ -1,6 +1,6 @@
 import { collectProblems } from './collect-problems';
 import { checkContract } from './contract';
-import { priceItem, type PricedItem } from './invoice';
+import { billableTotalProblem, priceItem, type PricedItem } from './invoice';
 import { formatMoney, parseMoney, sumMinor } from './money';
 import { actionOf, Order } from './order';
 import { InvalidInput, parseWith, type Problem } from './problems';
@@ -177,7 +177,7 @@ function moneyProblems(order: Order): Problem[] {
   order.contract?.lines.forEach((line, index) => collectProblems(problems, () => parseMoney(line.unitPrice, currency, `contract.lines[${index}].unitPrice`)));
 
   if (orderDiscount !== undefined && priced.every((line) => line !== undefined)) {
-    const tooLarge = totalProblem(priced as PricedItem[], currency);
+    const tooLarge = billableTotalProblem((priced as PricedItem[]).reduce((sum, line) => sum + BigInt(line.gross), 0n), currency);
     if (tooLarge) return [...problems, tooLarge];
     const netTotal = sumMinor(priced.map((line) => line!.net));
     if (orderDiscount > netTotal) {
@@ -189,22 +189,6 @@ function moneyProblems(order: Order): Problem[] {
     }
   }
   return problems;
-}
-
-/**
- * Money is held as safe integers of minor units (domain/money): an order whose lines each fit but whose invoice total
- * would not, with tax of up to 100% on top, is refused here, so that it never fails at billing with a RangeError.
- */
-const LARGEST_BILLABLE = BigInt(Number.MAX_SAFE_INTEGER) / 2n;
-
-function totalProblem(priced: PricedItem[], currency: string): Problem | undefined {
-  const gross = priced.reduce((sum, line) => sum + BigInt(line.gross), 0n);
-  if (gross <= LARGEST_BILLABLE) return undefined;
-  return {
-    path: 'items',
-    message: `the items bill more in all than an invoice can hold exactly with its tax (at most ${formatMoney(Number(LARGEST_BILLABLE), currency)} ${currency})`,
-    fix: 'split the order into several orders',
-  };
 }
 
 /** Usage lines bill nothing now, so their discount is checked against quantity × unitPrice instead. */

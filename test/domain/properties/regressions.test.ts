@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { checkChangeOrder } from '../../../domain/change-order';
 import { decompose } from '../../../domain/decompose';
 import { buildInvoice } from '../../../domain/invoice';
 import { validateOrder } from '../../../domain/validate-order';
@@ -55,5 +56,14 @@ describe('properties: regressions', () => {
         ['F0:OI-2', 'lineItem', ['r-item'], ['OI-2'], 1],
       ],
     );
+  });
+
+  it('a change order that would make its credit memo or invoice too large to hold exactly is refused, not a RangeError at billing', () => {
+    // Found by "credits never exceed what was billed per line": Amend increases billed on their own invoices, each fit,
+    // then a Return of most units made one credit memo whose total overflowed (RangeError in changeOrderBilling).
+    const original = validateOrder(orderOf([{ id: 'OI-1', product: 'P-0', quantity: 29062, unitPrice: '803170098.05' }]));
+    const amend = (quantity: number) => validateOrder(orderOf([{ id: 'CO-1', product: 'P-0', quantity, unitPrice: '0.00', action: 'Amend', originalItemId: 'OI-1' }], { id: 'ORD-T-C1', changeOf: 'ORD-T' }));
+    assert.deepEqual(checkChangeOrder(amend(50000), original), []);
+    assert.deepEqual(checkChangeOrder(amend(60000), original).map((p) => p.path), ['items']);
   });
 });
