@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { checkChangeOrder } from '../../../domain/change-order';
 import { decompose } from '../../../domain/decompose';
 import { buildInvoice } from '../../../domain/invoice';
+import { billDue, changeSubscription, subscriptionOf } from '../../../domain/subscription';
 import { validateOrder } from '../../../domain/validate-order';
 import { catalogOf, orderOf, problemPaths } from '../fixtures';
 
@@ -65,5 +66,48 @@ describe('properties: regressions', () => {
     const amend = (quantity: number) => validateOrder(orderOf([{ id: 'CO-1', product: 'P-0', quantity, unitPrice: '0.00', action: 'Amend', originalItemId: 'OI-1' }], { id: 'ORD-T-C1', changeOf: 'ORD-T' }));
     assert.deepEqual(checkChangeOrder(amend(50000), original), []);
     assert.deepEqual(checkChangeOrder(amend(60000), original).map((p) => p.path), ['items']);
+  });
+
+  it('a subscription item amended down in steps then cancelled is credited what was billed, not a cent more', () => {
+    // Found by "credits never exceed what was billed per item": 3 × 0.01 for half of February billed 0.015 → 0.02;
+    // 3 → 2, 2 → 1 and Cancel on the same day each credited 0.005 → 0.01: 0.03 credited. Now each quantity's worth is
+    // rounded once and a step credits the difference: 0.02 − 0.01, 0.01 − 0.01, 0.01.
+    const settings = { taxRates: {}, usagePrices: {}, recurring: 'perPeriod' as const };
+    const recurring = { type: 'recurring', period: 'month' };
+    const order = orderOf([
+      { id: 'OI-1', product: 'A', quantity: 1, unitPrice: '10.00', billing: recurring, startDate: '2026-01-01', endDate: '2026-12-31' },
+      { id: 'OI-2', product: 'B', quantity: 3, unitPrice: '0.01', billing: recurring, startDate: '2026-02-15', endDate: '2026-12-31' },
+    ]);
+    const run = billDue(subscriptionOf(order, settings)!, '2026-02-15', [], settings);
+    const billed = run.invoices.flatMap((invoice) => invoice.lines).filter((line) => line.orderItemId === 'OI-2').map((line) => line.amount);
+    assert.deepEqual(billed, ['0.02']);
+    let subscription = run.next;
+    const credited: string[] = [];
+    const actions = [{ type: 'Amend' as const, itemId: 'OI-2', quantity: 2 }, { type: 'Amend' as const, itemId: 'OI-2', quantity: 1 }, { type: 'Cancel' as const, itemId: 'OI-2' }];
+    actions.forEach((action, i) => {
+      const change = changeSubscription(subscription, { changeId: `C${i + 1}`, effectiveDate: '2026-02-15', actions: [action] }, settings);
+      credited.push(...(change.creditMemo?.lines.map((line) => line.amount) ?? []));
+      subscription = change.next;
+    });
+    assert.deepEqual(credited, ['0.01', '0.01']);
+  });
+
+  // Known, not fixed (docs/security.md "Property-based tests and dependencies"): a subscription's credit memos round
+  // their own tax, and the subscription records no tax billed per period to credit against, so 10 × 0.03 at 18%
+  // billed 0.05 tax and two same-day changes (10 → 5, Cancel) credit 0.03 + 0.03. Fixing it needs the tax billed per
+  // period in the subscription's state (a change of its shape the lead should decide on).
+  it.skip('a subscription credited in two steps is not credited more tax than its period billed (known: 0.06 of 0.05)', () => {
+    const settings = { taxRates: { 'US-CA': '0.18' }, defaultTaxCode: 'US-CA', usagePrices: {}, recurring: 'perPeriod' as const };
+    const order = orderOf([{ id: 'OI-1', product: 'A', quantity: 10, unitPrice: '0.03', billing: { type: 'recurring', period: 'month' }, startDate: '2026-01-27' }]);
+    const run = billDue(subscriptionOf(order, settings)!, '2026-01-29', [], settings);
+    const billedTax = run.invoices.flatMap((invoice) => invoice.lines).reduce((sum, line) => sum + Math.round(Number(line.tax) * 100), 0);
+    let subscription = run.next;
+    let creditedTax = 0;
+    [{ type: 'Amend' as const, itemId: 'OI-1', quantity: 5 }, { type: 'Cancel' as const, itemId: 'OI-1' }].forEach((action, i) => {
+      const change = changeSubscription(subscription, { changeId: `C${i + 1}`, effectiveDate: '2026-01-29', actions: [action] }, settings);
+      creditedTax += (change.creditMemo?.lines ?? []).reduce((sum, line) => sum + Math.round(Number(line.tax) * 100), 0);
+      subscription = change.next;
+    });
+    assert.ok(creditedTax <= billedTax, `credited ${creditedTax} of ${billedTax} tax`);
   });
 });
