@@ -3,7 +3,8 @@ import fc from 'fast-check';
 /**
  * Mutated valid inputs: a parser sees mostly-right input far more often than random noise, and the interesting bugs
  * hide one field away from valid (a number where a string was, a missing key, an array that should be an object).
- * `mutated(valid)` picks up to three places in `valid` (any depth) and replaces, deletes or wraps what is there.
+ * `mutated(valid)` picks up to three places in `valid` (any depth) and replaces what is there (with a plausible value
+ * of its type, or anything), deletes or wraps it, or adds a key.
  */
 
 type Json = unknown;
@@ -16,7 +17,22 @@ function pathsOf(value: Json, prefix: (string | number)[] = []): (string | numbe
   return here;
 }
 
-type Edit = { kind: 'replace'; value: unknown } | { kind: 'delete' } | { kind: 'wrap' } | { kind: 'addKey'; key: string; value: unknown };
+type Edit = { kind: 'replace'; value: unknown } | { kind: 'plausible'; pick: number } | { kind: 'delete' } | { kind: 'wrap' } | { kind: 'addKey'; key: string; value: unknown };
+
+/**
+ * Values of the right type that may still be wrong: they get past the schema and reach the arithmetic and the
+ * cross-checks behind it (a date outside the term, an id of another item, a quantity of 0).
+ */
+const PLAUSIBLE: Record<'number' | 'string', unknown[]> = {
+  number: [0, 1, 2, 3, 7, 12, 100, 1000, -1, 1.5, 2 ** 31, Number.MAX_SAFE_INTEGER],
+  string: ['OI-1', 'OI-2', 'OI-3', 'OI-9', 'NEW-1', 'ORD-1001', '0.00', '0.01', '19.99', '9999999999999.99', '2026-12-15', '2026-12-31', '2027-01-01', '2027-12-14', '2025-01-01', '2030-02-29', 'US-TX', 'EU', 'month', 'usage', 'Add', 'Amend', 'Cancel', 'Return', 'one', 'sum', 'bundle', 'order', 'account'],
+};
+
+function plausibleFor(current: unknown, pick: number): unknown {
+  if (typeof current === 'boolean') return !current;
+  const pool = typeof current === 'number' ? PLAUSIBLE.number : typeof current === 'string' ? PLAUSIBLE.string : undefined;
+  return pool ? pool[pick % pool.length] : current;
+}
 
 /** Values that tend to break careless code: wrong types, edge numbers, odd strings, prototypes' names. */
 const nasty: fc.Arbitrary<unknown> = fc.oneof(
@@ -29,7 +45,8 @@ const nasty: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  { weight: 5, arbitrary: nasty.map((value) => ({ kind: 'replace' as const, value })) },
+  { weight: 5, arbitrary: fc.nat().map((pick) => ({ kind: 'plausible' as const, pick })) },
+  { weight: 4, arbitrary: nasty.map((value) => ({ kind: 'replace' as const, value })) },
   { weight: 2, arbitrary: fc.constant({ kind: 'delete' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'wrap' as const }) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('__proto__', 'constructor', 'extra', 'toString', 'id', 'items'), nasty).map(([key, value]) => ({ kind: 'addKey' as const, key, value })) },
@@ -38,6 +55,7 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 function applyEdit(root: Json, path: (string | number)[], change: Edit): Json {
   if (path.length === 0) {
     if (change.kind === 'replace') return change.value;
+    if (change.kind === 'plausible') return plausibleFor(root, change.pick);
     if (change.kind === 'delete') return undefined;
     if (change.kind === 'wrap') return [root];
     if (root !== null && typeof root === 'object' && !Array.isArray(root)) return withKey(root as Record<string, unknown>, change.key, change.value);

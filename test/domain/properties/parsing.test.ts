@@ -10,10 +10,11 @@ import { parseCatalog } from '../../../domain/catalog-load';
 import { changeOrderBilling, checkChangeOrder } from '../../../domain/change-order';
 import { buildInvoice } from '../../../domain/invoice';
 import { applyOrderActions } from '../../../domain/order-actions';
+import { billDue, changeSubscription, SubscriptionChange, subscriptionOf } from '../../../domain/subscription';
 import { validateOrder } from '../../../domain/validate-order';
 import { exampleOrder, referenceCatalog, referenceCatalogSources, ROOT } from '../fixtures';
 import { mutated } from './mutate';
-import { check, onlyOrdoErrors } from './run';
+import { check, onlyOrdoErrors, runs } from './run';
 
 /**
  * Parsing never throws anything but Ordo's own errors (issue 12): whatever arrives (noise, any JSON, a valid input one
@@ -28,7 +29,7 @@ const settings = { taxRates: { 'US-TX': '0.0825', 'US-CA': '0.0725', EXEMPT: '0'
 
 /** Anything at all, JSON of any shape, and valid inputs a few edits from valid. */
 function inputs(valid: unknown[]): fc.Arbitrary<unknown> {
-  return fc.oneof(fc.anything(), fc.jsonValue(), ...valid.map((v) => mutated(v)));
+  return fc.oneof({ weight: 1, arbitrary: fc.anything() }, { weight: 1, arbitrary: fc.jsonValue() }, ...valid.map((v) => ({ weight: 6, arbitrary: mutated(v) })));
 }
 
 describe('properties: parsing refuses with Ordo errors only', () => {
@@ -51,7 +52,8 @@ describe('properties: parsing refuses with Ordo errors only', () => {
     );
   });
 
-  it('catalog YAML text: noise, and the reference catalog mutated', () => {
+  it('catalog YAML text: noise, and the reference catalog mutated', function () {
+    this.timeout(60_000 + runs(150) * 50); // a whole catalog is parsed per case
     const sources = referenceCatalogSources();
     const documents = sources.map((source) => parseYaml(source.text) as unknown);
     const text = fc.oneof(
@@ -95,6 +97,28 @@ describe('properties: parsing refuses with Ordo errors only', () => {
     check(fc.property(inputs([request]), (input) => void onlyOrdoErrors(() => applyOrderActions(order, input as never))), 300);
   });
 
+  it("a subscription change (the subscription workflow's changeSubscription update): the schema, then the arithmetic", () => {
+    const subscriptionSettings = { ...settings, usagePrices: {}, recurring: 'perPeriod' as const };
+    const subscription = billDue(subscriptionOf(exampleOrder('subscription.json'), subscriptionSettings)!, '2027-01-01', [], subscriptionSettings).next;
+    const [first, second] = subscription.items;
+    const valid = {
+      changeId: 'ORD-1-C1',
+      effectiveDate: '2026-12-15',
+      actions: [
+        { type: 'Amend', itemId: first.itemId, quantity: first.quantity + 2 },
+        { type: 'Cancel', itemId: (second ?? first).itemId },
+        { type: 'Add', item: { itemId: 'NEW-1', product: first.product, quantity: 1, unitPrice: '12.50', billing: first.billing, startDate: '2026-12-15', taxCode: null } },
+      ],
+    };
+    check(
+      fc.property(inputs([valid]), (input) => {
+        const parsed = SubscriptionChange.safeParse(input);
+        if (parsed.success) onlyOrdoErrors(() => changeSubscription(subscription, parsed.data, subscriptionSettings));
+      }),
+      300,
+    );
+  });
+
   it('usage records (ordo usage post)', () => {
     check(fc.property(inputs([json('usage.json'), { records: json('usage.json') }]), (input) => void onlyOrdoErrors(() => checkUsageFile(input, 'usage.json'))), 300);
   });
@@ -104,7 +128,8 @@ describe('properties: parsing refuses with Ordo errors only', () => {
     before(() => (dir = mkdtempSync(join(tmpdir(), 'ordo-props-config-'))));
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('noise and the checkout configuration mutated, read from a real file', () => {
+    it('noise and the checkout configuration mutated, read from a real file', function () {
+      this.timeout(60_000 + runs(150) * 20);
       const reference = parseYaml(readFileSync(join(ROOT, 'temporal-config.yaml'), 'utf8')) as unknown;
       const text = fc.oneof(fc.string({ maxLength: 120 }), fc.jsonValue().map((v) => stringifyYaml(v)), mutated(reference).map((v) => stringifyYaml(v ?? null)));
       const file = join(dir, 'temporal-config.yaml');

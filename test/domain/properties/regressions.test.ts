@@ -92,6 +92,17 @@ describe('properties: regressions', () => {
     assert.deepEqual(credited, ['0.01', '0.01']);
   });
 
+  it('a subscription change amending to a quantity too large to bill is refused naming it, not a RangeError', () => {
+    // Found by "a subscription change … the schema, then the arithmetic": the Amend's prorated worth overflowed.
+    const settings = { taxRates: {}, usagePrices: {}, recurring: 'perPeriod' as const };
+    const order = orderOf([{ id: 'OI-1', product: 'SEATS', quantity: 10, unitPrice: '25.00', billing: { type: 'recurring', period: 'month' }, startDate: '2026-12-15', endDate: '2027-12-14' }]);
+    const subscription = billDue(subscriptionOf(order, settings)!, '2026-12-15', [], settings).next;
+    assert.deepEqual(
+      problemPaths(() => changeSubscription(subscription, { changeId: 'C1', effectiveDate: '2026-12-20', actions: [{ type: 'Amend', itemId: 'OI-1', quantity: Number.MAX_SAFE_INTEGER }] }, settings)),
+      ['actions[0].quantity'],
+    );
+  });
+
   // Known, not fixed (docs/security.md "Property-based tests and dependencies"): a subscription's credit memos round
   // their own tax, and the subscription records no tax billed per period to credit against, so 10 × 0.03 at 18%
   // billed 0.05 tax and two same-day changes (10 → 5, Cancel) credit 0.03 + 0.03. Fixing it needs the tax billed per
