@@ -176,6 +176,38 @@ export function allocateLargestRemainder(total: number, weights: readonly number
 }
 
 /**
+ * Splits an integer `total` into parts near exact quotas `numerators[i] / denominator` (the quotas sum to within
+ * half a unit of `total`, as when `total` is their sum rounded once): each part is its quota's floor, and the units
+ * left over go one each to the largest fractional remainders, ties to the earlier index. So the parts sum exactly
+ * to `total` and no part is a whole unit or more from its quota. Tax uses it (taxByLine): splitting a rounded tax
+ * total by the lines' amounts instead can move a line's tax more than a cent from amount × rate.
+ * Quotas must be non-negative; a total the quotas cannot round to is a RangeError.
+ */
+export function allocateByQuota(total: number, numerators: readonly bigint[], denominator: bigint): number[] {
+  assertSafeMinor(total, 'total');
+  if (denominator <= 0n) throw new RangeError(`denominator must be positive, got ${denominator}`);
+  numerators.forEach((numerator, i) => {
+    if (numerator < 0n) throw new RangeError(`numerators[${i}] must not be negative, got ${numerator}`);
+  });
+  const floors = numerators.map((numerator) => numerator / denominator);
+  const remainders = numerators.map((numerator) => numerator % denominator);
+  let leftover = BigInt(total) - floors.reduce((sum, part) => sum + part, 0n);
+  const fractional = remainders.filter((remainder) => remainder > 0n).length;
+  if (leftover < 0n || leftover > BigInt(fractional)) {
+    throw new RangeError(`${total} is not the rounded sum of the quotas (${numerators.join(', ')}) / ${denominator}`);
+  }
+  const byRemainder = remainders
+    .map((remainder, index) => ({ remainder, index }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (const { index } of byRemainder) {
+    if (leftover === 0n) break;
+    floors[index] += 1n;
+    leftover -= 1n;
+  }
+  return floors.map((part) => toSafeMinor(part));
+}
+
+/**
  * The share of `total` that `now` more units of `whole` carry after `before` units already took theirs, rounded
  * once cumulatively: round(total × (before + now) / whole) − round(total × before / whole), exact in BigInt.
  * However a whole is taken apart in steps (returning 1 of 3 units, then 2), the shares sum to exactly `total`,
