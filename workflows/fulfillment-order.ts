@@ -77,7 +77,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   }
 
   setHandler(fulfillmentOrderPlanQuery, snapshot);
-  listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail }, inbox);
+  listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail, operators: input.operators }, inbox);
   listenToOrder(split, { changesInFlight, stopSteps: () => stepScope.cancel(), applyAmendedPlan, rejectedMessages });
 
   // ---- The main line: run the plan until every step has finished ----

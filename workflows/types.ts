@@ -2,6 +2,7 @@ import type { FulfillmentOrder, Plan, PlanStep, UnfulfilledItem } from '../domai
 import type { Invoice } from '../domain/invoice';
 import type { FalloutRule } from '../domain/catalog';
 import type { Order, OrderItem, OrderLinks } from '../domain/order';
+import type { OperatorRecord } from '../domain/operator-signature';
 import type { QueueDirectory } from '../domain/queues';
 
 /**
@@ -96,6 +97,8 @@ export interface FulfillmentOrderInput {
   orderItems?: OrderItem[];
   falloutRules?: FalloutRule[];
   queues?: QueueDirectory;
+  /** Who may sign operator messages, recorded with the plan; absent before signing existed (then actors are believed). */
+  operators?: OperatorRecord;
   /** Set by the order (workflows/versions.ts): the behaviour to run without asking patched(). Absent in older histories. */
   behaviourVersion?: number;
 }
