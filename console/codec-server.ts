@@ -150,7 +150,9 @@ export function startCodecServer(options: CodecServerOptions): Promise<RunningCo
       response.end(`Signed in as ${who.operator}: the Temporal Web UI now shows Ordo's payloads decoded.\n`);
       return;
     }
-    if (request.method !== 'POST' || (url.pathname !== '/decode' && url.pathname !== '/encode')) return reply(404, { error: 'POST /decode or /encode' });
+    // `/decode`, or `/{namespace}/decode` as the Temporal CLI's --codec-endpoint templating sends it.
+    const route = url.pathname.split('/').pop();
+    if (request.method !== 'POST' || (route !== 'decode' && route !== 'encode')) return reply(404, { error: 'POST /decode or /encode' });
 
     const who = signedIn(request, options.publicKeys());
     if ('problem' in who) return reply(401, { error: who.problem });
@@ -167,10 +169,10 @@ export function startCodecServer(options: CodecServerOptions): Promise<RunningCo
         }
         try {
           const payloads = body.payloads.map(fromJson);
-          const out = url.pathname === '/decode' ? await decode(options.codecs, payloads) : await encode(options.codecs, payloads);
+          const out = route === 'decode' ? await decode(options.codecs, payloads) : await encode(options.codecs, payloads);
           reply(200, { payloads: out.map(toJson) });
         } catch (error) {
-          reply(400, { error: `cannot ${url.pathname.slice(1)} these payloads: ${(error as Error).message}` });
+          reply(400, { error: `cannot ${route} these payloads: ${(error as Error).message}` });
         }
       })();
     });

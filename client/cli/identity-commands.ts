@@ -72,7 +72,8 @@ export const identityCommands: Record<string, (args: string[]) => Promise<number
       const { codecToken } = require('../../console/codec-server') as typeof import('../../console/codec-server');
       const { operator, key } = ownKey(cfg, values.actor);
       const token = codecToken(operator, key);
-      const link = `http://127.0.0.1:${port}/sign-in?token=${token}`;
+      // localhost, as the Web UI's codec endpoint names it: the cookie is the host's, and the UI (localhost:8233) is the same site.
+      const link = `http://localhost:${port}/sign-in?token=${token}`;
       print({ json: !!values.json }, values.link ? link : token, { operator, token, signInLink: link });
       return 0;
     }
