@@ -124,6 +124,7 @@ export const cancelFulfillmentSignal = defineSignal<[CancelFulfillmentRequest]>(
 export interface CancelRequest {
   reason: string;
   actor?: string;
+  credential?: OperatorCredential;
 }
 export interface CancelAnswer {
   accepted: true;

@@ -9,8 +9,11 @@ import { OrdoError } from '../../client/errors';
 import { privateKeyFile } from '../../config/operator-keys';
 import type { Order } from '../../domain/order';
 import { signedText } from '../../domain/operator-signature';
-import { fulfillmentOrderWorkflowId } from '../../workflows/ids';
+import { cancelOrder } from '../../client/changes';
+import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import {
+  amendUpdate,
+  cancelUpdate,
   completeManualTaskUpdate,
   fulfillmentOrderPlanQuery,
   manualTaskCompletedSignal,
@@ -142,5 +145,20 @@ describe('operators are who they say: signed messages on a signed lane', functio
     await carol.updateAttributes(order.id, { lineItemId, attributes: { ready: true }, actor: 'carol' });
     const summary = await lane.waitForCompletion(order.id, { timeoutMs: 20_000 });
     assert.equal(summary.state, 'completed');
+  });
+
+  it('takes a cancel or an amendment of a planned order only signed by its actor', async () => {
+    const order = orderOf();
+    await lane.startOrder(order);
+    await stepIn(order.id, 'desk.approve', 'InProgress');
+    const orderHandle = h.env.client.workflow.getHandle(orderWorkflowId(order.id));
+    await refusedWith(orderHandle.executeUpdate(cancelUpdate, { args: [{ reason: 'typed in the Web UI', actor: 'cpq' }] }), /unsigned cancel message/);
+    await refusedWith(orderHandle.executeUpdate(amendUpdate, { args: [{ actor: 'cpq', actions: [{ type: 'Amend', itemId: 'OI-1', quantity: 2 }] }] }), /unsigned amend message/);
+    await assert.rejects(cancelOrder(lane, order.id, { reason: 'not hers', actor: 'alice' }, signerOf('carol')), /you act as carol/);
+    const answer = await cancelOrder(lane, order.id, { reason: 'customer left' }, signerOf('carol'));
+    assert.ok('accepted' in answer && answer.accepted);
+    const summary = await lane.waitForCompletion(order.id, { timeoutMs: 20_000 });
+    assert.equal(summary.state, 'cancelled');
+    assert.equal(summary.cancellation?.actor, 'carol');
   });
 });
