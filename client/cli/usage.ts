@@ -118,6 +118,12 @@ Simulation (docs/billing.md "A year in seconds"):
 
 Security (docs/security.md):
   (keys: encrypted histories; operators and codec-server: who is acting; audit: the order's trail)
+  ordo audit ORDER [--json]         the order's audit trail, oldest first: every operator action, refused
+                                    message, fallout, change order, sync and billing document, with who,
+                                    when and the outcome, read from Temporal and billing; --json: a
+                                    hash-chained export { orderId, generatedAt, entries, chain }
+  ordo audit verify FILE.json       recompute an export's hash chain; exit 1 naming the first entry
+                                    that does not match
   ordo operators init [NAME…] [--json]
                                     creates an Ed25519 key pair (<operators.keys>/NAME.key 0600, NAME.pub) for each
                                     NAME, or for every queue member and runAs identity without one
