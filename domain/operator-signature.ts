@@ -89,3 +89,14 @@ export function whyNotAuthentic(record: OperatorRecord | undefined, message: str
   if (!good) return `the ${message} message's signature does not match ${operator}'s key for this message to ${workflowId}: it was signed for another message or workflow, altered, or not by ${operator}`;
   return undefined;
 }
+
+/**
+ * What an action's audit record keeps of its message's credential (client/audit.ts reads it): the credential, and
+ * whether this workflow verified it (`signed` mode) or only carried it (`trusted`). Nothing for an unsigned message,
+ * so records of older histories keep their shape.
+ */
+export function credentialTrail(request: unknown, record: OperatorRecord | undefined): { credential?: OperatorCredential; verified?: boolean } {
+  const credential = typeof request === 'object' && request !== null ? (request as { credential?: Partial<OperatorCredential> }).credential : undefined;
+  if (!credential || typeof credential.operator !== 'string' || typeof credential.issuedAt !== 'string' || typeof credential.signature !== 'string') return {};
+  return { credential: { operator: credential.operator, issuedAt: credential.issuedAt, signature: credential.signature }, verified: record?.authentication === 'signed' };
+}

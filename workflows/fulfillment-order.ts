@@ -12,6 +12,7 @@ import {
 import type { OrdoActivities } from '../activities/types';
 import type { StepDefinition } from '../domain/catalog';
 import { chooseFalloutQueue } from '../domain/fallout';
+import { credentialTrail } from '../domain/operator-signature';
 import type { FulfillmentLineItem } from '../domain/plan';
 import { plannedSchedule, slaDeadlines } from '../domain/schedule';
 import { conditionHolds } from '../domain/step-conditions';
@@ -180,7 +181,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     refreshSearchAttributes();
     await condition(() => completions.has(step.id));
     const completion = completions.get(step.id)!;
-    (step.operatorActions ??= []).push({ at: now(), actor: completion.actor, action: 'complete' });
+    (step.operatorActions ??= []).push({ at: now(), actor: completion.actor, action: 'complete', ...credentialTrail(completion, input.operators) });
     complete(step, completion.output ?? {}, { actor: completion.actor, via: (completion as { via?: string }).via ?? 'completeManualTask' });
   }
 
@@ -212,7 +213,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       resolutions.delete(step.id);
       step.falloutQueue = undefined;
       const by = { actor: resolution.actor, via: `resolveFallout:${resolution.action}`, note: resolution.note };
-      (step.operatorActions ??= []).push({ at: now(), actor: resolution.actor, action: `fallout ${resolution.action}`, note: resolution.note });
+      (step.operatorActions ??= []).push({ at: now(), actor: resolution.actor, action: `fallout ${resolution.action}`, note: resolution.note, ...credentialTrail(resolution, input.operators) });
       if (resolution.action === 'skip') {
         moveStep(step, 'Skipped');
         step.completedAt = now();

@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, log, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { whyNotAuthentic } from '../domain/operator-signature';
+import { credentialTrail, whyNotAuthentic } from '../domain/operator-signature';
 import { whyActorMayNotAct } from '../domain/queues';
 import type { PaymentActivities, PaymentAttemptResult } from '../activities/types';
 import { isoTime, now, nowMs, today } from './clock';
@@ -124,7 +124,7 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
     pending = undefined;
     // Kept for the audit trail: data only (no command), so histories recorded before it replay the same.
     const note = action.action === 'paid' ? action.reference : action.action === 'writeOff' ? action.reason : undefined;
-    (view.operatorActions ??= []).push({ at: now(), actor: action.actor, action: action.action, ...(note !== undefined ? { note } : {}) });
+    (view.operatorActions ??= []).push({ at: now(), actor: action.actor, action: action.action, ...(note !== undefined ? { note } : {}), ...credentialTrail(action, input.operators) });
     if (action.action === 'retry') {
       operatorActing = true;
       continue;

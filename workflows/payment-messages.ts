@@ -50,7 +50,7 @@ export interface InvoicePaymentView {
   /** Why the invoice is in collections, and since when. */
   collections?: { since: string; reason: string; queue?: string };
   /** Operators' actions on the invoice in collections (retry, paid, writeOff), oldest first: the audit trail. Absent in older histories. */
-  operatorActions?: Array<{ at: string; actor: string; action: CollectionsAction['action']; note?: string }>;
+  operatorActions?: Array<{ at: string; actor: string; action: CollectionsAction['action']; note?: string; credential?: OperatorCredential; verified?: boolean }>;
   /** resolveCollections signals that were refused (a signal cannot answer), with why. Absent in older histories. */
   rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
 }

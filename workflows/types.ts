@@ -2,7 +2,7 @@ import type { FulfillmentOrder, Plan, PlanStep, UnfulfilledItem } from '../domai
 import type { Invoice } from '../domain/invoice';
 import type { FalloutRule } from '../domain/catalog';
 import type { Order, OrderItem, OrderLinks } from '../domain/order';
-import type { OperatorRecord } from '../domain/operator-signature';
+import type { OperatorCredential, OperatorRecord } from '../domain/operator-signature';
 import type { QueueDirectory } from '../domain/queues';
 
 /**
@@ -76,7 +76,8 @@ export interface StepStatus extends Pick<PlanStep, 'id' | 'definition' | 'worksp
   /** Who finished it by hand (manual task, fallout resolution, resume) and how. */
   completedBy?: { actor: string; via: string; note?: string };
   /** Every operator action on the step (fallout resolutions, manual completion), oldest first: the audit trail. */
-  operatorActions?: Array<{ at: string; actor: string; action: string; note?: string }>;
+  /** `credential`/`verified`: the message's signature, and whether the split checked it (domain/operator-signature.ts credentialTrail). */
+  operatorActions?: Array<{ at: string; actor: string; action: string; note?: string; credential?: OperatorCredential; verified?: boolean }>;
   /** Messages that were refused (signals cannot answer, so the refusal is kept here for the operator to see). */
   rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
   /**

@@ -121,7 +121,12 @@ describe('operators are who they say: signed messages on a signed lane', functio
     assert.match(noKey.stderr, /mallory\.key does not exist: you can act only as an operator whose private key you can read/);
     const byCarol = await ordo(['complete', order.id, 'approve', '--actor', 'carol', '--json'], { env });
     assert.equal(byCarol.code, 0, byCarol.stderr);
-    assert.deepEqual((await stepIn(order.id, 'desk.approve', 'Completed')).completedBy, { actor: 'carol', via: 'completeManualTask' });
+    const approved = await stepIn(order.id, 'desk.approve', 'Completed');
+    assert.deepEqual(approved.completedBy, { actor: 'carol', via: 'completeManualTask' });
+    // The audit trail keeps the credential the split verified.
+    const [action] = approved.operatorActions!;
+    assert.equal(action.credential?.operator, 'carol');
+    assert.equal(action.verified, true);
   });
 
   it('authorizes resume and attribute updates: only fulfillment-desk may', async () => {
