@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadCatalogFiles } from '../config/catalog-files';
@@ -80,6 +81,15 @@ async function codecServerAnswering(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Nothing listens on the port here (so the codec server can take it). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }
 
 function catalogIfReadable(config: LoadedConfig) {
@@ -231,7 +241,10 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
 
   const codecUrl = codecServerUrl(config);
   if (await codecServerAnswering(codecUrl)) options.log(`Codec server: already running at ${codecUrl}`);
-  else {
+  else if (!(await portFree(config.stack.codecServerPort))) {
+    // Optional for the stack: Ordo works without it, the Web UI just shows payloads undecoded.
+    options.log(`Codec server: not started, port ${config.stack.codecServerPort} is taken by something else (set stack.codecServerPort)`);
+  } else {
     options.log(`Codec server: starting on ${codecUrl} (sign in: \`ordo codec-server token --actor NAME --link\`)`);
     launch('codec-server', path.join(REPO_ROOT, 'bin', 'ordo'), ['codec-server', '--port', String(config.stack.codecServerPort)], { ORDO_CONFIG: config.file });
     await waitFor('the codec server', () => codecServerAnswering(codecUrl), 30_000, logs);
