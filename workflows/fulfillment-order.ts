@@ -190,7 +190,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     if ('signal' in resumeOn) {
       await condition(() => (operatorTrail ? resumedSteps.has(step.id) : resumedNames.has(resumeOn.signal)));
       const actor = (operatorTrail && resumedSteps.get(step.id)) || 'signal';
-      return complete(step, { resumedBy: resumeOn.signal }, { actor, via: `resume:${resumeOn.signal}` });
+      return complete(step, { resumedBy: resumeOn.signal }, { actor, via: `resume:${resumeOn.signal}`, ...inbox.resumeCredentials.get(step.id) });
     }
     const target = () => ({ lineItems: step.lineItemIds.map((id) => lineItems.get(id)!).filter(Boolean), orderItems });
     await condition(() => conditionHolds(resumeOn.condition, target()));

@@ -2,7 +2,7 @@ import { log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { StepDefinition } from '../domain/catalog';
 import type { OrderItem } from '../domain/order';
 import type { FulfillmentLineItem, FulfillmentOrder } from '../domain/plan';
-import { whyNotAuthentic, type OperatorRecord } from '../domain/operator-signature';
+import { credentialTrail, whyNotAuthentic, type OperatorRecord } from '../domain/operator-signature';
 import { whyActorMayNotAct, whyActorMayNotResume, whyActorMayNotUpdateAttributes, type QueueDirectory } from '../domain/queues';
 import { now, nowMs } from './clock';
 import {
@@ -30,6 +30,8 @@ export class OperatorInbox {
   readonly resumedNames = new Set<string>();
   /** Pause steps resumed by a signal, with who sent it (operator-trail). */
   readonly resumedSteps = new Map<string, string | undefined>();
+  /** The signed resumes among them: what the step's completedBy keeps for the audit trail. */
+  readonly resumeCredentials = new Map<string, ReturnType<typeof credentialTrail>>();
   /** Who sent the last attribute update: a condition it made true is credited to them. */
   lastAttributeUpdateBy: string | undefined;
   /** Refused signals that name no step of the split (those that do are kept on the step). */
@@ -136,7 +138,11 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
   };
   const applyResume = (request: ResumeRequest, resumed: StepStatus[]) => {
     if (!operatorTrail) resumedNames.add(request.name);
-    for (const s of resumed) resumedSteps.set(s.id, request.actor);
+    const trail = credentialTrail(request, operators);
+    for (const s of resumed) {
+      resumedSteps.set(s.id, request.actor);
+      if (trail.credential) inbox.resumeCredentials.set(s.id, trail);
+    }
   };
   setHandler(resumeSignal, checkedSignal('resume', refuseMalformed, (request) => {
     const decision = resumeDecision(request);

@@ -74,7 +74,7 @@ export interface StepStatus extends Pick<PlanStep, 'id' | 'definition' | 'worksp
   jeopardyAt?: string;
   lateAt?: string;
   /** Who finished it by hand (manual task, fallout resolution, resume) and how. */
-  completedBy?: { actor: string; via: string; note?: string };
+  completedBy?: { actor: string; via: string; note?: string; credential?: OperatorCredential; verified?: boolean };
   /** Every operator action on the step (fallout resolutions, manual completion), oldest first: the audit trail. */
   /** `credential`/`verified`: the message's signature, and whether the split checked it (domain/operator-signature.ts credentialTrail). */
   operatorActions?: Array<{ at: string; actor: string; action: string; note?: string; credential?: OperatorCredential; verified?: boolean }>;

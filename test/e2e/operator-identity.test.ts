@@ -143,6 +143,10 @@ describe('operators are who they say: signed messages on a signed lane', functio
     const rejected = await eventually('the refused resume', async () => (await handle(order.id).query(fulfillmentOrderPlanQuery)).rejectedMessages?.find((m) => m.message === 'resume'));
     assert.match(rejected.reason, /unsigned resume message/);
     assert.deepEqual((await carol.resume(order.id, 'go', 'carol')).waitingSteps, [`${FO}/desk.go`]);
+    const resumedBy = (await stepIn(order.id, 'desk.go', 'Completed')).completedBy!;
+    assert.equal(resumedBy.actor, 'carol');
+    assert.equal(resumedBy.credential?.operator, 'carol');
+    assert.equal(resumedBy.verified, true);
 
     const lineItemId = (await lane.getPlan(order.id)).plan!.fulfillmentOrders[0].lineItems[0].id;
     await stepIn(order.id, `desk.ready[${lineItemId}]`, 'InProgress');
