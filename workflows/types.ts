@@ -2,6 +2,7 @@ import type { FulfillmentOrder, Plan, PlanStep, UnfulfilledItem } from '../domai
 import type { Invoice } from '../domain/invoice';
 import type { FalloutRule } from '../domain/catalog';
 import type { Order, OrderItem, OrderLinks } from '../domain/order';
+import type { OperatorCredential, OperatorRecord } from '../domain/operator-signature';
 import type { QueueDirectory } from '../domain/queues';
 
 /**
@@ -73,9 +74,10 @@ export interface StepStatus extends Pick<PlanStep, 'id' | 'definition' | 'worksp
   jeopardyAt?: string;
   lateAt?: string;
   /** Who finished it by hand (manual task, fallout resolution, resume) and how. */
-  completedBy?: { actor: string; via: string; note?: string };
+  completedBy?: { actor: string; via: string; note?: string; credential?: OperatorCredential; verified?: boolean };
   /** Every operator action on the step (fallout resolutions, manual completion), oldest first: the audit trail. */
-  operatorActions?: Array<{ at: string; actor: string; action: string; note?: string }>;
+  /** `credential`/`verified`: the message's signature, and whether the split checked it (domain/operator-signature.ts credentialTrail). */
+  operatorActions?: Array<{ at: string; actor: string; action: string; note?: string; credential?: OperatorCredential; verified?: boolean }>;
   /** Messages that were refused (signals cannot answer, so the refusal is kept here for the operator to see). */
   rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
   /**
@@ -101,6 +103,8 @@ export interface FulfillmentOrderInput {
   orderItems?: OrderItem[];
   falloutRules?: FalloutRule[];
   queues?: QueueDirectory;
+  /** Who may sign operator messages, recorded with the plan; absent before signing existed (then actors are believed). */
+  operators?: OperatorRecord;
   /** Set by the order (workflows/versions.ts): the behaviour to run without asking patched(). Absent in older histories. */
   behaviourVersion?: number;
 }

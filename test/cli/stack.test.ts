@@ -30,7 +30,7 @@ describe('ordo stack: a part is up when it answers', function () {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-stack-'));
-    const [temporalPort, uiPort, simulatorsPort] = [await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort, simulatorsPort, codecPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     configFile = path.join(dir, 'temporal-config.yaml');
     fs.writeFileSync(
       configFile,
@@ -45,6 +45,7 @@ describe('ordo stack: a part is up when it answers', function () {
         `  temporalPort: ${temporalPort}`,
         `  temporalUiPort: ${uiPort}`,
         `  simulatorsPort: ${simulatorsPort}`,
+        `  codecServerPort: ${codecPort}`,
         `  dataDir: ${path.join(dir, 'data')}`,
       ].join('\n'),
     );

@@ -14,6 +14,7 @@ import { bundleOrdoWorkflows, createOrdoWorker } from '../../workers/create';
 import { atEndOfRun } from '../hooks';
 import { dumpHistories } from '../replay/history-dump';
 import { quietRuntime } from '../quiet-runtime';
+import { withTestOperators } from './operator-keys';
 
 /**
  * One real stack per test run, shared by every end-to-end test: a Temporal dev server, the simulators
@@ -73,11 +74,11 @@ async function createHarness(): Promise<Harness> {
   const systems = Object.fromEntries(
     Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulators.url}/${name}` }]),
   );
-  const config: LoadedConfig = {
+  const config: LoadedConfig = withTestOperators({
     ...base,
     temporal: { ...base.temporal, address: env.address, namespace: env.namespace ?? 'default', taskQueue: 'ordo-test' },
     systems,
-  };
+  });
   const catalog = loadCatalogFiles(config.catalogFiles);
   const client = new OrdoClient(env.client, config.temporal.taskQueue, catalog);
 
