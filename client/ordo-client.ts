@@ -1,5 +1,5 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type QueryDefinition } from '@temporalio/client';
-import { connectionOptions, dataConverter } from '../config/connection';
+import { connectionOptions, dataConverterFor } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { fulfillmentOrderPlanQuery, orderPlanQuery, summaryQuery } from '../workflows/messages';
@@ -31,7 +31,9 @@ export class OrdoClient {
     readonly catalog?: Catalog,
   ) {}
 
-  static async connect(config: Pick<LoadedConfig, 'temporal'>, catalog?: Catalog): Promise<OrdoClient> {
+  static async connect(config: Pick<LoadedConfig, 'temporal' | 'encryption' | 'keyringFile'>, catalog?: Catalog): Promise<OrdoClient> {
+    // Before connecting: a missing keyring is a mistake to name, whether or not a server is running.
+    const dataConverter = dataConverterFor(config);
     let connection: Connection;
     try {
       connection = await Connection.connect({ ...connectionOptions(config.temporal), connectTimeout: '5 seconds' });

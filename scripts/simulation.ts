@@ -9,7 +9,7 @@ import { OrdoClient, type StartedOrder } from '../client/ordo-client';
 import { SystemApi } from '../client/system-api';
 import { postUsage } from '../client/usage-postings';
 import { loadCatalogFiles } from '../config/catalog-files';
-import { dataConverter } from '../config/connection';
+import { privateDataConverter } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import type { UsagePosting } from '../domain/usage';
@@ -168,7 +168,9 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     const bundling = options.workflowBundle ? Promise.resolve(options.workflowBundle) : bundleOrdoWorkflows();
     const simulators: RunningSimulators = await startSimulators({ port: 0, dataDir });
     stops.push(() => simulators.stop());
-    const env = await startTimeSkippingServer(launcher);
+    // A private server for one run: a random key in memory, shared by its clients and worker.
+    const dataConverter = privateDataConverter();
+    const env = await startTimeSkippingServer(launcher, dataConverter);
     stops.push(() => env.teardown());
     const namespace = env.namespace ?? 'default';
     await addSearchAttributes(env.connection, namespace);
@@ -188,7 +190,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     const startWorker = async () => {
       if (worker) return;
       const connection = await NativeConnection.connect({ address: env.address });
-      const created = await createOrdoWorker({ connection, config, catalog, workflowBundle: bundle, client: temporal });
+      const created = await createOrdoWorker({ connection, config, catalog, workflowBundle: bundle, client: temporal, dataConverter });
       const running = created.run().catch((error: Error) => {
         log(`the simulation's worker stopped: ${error.message}`);
       });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { ensureConfiguredKeyring } from '../config/keyring';
 import type { LoadedConfig } from '../config/load';
 import { ensureSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from './search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
@@ -134,6 +135,7 @@ export interface RunningStack {
 export async function stackUp(config: LoadedConfig, options: StackUpOptions): Promise<RunningStack> {
   const logs = path.join(config.dataDir, 'logs');
   fs.mkdirSync(logs, { recursive: true });
+  ensureConfiguredKeyring(config, options.log);
   const record: StackRecord = readRecord(config) ?? { pids: {}, startedAt: new Date().toISOString() };
   const started: Array<{ part: Part; child: ChildProcess }> = [];
   const launch = (part: Part, command: string, args: string[], env: NodeJS.ProcessEnv = {}) => {

@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { paymentActivities } from '../../activities/billing/payments';
 import { loadCatalogFiles } from '../../config/catalog-files';
-import { dataConverter } from '../../config/connection';
+import { privateDataConverter } from '../../config/connection';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { addSearchAttributes } from '../../scripts/search-attributes';
 import { startSimulators, type RunningSimulators } from '../../simulators';
@@ -36,6 +36,7 @@ describe('InvoicePaymentWorkflow on the time-skipping server: dunning over days,
   let worker: Worker;
   let running: Promise<void>;
   const taskQueue = `invoice-payment-${process.pid}`;
+  const dataConverter = privateDataConverter();
 
   before(async function () {
     this.timeout(600_000);
