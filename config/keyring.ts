@@ -100,7 +100,7 @@ export function parseKeysVariable(value: string): Keys {
  * A file that became unreadable or invalid after start keeps the keys loaded before (and the next read retries).
  */
 export class FileKeySource implements KeySource {
-  private loaded: { keys: Keys; mtimeMs: number };
+  private loaded: { keys: Keys; version: string };
 
   constructor(readonly file: string) {
     this.loaded = readKeyringKeys(file);
@@ -124,13 +124,13 @@ export class FileKeySource implements KeySource {
   }
 
   private reloadIfChanged(): void {
-    let mtimeMs: number;
+    let version: string;
     try {
-      mtimeMs = fs.statSync(this.file).mtimeMs;
+      version = fileVersion(this.file);
     } catch {
       return;
     }
-    if (mtimeMs !== this.loaded.mtimeMs) this.reload();
+    if (version !== this.loaded.version) this.reload();
   }
 
   private reload(): void {
@@ -142,16 +142,22 @@ export class FileKeySource implements KeySource {
   }
 }
 
-/** The keyring file's keys and its modification time; a missing or invalid file is a user mistake, named with its fix. */
-function readKeyringKeys(file: string): { keys: Keys; mtimeMs: number } {
-  const mtimeMs = statOrMissing(file);
+/** The keyring file's keys and its version; a missing or invalid file is a user mistake, named with its fix. */
+function readKeyringKeys(file: string): { keys: Keys; version: string } {
+  const version = statOrMissing(file);
   const ring = readKeyringFile(file);
-  return { keys: { current: ring.current, keys: new Map(Object.entries(ring.keys).map(([id, key]) => [id, Buffer.from(key, 'base64')])) }, mtimeMs };
+  return { keys: { current: ring.current, keys: new Map(Object.entries(ring.keys).map(([id, key]) => [id, Buffer.from(key, 'base64')])) }, version };
 }
 
-function statOrMissing(file: string): number {
+/** Changes with every rewrite: rotation renames a new file into place (a new inode), even within one clock tick. */
+function fileVersion(file: string): string {
+  const stat = fs.statSync(file);
+  return `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+}
+
+function statOrMissing(file: string): string {
   try {
-    return fs.statSync(file).mtimeMs;
+    return fileVersion(file);
   } catch {
     throw new InvalidInput(`encryption keyring ${file}`, [
       {
