@@ -6,12 +6,12 @@ import { bundleWorkflowCode, type Worker, type WorkflowBundle } from '@temporali
 import { OrdoClient } from '../../client/ordo-client';
 import { loadCatalogFiles } from '../../config/catalog-files';
 import { BUNDLE_CONVERTERS, dataConverterFor } from '../../config/connection';
-import { ensureKeyring } from '../../config/keyring';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import type { Catalog } from '../../domain/catalog';
 import { startTestServer } from '../../scripts/dev-server';
 import { startSimulators } from '../../simulators';
 import { bundleOrdoWorkflows, createOrdoWorker } from '../../workers/create';
+import { testKeyringFile } from '../encryption-keys';
 import { atEndOfRun } from '../hooks';
 import { dumpHistories } from '../replay/history-dump';
 import { quietRuntime } from '../quiet-runtime';
@@ -62,9 +62,8 @@ export function getHarness(): Promise<Harness> {
 async function createHarness(): Promise<Harness> {
   quietRuntime();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-test-'));
-  // Encrypted histories with a keyring of this run's own, deleted with the data folder (docs/security.md).
-  const keyringFile = path.join(dataDir, 'keyring.json');
-  ensureKeyring(keyringFile);
+  // Encrypted histories with a keyring of this run's own (test/encryption-keys.ts), also given to the CLI processes.
+  const keyringFile = testKeyringFile();
   const encryption = { encryption: { enabled: true, keyring: keyringFile }, keyringFile };
   const [env, simulators, bundle] = await Promise.all([startTestServer({ dataConverter: dataConverterFor(encryption) }), startSimulators({ port: 0, dataDir }), bundleOrdoWorkflows()]);
   atEndOfRun(async () => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -1,0 +1,30 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { KEYS_ENV, readKeyringFile, rotateKeyring } from '../config/keyring';
+import { atEndOfRun } from './hooks';
+
+/**
+ * The encryption keys of one test run (docs/security.md "Encrypted histories"): a keyring file in a fresh temporary
+ * folder, made on first use and removed at the end of the run. The harness's clients and workers read it, and it is
+ * exported as ORDO_ENCRYPTION_KEYS, so the `ordo` processes the tests start (run-ordo's cleanEnv, or the test's own
+ * environment) read what the harness wrote.
+ */
+let keyringFile: string | undefined;
+
+export function testKeyringFile(): string {
+  if (!keyringFile) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-keys-'));
+    atEndOfRun(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    keyringFile = path.join(dir, 'keyring.json');
+    rotateKeyring(keyringFile);
+    process.env[KEYS_ENV] = testKeysVariable();
+  }
+  return keyringFile;
+}
+
+/** The run's keys as ORDO_ENCRYPTION_KEYS (`id:base64`), for child processes. */
+export function testKeysVariable(): string {
+  const ring = readKeyringFile(testKeyringFile());
+  return `${ring.current}:${ring.keys[ring.current]}`;
+}
