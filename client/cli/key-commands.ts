@@ -1,4 +1,4 @@
-import { listKeyring, rotateKeyring } from '../../config/keyring';
+import { KEYS_ENV, listKeyring, rotateKeyring } from '../../config/keyring';
 import { config, parse, print } from './common';
 import { UsageError } from './usage';
 
@@ -14,6 +14,8 @@ export const keyCommands: Record<string, (args: string[]) => Promise<number>> = 
     if (extra.length || (verb !== 'rotate' && verb !== 'list')) throw new UsageError('keys takes rotate or list');
     const cfg = config(values.config);
     const file = cfg.keyringFile;
+    // The file is still what these verbs manage; say that this process's clients and workers would not read it.
+    if (process.env[KEYS_ENV]) console.error(`note: ${KEYS_ENV} is set, and wins over ${file} for clients and workers started with it`);
     if (verb === 'rotate') {
       const { id, created } = rotateKeyring(file);
       const human = created

@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { payloadCodecsFor, payloadCodecsWith } from '../../config/connection';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { decodeOptionalFailureToOptionalError, encodeErrorToFailure, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
+import { dataConverterFor, payloadCodecsFor, payloadCodecsWith } from '../../config/connection';
 import { ENCRYPTED_ENCODING, EncryptionCodec, KEY_ID_METADATA } from '../../config/encryption-codec';
 import { fixedKeys, inMemoryKeys, KEYS_ENV, rotateKeyring } from '../../config/keyring';
 import { COMPRESS_FROM_BYTES } from '../../config/payload-codec';
@@ -136,5 +138,20 @@ describe('payloadCodecsFor(config)', () => {
     const env = { [KEYS_ENV]: `old:${randomBytes(32).toString('base64')},new:${randomBytes(32).toString('base64')}` };
     const [fromEnv] = await encodeAll(payloadCodecsFor(config, env), [payloadOf(1)]);
     assert.equal(text(fromEnv.metadata![KEY_ID_METADATA]), 'new');
+  });
+});
+
+describe('failures under dataConverterFor(config)', () => {
+  it('are encoded: the message and stack trace travel encrypted, and the converter reads them back', async () => {
+    const env = { [KEYS_ENV]: `f:${randomBytes(32).toString('base64')}` };
+    const converter = loadDataConverter(dataConverterFor({ encryption: { enabled: true, keyring: 'unused' }, keyringFile: 'unused' }, env));
+    const message = `the carrier refused ${CUSTOMER.address}`;
+    const failure = await encodeErrorToFailure(converter, ApplicationFailure.nonRetryable(message, 'AddressRefused'));
+    assert.equal(failure.message, 'Encoded failure');
+    const stored = Buffer.from(temporal.api.failure.v1.Failure.encode(failure).finish()).toString('latin1');
+    assert.ok(!stored.includes(CUSTOMER.address), 'the address is not in clear');
+    assert.ok(stored.includes(ENCRYPTED_ENCODING));
+    const decoded = await decodeOptionalFailureToOptionalError(converter, failure);
+    assert.equal(decoded?.message, message);
   });
 });
