@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec, KEY_ID_METADATA } from '../../config/encryption-codec';
-import { FileKeySource, KEYS_ENV, listKeyring, parseKeysVariable, readKeyringFile, rotateKeyring } from '../../config/keyring';
+import { ensureConfiguredKeyring, FileKeySource, KEYS_ENV, listKeyring, parseKeysVariable, readKeyringFile, rotateKeyring } from '../../config/keyring';
 
 const keyIdOf = (payload: { metadata?: Record<string, Uint8Array | null | undefined> | null }) => new TextDecoder().decode(payload.metadata![KEY_ID_METADATA]!);
 
@@ -69,5 +69,19 @@ describe('keyring', () => {
     assert.deepEqual((await worker.decode([old, fresh])).map((p) => defaultPayloadConverter.fromPayload(p)), ['old', 'fresh']);
     const [next] = await worker.encode([defaultPayloadConverter.toPayload('next')]);
     assert.equal(keyIdOf(next), second);
+  });
+
+  it('ordo stack up makes the configured keyring when there is none, and only then', () => {
+    const lines: string[] = [];
+    const config = { encryption: { enabled: true }, keyringFile: file };
+    ensureConfiguredKeyring({ ...config, encryption: { enabled: false } }, (line) => lines.push(line), {});
+    ensureConfiguredKeyring(config, (line) => lines.push(line), { [KEYS_ENV]: `k:${randomBytes(32).toString('base64')}` });
+    assert.equal(fs.existsSync(file), false, 'not when encryption is off or the environment holds the keys');
+    ensureConfiguredKeyring(config, (line) => lines.push(line), {});
+    const made = readKeyringFile(file);
+    ensureConfiguredKeyring(config, (line) => lines.push(line), {});
+    assert.deepEqual(readKeyringFile(file), made, 'an existing keyring is kept as it is');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /created the keyring/);
   });
 });
