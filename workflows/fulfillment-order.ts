@@ -202,6 +202,8 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       if (outcome.ok) return complete(step, outcome.output);
       moveStep(step, 'FatallyFailed');
       step.falloutQueue = peopleAndTime ? chooseFalloutQueue(input.falloutRules ?? [], definition, outcome.error.code) : definition.fallout?.queue ?? 'fallout';
+      // Kept for the audit trail: data only (no command), so histories recorded before it replay the same.
+      (step.fallouts ??= []).push({ at: now(), queue: step.falloutQueue, message: outcome.error.message, ...(outcome.error.code !== undefined ? { code: outcome.error.code } : {}), attempts: outcome.error.attempts });
       if (!split.cancellation) split.setState('held');
       refreshSearchAttributes();
       reportProgress();

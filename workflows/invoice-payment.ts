@@ -52,7 +52,11 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
   } });
   setHandler(resolveCollectionsSignal, (action) => {
     const problem = collectionsProblem(view.state, action);
-    if (problem) log.warn('resolveCollections signal refused', { invoiceId, problem });
+    if (problem) {
+      log.warn('resolveCollections signal refused', { invoiceId, problem });
+      const actor = typeof action?.actor === 'string' ? action.actor : undefined;
+      (view.rejectedMessages ??= []).push({ at: now(), message: 'resolveCollections', ...(actor ? { actor } : {}), reason: problem });
+    }
     else pending = action;
   });
 
@@ -105,6 +109,9 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
     await condition(() => pending !== undefined);
     const action = pending!;
     pending = undefined;
+    // Kept for the audit trail: data only (no command), so histories recorded before it replay the same.
+    const note = action.action === 'paid' ? action.reference : action.action === 'writeOff' ? action.reason : undefined;
+    (view.operatorActions ??= []).push({ at: now(), actor: action.actor, action: action.action, ...(note !== undefined ? { note } : {}) });
     if (action.action === 'retry') {
       operatorActing = true;
       continue;

@@ -44,6 +44,10 @@ export interface InvoicePaymentView {
   nextRetryAt?: string;
   /** Why the invoice is in collections, and since when. */
   collections?: { since: string; reason: string; queue?: string };
+  /** Operators' actions on the invoice in collections (retry, paid, writeOff), oldest first: the audit trail. Absent in older histories. */
+  operatorActions?: Array<{ at: string; actor: string; action: CollectionsAction['action']; note?: string }>;
+  /** resolveCollections signals that were refused (a signal cannot answer), with why. Absent in older histories. */
+  rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
 }
 export const invoicePaymentQuery = defineQuery<InvoicePaymentView>('invoicePayment');
 

@@ -78,6 +78,11 @@ export interface StepStatus extends Pick<PlanStep, 'id' | 'definition' | 'worksp
   operatorActions?: Array<{ at: string; actor: string; action: string; note?: string }>;
   /** Messages that were refused (signals cannot answer, so the refusal is kept here for the operator to see). */
   rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
+  /**
+   * Every time the step went into fallout, oldest first: when, to which queue, and why (the audit trail; `error`
+   * and `falloutQueue` only say where it stands now, and a retry clears them). Absent in older histories.
+   */
+  fallouts?: Array<{ at: string; queue: string; message: string; code?: string; attempts: number }>;
 }
 
 export interface StepCounts {

@@ -122,6 +122,12 @@ Security (docs/security.md):
                                     missing) and make it current; older keys stay to read older histories.
                                     Prints the key id, never the key
   ordo keys list [--json]           the keyring's key ids, which is current, when each was made
+  ordo audit ORDER [--json]         the order's audit trail, oldest first: every operator action, refused
+                                    message, fallout, change order, sync and billing document, with who,
+                                    when and the outcome, read from Temporal and billing; --json: a
+                                    hash-chained export { orderId, generatedAt, entries, chain }
+  ordo audit verify FILE.json       recompute an export's hash chain; exit 1 naming the first entry
+                                    that does not match
 
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)

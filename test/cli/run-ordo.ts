@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { testKeysVariable } from '../encryption-keys';
+import { captureLog } from '../log-capture';
 
 /** Runs the real `bin/ordo` as users run it: a child process, from the repository root. */
 
@@ -29,6 +30,7 @@ export function ordo(args: string[], options: { env?: NodeJS.ProcessEnv; timeout
       args,
       { cwd: REPO_ROOT, env: options.env ?? cleanEnv(), timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
+        captureLog(`ordo ${args[0] ?? ''}`, `${stdout}\n${stderr}`);
         if (error && typeof error.code !== 'number') {
           reject(new Error(`ordo ${args.join(' ')} did not exit normally (${error.signal ?? error.message})\nstdout: ${stdout}\nstderr: ${stderr}`));
           return;

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { captureLogFolder } from '../log-capture';
 import { cleanEnv, describeRun, jsonOf, ordo, REPO_ROOT } from './run-ordo';
 
 /**
@@ -50,6 +51,7 @@ describe('ordo stack: a part is up when it answers', function () {
   });
   after(async () => {
     await run('stack', 'down');
+    captureLogFolder(dir);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
