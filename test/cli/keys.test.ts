@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { registerSecret } from '../log-capture';
 import { cleanEnv, describeRun, ordo } from './run-ordo';
 
 /** `ordo keys rotate|list` (docs/security.md "Encrypted histories"): ids and dates, never key material. */
@@ -40,6 +41,7 @@ describe('ordo keys', function () {
     assert.deepEqual(keys.map((k) => k.current), [false, true]);
     assert.equal(keys[0].id, created.current);
     const material = Object.values((JSON.parse(fs.readFileSync(keyring, 'utf8')) as { keys: Record<string, string> }).keys);
+    for (const key of material) registerSecret('a key made by ordo keys rotate', key);
     const human = await run('keys', 'list');
     for (const output of [first.stdout, second.stdout, listed.stdout, human.stdout, human.stderr]) {
       for (const key of material) assert.ok(!output.includes(key), 'no key material is printed');
