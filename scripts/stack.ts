@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadCatalogFiles } from '../config/catalog-files';
+import { ensureConfiguredKeyring } from '../config/keyring';
 import type { LoadedConfig } from '../config/load';
 import { createOperatorKeys, knownOperators } from '../config/operator-keys';
 import { ensureSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from './search-attributes';
@@ -166,6 +167,7 @@ export interface RunningStack {
 export async function stackUp(config: LoadedConfig, options: StackUpOptions): Promise<RunningStack> {
   const logs = path.join(config.dataDir, 'logs');
   fs.mkdirSync(logs, { recursive: true });
+  ensureConfiguredKeyring(config, options.log);
   const record: StackRecord = readRecord(config) ?? { pids: {}, startedAt: new Date().toISOString() };
   const started: Array<{ part: Part; child: ChildProcess }> = [];
   const launch = (part: Part, command: string, args: string[], env: NodeJS.ProcessEnv = {}) => {

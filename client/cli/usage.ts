@@ -118,6 +118,10 @@ Simulation (docs/billing.md "A year in seconds"):
 
 Security (docs/security.md):
   (keys: encrypted histories; operators and codec-server: who is acting; audit: the order's trail)
+  ordo keys rotate [--json]         add a new random key to the keyring (encryption.keyring; created when
+                                    missing) and make it current; older keys stay to read older histories.
+                                    Prints the key id, never the key
+  ordo keys list [--json]           the keyring's key ids, which is current, when each was made
   ordo audit ORDER [--json]         the order's audit trail, oldest first: every operator action, refused
                                     message, fallout, change order, sync and billing document, with who,
                                     when and the outcome, read from Temporal and billing; --json: a

@@ -10,7 +10,7 @@ import { resolveCollections } from '../../client/collections';
 import { keySigner } from '../../client/operator-credentials';
 import { publicKeyHex } from '../../config/operator-keys';
 import { loadCatalogFiles } from '../../config/catalog-files';
-import { dataConverter } from '../../config/connection';
+import { privateDataConverter } from '../../config/connection';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { addSearchAttributes } from '../../scripts/search-attributes';
 import { startSimulators, type RunningSimulators } from '../../simulators';
@@ -40,6 +40,7 @@ describe('InvoicePaymentWorkflow on the time-skipping server: dunning over days,
   let worker: Worker;
   let running: Promise<void>;
   const taskQueue = `invoice-payment-${process.pid}`;
+  const dataConverter = privateDataConverter();
 
   before(async function () {
     this.timeout(600_000);
