@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +21,13 @@ export function captureLog(source: string, text: string): void {
 /** A key or token a test made or used: no log line of the run may contain it. Short values are ignored (they match by chance). */
 export function registerSecret(name: string, value: string): void {
   if (value.length >= 12) secrets.set(value, name);
+}
+
+/** A fresh random token, registered as a secret. */
+export function testSecret(name: string): string {
+  const value = `tok_test_${randomBytes(18).toString('base64url')}`;
+  registerSecret(name, value);
+  return value;
 }
 
 /** Adds the `*.log` files of a folder (a stack's worker and simulator logs) to the run's log: call it before the folder goes. */

@@ -16,6 +16,7 @@ import { atEndOfRun } from '../hooks';
 import { dumpHistories } from '../replay/history-dump';
 import { quietRuntime } from '../quiet-runtime';
 import { withTestOperators } from './operator-keys';
+import { testSecret } from '../log-capture';
 
 /**
  * One real stack per test run, shared by every end-to-end test: a Temporal dev server, the simulators
@@ -75,8 +76,9 @@ async function createHarness(): Promise<Harness> {
   if (recordTo) atEndOfRun(async () => console.log(`recorded ${await dumpHistories(env.client, recordTo)} histories into ${recordTo}`));
 
   const base = loadConfig();
+  // Each system gets a bearer token of this run, a secret no log line may hold (test/log-capture.ts).
   const systems = Object.fromEntries(
-    Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulators.url}/${name}` }]),
+    Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulators.url}/${name}`, token: testSecret(`the ${name} system's token`) }]),
   );
   const config: LoadedConfig = withTestOperators({
     ...base,
