@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalJson } from './canonical-json';
 
 /**
  * The audit trail's entries and their hash chain (docs/security.md "The audit trail"). An entry says who did what
@@ -62,20 +63,6 @@ export type AuditExport = z.infer<typeof AuditExport>;
 
 /** SHA-256 of a UTF-8 string, as lower-case hex: given by the caller. */
 export type Digest = (text: string) => string;
-
-/**
- * JSON with object keys sorted at every level and no spaces; `undefined` members are left out, as JSON.stringify
- * does. Two equal entries give the same text whatever order their fields were written in.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const members = Object.keys(value)
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${members.join(',')}}`;
-}
 
 export const genesisOf = (orderId: string, digest: Digest): string => digest(`ordo-audit:${orderId}`);
 

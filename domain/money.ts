@@ -159,20 +159,19 @@ export function allocateLargestRemainder(total: number, weights: readonly number
 
   const floors = effective.map((weight) => (magnitude * weight) / divisor);
   const remainders = effective.map((weight) => (magnitude * weight) % divisor);
-  let leftover = magnitude - floors.reduce((sum, part) => sum + part, 0n);
-
-  const byRemainder = remainders
-    .map((remainder, index) => ({ remainder, index }))
-    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-  for (const { index } of byRemainder) {
-    if (leftover === 0n) break;
-    floors[index] += 1n;
-    leftover -= 1n;
-  }
+  giveLeftoverByRemainder(floors, remainders, magnitude - floors.reduce((sum, part) => sum + part, 0n));
   return floors.map((part) => {
     const value = Number(part);
     return total < 0 && value !== 0 ? -value : value;
   });
+}
+
+/** The largest-remainder rule: the units left over go one each to the largest remainders, ties to the earlier index. */
+function giveLeftoverByRemainder(floors: bigint[], remainders: readonly bigint[], leftover: bigint): void {
+  const byRemainder = remainders
+    .map((remainder, index) => ({ remainder, index }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (const { index } of byRemainder.slice(0, Number(leftover))) floors[index] += 1n;
 }
 
 /**
@@ -191,19 +190,12 @@ export function allocateByQuota(total: number, numerators: readonly bigint[], de
   });
   const floors = numerators.map((numerator) => numerator / denominator);
   const remainders = numerators.map((numerator) => numerator % denominator);
-  let leftover = BigInt(total) - floors.reduce((sum, part) => sum + part, 0n);
+  const leftover = BigInt(total) - floors.reduce((sum, part) => sum + part, 0n);
   const fractional = remainders.filter((remainder) => remainder > 0n).length;
   if (leftover < 0n || leftover > BigInt(fractional)) {
     throw new RangeError(`${total} is not the rounded sum of the quotas (${numerators.join(', ')}) / ${denominator}`);
   }
-  const byRemainder = remainders
-    .map((remainder, index) => ({ remainder, index }))
-    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-  for (const { index } of byRemainder) {
-    if (leftover === 0n) break;
-    floors[index] += 1n;
-    leftover -= 1n;
-  }
+  giveLeftoverByRemainder(floors, remainders, leftover);
   return floors.map((part) => toSafeMinor(part));
 }
 

@@ -1,4 +1,5 @@
 import type { ed25519 as Ed25519 } from '@noble/curves/ed25519';
+import { canonicalJson } from './canonical-json';
 
 /**
  * Operators' signed messages (docs/security.md "Operators are who they say"). The client signs (node:crypto,
@@ -31,17 +32,6 @@ export interface OperatorRecord {
 
 /** A signature may be this far ahead of the workflow's clock (the client's clock and the server's differ a little). */
 export const CLOCK_SKEW_MS = 60_000;
-
-/** JSON with object keys sorted at every level and undefined fields left out (as JSON.stringify leaves them out). */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const fields = Object.keys(value as Record<string, unknown>)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-  return `{${fields.join(',')}}`;
-}
 
 /** The request as signed: every field but `credential`. */
 export function withoutCredential<T extends object>(request: T): Omit<T, 'credential'> {

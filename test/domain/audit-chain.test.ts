@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { canonicalJson, chainTrail, genesisOf, verifyTrail, type AuditEntry, type AuditExport } from '../../domain/audit-chain';
+import { chainTrail, genesisOf, verifyTrail, type AuditEntry, type AuditExport } from '../../domain/audit-chain';
+import { canonicalJson } from '../../domain/canonical-json';
 
 /** The audit export's hash chain: canonical JSON, chaining in time order, and verify naming the first broken entry. */
 

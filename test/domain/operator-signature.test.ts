@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { keySigner } from '../../client/operator-credentials';
 import { publicKeyHex } from '../../config/operator-keys';
-import { canonicalJson, whyNotAuthentic, type OperatorRecord } from '../../domain/operator-signature';
+import { canonicalJson } from '../../domain/canonical-json';
+import { whyNotAuthentic, type OperatorRecord } from '../../domain/operator-signature';
 
 /** The signature the client makes (node:crypto) is the one the workflow checks (@noble/curves), over the same text. */
 describe('operator signatures', () => {
