@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { payloadCodecsFor } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { createOrdoWorker } from '../workers/create';
@@ -49,6 +50,9 @@ export async function startBenchWorkers(options: {
     taskQueue: baselineTaskQueue,
     workflowBundle: options.baselineBundle,
     activities: baselineActivities,
+    // The bench's client encrypts every payload (Ordo's data, and an app keeping customer data would have to as well),
+    // so the baseline decodes with the same codecs; its payload converter stays Temporal's default.
+    dataConverter: { payloadCodecs: payloadCodecsFor(options.config) },
     ...options.tuning,
   });
   const running = [ordo.run(), baseline.run()];
