@@ -64,21 +64,23 @@ describe('billing over time: changes, dunning, collections, renewal (time-skippi
   it('an upgrade and a downgrade mid-period: prorated for the rest of the period, then the new quantity', () => {
     const books = records('SIM-CHANGE');
     // 10 seats × 20.00 = 200.00 a month, Jan–Mar.
-    // Upgrade on 2027-03-11 to 15 seats: +5 × 20.00 = 100.00 a month, for 2027-03-11..2027-03-31 (21 of March's 31
-    // days): 100.00 × 21 / 31 = 67.741… → 67.74, invoice INV-ORD-SIM-CHANGE-C1-1. Then 15 × 20.00 = 300.00, Apr–Jun.
+    // Upgrade on 2027-03-11 to 15 seats, for 2027-03-11..2027-03-31 (21 of March's 31 days): the rest of the period's
+    // worth at the new quantity less its worth at the old, each rounded once (docs/billing.md, so steps never credit
+    // more than was billed): 300.00 × 21 / 31 = 203.225… → 203.23, 200.00 × 21 / 31 = 135.483… → 135.48;
+    // 203.23 − 135.48 = 67.75, invoice INV-ORD-SIM-CHANGE-C1-1. Then 15 × 20.00 = 300.00, Apr–Jun.
     // Downgrade on 2027-06-16 to 8 seats: −7 × 20.00 = 140.00 a month, for 2027-06-16..2027-06-30 (15 of June's 30
-    // days): 140.00 × 15 / 30 = 70.00, credit memo CM-ORD-SIM-CHANGE-C2-1. Then 8 × 20.00 = 160.00, Jul–Dec.
+    // days): 300.00 × 15 / 30 − 160.00 × 15 / 30 = 150.00 − 80.00 = 70.00, credit memo CM-ORD-SIM-CHANGE-C2-1. Then 8 × 20.00 = 160.00, Jul–Dec.
     const expected = [...months(1, 3).map((m) => ['200.00', m]), ...months(4, 6).map((m) => ['300.00', m]), ...months(7, 12).map((m) => ['160.00', m])];
     assert.deepEqual(periodsBilled(books, subscriptionOf('SIM-CHANGE')), expected.map(([total, m]) => `2027-${m}-01..2027-${m}-${LAST_DAY[m!]} ${total}`));
     const upgrade = books.invoices.find((d) => d.id === 'INV-ORD-SIM-CHANGE-C1-1');
     const downgrade = books.invoices.find((d) => d.id === 'CM-ORD-SIM-CHANGE-C2-1');
-    assert.equal(upgrade?.total, '67.74');
+    assert.equal(upgrade?.total, '67.75');
     assert.equal(downgrade?.kind, 'creditMemo');
     assert.equal(downgrade?.total, '70.00');
     assertNoDuplicates(books);
-    // Invoiced: 3 × 200.00 + 67.74 + 3 × 300.00 + 6 × 160.00 = 600.00 + 67.74 + 900.00 + 960.00 = 2527.74.
-    // Credited 70.00. Nothing paid (purchase order): balance 2527.74 − 70.00 = 2457.74.
-    assert.deepEqual(totalsOf(books), { invoiced: '2527.74', credited: '70.00', paid: '0.00', refunded: '0.00', balance: '2457.74' });
+    // Invoiced: 3 × 200.00 + 67.75 + 3 × 300.00 + 6 × 160.00 = 600.00 + 67.75 + 900.00 + 960.00 = 2527.75.
+    // Credited 70.00. Nothing paid (purchase order): balance 2527.75 − 70.00 = 2457.75.
+    assert.deepEqual(totalsOf(books), { invoiced: '2527.75', credited: '70.00', paid: '0.00', refunded: '0.00', balance: '2457.75' });
   });
 
   it('a card declined twice is paid on the second dunning retry', async () => {
