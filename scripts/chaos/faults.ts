@@ -1,10 +1,13 @@
 import type { FaultSpec } from '../../simulators/faults';
 
-/** Fault injection at run time through the simulators' admin routes (simulators/README.md, `/_faults`). */
+/**
+ * Fault injection at run time through the simulators' admin routes (simulators/README.md, `/_faults`). A fault set
+ * stays to the end of the run (an outage ends by itself after its outageMs).
+ */
 
 export interface FaultEvent {
   system: string;
-  spec: FaultSpec | 'cleared';
+  spec: FaultSpec;
   at: string;
   afterMs: number;
 }
@@ -19,15 +22,10 @@ export class FaultControl {
     this.record(system, spec);
   }
 
-  async clearAll(): Promise<void> {
-    await this.call('DELETE', '/_faults');
-    this.record('*', 'cleared');
-  }
-
-  private record(system: string, spec: FaultSpec | 'cleared'): void {
+  private record(system: string, spec: FaultSpec): void {
     const now = Date.now();
     this.events.push({ system, spec, at: new Date(now).toISOString(), afterMs: now - this.startedAt });
-    this.log(`fault ${system}: ${spec === 'cleared' ? 'cleared' : JSON.stringify(spec)} at +${Math.round((now - this.startedAt) / 1000)}s`);
+    this.log(`fault ${system}: ${JSON.stringify(spec)} at +${Math.round((now - this.startedAt) / 1000)}s`);
   }
 
   private async call(method: string, route: string, body?: unknown): Promise<void> {
@@ -39,4 +37,46 @@ export class FaultControl {
     });
     if (!response.ok) throw new Error(`the simulators refused ${method} ${route}: ${response.status} ${await response.text()}`);
   }
+}
+
+/** What the systems saw of the faults (their call logs): evidence the run was as rough as it says. */
+export interface FaultsFelt {
+  /** Provisioning calls refused 503 `outage`. */
+  outageRefusals: number;
+  /** Invoice calls billing did and then lost the answer of (failAfterWork): each one's retry must not bill again. */
+  billingAnswersLost: number;
+  /** Invoice calls billing answered with the stored answer (the same Idempotency-Key again): no second invoice. */
+  billingReplays: number;
+  /** The slowest shipping call, in ms. */
+  slowestShippingMs: number;
+  /** Calls each system received (its call log keeps the last 5000). */
+  calls: Record<string, number>;
+}
+
+interface LoggedCall {
+  operation: string;
+  status: number;
+  replayed: boolean;
+  fault: string | null;
+  durationMs: number;
+  response?: { duplicate?: boolean } | null;
+}
+
+/** The error code of billing's lost answers, so the call log tells them from other failures. */
+export const LOST_ANSWER = 'lost-answer';
+
+export async function faultsFelt(systemUrl: (system: string) => string): Promise<FaultsFelt> {
+  const calls = async (system: string) => {
+    const response = await fetch(`${systemUrl(system)}/calls`, { signal: AbortSignal.timeout(30_000) });
+    return response.ok ? ((await response.json()) as { calls: LoggedCall[] }).calls : [];
+  };
+  const [provisioning, billing, shipping] = await Promise.all([calls('provisioning'), calls('billing'), calls('shipping')]);
+  const invoices = billing.filter((call) => call.operation === 'invoices');
+  return {
+    outageRefusals: provisioning.filter((call) => call.fault === 'outage').length,
+    billingAnswersLost: invoices.filter((call) => call.fault === LOST_ANSWER).length,
+    billingReplays: invoices.filter((call) => call.fault === null && (call.replayed || call.response?.duplicate === true)).length,
+    slowestShippingMs: Math.max(0, ...shipping.map((call) => call.durationMs)),
+    calls: { provisioning: provisioning.length, billing: billing.length, shipping: shipping.length },
+  };
 }

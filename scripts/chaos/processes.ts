@@ -16,6 +16,8 @@ export interface Kill {
   at: string;
   afterMs: number;
   pids: number[];
+  /** Orders still running (Temporal's visibility) just before the kill. */
+  ordersInFlight?: number;
   /** How long until the part answered again (the worker polling; the server reachable and the worker polling again). */
   backInMs: number;
 }
@@ -32,14 +34,22 @@ export class ChaosStack {
   }
 
   /** SIGKILLs the part, then brings the stack back up (the server on the same database file). */
-  async killAndRestart(part: Part): Promise<Kill> {
+  async killAndRestart(part: Part, ordersInFlight?: number): Promise<Kill> {
     const pids = this.pidsOf(part);
     if (pids.length === 0) throw new Error(`no ${part} process is recorded in ${this.config.dataDir}: was the stack started?`);
     const at = new Date();
     for (const pid of pids) sigkill(pid);
-    this.log(`SIGKILL ${part} (pids ${pids.join(', ')}) at +${Math.round((at.getTime() - this.startedAt) / 1000)}s`);
+    const inFlight = ordersInFlight === undefined ? '' : `, ${ordersInFlight} orders in flight`;
+    this.log(`SIGKILL ${part} (pids ${pids.join(', ')}) at +${Math.round((at.getTime() - this.startedAt) / 1000)}s${inFlight}`);
     await this.up();
-    const kill: Kill = { part, at: at.toISOString(), afterMs: at.getTime() - this.startedAt, pids, backInMs: Date.now() - at.getTime() };
+    const kill: Kill = {
+      part,
+      at: at.toISOString(),
+      afterMs: at.getTime() - this.startedAt,
+      pids,
+      ...(ordersInFlight === undefined ? {} : { ordersInFlight }),
+      backInMs: Date.now() - at.getTime(),
+    };
     this.log(`  ${part} back after ${(kill.backInMs / 1000).toFixed(1)}s`);
     this.kills.push(kill);
     return kill;

@@ -16,9 +16,11 @@ export function formatChaosReport(report: ChaosReport): string {
     `  Σ expected     ${report.sumExpected} ${report.currency}  (the completed orders' invoices, computed from the order files)`,
     '',
     'Kills:',
-    ...report.kills.map((k) => `  +${seconds(k.afterMs).padStart(7)}  SIGKILL ${k.part.padEnd(8)} (pids ${k.pids.join(', ')}), back in ${seconds(k.backInMs)}`),
-    'Faults:',
-    ...report.faults.map((f) => `  +${seconds(f.afterMs).padStart(7)}  ${f.system}: ${f.spec === 'cleared' ? 'all cleared' : JSON.stringify(f.spec)}`),
+    ...report.kills.map((k) => `  +${seconds(k.afterMs).padStart(7)}  SIGKILL ${k.part.padEnd(8)} (pids ${k.pids.join(', ')})${k.ordersInFlight === undefined ? '' : ` with ${k.ordersInFlight} orders in flight`}, back in ${seconds(k.backInMs)}`),
+    'Faults (each to the end of the run; an outage for its outageMs):',
+    ...report.faults.map((f) => `  +${seconds(f.afterMs).padStart(7)}  ${f.system}: ${JSON.stringify(f.spec)}`),
+    `  felt: provisioning refused ${report.faultsFelt.outageRefusals} call(s) in its outage; billing lost the answer to ${report.faultsFelt.billingAnswersLost} invoice call(s)` +
+      ` and answered ${report.faultsFelt.billingReplays} retried one(s) with the invoice it had; slowest shipping call ${seconds(report.faultsFelt.slowestShippingMs)}`,
   ];
   if (report.fallout.length) {
     lines.push('In fallout (left for an operator):');

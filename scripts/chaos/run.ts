@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { keyCommands } from '../../client/cli/key-commands';
 import { OrdoError } from '../../client/errors';
 import { OrdoClient } from '../../client/ordo-client';
 import { loadCatalogFiles } from '../../config/catalog-files';
 import type { LoadedConfig } from '../../config/load';
 import { simulatorsUrl } from '../stack';
 import { checkChaosRun, type BillingDocument, type ChaosFigures } from './checks';
-import { FaultControl, type FaultEvent } from './faults';
+import { FaultControl, faultsFelt, LOST_ANSWER, type FaultEvent, type FaultsFelt } from './faults';
 import { inBatches, settle } from './observe';
 import { chaosOrders, type ChaosOrder } from './orders';
 import { isolatedEnvironment, writePrivateConfig } from './private-stack';
@@ -32,6 +33,11 @@ export interface ChaosOptions {
   /** Keep the scratch folder (logs, databases) even when every check passed. */
   keep?: boolean;
   log: (line: string) => void;
+  /**
+   * Handed the private stack's teardown before anything starts: a caller that may give up on the run (a test's
+   * timeout) calls it from its own cleanup, so no process outlives the caller. Safe to call twice.
+   */
+  onTeardown?: (teardown: () => Promise<void>) => void;
 }
 
 export interface ChaosReport extends ChaosFigures {
@@ -42,6 +48,7 @@ export interface ChaosReport extends ChaosFigures {
   ordersElapsedMs: number;
   kills: Kill[];
   faults: FaultEvent[];
+  faultsFelt: FaultsFelt;
   /** The scratch folder: removed after a run whose checks all passed unless `keep`. */
   dataDir: string;
   examples: Record<string, number>;
@@ -53,6 +60,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const config = await writePrivateConfig({ dir });
   const catalog = loadCatalogFiles(config.catalogFiles);
   const stack = new ChaosStack(config, isolatedEnvironment(), log);
+  options.onTeardown?.(() => stack.down());
   const startedAt = new Date();
   const random = mulberry32(options.seed);
   const pause = (fromMs: number, toMs: number) => new Promise((resolve) => setTimeout(resolve, fromMs + random() * (toMs - fromMs)));
@@ -67,26 +75,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const waves = [0, 1, 2].map((wave) => orders.filter((_, index) => index % 3 === wave));
     client = await OrdoClient.connect(config, catalog);
 
-    // Slow calls and lost billing answers for the whole of the chaos: invoices are received, the answer never arrives, and
-    // the retry must find the first invoice (Idempotency-Key) rather than make a second.
+    // Slow shipping and lost billing answers to the end: half the invoice calls are received and their answer never
+    // arrives, and each retry must find the first invoice (Idempotency-Key) rather than make a second. Provisioning is
+    // down as the first orders start (their activations are its first calls), and for a while after.
     await faults.set('shipping', { latencyMs: options.slowMs, latencyJitterMs: options.slowMs });
-    await faults.set('billing', { operation: 'invoices', errorRate: 0.3, failAfterWork: true, errorStatus: 502, errorCode: 'lost-answer' });
+    await faults.set('billing', { operation: 'invoices', errorRate: 0.5, failAfterWork: true, errorStatus: 502, errorCode: LOST_ANSWER });
+    await faults.set('provisioning', { outageMs: options.outageMs });
     const ordersStarted = Date.now();
     await submit(client, waves[0], log);
     await pause(2000, 5000);
-    await faults.set('provisioning', { outageMs: options.outageMs });
-    await stack.killAndRestart('worker');
+    await stack.killAndRestart('worker', await ordersRunning(client));
     await submit(client, waves[1], log);
     await pause(2000, 5000);
+    const runningBeforeServerKill = await ordersRunning(client);
     await client.close().catch(() => undefined);
-    await stack.killAndRestart('temporal');
+    await stack.killAndRestart('temporal', runningBeforeServerKill);
     client = await OrdoClient.connect(config, catalog);
     await submit(client, waves[2], log);
     await pause(2000, 5000);
-    await stack.killAndRestart('worker');
-    await faults.clearAll();
+    await stack.killAndRestart('worker', await ordersRunning(client));
 
-    log(`every order submitted and every fault done; waiting up to ${Math.round(options.settleTimeoutMs / 1000)}s for each to complete or fall out`);
+    log(`every order submitted and every kill done; waiting up to ${Math.round(options.settleTimeoutMs / 1000)}s for each to complete or fall out`);
     const outcomes = await settle(client, orders.map((o) => o.order.id), { timeoutMs: options.settleTimeoutMs, log });
     const ordersElapsedMs = Date.now() - ordersStarted;
     const documents = await billingDocuments(config);
@@ -103,6 +112,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ordersElapsedMs,
       kills: stack.kills,
       faults: faults.events,
+      faultsFelt: await faultsFelt((system) => config.systems[system].url),
       dataDir: dir,
       examples: countBy(orders, (o) => o.example),
     };
@@ -136,6 +146,15 @@ async function submit(client: OrdoClient, orders: readonly ChaosOrder[], log: (l
   log(`submitted ${orders.length} orders`);
 }
 
+/** Orders still running, as Temporal's visibility counts them (the run's server has no other orders). */
+async function ordersRunning(client: OrdoClient): Promise<number | undefined> {
+  try {
+    return (await client.temporal.workflow.count('WorkflowType = "OrderWorkflow" AND ExecutionStatus = "Running"')).count;
+  } catch {
+    return undefined; // a figure for the report, not worth failing a run over
+  }
+}
+
 /** Every document the billing system holds (its own list, not Ordo's summaries). */
 async function billingDocuments(config: LoadedConfig): Promise<BillingDocument[]> {
   const response = await fetch(`${config.systems.billing.url}/invoices`, { signal: AbortSignal.timeout(30_000) });
@@ -148,7 +167,6 @@ async function billingDocuments(config: LoadedConfig): Promise<BillingDocument[]
  * keyring; until then there is nothing to make.
  */
 async function rotateKeysIfAvailable(config: LoadedConfig, log: (line: string) => void): Promise<void> {
-  const { keyCommands } = await import('../../client/cli/key-commands');
   const rotate = keyCommands.rotate;
   if (!rotate) return;
   const code = await rotate(['--config', config.file]);
