@@ -4,14 +4,14 @@ import { runChaos } from './chaos/run';
 
 /**
  * `npm run chaos -- [--orders 100] [--seed N] [--outage-ms MS] [--json] [--keep]`: orders in flight through two
- * worker SIGKILLs, a dev-server SIGKILL, a provisioning outage, slow shipping and lost billing answers, on a private
+ * worker SIGKILLs, a dev-server SIGKILL, an inventory outage, slow shipping and lost billing answers, on a private
  * stack; then the figures. Exit 0 when every check passed, 1 when one failed, 2 for a usage error.
  */
 
 const USAGE = `usage: npm run chaos -- [--orders N] [--seed N] [--outage-ms MS] [--slow-ms MS] [--settle-timeout-ms MS] [--keep] [--json]
   --orders N             orders to submit (default 100), examples laptop-bundle, mixed and saas-suite in turn
   --seed N               seeds the pauses between the kills (default: random, printed)
-  --outage-ms MS         how long provisioning is down (default 30000)
+  --outage-ms MS         how long inventory is down (default 30000)
   --slow-ms MS           shipping's latency, plus up to as much at random (default 1500)
   --settle-timeout-ms MS how long to wait for every order to complete or fall out (default 900000)
   --keep                 keep the run's folder (logs, Temporal's database) even when every check passed

@@ -41,7 +41,7 @@ export class FaultControl {
 
 /** What the systems saw of the faults (their call logs): evidence the run was as rough as it says. */
 export interface FaultsFelt {
-  /** Provisioning calls refused 503 `outage`. */
+  /** Inventory calls refused 503 `outage`. */
   outageRefusals: number;
   /** Invoice calls billing did and then lost the answer of (failAfterWork): each one's retry must not bill again. */
   billingAnswersLost: number;
@@ -70,13 +70,13 @@ export async function faultsFelt(systemUrl: (system: string) => string): Promise
     const response = await fetch(`${systemUrl(system)}/calls`, { signal: AbortSignal.timeout(30_000) });
     return response.ok ? ((await response.json()) as { calls: LoggedCall[] }).calls : [];
   };
-  const [provisioning, billing, shipping] = await Promise.all([calls('provisioning'), calls('billing'), calls('shipping')]);
+  const [inventory, billing, shipping] = await Promise.all([calls('inventory'), calls('billing'), calls('shipping')]);
   const invoices = billing.filter((call) => call.operation === 'invoices');
   return {
-    outageRefusals: provisioning.filter((call) => call.fault === 'outage').length,
+    outageRefusals: inventory.filter((call) => call.fault === 'outage').length,
     billingAnswersLost: invoices.filter((call) => call.fault === LOST_ANSWER).length,
     billingReplays: invoices.filter((call) => call.fault === null && (call.replayed || call.response?.duplicate === true)).length,
     slowestShippingMs: Math.max(0, ...shipping.map((call) => call.durationMs)),
-    calls: { provisioning: provisioning.length, billing: billing.length, shipping: shipping.length },
+    calls: { inventory: inventory.length, billing: billing.length, shipping: shipping.length },
   };
 }

@@ -19,7 +19,7 @@ export function formatChaosReport(report: ChaosReport): string {
     ...report.kills.map((k) => `  +${seconds(k.afterMs).padStart(7)}  SIGKILL ${k.part.padEnd(8)} (pids ${k.pids.join(', ')})${k.ordersInFlight === undefined ? '' : ` with ${k.ordersInFlight} orders in flight`}, back in ${seconds(k.backInMs)}`),
     'Faults (each to the end of the run; an outage for its outageMs):',
     ...report.faults.map((f) => `  +${seconds(f.afterMs).padStart(7)}  ${f.system}: ${JSON.stringify(f.spec)}`),
-    `  felt: provisioning refused ${report.faultsFelt.outageRefusals} call(s) in its outage; billing lost the answer to ${report.faultsFelt.billingAnswersLost} invoice call(s)` +
+    `  felt: inventory refused ${report.faultsFelt.outageRefusals} call(s) in its outage; billing lost the answer to ${report.faultsFelt.billingAnswersLost} invoice call(s)` +
       ` and answered ${report.faultsFelt.billingReplays} retried one(s) with the invoice it had; slowest shipping call ${seconds(report.faultsFelt.slowestShippingMs)}`,
   ];
   if (report.fallout.length) {

@@ -16,7 +16,7 @@ import { ChaosStack, type Kill } from './processes';
 
 /**
  * One chaos run (docs/security.md "Chaos in the suite"): a private stack, orders submitted in three waves, and while
- * they run two worker SIGKILLs and one dev-server SIGKILL (each part brought back), a provisioning outage, slow
+ * they run two worker SIGKILLs and one dev-server SIGKILL (each part brought back), an inventory outage, slow
  * shipping and lost billing answers; then, with nothing resolved by hand, where every order ended and what billing holds.
  */
 
@@ -24,7 +24,7 @@ export interface ChaosOptions {
   orders: number;
   /** Seeds the pauses between the faults (so the kill times of a run can be had again). */
   seed: number;
-  /** How long provisioning answers 503 `outage`. */
+  /** How long inventory answers 503 `outage`. */
   outageMs: number;
   /** Shipping's latency (plus up to as much again at random). */
   slowMs: number;
@@ -76,11 +76,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     client = await OrdoClient.connect(config, catalog);
 
     // Slow shipping and lost billing answers to the end: half the invoice calls are received and their answer never
-    // arrives, and each retry must find the first invoice (Idempotency-Key) rather than make a second. Provisioning is
-    // down as the first orders start (their activations are its first calls), and for a while after.
+    // arrives, and each retry must find the first invoice (Idempotency-Key) rather than make a second. Inventory is
+    // down as the first orders start (a reservation is a laptop order's first call), and for a while after.
     await faults.set('shipping', { latencyMs: options.slowMs, latencyJitterMs: options.slowMs });
     await faults.set('billing', { operation: 'invoices', errorRate: 0.5, failAfterWork: true, errorStatus: 502, errorCode: LOST_ANSWER });
-    await faults.set('provisioning', { outageMs: options.outageMs });
+    await faults.set('inventory', { outageMs: options.outageMs });
     const ordersStarted = Date.now();
     await submit(client, waves[0], log);
     await pause(2000, 5000);
