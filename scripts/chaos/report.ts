@@ -16,7 +16,7 @@ export function formatChaosReport(report: ChaosReport): string {
     `  Σ expected     ${report.sumExpected} ${report.currency}  (the completed orders' invoices, computed from the order files)`,
     '',
     'Kills:',
-    ...report.kills.map((k) => `  +${seconds(k.afterMs).padStart(7)}  SIGKILL ${k.part.padEnd(8)} (pids ${k.pids.join(', ')})${k.ordersInFlight === undefined ? '' : ` with ${k.ordersInFlight} orders in flight`}, back in ${seconds(k.backInMs)}`),
+    ...report.kills.map((k) => `  +${seconds(k.afterMs).padStart(7)} (${k.at.slice(11, 19)}Z)  SIGKILL ${k.part.padEnd(8)} (pids ${k.pids.join(', ')})${k.ordersInFlight === undefined ? '' : ` with ${k.ordersInFlight} orders in flight`}, back in ${seconds(k.backInMs)}`),
     'Faults (each to the end of the run; an outage for its outageMs):',
     ...report.faults.map((f) => `  +${seconds(f.afterMs).padStart(7)}  ${f.system}: ${JSON.stringify(f.spec)}`),
     `  felt: inventory refused ${report.faultsFelt.outageRefusals} call(s) in its outage; billing lost the answer to ${report.faultsFelt.billingAnswersLost} invoice call(s)` +
