@@ -75,11 +75,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const waves = [0, 1, 2].map((wave) => orders.filter((_, index) => index % 3 === wave));
     client = await OrdoClient.connect(config, catalog);
 
-    // Slow shipping and lost billing answers to the end: half the invoice calls are received and their answer never
-    // arrives, and each retry must find the first invoice (Idempotency-Key) rather than make a second. Inventory is
-    // down as the first orders start (a reservation is a laptop order's first call), and for a while after.
+    // Slow shipping and lost billing answers to the end: the first three invoice calls and then three in ten are
+    // received and their answer never arrives, and each retry must find the first invoice (Idempotency-Key) rather
+    // than make a second. (Not more: an invoice's retries back off to a minute apart, and the run would wait on them.)
+    // Inventory is down as the first orders start (a reservation is a laptop order's first call), and for a while after.
     await faults.set('shipping', { latencyMs: options.slowMs, latencyJitterMs: options.slowMs });
-    await faults.set('billing', { operation: 'invoices', errorRate: 0.5, failAfterWork: true, errorStatus: 502, errorCode: LOST_ANSWER });
+    await faults.set('billing', { operation: 'invoices', failNext: 3, errorRate: 0.3, failAfterWork: true, errorStatus: 502, errorCode: LOST_ANSWER });
     await faults.set('inventory', { outageMs: options.outageMs });
     const ordersStarted = Date.now();
     await submit(client, waves[0], log);
