@@ -6,9 +6,9 @@ import { runChaos, type ChaosReport } from '../../scripts/chaos/run';
  * Chaos in the suite (issue 12; docs/security.md "Chaos in the suite"): `npm run chaos`'s code with 15 orders on a
  * private stack of its own (it kills its server, so never the shared harness's). While the orders run: two worker
  * SIGKILLs, one dev-server SIGKILL, an inventory outage, slow shipping, and billing losing the answer to its first
- * three in ten after. Then
- * every order must be completed or in fallout, none lost, none billed twice, Σ billed exact to the cent.
- * That the checks catch a lost order or a second invoice is tested on fabricated runs in checks.test.ts.
+ * three invoice calls and three in ten after. Then every order must be completed or in fallout, none lost, none
+ * billed twice, Σ billed exact to the cent. That the checks catch a lost order or a second invoice is tested on
+ * fabricated runs in checks.test.ts.
  */
 describe('chaos: orders through worker and server kills, an outage and slow calls', function () {
   this.timeout(300_000);
