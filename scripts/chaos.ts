@@ -63,7 +63,15 @@ async function main(): Promise<number> {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const report = await runChaos(options);
+  // Ctrl-C stops what the run started (its parts lead process groups of their own, so they would outlive it).
+  let teardown: (() => Promise<void>) | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`${signal}: stopping the run's stack\n`);
+      void (teardown?.() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
+  const report = await runChaos({ ...options, onTeardown: (down) => (teardown = down) });
   console.log(json ? JSON.stringify(report, null, 2) : formatChaosReport(report));
   return report.ok ? 0 : 1;
 }
