@@ -19,7 +19,7 @@ export async function observeOrder(client: OrdoClient, orderId: string): Promise
     throw error;
   }
   if (status !== 'RUNNING') {
-    if (status !== 'COMPLETED') return { kind: 'ended', state: status.toLowerCase() };
+    if (status !== 'COMPLETED') return { kind: 'ended', state: status.toLowerCase(), ...(await whyItEnded(handle)) };
     const summary = (await handle.result()) as OrderSummary;
     return summary.state === 'completed' ? { kind: 'completed' } : { kind: 'ended', state: summary.state, ...(summary.reason ? { reason: summary.reason } : {}) };
   }
@@ -32,6 +32,18 @@ export async function observeOrder(client: OrdoClient, orderId: string): Promise
       .map((step) => ({ stepId: `${fo.fulfillmentOrderId}/${step.id}`, ...(step.falloutQueue ? { queue: step.falloutQueue } : {}), ...(step.error ? { error: step.error.message } : {}) })),
   );
   return { kind: 'fallout', steps };
+}
+
+/** The failure a workflow that did not complete ended with, cause included ("Local Activity cancelled: Activity cancelled"). */
+async function whyItEnded(handle: { result(): Promise<unknown> }): Promise<{ reason?: string }> {
+  try {
+    await handle.result();
+    return {};
+  } catch (error) {
+    const causes: string[] = [];
+    for (let e: Error | undefined = error as Error; e && causes.length < 4; e = (e as { cause?: Error }).cause) causes.push(e.message);
+    return { reason: causes.join(': ') };
+  }
 }
 
 /** Observes every order until each is settled (anything but `unsettled`) or the time is up; answers the last look at each. */
