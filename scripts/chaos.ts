@@ -8,11 +8,12 @@ import { runChaos } from './chaos/run';
  * stack; then the figures. Exit 0 when every check passed, 1 when one failed, 2 for a usage error.
  */
 
-const USAGE = `usage: npm run chaos -- [--orders N] [--seed N] [--outage-ms MS] [--slow-ms MS] [--settle-timeout-ms MS] [--keep] [--json]
+const USAGE = `usage: npm run chaos -- [--orders N] [--seed N] [--outage-ms MS] [--slow-ms MS] [--max-cached-workflows N] [--settle-timeout-ms MS] [--keep] [--json]
   --orders N             orders to submit (default 100), examples laptop-bundle, mixed and saas-suite in turn
   --seed N               seeds the pauses between the kills (default: random, printed)
   --outage-ms MS         how long inventory is down (default 30000)
   --slow-ms MS           shipping's latency, plus up to as much at random (default 1500)
+  --max-cached-workflows N  the worker's sticky cache (default: temporal-config.yaml's); small evicts runs mid-task
   --settle-timeout-ms MS how long to wait for every order to complete or fall out (default 900000)
   --keep                 keep the run's folder (logs, Temporal's database) even when every check passed
   --json                 print the report as JSON`;
@@ -37,6 +38,7 @@ async function main(): Promise<number> {
         'outage-ms': { type: 'string' },
         'slow-ms': { type: 'string' },
         'settle-timeout-ms': { type: 'string' },
+        'max-cached-workflows': { type: 'string' },
         keep: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -56,6 +58,7 @@ async function main(): Promise<number> {
       slowMs: wholeNumber(values['slow-ms'], '--slow-ms', 1500),
       settleTimeoutMs: wholeNumber(values['settle-timeout-ms'], '--settle-timeout-ms', 900_000),
       keep: values.keep ?? false,
+      ...(values['max-cached-workflows'] === undefined ? {} : { maxCachedWorkflows: wholeNumber(values['max-cached-workflows'], '--max-cached-workflows', 0) }),
       // Progress goes to stderr, so --json's stdout is the report alone.
       log: (line: string) => process.stderr.write(`${line}\n`),
     };

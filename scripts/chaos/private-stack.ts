@@ -26,6 +26,8 @@ export interface PrivateStackOptions {
   dir: string;
   /** `signed` once operator identities merge; `trusted` keeps a run that resolves nothing by hand simple. */
   operatorAuthentication?: 'signed' | 'trusted';
+  /** The worker's sticky cache (worker.maxCachedWorkflows); smaller evicts runs more often, local activities in flight included. */
+  maxCachedWorkflows?: number;
 }
 
 /** Writes `<dir>/temporal-config.yaml` and loads it as the chaos run's configuration. */
@@ -39,6 +41,7 @@ export async function writePrivateConfig(options: PrivateStackOptions): Promise<
   for (const [name, endpoint] of Object.entries(document.systems)) endpoint.url = `${sims}/${name}`;
   // No channel intake: its poller and webhook port are not what this run is about, and two runs must not share a port.
   document.channels = { intake: { enabled: false } };
+  if (options.maxCachedWorkflows !== undefined) document.worker = { ...(document.worker as object), maxCachedWorkflows: options.maxCachedWorkflows };
   document.stack = { temporalPort, temporalUiPort, simulatorsPort, codecServerPort, dataDir: 'data' };
   // Keys under the scratch folder, never the checkout's .ordo/ (the lead wires `ordo keys rotate` in when encryption merges).
   document.encryption = { keyring: 'data/keyring.json' };

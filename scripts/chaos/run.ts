@@ -30,6 +30,8 @@ export interface ChaosOptions {
   slowMs: number;
   /** How long to wait, after the last kill, for every order to complete or fall out. */
   settleTimeoutMs: number;
+  /** The worker's sticky cache size; the checkout's temporal-config.yaml's when absent. */
+  maxCachedWorkflows?: number;
   /** Keep the scratch folder (logs, databases) even when every check passed. */
   keep?: boolean;
   log: (line: string) => void;
@@ -57,7 +59,7 @@ export interface ChaosReport extends ChaosFigures {
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { log } = options;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-chaos-'));
-  const config = await writePrivateConfig({ dir });
+  const config = await writePrivateConfig({ dir, maxCachedWorkflows: options.maxCachedWorkflows });
   const catalog = loadCatalogFiles(config.catalogFiles);
   const stack = new ChaosStack(config, isolatedEnvironment(), log);
   options.onTeardown?.(() => stack.down());
