@@ -50,3 +50,35 @@ describe('chaos: orders through worker and server kills, an outage and slow call
     assert.ok(report.faultsFelt.billingAnswersLost > 0, explain);
   });
 });
+
+/**
+ * Found by `npm run chaos -- --orders 100` (docs/security.md "Chaos in the suite"): with the worker's sticky cache
+ * evicting order runs while an order's billing local activity is still retrying (billing's lost answers), the order
+ * workflow fails with "Local Activity cancelled" after its invoice reached billing: billed, yet failed. A cache of 5
+ * makes it happen in most runs of 15 orders (3 of 15 on 2026-12-02). Skipped until the order workflow (or the SDK)
+ * survives it; then this runs in the suite and keeps it fixed.
+ */
+describe.skip('chaos: order runs evicted while billing retries (a cache of 5)', function () {
+  this.timeout(300_000);
+  const teardowns: Array<() => Promise<void>> = [];
+  let report: ChaosReport;
+  before(async () => {
+    report = await runChaos({
+      orders: 15,
+      seed: 12,
+      outageMs: 8000,
+      slowMs: 1000,
+      maxCachedWorkflows: 5,
+      settleTimeoutMs: 150_000,
+      log: () => undefined,
+      onTeardown: (teardown) => teardowns.push(teardown),
+    });
+  });
+  after(async () => {
+    for (const teardown of teardowns) await teardown();
+  });
+
+  it('completes every order it billed', () => {
+    assert.equal(report.ok, true, formatChaosReport(report));
+  });
+});
