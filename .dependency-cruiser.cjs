@@ -7,7 +7,7 @@
 const WORKFLOW_LEAVES = '^workflows/(ids|messages|sync-messages|channel-intake-messages|subscription-messages|payment-messages|types|search-attributes|payload-converter)\\.ts$';
 
 /** npm packages that are pure computation: no I/O, no clock, no randomness. */
-const PURE_PACKAGES = 'node_modules/(zod|yaml)/';
+const PURE_PACKAGES = 'node_modules/(zod|yaml|@noble/curves|@noble/hashes)/';
 
 /** What Temporal lets workflow code use: the workflow API and the common (data conversion, failures) pieces. */
 const WORKFLOW_SDK = 'node_modules/@temporalio/(workflow|common)/';

@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { LoadedConfig } from '../config/load';
+import { operatorRecordFor } from '../config/operator-keys';
 import type { Catalog } from '../domain/catalog';
 import { decompose } from '../domain/decompose';
 import { billingDocumentId, buildInvoice, invoiceIdempotencyKey, type Invoice } from '../domain/invoice';
@@ -33,7 +34,8 @@ import type {
 
 export interface ActivityDependencies {
   /** `decomposition` may be left out: decomposition then uses its defaults. */
-  config: Pick<LoadedConfig, 'systems' | 'billing' | 'queues'> & Partial<Pick<LoadedConfig, 'decomposition'>>;
+  /** `operators` and `operatorKeysDir`: the operator keys recorded with each plan (config/operator-keys.ts). */
+  config: Pick<LoadedConfig, 'systems' | 'billing' | 'queues'> & Partial<Pick<LoadedConfig, 'decomposition' | 'operators' | 'operatorKeysDir'>>;
   catalog: Catalog;
   handlers?: HandlerRegistry;
   /** For assignment by load: counts open tasks per member through Temporal visibility. */
@@ -56,7 +58,8 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
         const availability = deps.config.systems.inventory ? await fetchAvailability(valid) : undefined;
         // The fallout rules and the queue directory travel with the plan, so the workflow decides with what it started with.
         const plan = decompose(valid, deps.catalog, availability, { maxStepsPerFulfillmentOrder: deps.config.decomposition?.maxStepsPerFulfillmentOrder });
-        return { ...plan, falloutRules: deps.catalog.falloutRules, queues: deps.config.queues };
+        const operators = operatorRecordFor(deps.config);
+        return { ...plan, falloutRules: deps.catalog.falloutRules, queues: deps.config.queues, ...(operators ? { operators } : {}) };
       } catch (error) {
         if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
         throw error;

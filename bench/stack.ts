@@ -5,6 +5,8 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { loadCatalogFiles } from '../config/catalog-files';
+import { dataConverterFor } from '../config/connection';
+import { ensureKeyring } from '../config/keyring';
 import { loadConfig, type LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { startTestServer } from '../scripts/dev-server';
@@ -39,14 +41,16 @@ export async function startBenchStack(): Promise<BenchStack> {
   // Plenty of stock: a thousand laptop orders must not run the warehouses dry half way through.
   const unlimited = { 'LAPTOP-14': 1e9, 'LAPTOP-BUNDLE': 1e9, ROUTER: 1e9, 'SENSOR-KIT': 1e9 };
   const stock = { 'WH-EAST': unlimited, 'WH-WEST': unlimited };
+  // Encrypted as in production (its cost is part of every figure), with a key of this run's own.
+  const base = { ...loadConfig(), keyringFile: path.join(scratch, 'keyring.json') };
+  ensureKeyring(base.keyringFile);
   const [env, simulators, ordoBundle, baselineBundle] = await Promise.all([
-    startTestServer({ dbFilename: dbFile }),
+    startTestServer({ dbFilename: dbFile, dataConverter: dataConverterFor(base) }),
     // In memory: the systems Ordo calls stand for remote ones; their own disk writes are not Ordo's cost.
     startSimulators({ port: 0, dataDir, stock, inMemory: true }),
     bundleOrdoWorkflows(),
     bundleBaselineWorkflows(),
   ]);
-  const base = loadConfig();
   const config: LoadedConfig = {
     ...base,
     temporal: { ...base.temporal, address: env.address, namespace: env.namespace ?? 'default' },

@@ -5,6 +5,7 @@ import { InvalidInput, parseWith } from '../domain/problems';
 import { amendUpdate, cancelSignal, cancelUpdate, type AmendAnswer, type CancelAnswer, type CancelRequest } from '../workflows/messages';
 import { orderWorkflowId } from '../workflows/ids';
 import { OrdoError } from './errors';
+import { signRequest, type OperatorSigner } from './operator-credentials';
 import { withTransientUpdateRetry } from './update-retry';
 import type { OrdoClient } from './ordo-client';
 
@@ -12,10 +13,12 @@ import type { OrdoClient } from './ordo-client';
  * Changes to an order in flight, as upstream change-order systems send them. The update answers;
  * the signal form is fire and forget (its refusal is kept in the order's summary).
  */
-export async function cancelOrder(client: OrdoClient, orderId: string, request: CancelRequest & { signal?: boolean }): Promise<CancelAnswer | { sent: true; orderId: string }> {
+export async function cancelOrder(client: OrdoClient, orderId: string, request: CancelRequest & { signal?: boolean }, signer?: OperatorSigner): Promise<CancelAnswer | { sent: true; orderId: string }> {
   if (!request.reason?.trim()) throw new OrdoError('invalid', 'a reason is required: say why the order is cancelled (--reason)');
   const handle = client.temporal.workflow.getHandle(orderWorkflowId(orderId));
-  const payload: CancelRequest = { reason: request.reason, actor: request.actor };
+  const actor = request.actor ?? signer?.operator;
+  if (signer && actor !== signer.operator) throw new OrdoError('refused', `you act as ${signer.operator} (your credential), not ${actor}`);
+  const payload: CancelRequest = signRequest(signer, 'cancel', handle.workflowId, { reason: request.reason, actor });
   return sendChange(client, orderId, 'cancel', async () => {
     if (request.signal) {
       await handle.signal(cancelSignal, payload);
@@ -26,7 +29,7 @@ export async function cancelOrder(client: OrdoClient, orderId: string, request: 
 }
 
 /** Order actions (Add, Amend, Cancel of items) before the point of no return; refused with ChangeOrderRequired after it. */
-export async function amendOrder(client: OrdoClient, orderId: string, input: unknown): Promise<AmendAnswer> {
+export async function amendOrder(client: OrdoClient, orderId: string, input: unknown, signer?: OperatorSigner): Promise<AmendAnswer> {
   let request: AmendRequest;
   try {
     const tooLarge = amendmentLimitProblems(input);
@@ -36,7 +39,9 @@ export async function amendOrder(client: OrdoClient, orderId: string, input: unk
     if (error instanceof InvalidInput) throw new OrdoError('invalid', error.message, error.problems);
     throw error;
   }
-  return sendChange(client, orderId, 'amend', () => client.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(amendUpdate, { args: [request] }));
+  if (signer && request.actor !== signer.operator) throw new OrdoError('refused', `the amendment says actor ${request.actor}, but you act as ${signer.operator} (your credential)`);
+  const workflowId = orderWorkflowId(orderId);
+  return sendChange(client, orderId, 'amend', () => client.temporal.workflow.getHandle(workflowId).executeUpdate(amendUpdate, { args: [signRequest(signer, 'amend', workflowId, request)] }));
 }
 
 /** The workflow's refusal reaches the caller as data: ChangeOrderRequired, or refused with the reason. */

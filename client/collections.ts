@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { invoicePaymentQuery, invoicePaymentWorkflowId, resolveCollectionsUpdate, type CollectionsAction, type InvoicePaymentView } from '../workflows/payment-messages';
 import { OrdoError } from './errors';
+import { signRequest, type OperatorSigner } from './operator-credentials';
 import { visibilityLiteral } from './worklists';
 
 /**
@@ -26,9 +27,11 @@ export async function listCollections(temporal: Client, accountId?: string): Pro
 }
 
 /** One operator action on an invoice in collections; refused (exit 1) with the workflow's reason when it cannot be taken. */
-export async function resolveCollections(temporal: Client, invoiceId: string, action: CollectionsAction): Promise<InvoicePaymentView> {
+export async function resolveCollections(temporal: Client, invoiceId: string, action: CollectionsAction, signer?: OperatorSigner): Promise<InvoicePaymentView> {
+  if (signer && action.actor !== signer.operator) throw new OrdoError('refused', `you act as ${signer.operator} (your credential), not ${action.actor}`);
+  const workflowId = invoicePaymentWorkflowId(invoiceId);
   try {
-    return await temporal.workflow.getHandle(invoicePaymentWorkflowId(invoiceId)).executeUpdate(resolveCollectionsUpdate, { args: [action] });
+    return await temporal.workflow.getHandle(workflowId).executeUpdate(resolveCollectionsUpdate, { args: [signRequest(signer, 'resolveCollections', workflowId, action)] });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) throw new OrdoError('refused', `invoice ${invoiceId}: ${error.cause?.message ?? error.message}`);
     if (error instanceof WorkflowNotFoundError) {

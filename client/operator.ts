@@ -13,6 +13,7 @@ import { fulfillmentOrderWorkflowId, parseSyncWorkflowId } from '../workflows/id
 import type { OrderPlanView } from '../workflows/types';
 import { mapConcurrently } from './concurrency';
 import { OrdoError } from './errors';
+import { signRequest, type OperatorSigner } from './operator-credentials';
 import { withTransientUpdateRetry } from './update-retry';
 import { FALLOUT_ACTIONS, type FalloutAction } from './fallout-actions';
 import type { OrdoClient } from './ordo-client';
@@ -42,12 +43,23 @@ export interface SignalSent {
  * Temporal visibility, complete tasks, resolve fallout, resume pause steps and update attributes. Actions
  * that can be refused go as updates, so the workflow's reason reaches the caller as OrdoError('refused').
  * `queues` is the queue directory of temporal-config.yaml: who belongs to which queue, for `listTasks({ actor })`.
+ * `signer` is the operator's credential (client/operator-credentials.ts): every message is signed with it, and it
+ * acts only under its own name. Without one (a `trusted` deployment) messages go unsigned and the actor is believed.
  */
 export class OrdoOperator {
   constructor(
     readonly client: OrdoClient,
     readonly queues: QueueDirectory = {},
+    readonly signer?: OperatorSigner,
   ) {}
+
+  /** The message as sent to `workflowId`: signed by the credential, which must be the actor's own. */
+  private signed<T extends { actor?: string }>(message: string, workflowId: string, request: T): T {
+    if (this.signer && request.actor !== undefined && request.actor !== this.signer.operator) {
+      throw new OrdoError('refused', `you act as ${this.signer.operator} (your credential), not ${request.actor}: an operator acts only under their own name`);
+    }
+    return signRequest(this.signer, message, workflowId, this.signer && request.actor === undefined ? { ...request, actor: this.signer.operator } : request);
+  }
 
   /** Open manual tasks (manualTask steps InProgress) of running fulfillment orders, oldest first. */
   listTasks(filter: TaskFilter = {}): Promise<ManualTask[]> {
@@ -67,7 +79,7 @@ export class OrdoOperator {
     const target = await this.findStep(orderId, stepRef);
     await refusalsAsOrdoErrors(target, 'is not waiting for an operator', () =>
       this.client.temporal.workflow.getHandle(target.workflowId).executeUpdate(completeManualTaskUpdate, {
-        args: [{ stepId: target.stepId, actor, ...(output === undefined ? {} : { output }) }],
+        args: [this.signed('completeManualTask', target.workflowId, { stepId: target.stepId, actor, ...(output === undefined ? {} : { output }) })],
       }),
     );
     return target;
@@ -117,7 +129,7 @@ export class OrdoOperator {
       throw new OrdoError('invalid', `no pause step of order ${orderId} resumes on "${name}"; ${known.length ? `its pause steps resume on: ${known.join(', ')}` : 'it has no pause step waiting for a signal'}`);
     }
     const answers = await this.updateSplits(orderId, splits.map((fo) => fo.id), (handle) =>
-      handle.executeUpdate(resumeUpdate, { args: [{ name, ...(actor ? { actor } : {}) }] }),
+      handle.executeUpdate(resumeUpdate, { args: [this.signed('resume', handle.workflowId, { name, ...(actor ? { actor } : {}) })] }),
     );
     const waitingSteps = answers.flatMap(({ fulfillmentOrderId, answer }) => answer.resumedStepIds.map((stepId) => `${fulfillmentOrderId}/${stepId}`));
     return { orderId, fulfillmentOrderIds: answers.map((a) => a.fulfillmentOrderId), name, waitingSteps };
@@ -142,7 +154,7 @@ export class OrdoOperator {
       throw new OrdoError('invalid', `order ${orderId} has no ${what}; ${lineItemId !== undefined ? 'its line items' : 'its fulfilled order items'} are: ${known.join(', ') || '(none)'}`);
     }
     const payload: UpdateAttributesRequest = { attributes, ...(lineItemId !== undefined ? { lineItemId } : { orderItemId }), ...(actor ? { actor } : {}) };
-    const answers = await this.updateSplits(orderId, holders.map((fo) => fo.id), (handle) => handle.executeUpdate(updateAttributesUpdate, { args: [payload] }));
+    const answers = await this.updateSplits(orderId, holders.map((fo) => fo.id), (handle) => handle.executeUpdate(updateAttributesUpdate, { args: [this.signed('updateAttributes', handle.workflowId, payload)] }));
     return { orderId, fulfillmentOrderIds: answers.map((a) => a.fulfillmentOrderId) };
   }
 
@@ -162,7 +174,7 @@ export class OrdoOperator {
     const request: ResolveFalloutRequest = { stepId: target.stepId, actor, action };
     if (options.output !== undefined) request.output = options.output;
     if (options.note !== undefined) request.note = options.note;
-    await refusalsAsOrdoErrors(target, 'is not in fallout', () => this.client.temporal.workflow.getHandle(target.workflowId).executeUpdate(resolveFalloutUpdate, { args: [request] }));
+    await refusalsAsOrdoErrors(target, 'is not in fallout', () => this.client.temporal.workflow.getHandle(target.workflowId).executeUpdate(resolveFalloutUpdate, { args: [this.signed('resolveFallout', target.workflowId, request)] }));
   }
 
   /**

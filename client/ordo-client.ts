@@ -1,5 +1,6 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type QueryDefinition } from '@temporalio/client';
-import { connectionOptions, dataConverter } from '../config/connection';
+import type { DataConverter } from '@temporalio/common';
+import { connectionOptions, dataConverterFor } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { fulfillmentOrderPlanQuery, orderPlanQuery, summaryQuery } from '../workflows/messages';
@@ -31,12 +32,20 @@ export class OrdoClient {
     readonly catalog?: Catalog,
   ) {}
 
-  static async connect(config: Pick<LoadedConfig, 'temporal'>, catalog?: Catalog): Promise<OrdoClient> {
+  static async connect(config: Pick<LoadedConfig, 'temporal' | 'encryption' | 'keyringFile'>, catalog?: Catalog): Promise<OrdoClient> {
     let connection: Connection;
     try {
       connection = await Connection.connect({ ...connectionOptions(config.temporal), connectTimeout: '5 seconds' });
     } catch (error) {
       throw new OrdoError('unavailable', `cannot reach Temporal at ${config.temporal.address}: ${(error as Error).message}. Start the stack with \`ordo stack up --detach\` or set TEMPORAL_ADDRESS.`);
+    }
+    // After connecting: with no server, "start the stack" is the first thing to say (`ordo stack up` makes the keyring too).
+    let dataConverter: DataConverter;
+    try {
+      dataConverter = dataConverterFor(config);
+    } catch (error) {
+      await connection.close();
+      throw error;
     }
     return new OrdoClient(new Client({ connection, namespace: config.temporal.namespace, dataConverter }), config.temporal.taskQueue, catalog);
   }

@@ -1,5 +1,5 @@
 import { BundleIndex } from './bundles';
-import { billingDocumentId, buildInvoice, type Invoice, type InvoiceLine, type InvoiceSettings } from './invoice';
+import { billableTotalProblem, billingDocumentId, buildInvoice, priceItem, type Invoice, type InvoiceLine, type InvoiceSettings } from './invoice';
 import { cumulativeShare, formatMoney, parseMoney, sumMinor } from './money';
 import { actionOf, type Order, type OrderItem, type OrderItemAction } from './order';
 import { InvalidInput, type Problem } from './problems';
@@ -114,12 +114,32 @@ export function checkChangeOrder(change: Order, original: Order, previous: Order
   });
 
   problems.push(...bundleProblems(change, original, before));
+  const tooLarge = billableTotalProblem(grossAfter(change, original, quantities), change.currency);
+  if (tooLarge) problems.push(tooLarge);
   if (change.discount !== undefined) {
     // An order discount would be spread over what the change adds, which is not known until billing: refusing it
     // here keeps the promise that a change order that passes submission always bills.
     problems.push({ path: 'discount', message: 'a change order takes no order-level discount', fix: 'put a line discount on the Add items instead; credits are priced from the original invoice, discounts included' });
   }
   return problems;
+}
+
+/**
+ * What the original's items bill at their quantities after the change, plus the change's Add items: the most one of
+ * its documents (an invoice of increases, a credit memo of what is outstanding) can hold. Too large to price is too large.
+ */
+function grossAfter(change: Order, original: Order, quantities: QuantityState): bigint {
+  const TOO_LARGE = BigInt(Number.MAX_SAFE_INTEGER);
+  const gross = (item: OrderItem, index: number): bigint => {
+    try {
+      return BigInt(priceItem({ ...item, discount: undefined }, index, change.currency).gross);
+    } catch {
+      return item.quantity > 0 ? TOO_LARGE : 0n; // its own problems are reported by validateOrder
+    }
+  };
+  const originals = original.items.map((item, index) => (quantities.current(item.id) === 0 ? 0n : gross({ ...item, quantity: quantities.current(item.id) }, index)));
+  const added = change.items.map((item, index) => (actionOf(item) === 'Add' ? gross(item, index) : 0n));
+  return [...originals, ...added].reduce((sum, g) => sum + g, 0n);
 }
 
 /**

@@ -420,6 +420,8 @@ function routeByDeliveryGroup(order: Order, items: PhysicalItems['items'], locat
 /** A fulfillment line item being assembled from contributions. */
 interface LineItemDraft {
   baseId: string;
+  /** The scope of its rules: drafts of different scopes never merge, even when their baseIds are equal. */
+  scope: DecompositionRule['scope'];
   fulfillmentOrder: FulfillmentOrderDraft | undefined;
   contributions: Contribution[];
 }
@@ -430,6 +432,7 @@ interface FulfillmentOrderDraft {
   system?: string;
   deliveryGroupId?: string;
   drafts: LineItemDraft[];
+  /** By `<scope> <baseId>`: a lineItem line of a bundle root and its bundle's line share a baseId but not a scope. */
   draftsByBaseId: Map<string, LineItemDraft>;
 }
 
@@ -447,10 +450,11 @@ function fulfillmentOrdersOf(
     const fulfillmentOrder = contribution.rule.scope === 'account' ? undefined : orders.for(contribution);
     const holder = fulfillmentOrder ?? account;
     const baseId = `${contribution.destination.code}:${contribution.scopeKey}`;
-    let draft = holder.draftsByBaseId.get(baseId);
+    const { scope } = contribution.rule;
+    let draft = holder.draftsByBaseId.get(`${scope} ${baseId}`);
     if (!draft) {
-      draft = { baseId, fulfillmentOrder, contributions: [] };
-      holder.draftsByBaseId.set(baseId, draft);
+      draft = { baseId, scope, fulfillmentOrder, contributions: [] };
+      holder.draftsByBaseId.set(`${scope} ${baseId}`, draft);
       holder.drafts.push(draft);
       allDrafts.push(draft);
     }
@@ -516,18 +520,23 @@ class FulfillmentOrderDrafts {
 /**
  * `<destination>:<scopeKey>`, unique in the order. A bundle- or order-scope line whose items were routed to
  * several locations appears in several fulfillment orders: each part gets `@<location>`
- * (`@<location>-<deliveryGroupId>` when two parts share a location).
+ * (`@<location>-<deliveryGroupId>` when two parts share a location). When lines of different scopes share a
+ * `<destination>:<scopeKey>` (a bundle root's own lineItem line and its bundle's line), the lineItem line keeps it
+ * and the others get `~<scope>`: `F:OI-1~bundle`.
  */
 function lineItemIds(drafts: LineItemDraft[]): Map<LineItemDraft, string> {
   const ids = new Map<LineItemDraft, string>();
+  const scopes = new Map<string, Set<string>>();
+  for (const draft of drafts) scopes.set(draft.baseId, (scopes.get(draft.baseId) ?? new Set()).add(draft.scope));
+  const idBase = (draft: LineItemDraft) => (scopes.get(draft.baseId)!.size > 1 && draft.scope !== 'lineItem' ? `${draft.baseId}~${draft.scope}` : draft.baseId);
   const partCount = new Map<string, number>();
-  for (const draft of drafts) partCount.set(draft.baseId, (partCount.get(draft.baseId) ?? 0) + 1);
+  for (const draft of drafts) partCount.set(idBase(draft), (partCount.get(idBase(draft)) ?? 0) + 1);
   const split = drafts.filter((draft) => {
-    if (partCount.get(draft.baseId) !== 1) return true;
-    ids.set(draft, draft.baseId);
+    if (partCount.get(idBase(draft)) !== 1) return true;
+    ids.set(draft, idBase(draft));
     return false;
   });
-  for (const [baseId, parts] of groupBy(split, (d) => d.baseId)) {
+  for (const [baseId, parts] of groupBy(split, idBase)) {
     const locations = parts.map((p) => p.fulfillmentOrder?.location);
     const locationsDistinct = new Set(locations).size === parts.length;
     for (const part of parts) {

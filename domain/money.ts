@@ -159,20 +159,44 @@ export function allocateLargestRemainder(total: number, weights: readonly number
 
   const floors = effective.map((weight) => (magnitude * weight) / divisor);
   const remainders = effective.map((weight) => (magnitude * weight) % divisor);
-  let leftover = magnitude - floors.reduce((sum, part) => sum + part, 0n);
-
-  const byRemainder = remainders
-    .map((remainder, index) => ({ remainder, index }))
-    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-  for (const { index } of byRemainder) {
-    if (leftover === 0n) break;
-    floors[index] += 1n;
-    leftover -= 1n;
-  }
+  giveLeftoverByRemainder(floors, remainders, magnitude - floors.reduce((sum, part) => sum + part, 0n));
   return floors.map((part) => {
     const value = Number(part);
     return total < 0 && value !== 0 ? -value : value;
   });
+}
+
+/** The largest-remainder rule: the units left over go one each to the largest remainders, ties to the earlier index. */
+function giveLeftoverByRemainder(floors: bigint[], remainders: readonly bigint[], leftover: bigint): void {
+  const byRemainder = remainders
+    .map((remainder, index) => ({ remainder, index }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (const { index } of byRemainder.slice(0, Number(leftover))) floors[index] += 1n;
+}
+
+/**
+ * Splits an integer `total` into parts near exact quotas `numerators[i] / denominator` (the quotas sum to within
+ * half a unit of `total`, as when `total` is their sum rounded once): each part is its quota's floor, and the units
+ * left over go one each to the largest fractional remainders, ties to the earlier index. So the parts sum exactly
+ * to `total` and no part is a whole unit or more from its quota. Tax uses it (taxByLine): splitting a rounded tax
+ * total by the lines' amounts instead can move a line's tax more than a cent from amount × rate.
+ * Quotas must be non-negative; a total the quotas cannot round to is a RangeError.
+ */
+export function allocateByQuota(total: number, numerators: readonly bigint[], denominator: bigint): number[] {
+  assertSafeMinor(total, 'total');
+  if (denominator <= 0n) throw new RangeError(`denominator must be positive, got ${denominator}`);
+  numerators.forEach((numerator, i) => {
+    if (numerator < 0n) throw new RangeError(`numerators[${i}] must not be negative, got ${numerator}`);
+  });
+  const floors = numerators.map((numerator) => numerator / denominator);
+  const remainders = numerators.map((numerator) => numerator % denominator);
+  const leftover = BigInt(total) - floors.reduce((sum, part) => sum + part, 0n);
+  const fractional = remainders.filter((remainder) => remainder > 0n).length;
+  if (leftover < 0n || leftover > BigInt(fractional)) {
+    throw new RangeError(`${total} is not the rounded sum of the quotas (${numerators.join(', ')}) / ${denominator}`);
+  }
+  giveLeftoverByRemainder(floors, remainders, leftover);
+  return floors.map((part) => toSafeMinor(part));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AttributeValue } from './order';
 import type { FalloutRule, Scope, StepDefinition, StepScope, StepType } from './catalog';
+import type { OperatorRecord } from './operator-signature';
 import type { QueueDirectory } from './queues';
 
 /**
@@ -74,6 +75,8 @@ export interface Plan {
   /** Recorded with the plan by the decomposition activity: the catalog's fallout rules and the queue directory. */
   falloutRules?: FalloutRule[];
   queues?: QueueDirectory;
+  /** Who may sign operator messages (domain/operator-signature.ts); absent in plans decomposed before signing. */
+  operators?: OperatorRecord;
   fulfillmentOrders: FulfillmentOrder[];
   /** Account-scope FLIs: fulfilled once per (account, destination), shared by every order of the account. */
   accountLineItems: FulfillmentLineItem[];

@@ -434,7 +434,21 @@ export function changeSubscription(subscription: Subscription, change: Subscript
         return;
       }
       const difference = Math.abs(action.quantity - item.quantity);
-      const amount = proratedShare(difference, unitPrice, share);
+      // The difference of the rest of the period at the two quantities, each rounded once (not the difference's own
+      // rounding): so Amends down then a Cancel credit exactly what the first quantity was worth, never a cent more
+      // than was billed for it (a property test credited 0.03 of 0.02 billed, in three steps of 0.005 rounded up).
+      const worth = (quantity: number) => {
+        try {
+          return proratedShare(quantity, unitPrice, share);
+        } catch (error) {
+          if (!(error instanceof RangeError)) throw error;
+          problems.push({ path: `${at}.quantity`, message: `${quantity} × ${item.unitPrice} is too large to bill exactly`, fix: 'give a smaller quantity' });
+          return undefined;
+        }
+      };
+      const [after, before] = [worth(action.quantity), worth(item.quantity)];
+      if (after === undefined || before === undefined) return;
+      const amount = Math.abs(after - before);
       if (amount > 0 && end !== undefined) (action.quantity > item.quantity ? charges : credits).push({ ...lineOf(item, difference, unitPrice, amount), period: { start: effective, end } });
       item.quantity = action.quantity;
       item.changedBy = change.changeId;

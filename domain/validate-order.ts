@@ -1,6 +1,6 @@
 import { collectProblems } from './collect-problems';
 import { checkContract } from './contract';
-import { priceItem, type PricedItem } from './invoice';
+import { billableTotalProblem, priceItem, type PricedItem } from './invoice';
 import { formatMoney, parseMoney, sumMinor } from './money';
 import { actionOf, Order } from './order';
 import { InvalidInput, parseWith, type Problem } from './problems';
@@ -177,6 +177,8 @@ function moneyProblems(order: Order): Problem[] {
   order.contract?.lines.forEach((line, index) => collectProblems(problems, () => parseMoney(line.unitPrice, currency, `contract.lines[${index}].unitPrice`)));
 
   if (orderDiscount !== undefined && priced.every((line) => line !== undefined)) {
+    const tooLarge = billableTotalProblem((priced as PricedItem[]).reduce((sum, line) => sum + BigInt(line.gross), 0n), currency);
+    if (tooLarge) return [...problems, tooLarge];
     const netTotal = sumMinor(priced.map((line) => line!.net));
     if (orderDiscount > netTotal) {
       problems.push({

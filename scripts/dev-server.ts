@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { dataConverter } from '../config/connection';
+import type { DataConverter } from '@temporalio/common';
 import { ORDO_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
@@ -7,9 +7,10 @@ import { ensureTemporalCli } from './temporal-cli';
 /**
  * A Temporal server for tests and benchmarks: the one TEMPORAL_ADDRESS names, else a dev server started
  * from the Temporal CLI we find or build (never downloaded), with Ordo's search attributes registered.
- * Its `env.client` uses Ordo's data converter, as every Ordo client does.
+ * Its `env.client` uses the given data converter (dataConverterFor(config)), as every Ordo client does.
  */
-export async function startTestServer(options: { dbFilename?: string } = {}): Promise<TestWorkflowEnvironment> {
+export async function startTestServer(options: { dbFilename?: string; dataConverter: DataConverter }): Promise<TestWorkflowEnvironment> {
+  const { dataConverter } = options;
   if (process.env.TEMPORAL_ADDRESS) {
     const env = await TestWorkflowEnvironment.createFromExistingServer({
       address: process.env.TEMPORAL_ADDRESS,

@@ -7,9 +7,10 @@ import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/
 import { listInvoices, listPayments, readLedger, type BillingInvoice, type BillingLedger, type BillingPayment } from '../client/billing-books';
 import { OrdoClient, type StartedOrder } from '../client/ordo-client';
 import { SystemApi } from '../client/system-api';
+import { failureMessage } from '../client/failure-message';
 import { postUsage } from '../client/usage-postings';
 import { loadCatalogFiles } from '../config/catalog-files';
-import { dataConverter } from '../config/connection';
+import { privateDataConverter } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import type { UsagePosting } from '../domain/usage';
@@ -168,7 +169,9 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     const bundling = options.workflowBundle ? Promise.resolve(options.workflowBundle) : bundleOrdoWorkflows();
     const simulators: RunningSimulators = await startSimulators({ port: 0, dataDir });
     stops.push(() => simulators.stop());
-    const env = await startTimeSkippingServer(launcher);
+    // A private server for one run: a random key in memory, shared by its clients and worker.
+    const dataConverter = privateDataConverter();
+    const env = await startTimeSkippingServer(launcher, dataConverter);
     stops.push(() => env.teardown());
     const namespace = env.namespace ?? 'default';
     await addSearchAttributes(env.connection, namespace);
@@ -188,7 +191,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     const startWorker = async () => {
       if (worker) return;
       const connection = await NativeConnection.connect({ address: env.address });
-      const created = await createOrdoWorker({ connection, config, catalog, workflowBundle: bundle, client: temporal });
+      const created = await createOrdoWorker({ connection, config, catalog, workflowBundle: bundle, client: temporal, dataConverter });
       const running = created.run().catch((error: Error) => {
         log(`the simulation's worker stopped: ${error.message}`);
       });
@@ -334,16 +337,17 @@ export async function settle(temporal: Client, timeoutMs = 30_000): Promise<void
     );
     const busy = descriptions.filter((description) => description && ((description.raw.pendingActivities?.length ?? 0) > 0 || description.raw.pendingWorkflowTask));
     if (busy.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`the simulation cannot move time on: ${busy.map((d) => stuckOf(d!)).join('; ')}`);
+    if (Date.now() > deadline) throw new Error(`the simulation cannot move time on: ${(await Promise.all(busy.map((d) => stuckOf(temporal, d!)))).join('; ')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 /** What a workflow that does not settle is waiting for, with the last failure: what a person needs to fix it. */
-function stuckOf(description: WorkflowExecutionDescription): string {
+async function stuckOf(temporal: Client, description: WorkflowExecutionDescription): Promise<string> {
   const activity = description.raw.pendingActivities?.[0];
   if (activity) {
-    const failure = activity.lastFailure?.message ? ` (attempt ${activity.attempt}: ${activity.lastFailure.message})` : '';
+    const message = await failureMessage(temporal, activity.lastFailure).catch(() => activity.lastFailure?.message ?? undefined);
+    const failure = message ? ` (attempt ${activity.attempt}: ${message})` : '';
     return `workflow ${description.workflowId} still runs activity ${activity.activityType?.name ?? '?'}${failure}`;
   }
   return `workflow ${description.workflowId} (${description.type}) has a workflow task that does not complete (see its history: a failing workflow task)`;

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { loadCatalogFiles } from '../config/catalog-files';
+import { ensureConfiguredKeyring } from '../config/keyring';
 import type { LoadedConfig } from '../config/load';
+import { createOperatorKeys, knownOperators } from '../config/operator-keys';
 import { ensureSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from './search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
 
@@ -14,7 +18,7 @@ import { ensureTemporalCli } from './temporal-cli';
 const REPO_ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
-type Part = 'temporal' | 'simulators' | 'worker';
+type Part = 'temporal' | 'simulators' | 'worker' | 'codec-server';
 interface StackRecord {
   pids: Partial<Record<Part, number>>;
   startedAt: string;
@@ -65,6 +69,35 @@ export async function temporalReachable(address: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The codec server's address as the Web UI calls it (localhost: the same site as the UI, so its sign-in cookie goes along). */
+export const codecServerUrl = (config: LoadedConfig) => `http://localhost:${config.stack.codecServerPort}`;
+
+/** It answers (a 401 without sign-in is an answer). */
+async function codecServerAnswering(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/decode`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(2000) })).status === 401;
+  } catch {
+    return false;
+  }
+}
+
+/** Nothing listens on the port here (so the codec server can take it). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+function catalogIfReadable(config: LoadedConfig) {
+  try {
+    return loadCatalogFiles(config.catalogFiles);
+  } catch {
+    return undefined; // the worker refuses a bad catalog with the reason; the queue members still get keys
   }
 }
 
@@ -136,6 +169,7 @@ export interface RunningStack {
 export async function stackUp(config: LoadedConfig, options: StackUpOptions): Promise<RunningStack> {
   const logs = path.join(config.dataDir, 'logs');
   fs.mkdirSync(logs, { recursive: true });
+  ensureConfiguredKeyring(config, options.log);
   const record: StackRecord = readRecord(config) ?? { pids: {}, startedAt: new Date().toISOString() };
   const started: Array<{ part: Part; child: ChildProcess }> = [];
   const launch = (part: Part, command: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
@@ -154,6 +188,10 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
     return child;
   };
 
+  // Every queue member and runAs identity gets a key pair; orders decomposed from now on record the public keys.
+  const created = createOperatorKeys(config.operatorKeysDir, knownOperators(config.queues, catalogIfReadable(config)));
+  if (created.length) options.log(`Operators: created key pairs for ${created.join(', ')} in ${config.operatorKeysDir} (each <name>.key is that operator's own)`);
+
   if (await temporalReachable(config.temporal.address)) {
     options.log(`Temporal: already running at ${config.temporal.address}`);
   } else {
@@ -165,6 +203,8 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
       '--ip', host,
       '--port', String(port),
       '--ui-port', String(config.stack.temporalUiPort),
+      // The Web UI decodes payloads through Ordo's codec server, for operators signed in to it (docs/security.md).
+      '--ui-codec-endpoint', codecServerUrl(config),
       '--db-filename', path.join(config.dataDir, 'temporal.db'),
       '--namespace', config.temporal.namespace,
       '--log-level', 'error',
@@ -203,6 +243,17 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
     await waitFor('the worker to poll', () => workerAnswering(config), 90_000, logs);
   }
 
+  const codecUrl = codecServerUrl(config);
+  if (await codecServerAnswering(codecUrl)) options.log(`Codec server: already running at ${codecUrl}`);
+  else if (!(await portFree(config.stack.codecServerPort))) {
+    // Optional for the stack: Ordo works without it, the Web UI just shows payloads undecoded.
+    options.log(`Codec server: not started, port ${config.stack.codecServerPort} is taken by something else (set stack.codecServerPort)`);
+  } else {
+    options.log(`Codec server: starting on ${codecUrl} (sign in: \`ordo codec-server token --actor NAME --link\`)`);
+    launch('codec-server', path.join(REPO_ROOT, 'bin', 'ordo'), ['codec-server', '--port', String(config.stack.codecServerPort)], { ORDO_CONFIG: config.file });
+    await waitFor('the codec server', () => codecServerAnswering(codecUrl), 30_000, logs);
+  }
+
   fs.writeFileSync(recordFile(config), JSON.stringify(record, null, 2));
   const exited = new Promise<{ part: Part; code: number | null }>((resolve) => {
     for (const { part, child } of started) child.once('exit', (code) => resolve({ part, code }));
@@ -224,7 +275,7 @@ export async function stackDown(config: LoadedConfig, log: (line: string) => voi
     return;
   }
   const workerPid = readWorkerHealth(config)?.pid;
-  for (const part of ['worker', 'simulators', 'temporal'] as const) {
+  for (const part of ['codec-server', 'worker', 'simulators', 'temporal'] as const) {
     const pid = record.pids[part];
     if (alive(pid)) {
       await stopProcess(pid);

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { dataConverter } from '../config/connection';
+import type { DataConverter } from '@temporalio/common';
+import { privateDataConverter } from '../config/connection';
 import { cacheDir, MissingToolchain, onPath } from './temporal-cli';
 
 /**
@@ -174,7 +175,8 @@ function run(command: string, args: string[]): Promise<{ code: number; output: s
 }
 
 /** The SDK runs the launcher and gives it 5 seconds to listen; on a busy machine the JVM may need a second try. */
-export async function startTimeSkippingServer(launcher: string, tries = 3): Promise<TestWorkflowEnvironment> {
+/** Its client's data converter encrypts with a random key in memory unless given one: the server lives as long as this process. */
+export async function startTimeSkippingServer(launcher: string, dataConverter: DataConverter = privateDataConverter(), tries = 3): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter }, server: { executable: { type: 'existing-path', path: launcher } } });

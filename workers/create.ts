@@ -1,30 +1,33 @@
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createBillingActivities } from '../activities/billing';
 import { createChannelActivities } from '../activities/channels';
 import type { HandlerRegistry } from '../activities/handlers';
-import { dataConverter } from '../config/connection';
+import { BUNDLE_CONVERTERS, dataConverterFor } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { WorkerDeployment } from '../config/schema';
 import type { Catalog } from '../domain/catalog';
 
 export interface OrdoWorkerOptions {
   connection: NativeConnection;
-  config: Pick<LoadedConfig, 'temporal' | 'worker' | 'systems' | 'billing' | 'queues'> & Partial<Pick<LoadedConfig, 'decomposition'>>;
+  config: Pick<LoadedConfig, 'temporal' | 'worker' | 'systems' | 'billing' | 'queues' | 'encryption' | 'keyringFile'> & Partial<Pick<LoadedConfig, 'decomposition'>>;
   /** A client for visibility look-ups (assignment by load); without it tasks go to the first member. */
   client?: Client;
   catalog: Catalog;
   handlers?: HandlerRegistry;
   /** A prebuilt workflow bundle (tests build it once per run); by default the worker bundles workflows/. */
   workflowBundle?: WorkflowBundle;
+  /** The data converter; by default dataConverterFor(config). A private server passes one with keys in memory. */
+  dataConverter?: DataConverter;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 /** Builds the workflow bundle once, so several workers (or test runs) need not re-bundle. It carries Ordo's payload converter. */
 export function bundleOrdoWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, payloadConverterPath: dataConverter.payloadConverterPath, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...BUNDLE_CONVERTERS, logger: quietBundlerLogger });
 }
 
 /** A worker that runs Ordo's workflows and activities on the configured task queue. */
@@ -36,7 +39,7 @@ export function createOrdoWorker(options: OrdoWorkerOptions): Promise<Worker> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     // The same converter in the bundle (bundleOrdoWorkflows, or workflowsPath below) and for activities.
-    dataConverter,
+    dataConverter: options.dataConverter ?? dataConverterFor(config),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: {
       ...createActivities({ config, catalog: options.catalog, handlers: options.handlers, visibility: temporal }),

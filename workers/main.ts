@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadCatalogFiles } from '../config/catalog-files';
 import { startChannelIntake } from '../client/channel-syncs';
 import { ensureSchedules } from '../client/schedules';
-import { connectionOptions, dataConverter } from '../config/connection';
+import { connectionOptions, dataConverterFor } from '../config/connection';
 import { loadConfig, type LoadedConfig } from '../config/load';
 import { InvalidInput } from '../domain/problems';
 import { createOrdoWorker } from './create';
@@ -13,11 +13,12 @@ import { registerStorefrontWebhook, startStorefrontWebhook, type StorefrontWebho
 /** `npm run worker`: one Ordo worker for the configured server, task queue, catalog and systems. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const dataConverter = dataConverterFor(config); // a missing keyring fails here, before connecting
   const catalog = loadCatalogFiles(config.catalogFiles);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const clientConnection = await Connection.connect(connectionOptions(config.temporal));
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
-  const worker = await createOrdoWorker({ connection, config, catalog, client });
+  const worker = await createOrdoWorker({ connection, config, catalog, client, dataConverter });
   console.log(`ordo worker polling ${config.temporal.address} namespace ${config.temporal.namespace} task queue ${config.temporal.taskQueue}`);
   const running = worker.run();
   // Every worker tries; the first start wins and the others find it running (one intake per namespace).

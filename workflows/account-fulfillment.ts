@@ -84,7 +84,7 @@ export async function AccountFulfillmentWorkflow(input: {
       view.runWorkflowId = accountRunWorkflowId(workflowInfo().workflowId);
       const child = await startChild(FulfillmentOrderWorkflow, {
         workflowId: view.runWorkflowId,
-        args: [{ orderId: first.orderId, accountId: view.accountId, fulfillmentOrder: first.fulfillmentOrder, falloutRules: first.falloutRules, queues: first.queues, ...behaviour.toInput() }],
+        args: [{ orderId: first.orderId, accountId: view.accountId, fulfillmentOrder: first.fulfillmentOrder, falloutRules: first.falloutRules, queues: first.queues, operators: first.operators, ...behaviour.toInput() }],
         // Started the way an order starts its splits, so the split asks no patch and writes no attribute until one changes.
         ...(behaviour.has('lean-history') ? { typedSearchAttributes: [...QUIET_SPLIT_ATTRIBUTES] } : {}),
       });

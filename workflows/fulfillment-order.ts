@@ -12,6 +12,7 @@ import {
 import type { OrdoActivities } from '../activities/types';
 import type { StepDefinition } from '../domain/catalog';
 import { chooseFalloutQueue } from '../domain/fallout';
+import { credentialTrail } from '../domain/operator-signature';
 import type { FulfillmentLineItem } from '../domain/plan';
 import { plannedSchedule, slaDeadlines } from '../domain/schedule';
 import { conditionHolds } from '../domain/step-conditions';
@@ -77,7 +78,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   }
 
   setHandler(fulfillmentOrderPlanQuery, snapshot);
-  listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail }, inbox);
+  listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail, operators: input.operators }, inbox);
   listenToOrder(split, { changesInFlight, stopSteps: () => stepScope.cancel(), applyAmendedPlan, rejectedMessages });
 
   // ---- The main line: run the plan until every step has finished ----
@@ -180,7 +181,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     refreshSearchAttributes();
     await condition(() => completions.has(step.id));
     const completion = completions.get(step.id)!;
-    (step.operatorActions ??= []).push({ at: now(), actor: completion.actor, action: 'complete' });
+    (step.operatorActions ??= []).push({ at: now(), actor: completion.actor, action: 'complete', ...credentialTrail(completion, input.operators) });
     complete(step, completion.output ?? {}, { actor: completion.actor, via: (completion as { via?: string }).via ?? 'completeManualTask' });
   }
 
@@ -189,7 +190,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     if ('signal' in resumeOn) {
       await condition(() => (operatorTrail ? resumedSteps.has(step.id) : resumedNames.has(resumeOn.signal)));
       const actor = (operatorTrail && resumedSteps.get(step.id)) || 'signal';
-      return complete(step, { resumedBy: resumeOn.signal }, { actor, via: `resume:${resumeOn.signal}` });
+      return complete(step, { resumedBy: resumeOn.signal }, { actor, via: `resume:${resumeOn.signal}`, ...inbox.resumeCredentials.get(step.id) });
     }
     const target = () => ({ lineItems: step.lineItemIds.map((id) => lineItems.get(id)!).filter(Boolean), orderItems });
     await condition(() => conditionHolds(resumeOn.condition, target()));
@@ -202,6 +203,8 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       if (outcome.ok) return complete(step, outcome.output);
       moveStep(step, 'FatallyFailed');
       step.falloutQueue = peopleAndTime ? chooseFalloutQueue(input.falloutRules ?? [], definition, outcome.error.code) : definition.fallout?.queue ?? 'fallout';
+      // Kept for the audit trail: data only (no command), so histories recorded before it replay the same.
+      (step.fallouts ??= []).push({ at: now(), queue: step.falloutQueue, message: outcome.error.message, ...(outcome.error.code !== undefined ? { code: outcome.error.code } : {}), attempts: outcome.error.attempts });
       if (!split.cancellation) split.setState('held');
       refreshSearchAttributes();
       reportProgress();
@@ -210,7 +213,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       resolutions.delete(step.id);
       step.falloutQueue = undefined;
       const by = { actor: resolution.actor, via: `resolveFallout:${resolution.action}`, note: resolution.note };
-      (step.operatorActions ??= []).push({ at: now(), actor: resolution.actor, action: `fallout ${resolution.action}`, note: resolution.note });
+      (step.operatorActions ??= []).push({ at: now(), actor: resolution.actor, action: `fallout ${resolution.action}`, note: resolution.note, ...credentialTrail(resolution, input.operators) });
       if (resolution.action === 'skip') {
         moveStep(step, 'Skipped');
         step.completedAt = now();

@@ -1,4 +1,6 @@
-import { allHandlersFinished, condition, log, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { credentialTrail, whyNotAuthentic } from '../domain/operator-signature';
+import { whyActorMayNotAct } from '../domain/queues';
 import type { PaymentActivities, PaymentAttemptResult } from '../activities/types';
 import { isoTime, now, nowMs, today } from './clock';
 import {
@@ -39,6 +41,17 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
     upsertSearchAttributes([{ key: BillingStateKey, value: state }, { key: AccountIdKey, value: accountId }]);
   };
 
+  /**
+   * Who may act (docs/security.md "Operators are who they say"), for payments started since operator keys are recorded:
+   * in `signed` mode the action's own signature, and a member of the collections queue when the directory names it.
+   */
+  const whyNotAllowed = (action: CollectionsAction): string | undefined => {
+    if (!input.operators) return undefined;
+    const queue = input.collectionsQueue !== undefined ? input.queues?.[input.collectionsQueue] : undefined;
+    return whyNotAuthentic(input.operators, 'resolveCollections', workflowInfo().workflowId, action, nowMs())
+      ?? (queue ? whyActorMayNotAct(action.actor, [input.collectionsQueue!], undefined, input.queues!) : undefined);
+  };
+
   setHandler(invoicePaymentQuery, () => view);
   setHandler(resolveCollectionsUpdate, async (action) => {
     pending = action;
@@ -47,12 +60,16 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
     await condition(() => resolutions > before);
     return view;
   }, { validator: (action) => {
-    const problem = collectionsProblem(view.state, action);
+    const problem = collectionsProblem(view.state, action) ?? whyNotAllowed(action);
     if (problem) throw new Error(problem);
   } });
   setHandler(resolveCollectionsSignal, (action) => {
-    const problem = collectionsProblem(view.state, action);
-    if (problem) log.warn('resolveCollections signal refused', { invoiceId, problem });
+    const problem = collectionsProblem(view.state, action) ?? whyNotAllowed(action);
+    if (problem) {
+      log.warn('resolveCollections signal refused', { invoiceId, problem });
+      const actor = typeof action?.actor === 'string' ? action.actor : undefined;
+      (view.rejectedMessages ??= []).push({ at: now(), message: 'resolveCollections', ...(actor ? { actor } : {}), reason: problem });
+    }
     else pending = action;
   });
 
@@ -105,6 +122,9 @@ export async function InvoicePaymentWorkflow(input: InvoicePaymentInput): Promis
     await condition(() => pending !== undefined);
     const action = pending!;
     pending = undefined;
+    // Kept for the audit trail: data only (no command), so histories recorded before it replay the same.
+    const note = action.action === 'paid' ? action.reference : action.action === 'writeOff' ? action.reason : undefined;
+    (view.operatorActions ??= []).push({ at: now(), actor: action.actor, action: action.action, ...(note !== undefined ? { note } : {}), ...credentialTrail(action, input.operators) });
     if (action.action === 'retry') {
       operatorActing = true;
       continue;

@@ -4,6 +4,7 @@ import type { AmendRequest } from '../domain/order-actions';
 import type { Order, OrderItem } from '../domain/order';
 import type { FalloutRule } from '../domain/catalog';
 import type { FulfillmentOrder } from '../domain/plan';
+import type { OperatorCredential, OperatorRecord } from '../domain/operator-signature';
 import type { QueueDirectory } from '../domain/queues';
 import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary, StepCounts, FulfillmentOrderState } from './types';
 
@@ -26,6 +27,11 @@ export interface FulfillmentOrderProgress {
 }
 export const fulfillmentOrderProgressSignal = defineSignal<[FulfillmentOrderProgress]>('fulfillmentOrderProgress');
 
+/**
+ * Operators' messages below may carry `credential` (domain/operator-signature.ts): `ordo` signs each one with the
+ * operator's key; in `signed` mode the workflow refuses those without a good one (docs/security.md).
+ */
+
 /** Fulfillment order: an operator resolves a step in fallout. */
 export interface ResolveFalloutRequest {
   stepId: string;
@@ -33,6 +39,7 @@ export interface ResolveFalloutRequest {
   action: 'retry' | 'complete' | 'skip';
   output?: unknown;
   note?: string;
+  credential?: OperatorCredential;
 }
 export const resolveFalloutUpdate = defineUpdate<{ accepted: true; stepId: string; action: string }, [ResolveFalloutRequest]>('resolveFallout');
 export const resolveFalloutSignal = defineSignal<[ResolveFalloutRequest]>('resolveFallout');
@@ -42,6 +49,7 @@ export interface ManualTaskCompletion {
   stepId: string;
   actor: string;
   output?: unknown;
+  credential?: OperatorCredential;
 }
 export const completeManualTaskUpdate = defineUpdate<{ accepted: true; stepId: string }, [ManualTaskCompletion]>('completeManualTask');
 /** The same for tools that can only signal (the Web UI can do both): a refused one is kept on the step, never thrown. */
@@ -51,6 +59,7 @@ export const manualTaskCompletedSignal = defineSignal<[ManualTaskCompletion]>('m
 export interface ResumeRequest {
   name: string;
   actor?: string;
+  credential?: OperatorCredential;
 }
 export const resumeSignal = defineSignal<[ResumeRequest]>('resume');
 /** The same as an update, for callers that need the decision (`ordo resume`): the steps it resumed, or refused with the reason. */
@@ -71,6 +80,7 @@ export interface UpdateAttributesRequest {
   lineItemId?: string;
   orderItemId?: string;
   attributes: Record<string, string | number | boolean>;
+  credential?: OperatorCredential;
 }
 export const updateAttributesSignal = defineSignal<[UpdateAttributesRequest]>('updateAttributes');
 /** The same as an update (`ordo update`): accepted, or refused with the reason (no such item, bad attributes). */
@@ -114,6 +124,7 @@ export const cancelFulfillmentSignal = defineSignal<[CancelFulfillmentRequest]>(
 export interface CancelRequest {
   reason: string;
   actor?: string;
+  credential?: OperatorCredential;
 }
 export interface CancelAnswer {
   accepted: true;
@@ -160,6 +171,7 @@ export interface AccountJoin {
   fulfillmentOrder: FulfillmentOrder;
   falloutRules?: FalloutRule[];
   queues?: QueueDirectory;
+  operators?: OperatorRecord;
 }
 export const joinAccountWorkSignal = defineSignal<[AccountJoin]>('joinAccountWork');
 export const leaveAccountWorkSignal = defineSignal<[{ orderId: string; reason: string }]>('leaveAccountWork');

@@ -1,9 +1,10 @@
-import { log, setHandler } from '@temporalio/workflow';
+import { log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { StepDefinition } from '../domain/catalog';
 import type { OrderItem } from '../domain/order';
 import type { FulfillmentLineItem, FulfillmentOrder } from '../domain/plan';
-import { whyActorMayNotAct, type QueueDirectory } from '../domain/queues';
-import { now } from './clock';
+import { credentialTrail, whyNotAuthentic, type OperatorRecord } from '../domain/operator-signature';
+import { whyActorMayNotAct, whyActorMayNotResume, whyActorMayNotUpdateAttributes, type QueueDirectory } from '../domain/queues';
+import { now, nowMs } from './clock';
 import {
   completeManualTaskUpdate,
   manualTaskCompletedSignal,
@@ -29,6 +30,8 @@ export class OperatorInbox {
   readonly resumedNames = new Set<string>();
   /** Pause steps resumed by a signal, with who sent it (operator-trail). */
   readonly resumedSteps = new Map<string, string | undefined>();
+  /** The signed resumes among them: what the step's completedBy keeps for the audit trail. */
+  readonly resumeCredentials = new Map<string, ReturnType<typeof credentialTrail>>();
   /** Who sent the last attribute update: a condition it made true is credited to them. */
   lastAttributeUpdateBy: string | undefined;
   /** Refused signals that name no step of the split (those that do are kept on the step). */
@@ -46,6 +49,12 @@ export interface SplitForOperators {
   orderItems: Map<string, OrderItem>;
   peopleAndTime: boolean;
   operatorTrail: boolean;
+  /**
+   * Who may sign, recorded with the plan (domain/operator-signature.ts). When present, `resume` and
+   * `updateAttributes` are authorized too, and in `signed` mode every message must be signed by its actor.
+   * Absent in splits of orders decomposed before: they behave exactly as before, so their histories replay.
+   */
+  operators?: OperatorRecord;
 }
 
 /**
@@ -54,11 +63,15 @@ export interface SplitForOperators {
  * with the reason, a refused signal is logged and kept where the operator looks (the plan).
  */
 export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox): void {
-  const { steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail } = split;
+  const { steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail, operators } = split;
+  /** Why a message is not believed to come from its actor (signed mode only), or undefined. */
+  const notAuthentic = (message: string, request: unknown) => whyNotAuthentic(operators, message, workflowInfo().workflowId, request, nowMs());
   const fo = split.fulfillmentOrder;
   const { completions, resolutions, resumedNames, resumedSteps, rejectedMessages } = inbox;
 
-  const manualTaskProblem = (request: ManualTaskCompletion): string | undefined => {
+  const manualTaskProblem = (request: ManualTaskCompletion, message: string): string | undefined => {
+    const forged = notAuthentic(message, request);
+    if (forged) return forged;
     const step = request && typeof request.stepId === 'string' ? steps.get(request.stepId) : undefined;
     if (!step) return `no step ${JSON.stringify(request?.stepId)} in fulfillment order ${fo.id}`;
     if (step.type !== 'manualTask') return `step ${step.id} is a ${step.type}, not a manual task`;
@@ -66,6 +79,8 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
     return whyActorMayNotAct(request.actor, [step.queue!, ...(step.escalatedTo ?? [])], definitionOf(step).runAs, directory);
   };
   const falloutProblem = (request: ResolveFalloutRequest): string | undefined => {
+    const forged = notAuthentic('resolveFallout', request);
+    if (forged) return forged;
     const step = request && typeof request.stepId === 'string' ? steps.get(request.stepId) : undefined;
     if (!step) return `no step ${JSON.stringify(request?.stepId)} in fulfillment order ${fo.id}`;
     if (!['retry', 'complete', 'skip'].includes(request.action)) return `action must be retry, complete or skip, not ${JSON.stringify(request.action)}`;
@@ -89,9 +104,9 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
   setHandler(completeManualTaskUpdate, (request) => {
     completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'completeManualTask' } : {}) });
     return { accepted: true as const, stepId: request.stepId };
-  }, { validator: checkedValidator<ManualTaskCompletion>('completeManualTask', (request) => throwIf(manualTaskProblem(request))) });
+  }, { validator: checkedValidator<ManualTaskCompletion>('completeManualTask', (request) => throwIf(manualTaskProblem(request, 'completeManualTask'))) });
   setHandler(manualTaskCompletedSignal, checkedSignal('manualTaskCompleted', refuseMalformed, (request) => {
-    const problem = manualTaskProblem(request);
+    const problem = manualTaskProblem(request, 'manualTaskCompleted');
     if (problem) refuseSignal('manualTaskCompleted', request?.stepId, request?.actor, problem);
     else completions.set(request.stepId, { ...request, ...(operatorTrail ? { via: 'manualTaskCompleted' } : {}) });
   }));
@@ -108,16 +123,26 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
   /** The pause steps a resume of this name resumes now, or why it resumes none. Before operator-trail a name is kept for later. */
   const resumeDecision = (request: ResumeRequest): { problem: string } | { resumed: StepStatus[] } => {
     if (typeof request?.name !== 'string' || !request.name) return { problem: 'name is required: the signal name the pause step waits for' };
+    const forged = notAuthentic('resume', request);
+    if (forged) return { problem: forged };
     if (!operatorTrail) return { resumed: [] };
     const waiting = [...steps.values()].filter((s) => s.type === 'pause' && s.state === 'InProgress' && !resumedSteps.has(s.id));
-    const resumed = waiting.filter((s) => { const on = definitionOf(s).resumeOn; return !!on && 'signal' in on && on.signal === request.name; });
+    const named = waiting.filter((s) => { const on = definitionOf(s).resumeOn; return !!on && 'signal' in on && on.signal === request.name; });
+    // Authorized since operator keys are recorded with the plan: the step's runAs identity or its queue's members.
+    const refusals = operators ? named.flatMap((s) => { const why = whyActorMayNotResume(request.actor, s.id, definitionOf(s), directory); return why ? [why] : []; }) : [];
+    const resumed = operators ? named.filter((s) => !whyActorMayNotResume(request.actor, s.id, definitionOf(s), directory)) : named;
     if (resumed.length > 0) return { resumed };
+    if (refusals.length > 0) return { problem: refusals.join('; ') };
     const names = unique(waiting.flatMap((s) => { const on = definitionOf(s).resumeOn; return on && 'signal' in on ? [on.signal] : []; }));
     return { problem: `no pause step is waiting for "${request.name}" now${names.length ? ` (waiting: ${names.join(', ')})` : ''}` };
   };
   const applyResume = (request: ResumeRequest, resumed: StepStatus[]) => {
     if (!operatorTrail) resumedNames.add(request.name);
-    for (const s of resumed) resumedSteps.set(s.id, request.actor);
+    const trail = credentialTrail(request, operators);
+    for (const s of resumed) {
+      resumedSteps.set(s.id, request.actor);
+      if (trail.credential) inbox.resumeCredentials.set(s.id, trail);
+    }
   };
   setHandler(resumeSignal, checkedSignal('resume', refuseMalformed, (request) => {
     const decision = resumeDecision(request);
@@ -137,8 +162,20 @@ export function listenToOperators(split: SplitForOperators, inbox: OperatorInbox
     }),
   });
 
-  /** The line item or order item an attribute update names, or why there is none. */
+  /** Who works this split: the queues its steps name and their runAs identities may change its attributes. */
+  const attributeAuthorityProblem = (actor: unknown): string | undefined => {
+    const all = [...steps.values()];
+    const queues = all.flatMap((s) => [s.queue, s.falloutQueue, ...(s.escalatedTo ?? []), definitionOf(s).queue]).filter((q): q is string => !!q);
+    const runAs = all.map((s) => definitionOf(s).runAs).filter((r): r is string => !!r);
+    return whyActorMayNotUpdateAttributes(actor, queues, runAs, directory);
+  };
+
+  /** The line item or order item an attribute update names, or why there is none (or why this actor may not). */
   const attributeTarget = (request: UpdateAttributesRequest): { problem: string } | { target: Map<string, unknown>; id: string; record: { attributes?: Record<string, unknown> } } => {
+    const forged = notAuthentic('updateAttributes', request);
+    if (forged) return { problem: forged };
+    const unauthorized = operators ? attributeAuthorityProblem(request?.actor) : undefined;
+    if (unauthorized) return { problem: unauthorized };
     const target = request?.lineItemId !== undefined ? lineItems : orderItems;
     const id = request?.lineItemId ?? request?.orderItemId;
     const record = id === undefined ? undefined : (target as Map<string, { attributes?: Record<string, unknown> }>).get(id);

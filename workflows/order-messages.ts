@@ -1,10 +1,11 @@
-import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, log, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { itemsOfBundles } from '../domain/bundles';
 import type { Order } from '../domain/order';
 import type { AmendRequest, AppliedActions } from '../domain/order-actions';
+import { whyNotAuthentic, withoutCredential } from '../domain/operator-signature';
 import { InvalidInput } from '../domain/problems';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
-import { now } from './clock';
+import { now, nowMs } from './clock';
 import { fulfillmentOrderWorkflowId } from './ids';
 import { actorOf, checkedSignal, checkedValidator } from './message-checks';
 import {
@@ -79,6 +80,12 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     }
     if (run.childrenStarted) cancelSplits(run, request);
   };
+  /**
+   * Why a cancel or an amendment is not believed to come from its actor (docs/security.md): once the plan records
+   * the operator keys in `signed` mode, an upstream system or operator signs with its own key, as `ordo` does.
+   * Before the plan exists (and in orders planned before signing existed) the actor is believed.
+   */
+  const notAuthentic = (message: 'cancel' | 'amend', request: unknown) => whyNotAuthentic(run.plan?.operators, message, workflowInfo().workflowId, request, nowMs());
   /** A message of the wrong shape (anyone can signal a workflow) is refused into the summary, never thrown. */
   const refuseMalformed = (reason: string, payload: unknown, message: string) => run.refuse(message, actorOf(payload), reason);
 
@@ -89,13 +96,15 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     }, {
       validator: checkedValidator<CancelRequest>('cancel', (request) => {
         if (!request || typeof request.reason !== 'string' || !request.reason.trim()) throw ApplicationFailure.nonRetryable('reason is required: say why the order is cancelled', 'InvalidInput');
+        const forged = notAuthentic('cancel', request);
+        if (forged) throw ApplicationFailure.nonRetryable(forged, 'NotAuthenticated');
         const problem = whyNotCancellable();
         if (problem) throw problem;
       }),
     });
     setHandler(cancelSignal, checkedSignal('cancel', refuseMalformed, (request) => {
-      const problem = whyNotCancellable();
-      if (problem) run.refuse('cancel', request?.actor, problem.message);
+      const problem = notAuthentic('cancel', request) ?? whyNotCancellable()?.message;
+      if (problem) run.refuse('cancel', request?.actor, problem);
       else acceptCancellation({ reason: request?.reason || 'cancelled by signal', actor: request?.actor });
     }));
     setHandler(ponrRequestSignal, checkedSignal('ponrRequest', refuseMalformed, (request) => decidePonr(request)));
@@ -104,7 +113,14 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
       if (share) share.state = 'ready';
       else summary.accountShares.push({ destination: ready.destination, workflowId: ready.accountWorkflowId, state: 'ready' });
     }));
-    setHandler(amendUpdate, (request) => applyAmendment(request), { validator: checkedValidator<AmendRequest>('amend', (request) => validateAmendment(request)) });
+    // The credential is checked, then set aside: an amendment's actions are parsed strictly (domain/order-actions.ts).
+    setHandler(amendUpdate, (request) => applyAmendment(withoutCredential(request)), {
+      validator: checkedValidator<AmendRequest>('amend', (request) => {
+        const forged = notAuthentic('amend', request);
+        if (forged) throw ApplicationFailure.nonRetryable(forged, 'NotAuthenticated');
+        validateAmendment(withoutCredential(request));
+      }),
+    });
   }
 
   function decidePonr(request: PonrRequest): void {

@@ -173,7 +173,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
       const workflowId = await joinAccountWork({
         accountId: order.accountId,
         destination,
-        join: { orderId: order.id, orderWorkflowId: workflowInfo().workflowId, fulfillmentOrder: fo, falloutRules: from.falloutRules, queues: from.queues },
+        join: { orderId: order.id, orderWorkflowId: workflowInfo().workflowId, fulfillmentOrder: fo, falloutRules: from.falloutRules, queues: from.queues, operators: from.operators },
       });
       if (!(summary.accountShares ?? []).some((s) => s.destination === destination)) {
         (summary.accountShares ??= []).push({ destination, workflowId, state: 'waiting' });
@@ -193,6 +193,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
           orderItems: sourceItemsOf(fo, run.current),
           falloutRules: from.falloutRules,
           queues: from.queues,
+          operators: from.operators,
           ...behaviour.toInput(),
         },
       ],

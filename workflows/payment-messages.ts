@@ -1,4 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { OperatorCredential, OperatorRecord } from '../domain/operator-signature';
+import type { QueueDirectory } from '../domain/queues';
 
 /**
  * Collecting one invoice (InvoicePaymentWorkflow, id `payment-<invoiceId>`) and the scheduled runs that start them.
@@ -21,6 +23,9 @@ export interface InvoicePaymentInput {
   retryAfterMs: number[];
   /** The queue an operator works the invoice in once it is in collections (billing.dunning.collectionsQueue). */
   collectionsQueue?: string;
+  /** Who may act in collections: the collections queue's entry of the directory, and the keys, recorded when started. */
+  queues?: QueueDirectory;
+  operators?: OperatorRecord;
   behaviourVersion?: number;
 }
 
@@ -44,14 +49,19 @@ export interface InvoicePaymentView {
   nextRetryAt?: string;
   /** Why the invoice is in collections, and since when. */
   collections?: { since: string; reason: string; queue?: string };
+  /** Operators' actions on the invoice in collections (retry, paid, writeOff), oldest first: the audit trail. Absent in older histories. */
+  operatorActions?: Array<{ at: string; actor: string; action: CollectionsAction['action']; note?: string; credential?: OperatorCredential; verified?: boolean }>;
+  /** resolveCollections signals that were refused (a signal cannot answer), with why. Absent in older histories. */
+  rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
 }
 export const invoicePaymentQuery = defineQuery<InvoicePaymentView>('invoicePayment');
 
 /** What an operator does with an invoice in collections (`ordo collections retry|paid|write-off INVOICE`). */
-export type CollectionsAction =
+export type CollectionsAction = (
   | { action: 'retry'; actor: string }
   | { action: 'paid'; actor: string; reference: string }
-  | { action: 'writeOff'; actor: string; reason: string };
+  | { action: 'writeOff'; actor: string; reason: string }
+) & { credential?: OperatorCredential };
 export const resolveCollectionsUpdate = defineUpdate<InvoicePaymentView, [CollectionsAction]>('resolveCollections');
 export const resolveCollectionsSignal = defineSignal<[CollectionsAction]>('resolveCollections');
 

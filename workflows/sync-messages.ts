@@ -24,6 +24,8 @@ export interface SyncView {
   /** The step waiting for an operator, and why. */
   fallout?: { step: string; errorMessage: string; since: string; queue: string };
   log: SyncLogRecord[];
+  /** Operators' resolutions of the sync's fallout (retry, skip), oldest first: the audit trail. Absent until one is made. */
+  operatorActions?: Array<{ at: string; actor: string; action: string; step: string; note?: string }>;
 }
 
 /** The sync's view; also what the workflow returns, so a closed sync is read without a worker. */

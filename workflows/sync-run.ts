@@ -53,6 +53,8 @@ export class SyncRun {
   private state: SyncState = 'running';
   private fallout: SyncView['fallout'];
   private resolution: ResolveFalloutRequest | undefined;
+  /** Who resolved the sync's fallout, and how (the audit trail): data only, so older histories replay the same. */
+  private readonly operatorActions: NonNullable<SyncView['operatorActions']> = [];
 
   constructor(
     private readonly process: SyncProcess,
@@ -131,6 +133,7 @@ export class SyncRun {
       records: { ...this.records },
       ...(this.fallout ? { fallout: { ...this.fallout } } : {}),
       log: this.log.map((record) => ({ ...record })),
+      ...(this.operatorActions.length ? { operatorActions: this.operatorActions.map((action) => ({ ...action })) } : {}),
     };
   }
 
@@ -140,7 +143,8 @@ export class SyncRun {
     this.resolution = undefined;
     upsertSearchAttributes([{ key: FalloutQueuesKey, value: [SYNC_FALLOUT_QUEUE] }]);
     await condition(() => this.resolution !== undefined);
-    const { action, actor } = this.resolution!;
+    const { action, actor, note } = this.resolution!;
+    this.operatorActions.push({ at: now(), actor, action, step: stepName, ...(note ? { note } : {}) });
     this.fallout = undefined;
     upsertSearchAttributes([{ key: FalloutQueuesKey, value: [] }]);
     // Skipped: the sync goes from fallout to abandoned (the workflow catches this and calls abandon()).

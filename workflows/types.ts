@@ -2,6 +2,7 @@ import type { FulfillmentOrder, Plan, PlanStep, UnfulfilledItem } from '../domai
 import type { Invoice } from '../domain/invoice';
 import type { FalloutRule } from '../domain/catalog';
 import type { Order, OrderItem, OrderLinks } from '../domain/order';
+import type { OperatorCredential, OperatorRecord } from '../domain/operator-signature';
 import type { QueueDirectory } from '../domain/queues';
 
 /**
@@ -73,11 +74,17 @@ export interface StepStatus extends Pick<PlanStep, 'id' | 'definition' | 'worksp
   jeopardyAt?: string;
   lateAt?: string;
   /** Who finished it by hand (manual task, fallout resolution, resume) and how. */
-  completedBy?: { actor: string; via: string; note?: string };
+  completedBy?: { actor: string; via: string; note?: string; credential?: OperatorCredential; verified?: boolean };
   /** Every operator action on the step (fallout resolutions, manual completion), oldest first: the audit trail. */
-  operatorActions?: Array<{ at: string; actor: string; action: string; note?: string }>;
+  /** `credential`/`verified`: the message's signature, and whether the split checked it (domain/operator-signature.ts credentialTrail). */
+  operatorActions?: Array<{ at: string; actor: string; action: string; note?: string; credential?: OperatorCredential; verified?: boolean }>;
   /** Messages that were refused (signals cannot answer, so the refusal is kept here for the operator to see). */
   rejectedMessages?: Array<{ at: string; message: string; actor?: string; reason: string }>;
+  /**
+   * Every time the step went into fallout, oldest first: when, to which queue, and why (the audit trail; `error`
+   * and `falloutQueue` only say where it stands now, and a retry clears them). Absent in older histories.
+   */
+  fallouts?: Array<{ at: string; queue: string; message: string; code?: string; attempts: number }>;
 }
 
 export interface StepCounts {
@@ -96,6 +103,8 @@ export interface FulfillmentOrderInput {
   orderItems?: OrderItem[];
   falloutRules?: FalloutRule[];
   queues?: QueueDirectory;
+  /** Who may sign operator messages, recorded with the plan; absent before signing existed (then actors are believed). */
+  operators?: OperatorRecord;
   /** Set by the order (workflows/versions.ts): the behaviour to run without asking patched(). Absent in older histories. */
   behaviourVersion?: number;
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { operatorRecordFor } from '../../config/operator-keys';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Invoice } from '../../domain/invoice';
 import { formatMoney, parseMoney } from '../../domain/money';
@@ -200,7 +201,14 @@ export function paymentActivities(deps: BillingDependencies): PaymentActivities 
       const { retryAfter: retryAfterMs, collectionsQueue } = deps.config.billing.dunning;
       const started: { invoiceId: string; started: boolean }[] = [];
       for (const { invoiceId, accountId } of invoices) {
-        const input: InvoicePaymentInput = { invoiceId, accountId, retryAfterMs, collectionsQueue };
+        // Who may resolve it in collections, recorded as a split records it (docs/security.md "Operators are who they say").
+        const operators = operatorRecordFor(deps.config);
+        const queue = collectionsQueue !== undefined ? deps.config.queues?.[collectionsQueue] : undefined;
+        const input: InvoicePaymentInput = {
+          invoiceId, accountId, retryAfterMs, collectionsQueue,
+          ...(operators ? { operators } : {}),
+          ...(queue ? { queues: { [collectionsQueue!]: queue } } : {}),
+        };
         try {
           await client.workflow.start(INVOICE_PAYMENT_WORKFLOW_TYPE, {
             workflowId: invoicePaymentWorkflowId(invoiceId),

@@ -1,4 +1,5 @@
 import { OrdoError } from '../errors';
+import { operatorIdentity } from '../operator-credentials';
 import { config, parse, print, readJsonFile, withClient } from './common';
 import { formatSummary } from './format';
 import { UsageError } from './usage';
@@ -10,8 +11,11 @@ export const changeCommands: Record<string, (args: string[]) => Promise<number>>
     if (positionals.length !== 1) throw new UsageError('cancel takes one ORDER id');
     if (!values.reason?.trim()) throw new UsageError('cancel needs --reason TEXT: say why the order is cancelled');
     const { cancelOrder } = require('../changes') as typeof import('../changes');
-    return withClient(config(values.config), async (client) => {
-      const answer = await cancelOrder(client, positionals[0], { reason: values.reason!, actor: values.actor, signal: values.signal });
+    const cfg = config(values.config);
+    // Signed with the actor's own credential (docs/security.md "Operators are who they say").
+    const { actor, signer } = operatorIdentity({ actor: values.actor, keysDir: cfg.operatorKeysDir, authentication: cfg.operators.authentication });
+    return withClient(cfg, async (client) => {
+      const answer = await cancelOrder(client, positionals[0], { reason: values.reason!, actor, signal: values.signal }, signer);
       const human =
         'sent' in answer
           ? `Cancellation of ${positionals[0]} sent (signal: no answer; \`ordo status ${positionals[0]}\` shows whether it was taken)`
@@ -26,8 +30,12 @@ export const changeCommands: Record<string, (args: string[]) => Promise<number>>
     if (positionals.length !== 2) throw new UsageError('amend takes ORDER and CHANGES.json');
     const request = readJsonFile(positionals[1], 'amendment file');
     const { amendOrder } = require('../changes') as typeof import('../changes');
-    return withClient(config(values.config), async (client) => {
-      const answer = await amendOrder(client, positionals[0], request);
+    const cfg = config(values.config);
+    // The amendment's actor signs it: <operators.keys>/ACTOR.key, or ORDO_OPERATOR_KEY's when it names none.
+    const named = typeof (request as { actor?: unknown })?.actor === 'string' ? (request as { actor: string }).actor : undefined;
+    const { signer } = operatorIdentity({ actor: process.env.ORDO_OPERATOR_KEY ? undefined : named, keysDir: cfg.operatorKeysDir, authentication: cfg.operators.authentication });
+    return withClient(cfg, async (client) => {
+      const answer = await amendOrder(client, positionals[0], request, signer);
       const splits = answer.fulfillmentOrders;
       const human = [
         `Order ${answer.orderId} amended: added ${answer.addedItemIds.join(', ') || 'none'}, changed ${answer.changedItemIds.join(', ') || 'none'}, removed ${answer.removedItemIds.join(', ') || 'none'}.`,

@@ -2,21 +2,27 @@ import type { LoadedConfig } from '../../config/load';
 import { OrdoError } from '../errors';
 import { FALLOUT_ACTIONS, type FalloutAction } from '../fallout-actions';
 import type { OrdoOperator } from '../operator';
+import { operatorIdentity, type OperatorSigner } from '../operator-credentials';
 import { config, parse, print, withClient } from './common';
 import { formatFallout, formatQueueResolutions, formatTasks } from './format-operator';
 import { UsageError } from './usage';
 
 /** The operator verbs: tasks, complete, fallout, resume, update. */
 
-async function withOperator<T>(cfg: LoadedConfig, use: (operator: OrdoOperator) => Promise<T>): Promise<T> {
+async function withOperator<T>(cfg: LoadedConfig, use: (operator: OrdoOperator) => Promise<T>, signer?: OperatorSigner): Promise<T> {
   // Loaded on use, like the client: the offline verbs need no Temporal libraries.
   const { OrdoOperator } = require('../operator') as typeof import('../operator');
-  return withClient(cfg, (client) => use(new OrdoOperator(client, cfg.queues)));
+  return withClient(cfg, (client) => use(new OrdoOperator(client, cfg.queues, signer)));
 }
 
-function requireActor(actor: string | undefined, verb: string): string {
-  if (!actor?.trim()) throw new UsageError(`${verb} needs --actor NAME: say who is acting`);
-  return actor;
+/**
+ * Whom an acting verb acts as: the credential of `--actor NAME` (<operators.keys>/NAME.key) or of ORDO_OPERATOR_KEY,
+ * never a typed name alone (docs/security.md "Operators are who they say"). In `trusted` mode `--actor` suffices.
+ */
+function actingAs(cfg: LoadedConfig, actorFlag: string | undefined, verb: string): { actor: string; signer?: OperatorSigner } {
+  if (!actorFlag?.trim() && !process.env.ORDO_OPERATOR_KEY) throw new UsageError(`${verb} needs --actor NAME (acting with <operators.keys>/NAME.key) or ORDO_OPERATOR_KEY=FILE: say who is acting`);
+  const { actor, signer } = operatorIdentity({ actor: actorFlag, keysDir: cfg.operatorKeysDir, authentication: cfg.operators.authentication });
+  return { actor: actor ?? signer!.operator, signer };
 }
 
 /** `--output JSON`: a bad one is a refused request (exit 1) with the parser's reason. */
@@ -67,14 +73,15 @@ export const operatorCommands: Record<string, (args: string[]) => Promise<number
   async complete(args) {
     const { values, positionals } = parse(args, { actor: { type: 'string' }, output: { type: 'string' } });
     if (positionals.length !== 2) throw new UsageError('complete takes ORDER STEP');
-    const actor = requireActor(values.actor, 'complete');
+    const cfg = config(values.config);
     const output = parseOutput(values.output);
+    const { actor, signer } = actingAs(cfg, values.actor, 'complete');
     const [orderId, stepRef] = positionals;
-    return withOperator(config(values.config), async (operator) => {
+    return withOperator(cfg, async (operator) => {
       const done = await operator.completeTask(orderId, stepRef, actor, output);
       print({ json: !!values.json }, `Task ${done.stepId} of order ${orderId} (${done.fulfillmentOrderId}) completed by ${actor}.`, { ...done, actor, completed: true });
       return 0;
-    });
+    }, signer);
   },
 
   async fallout(args) {
@@ -99,7 +106,7 @@ export const operatorCommands: Record<string, (args: string[]) => Promise<number
     }
     if (!FALLOUT_ACTIONS.includes(first as FalloutAction)) throw new UsageError(`fallout takes ${FALLOUT_ACTIONS.join(', ')} (or nothing, to list), not "${first}"`);
     const action = first as FalloutAction;
-    const actor = requireActor(values.actor, `fallout ${action}`);
+    const { actor, signer } = actingAs(cfg, values.actor, `fallout ${action}`);
     const options = { output: parseOutput(values.output), note: values.note };
     if (values.all) {
       if (rest.length || !values.queue) throw new UsageError(`fallout ${action} --all takes no ORDER STEP, and needs --queue Q`);
@@ -108,7 +115,7 @@ export const operatorCommands: Record<string, (args: string[]) => Promise<number
         const results = await operator.resolveQueue(queue, action, actor, options);
         print(out, formatQueueResolutions(queue, action, results), { queue, action, results });
         return results.some((r) => r.outcome === 'refused') ? 1 : 0;
-      });
+      }, signer);
     }
     if (rest.length !== 2) throw new UsageError(`fallout ${action} takes ORDER STEP (or --all --queue Q)`);
     const [orderId, stepRef] = rest;
@@ -116,22 +123,24 @@ export const operatorCommands: Record<string, (args: string[]) => Promise<number
       const done = await operator.resolveFallout(orderId, stepRef, action, actor, options);
       print(out, `${done.stepId} of order ${orderId} (${done.fulfillmentOrderId}) ${STEP_WORDS[action]} (${action} by ${actor}).`, { ...done, actor, resolved: true });
       return 0;
-    });
+    }, signer);
   },
 
   async resume(args) {
     const { values, positionals } = parse(args, { actor: { type: 'string' } });
     if (positionals.length !== 2) throw new UsageError('resume takes ORDER NAME (the signal name a pause step waits for)');
     const [orderId, name] = positionals;
-    return withOperator(config(values.config), async (operator) => {
-      const sent = await operator.resume(orderId, name, values.actor);
+    const cfg = config(values.config);
+    const { actor, signer } = operatorIdentity({ actor: values.actor, keysDir: cfg.operatorKeysDir, authentication: cfg.operators.authentication });
+    return withOperator(cfg, async (operator) => {
+      const sent = await operator.resume(orderId, name, actor);
       const steps = sent.waitingSteps;
       const human = steps.length
         ? `Resumed "${name}" on order ${orderId}: ${steps.join(', ')} ${steps.length === 1 ? 'goes' : 'go'} on.`
         : `Sent "${name}" to order ${orderId}; no step waits for it any more.`;
       print({ json: !!values.json }, human, sent);
       return 0;
-    });
+    }, signer);
   },
 
   async update(args) {
@@ -147,12 +156,14 @@ export const operatorCommands: Record<string, (args: string[]) => Promise<number
     if ((lineItemId === undefined) === (orderItemId === undefined)) throw new UsageError('update needs exactly one of --line-item ID or --order-item ID');
     const attributes = parseSets(values.set);
     const [orderId] = positionals;
-    return withOperator(config(values.config), async (operator) => {
-      const sent = await operator.updateAttributes(orderId, { ...(lineItemId !== undefined ? { lineItemId } : { orderItemId }), attributes, actor: values.actor });
+    const cfg = config(values.config);
+    const { actor, signer } = operatorIdentity({ actor: values.actor, keysDir: cfg.operatorKeysDir, authentication: cfg.operators.authentication });
+    return withOperator(cfg, async (operator) => {
+      const sent = await operator.updateAttributes(orderId, { ...(lineItemId !== undefined ? { lineItemId } : { orderItemId }), attributes, actor });
       const what = lineItemId !== undefined ? `line item ${lineItemId}` : `order item ${orderItemId}`;
       const pairs = Object.entries(attributes).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
       print({ json: !!values.json }, `Set ${pairs} on ${what} of order ${orderId} (${sent.fulfillmentOrderIds.join(', ')}).`, { ...sent, attributes });
       return 0;
-    });
+    }, signer);
   },
 };

@@ -1,6 +1,7 @@
 import { containsRawCardNumber } from '../../domain/card-numbers';
 import type { CollectionsAction, InvoicePaymentView } from '../../workflows/payment-messages';
 import { OrdoError } from '../errors';
+import { operatorIdentity } from '../operator-credentials';
 import { config, parse, print, systemApi, withClient } from './common';
 import { UsageError } from './usage';
 
@@ -30,7 +31,11 @@ export const paymentCommands: Record<string, (args: string[]) => Promise<number>
     if (!action) throw new UsageError(`collections takes retry, paid or write-off INVOICE (or nothing, to list), not "${sub}"`);
     if (values.account !== undefined) throw new UsageError(`collections ${sub} names the invoice; --account filters the list only`);
     if (!invoiceId || rest.length) throw new UsageError(`collections ${sub} takes one invoice id, such as \`ordo collections ${sub} INV-ORD-1001-1\``);
-    const actor = actorOf(values.actor);
+    // Signed with --actor's key or ORDO_OPERATOR_KEY's (docs/security.md); without either, unsigned under the login name.
+    const identity = values.actor?.trim() || process.env.ORDO_OPERATOR_KEY
+      ? operatorIdentity({ actor: values.actor, keysDir: cfg.operatorKeysDir, authentication: cfg.operators.authentication })
+      : {};
+    const actor = identity.actor ?? actorOf(values.actor);
     let request: CollectionsAction;
     if (action === 'paid') {
       if (!values.reference?.trim()) throw new UsageError('collections paid needs --reference R: the wire or cheque the customer paid with');
@@ -41,7 +46,7 @@ export const paymentCommands: Record<string, (args: string[]) => Promise<number>
     } else {
       request = { action, actor };
     }
-    const view = await withClient(cfg, (client) => resolveCollections(client.temporal, invoiceId, request));
+    const view = await withClient(cfg, (client) => resolveCollections(client.temporal, invoiceId, request, identity.signer));
     print({ json: !!values.json }, `Invoice ${view.invoiceId}: ${view.state}${view.state === 'Collections' ? ` again (${view.collections?.reason})` : ''}`, view);
     return view.state === 'Collections' ? 1 : 0;
   },

@@ -118,6 +118,24 @@ Simulation (docs/billing.md "A year in seconds"):
 
 Security (docs/security.md):
   (keys: encrypted histories; operators and codec-server: who is acting; audit: the order's trail)
+  ordo keys rotate [--json]         add a new random key to the keyring (encryption.keyring; created when
+                                    missing) and make it current; older keys stay to read older histories.
+                                    Prints the key id, never the key
+  ordo keys list [--json]           the keyring's key ids, which is current, when each was made
+  ordo audit ORDER [--json]         the order's audit trail, oldest first: every operator action, refused
+                                    message, fallout, change order, sync and billing document, with who,
+                                    when and the outcome, read from Temporal and billing; --json: a
+                                    hash-chained export { orderId, generatedAt, entries, chain }
+  ordo audit verify FILE.json       recompute an export's hash chain; exit 1 naming the first entry
+                                    that does not match
+  ordo operators init [NAME…] [--json]
+                                    creates an Ed25519 key pair (<operators.keys>/NAME.key 0600, NAME.pub) for each
+                                    NAME, or for every queue member and runAs identity without one
+  ordo operators list [--json]      who has a public key (never key material)
+  ordo codec-server [--port P]      the Web UI's codec endpoint (POST /decode, /encode), for signed-in operators only
+  ordo codec-server token [--link]  a short-lived token (or sign-in link) signed with your operator key
+  Acting verbs (complete, fallout, resume, update) sign with your credential: ORDO_OPERATOR_KEY=FILE, or
+  --actor NAME for <operators.keys>/NAME.key. You can act only as someone whose private key you can read.
 
 Options:
   --config FILE    another temporal-config.yaml (or set ORDO_CONFIG)

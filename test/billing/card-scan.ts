@@ -2,10 +2,11 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { containsRawCardNumber, isRawCardNumber } from '../../domain/card-numbers';
 import { listExecutions } from '../../scripts/simulation';
+import { decodeHistory } from '../replay/history-dump';
 
 /**
  * "No card number anywhere in Temporal" (issue 11): every history of every run on the server, read whole, as JSON
- * and with every payload decoded, searched for a 13–19 digit Luhn-valid number (domain/card-numbers.ts).
+ * and with every payload decoded (decrypted and decompressed by the client's codecs first), searched for a 13–19 digit Luhn-valid number (domain/card-numbers.ts).
  */
 
 export interface CardScan {
@@ -19,7 +20,7 @@ export async function scanHistoriesForCardNumbers(temporal: Client): Promise<Car
   const runs = [...(await listExecutions(temporal, 'open')), ...(await listExecutions(temporal, 'closed'))];
   const scan: CardScan = { histories: 0, payloads: 0, findings: [] };
   for (const run of runs) {
-    const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const history = await decodeHistory(await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory(), temporal.options.loadedDataConverter.payloadCodecs);
     const json = withoutUuids(historyToJSON(history));
     scan.histories++;
     const where = `${run.workflowId}/${run.runId}`;

@@ -155,9 +155,13 @@ describe('operator verbs: client API and bin/ordo on the shared stack', function
     const human = await ordo(h, 'fallout', '--order', retried.id);
     assert.match(human.stdout, /why: 503 injected-fault after 2 attempt\(s\)/);
 
+    // mallory has no operator key: `--actor mallory` acts as nobody (docs/security.md "Operators are who they say").
     const byMallory = await ordo(h, 'fallout', 'retry', retried.id, 'configure', '--actor', 'mallory');
     assert.equal(byMallory.code, 1);
-    assert.match(byMallory.stderr, /mallory may not act on this step: not a member of provisioning-desk \(dave, erin\)/);
+    assert.match(byMallory.stderr, /mallory\.key does not exist: you can act only as an operator whose private key you can read/);
+    const byAlice = await ordo(h, 'fallout', 'retry', retried.id, 'configure', '--actor', 'alice');
+    assert.equal(byAlice.code, 1);
+    assert.match(byAlice.stderr, /alice may not act on this step: not a member of provisioning-desk \(dave, erin\)/);
     const byDave = await ordo(h, 'fallout', 'retry', retried.id, 'configure', '--actor', 'dave');
     assert.equal(byDave.code, 0, byDave.stderr);
 

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { testKeysVariable } from '../encryption-keys';
+import { captureLog } from '../log-capture';
 
 /** Runs the real `bin/ordo` as users run it: a child process, from the repository root. */
 
@@ -14,11 +16,11 @@ export interface OrdoRun {
 
 /**
  * The parent's environment without anything that would point the CLI elsewhere (a TEMPORAL_* or ORDO_*
- * variable of whoever runs the tests), plus `extra`.
+ * variable of whoever runs the tests), plus the test run's encryption keys (test/encryption-keys.ts) and `extra`.
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TEMPORAL_|ORDO_)/.test(key)));
-  return { ...env, ...extra };
+  return { ...env, ORDO_ENCRYPTION_KEYS: testKeysVariable(), ...extra };
 }
 
 export function ordo(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<OrdoRun> {
@@ -28,6 +30,7 @@ export function ordo(args: string[], options: { env?: NodeJS.ProcessEnv; timeout
       args,
       { cwd: REPO_ROOT, env: options.env ?? cleanEnv(), timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
+        captureLog(`ordo ${args[0] ?? ''}`, `${stdout}\n${stderr}`);
         if (error && typeof error.code !== 'number') {
           reject(new Error(`ordo ${args.join(' ')} did not exit normally (${error.signal ?? error.message})\nstdout: ${stdout}\nstderr: ${stderr}`));
           return;

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { captureLogFolder } from '../log-capture';
 import { cleanEnv, describeRun, jsonOf, ordo, REPO_ROOT } from './run-ordo';
 
 /**
@@ -29,7 +30,7 @@ describe('ordo stack: a part is up when it answers', function () {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-stack-'));
-    const [temporalPort, uiPort, simulatorsPort] = [await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort, simulatorsPort, codecPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     configFile = path.join(dir, 'temporal-config.yaml');
     fs.writeFileSync(
       configFile,
@@ -44,12 +45,14 @@ describe('ordo stack: a part is up when it answers', function () {
         `  temporalPort: ${temporalPort}`,
         `  temporalUiPort: ${uiPort}`,
         `  simulatorsPort: ${simulatorsPort}`,
+        `  codecServerPort: ${codecPort}`,
         `  dataDir: ${path.join(dir, 'data')}`,
       ].join('\n'),
     );
   });
   after(async () => {
     await run('stack', 'down');
+    captureLogFolder(dir);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

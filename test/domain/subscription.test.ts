@@ -212,20 +212,21 @@ describe('subscription arithmetic', () => {
     });
 
     it('an upgrade charges the rest of the billed period, a downgrade credits it', () => {
-      // Up 10 → 11 on 2027-04-08: Apr 8..30 = 23 of 30 days: 1 × 19.99 × 23/30 = 15.3257 → 15.33 charged.
+      // Up 10 → 11 on 2027-04-08: Apr 8..30 = 23 of 30 days: 11 × 19.99 × 23/30 = 168.5823 → 168.58, less
+      // 10 × 19.99 × 23/30 = 153.2567 → 153.26: 15.32 charged (each quantity's worth rounded once, so steps telescope).
       // May bills 11 × 19.99 = 219.89.
       const up = changeSubscription(billedApril(), { changeId: 'UP', effectiveDate: '2027-04-08', actions: [{ type: 'Amend', itemId: 'A', quantity: 11 }] }, NO_TAX);
       assert.equal(up.invoice?.id, 'INV-UP-1');
-      assert.equal(up.invoice?.total, '15.33');
+      assert.equal(up.invoice?.total, '15.32');
       assert.equal(up.creditMemo, undefined);
       assert.deepEqual(schedule(billDue(up.next, '2027-05-01', [], NO_TAX).invoices), [['INV-SUB-ORD-9-2027-05-01', '219.89']]);
 
-      // Down 10 → 4: 6 × 19.99 × 23/30 = 91.954 → 91.95 credited. May bills 4 × 19.99 = 79.96.
+      // Down 10 → 4: 153.26 − (4 × 19.99 × 23/30 = 61.3027 → 61.30) = 91.96 credited. May bills 4 × 19.99 = 79.96.
       const down = changeSubscription(billedApril(), { changeId: 'DOWN', effectiveDate: '2027-04-08', actions: [{ type: 'Amend', itemId: 'A', quantity: 4 }] }, NO_TAX);
       assert.equal(down.invoice, undefined);
       assert.equal(down.creditMemo?.id, 'CM-DOWN-1');
       assert.equal(down.creditMemo?.kind, 'creditMemo');
-      assert.equal(down.creditMemo?.total, '91.95');
+      assert.equal(down.creditMemo?.total, '91.96');
       assert.equal(down.creditMemo?.lines[0].quantity, 6);
       assert.deepEqual(schedule(billDue(down.next, '2027-05-01', [], NO_TAX).invoices), [['INV-SUB-ORD-9-2027-05-01', '79.96']]);
     });

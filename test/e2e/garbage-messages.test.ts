@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
+import { failureMessage } from '../../client/failure-message';
 import { OrdoOperator } from '../../client/operator';
 import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import type { StepStatus } from '../../workflows/types';
@@ -80,7 +81,7 @@ describe('garbage in every message, in every encoding', function () {
       waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED },
       request: { meta: { updateId: randomUUID(), identity: 'garbage-test' }, input: { name, args: { payloads } } },
     });
-    return response.outcome?.failure ? (response.outcome.failure.message ?? '(no message)') : undefined;
+    return response.outcome?.failure ? ((await failureMessage(h.env.client, response.outcome.failure)) ?? '(no message)') : undefined;
   }
 
   async function failedWorkflowTasks(workflowId: string): Promise<string[]> {

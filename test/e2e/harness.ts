@@ -5,15 +5,18 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { OrdoClient } from '../../client/ordo-client';
 import { loadCatalogFiles } from '../../config/catalog-files';
-import { dataConverter } from '../../config/connection';
+import { BUNDLE_CONVERTERS, dataConverterFor } from '../../config/connection';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import type { Catalog } from '../../domain/catalog';
 import { startTestServer } from '../../scripts/dev-server';
 import { startSimulators } from '../../simulators';
 import { bundleOrdoWorkflows, createOrdoWorker } from '../../workers/create';
+import { testKeyringFile } from '../encryption-keys';
 import { atEndOfRun } from '../hooks';
 import { dumpHistories } from '../replay/history-dump';
 import { quietRuntime } from '../quiet-runtime';
+import { withTestOperators } from './operator-keys';
+import { testSecret } from '../log-capture';
 
 /**
  * One real stack per test run, shared by every end-to-end test: a Temporal dev server, the simulators
@@ -46,7 +49,7 @@ function bundleTestWorkflows(workflowsPath: string): Promise<WorkflowBundle> {
   const quiet = () => undefined;
   return bundleWorkflowCode({
     workflowsPath,
-    payloadConverterPath: dataConverter.payloadConverterPath,
+    ...BUNDLE_CONVERTERS,
     logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet },
   });
 }
@@ -61,7 +64,10 @@ export function getHarness(): Promise<Harness> {
 async function createHarness(): Promise<Harness> {
   quietRuntime();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-test-'));
-  const [env, simulators, bundle] = await Promise.all([startTestServer(), startSimulators({ port: 0, dataDir }), bundleOrdoWorkflows()]);
+  // Encrypted histories with a keyring of this run's own (test/encryption-keys.ts), also given to the CLI processes.
+  const keyringFile = testKeyringFile();
+  const encryption = { encryption: { enabled: true, keyring: keyringFile }, keyringFile };
+  const [env, simulators, bundle] = await Promise.all([startTestServer({ dataConverter: dataConverterFor(encryption) }), startSimulators({ port: 0, dataDir }), bundleOrdoWorkflows()]);
   atEndOfRun(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
   atEndOfRun(() => env.teardown());
   atEndOfRun(() => simulators.stop());
@@ -70,14 +76,16 @@ async function createHarness(): Promise<Harness> {
   if (recordTo) atEndOfRun(async () => console.log(`recorded ${await dumpHistories(env.client, recordTo)} histories into ${recordTo}`));
 
   const base = loadConfig();
+  // Each system gets a bearer token of this run, a secret no log line may hold (test/log-capture.ts).
   const systems = Object.fromEntries(
-    Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulators.url}/${name}` }]),
+    Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulators.url}/${name}`, token: testSecret(`the ${name} system's token`) }]),
   );
-  const config: LoadedConfig = {
+  const config: LoadedConfig = withTestOperators({
     ...base,
+    ...encryption,
     temporal: { ...base.temporal, address: env.address, namespace: env.namespace ?? 'default', taskQueue: 'ordo-test' },
     systems,
-  };
+  });
   const catalog = loadCatalogFiles(config.catalogFiles);
   const client = new OrdoClient(env.client, config.temporal.taskQueue, catalog);
 

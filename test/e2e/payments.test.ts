@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../../config/load';
 import { invoicePaymentWorkflowId, PAYMENT_RUN_WORKFLOW_TYPE, type InvoicePaymentView, type SchedulerRunInput, type SchedulerRunResult } from '../../workflows/payment-messages';
 import { newOrderSyncWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import { orderRecordQuery } from '../../workflows/messages';
+import { decodeHistory } from '../replay/history-dump';
 import { eventually } from './eventually';
 import { getHarness, simulatorGet, simulatorSend, type Harness } from './harness';
 
@@ -379,7 +380,8 @@ describe('payments: the payment run, dunning, collections and refunds on the dev
     const text = (value: unknown) => JSON.stringify(value, (_key, field) => (field instanceof Uint8Array ? Buffer.from(field).toString('utf8') : field));
     let histories = 0;
     for await (const execution of h.env.client.workflow.list({ query: `TaskQueue = "${TASK_QUEUE}"` })) {
-      const history = text(await h.env.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory());
+      // Decoded (decrypted) first: the card number must not be in the data, not merely hidden by encryption.
+      const history = text(await decodeHistory(await h.env.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory(), h.env.client.options.loadedDataConverter.payloadCodecs));
       assert.equal(history.includes(CARD_NUMBER), false, `${execution.workflowId} holds the card number`);
       histories += 1;
     }

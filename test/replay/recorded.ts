@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { dataConverter } from '../../config/connection';
+import { dataConverterFor } from '../../config/connection';
+import { KEYS_ENV } from '../../config/keyring';
+import { loadConfig } from '../../config/load';
 import { currentVersion, versionMarker } from '../../workflows/patches';
 import { readWorkflowIds, WORKFLOW_IDS_FILE } from './history-dump';
 import { decodeFirst, historyPaths } from './history-paths';
@@ -26,10 +29,18 @@ export async function replayFailures(workflowBundle: WorkflowBundle, replayName?
     history: readHistory(file),
   }));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter, replayName }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: replayConverter(), replayName }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   return failures;
+}
+
+/**
+ * Ordo's data converter, encryption on, with a throwaway key: recorded histories are saved decoded (history-dump.ts),
+ * so they need no key, and their plain payloads pass through the encryption codec as pre-encryption histories do.
+ */
+function replayConverter() {
+  return dataConverterFor(loadConfig(), { [KEYS_ENV]: `replay:${randomBytes(32).toString('base64')}` });
 }
 
 /**

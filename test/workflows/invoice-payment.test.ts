@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { paymentActivities } from '../../activities/billing/payments';
+import { resolveCollections } from '../../client/collections';
+import { keySigner } from '../../client/operator-credentials';
+import { publicKeyHex } from '../../config/operator-keys';
 import { loadCatalogFiles } from '../../config/catalog-files';
-import { dataConverter } from '../../config/connection';
+import { privateDataConverter } from '../../config/connection';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { addSearchAttributes } from '../../scripts/search-attributes';
 import { startSimulators, type RunningSimulators } from '../../simulators';
@@ -36,6 +40,7 @@ describe('InvoicePaymentWorkflow on the time-skipping server: dunning over days,
   let worker: Worker;
   let running: Promise<void>;
   const taskQueue = `invoice-payment-${process.pid}`;
+  const dataConverter = privateDataConverter();
 
   before(async function () {
     this.timeout(600_000);
@@ -110,5 +115,25 @@ describe('InvoicePaymentWorkflow on the time-skipping server: dunning over days,
     assert.equal(done.state, 'WrittenOff');
     const ledger = (await (await fetch(`${simulators.url}/billing/ledger?accountId=DUN-2`)).json()) as { balance: string };
     assert.equal(ledger.balance, '0.00'); // 45.00 invoiced − 45.00 written off
+  });
+
+  it('in signed mode takes a collections action only signed by a member of the collections queue (docs/security.md)', async () => {
+    const carol = crypto.generateKeyPairSync('ed25519');
+    const bob = crypto.generateKeyPairSync('ed25519');
+    const input: InvoicePaymentInput = {
+      ...(await billed('DUN-3', 'tok_dun3_decline', 'INV-DUN-3', '12.00')),
+      collectionsQueue: 'collections',
+      queues: { collections: { members: ['carol'], assignment: 'none' } },
+      // The time-skipping server's clock runs years ahead of the client's (every test here skips days): a window that wide.
+      operators: { authentication: 'signed', keys: { carol: publicKeyHex(carol.publicKey), bob: publicKeyHex(bob.publicKey) }, signatureMaxAgeMs: 100 * 365 * DAY_MS },
+    };
+    const handle = await start(input);
+    await env.sleep(11 * DAY_MS);
+    const inCollections = await handle.query(invoicePaymentQuery);
+    assert.equal(inCollections.state, 'Collections');
+    await assert.rejects(resolveCollections(env.client, 'INV-DUN-3', { action: 'retry', actor: 'carol' }), /unsigned resolveCollections message/);
+    await assert.rejects(resolveCollections(env.client, 'INV-DUN-3', { action: 'retry', actor: 'bob' }, keySigner('bob', bob.privateKey)), /bob may not act on this step: not a member of collections \(carol\)/);
+    const view = await resolveCollections(env.client, 'INV-DUN-3', { action: 'writeOff', actor: 'carol', reason: 'uncollectable' }, keySigner('carol', carol.privateKey));
+    assert.equal(view.state, 'WrittenOff');
   });
 });

@@ -1,8 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { OrdoClient } from '../../client/ordo-client';
-import { dataConverter } from '../../config/connection';
+import { privateDataConverter } from '../../config/connection';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import type { Catalog } from '../../domain/catalog';
 import type { Order } from '../../domain/order';
@@ -98,10 +99,11 @@ export async function withLane<T>(
   test: (lane: Lane) => Promise<T>,
 ): Promise<T> {
   const { launcher, bundle } = await getTimeSkipping();
-  const env = await startTimeSkippingServer(launcher);
+  const dataConverter = privateDataConverter();
+  const env = await startTimeSkippingServer(launcher, dataConverter);
   try {
     await addSearchAttributes(env.connection, env.namespace ?? 'default');
-    return await runLane(env, bundle, options, test);
+    return await runLane(env, bundle, dataConverter, options, test);
   } finally {
     await env.teardown();
   }
@@ -110,6 +112,7 @@ export async function withLane<T>(
 async function runLane<T>(
   env: TestWorkflowEnvironment,
   bundle: WorkflowBundle,
+  dataConverter: DataConverter,
   options: LaneOptions,
   test: (lane: Lane) => Promise<T>,
 ): Promise<T> {
