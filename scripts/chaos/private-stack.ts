@@ -43,7 +43,7 @@ export async function writePrivateConfig(options: PrivateStackOptions): Promise<
   document.channels = { intake: { enabled: false } };
   if (options.maxCachedWorkflows !== undefined) document.worker = { ...(document.worker as object), maxCachedWorkflows: options.maxCachedWorkflows };
   document.stack = { temporalPort, temporalUiPort, simulatorsPort, codecServerPort, dataDir: 'data' };
-  // Keys under the scratch folder, never the checkout's .ordo/ (the lead wires `ordo keys rotate` in when encryption merges).
+  // Keys under the scratch folder, never the checkout's .ordo/: the stack makes the keyring and operator key pairs there.
   document.encryption = { keyring: 'data/keyring.json' };
   document.operators = { authentication: options.operatorAuthentication ?? 'trusted', keys: 'data/operators' };
   const file = path.join(options.dir, 'temporal-config.yaml');

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { keyCommands } from '../../client/cli/key-commands';
 import { OrdoError } from '../../client/errors';
 import { OrdoClient } from '../../client/ordo-client';
 import { loadCatalogFiles } from '../../config/catalog-files';
@@ -69,7 +68,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let client: OrdoClient | undefined;
   let report: ChaosReport | undefined;
   try {
-    await rotateKeysIfAvailable(config, log);
     log(`private stack in ${dir}`);
     await stack.up();
     const faults = new FaultControl(simulatorsUrl(config), startedAt.getTime(), log);
@@ -163,18 +161,6 @@ async function billingDocuments(config: LoadedConfig): Promise<BillingDocument[]
   const response = await fetch(`${config.systems.billing.url}/invoices`, { signal: AbortSignal.timeout(30_000) });
   if (!response.ok) throw new Error(`billing answered ${response.status} to GET /billing/invoices`);
   return ((await response.json()) as { invoices: BillingDocument[] }).invoices;
-}
-
-/**
- * `ordo keys rotate --config <the run's copy>` once the encryption work provides it, so the private worker finds its
- * keyring; until then there is nothing to make.
- */
-async function rotateKeysIfAvailable(config: LoadedConfig, log: (line: string) => void): Promise<void> {
-  const rotate = keyCommands.rotate;
-  if (!rotate) return;
-  const code = await rotate(['--config', config.file]);
-  if (code !== 0) throw new Error(`ordo keys rotate --config ${config.file} exited ${code}`);
-  log(`keyring made at ${config.keyringFile}`);
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
