@@ -39,6 +39,9 @@ export class ChaosStack {
     if (pids.length === 0) throw new Error(`no ${part} process is recorded in ${this.config.dataDir}: was the stack started?`);
     const at = new Date();
     for (const pid of pids) sigkill(pid);
+    // Until the kernel has taken them down, a killed worker still counts as running (its pid lives, Temporal lists its
+    // poller) and the stack would not start another: wait for them to be gone (or zombies nobody reaps).
+    await gone(pids, 10_000);
     const inFlight = ordersInFlight === undefined ? '' : `, ${ordersInFlight} orders in flight`;
     this.log(`SIGKILL ${part} (pids ${pids.join(', ')}) at +${Math.round((at.getTime() - this.startedAt) / 1000)}s${inFlight}`);
     await this.up();
@@ -69,6 +72,26 @@ export class ChaosStack {
     const pids = [record?.pids[part]];
     if (part === 'worker') pids.push(readJson<WorkerHealth>(workerHealthFile(this.config))?.pid);
     return pids.filter((pid): pid is number => typeof pid === 'number');
+  }
+}
+
+async function gone(pids: readonly number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(running) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** The process exists and is not a zombie (killed, waiting for a parent to reap it). */
+function running(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true; // no /proc (macOS): kill(pid, 0) is all there is
+    } catch {
+      return false;
+    }
   }
 }
 
