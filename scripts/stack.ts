@@ -154,6 +154,8 @@ export async function stackStatus(config: LoadedConfig): Promise<StackStatus> {
 export interface StackUpOptions {
   detach: boolean;
   log: (line: string) => void;
+  /** Set in every part's environment (over this process's): the chaos run blanks TEMPORAL_* overrides with it. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningStack {
@@ -174,7 +176,7 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
     const out = fs.openSync(path.join(logs, `${part}.log`), 'a');
     const child = spawn(command, args, {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...options.env, ...env },
       // Each part leads its own process group, so stopping it stops everything it started (tsx runs node under it).
       detached: true,
       stdio: ['ignore', out, out],
