@@ -20,6 +20,7 @@ import { cancelSplits, listenToOrderMessages, sourceItemsOf } from './order-mess
 import { OrderRun } from './order-run';
 import { AccountIdKey, ChannelKey, OrderIdKey, QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
 import type { OrderSummary, OrderWorkflowInput } from './types';
+import { survivingEviction } from './local-activities';
 import { ownBehaviour } from './versions';
 
 const planning = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } } as const;
@@ -55,8 +56,8 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   const behaviour = ownBehaviour();
   const changesInFlight = behaviour.has('changes-in-flight');
   const leanHistory = behaviour.has('lean-history');
-  const { decomposeOrder } = leanHistory ? localPlanning : remotePlanning;
-  const { issueInvoice, issueChangeBilling } = leanHistory ? localBilling : remoteBilling;
+  const { decomposeOrder } = leanHistory ? survivingEviction(localPlanning, behaviour) : remotePlanning;
+  const { issueInvoice, issueChangeBilling } = leanHistory ? survivingEviction(localBilling, behaviour) : remoteBilling;
   const subscriptions = behaviour.has('subscriptions');
   const run = new OrderRun(input);
   const { order, summary } = run;
@@ -122,7 +123,7 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
    * Answers why the order has no subscription when the domain refused to make one of its items.
    */
   async function handOver(): Promise<string | undefined> {
-    const { prepareSubscription, savePaymentMethod, startSubscription } = billingOverTime;
+    const { prepareSubscription, savePaymentMethod, startSubscription } = survivingEviction(billingOverTime, behaviour);
     let subscription: Subscription | undefined;
     let problem: string | undefined;
     try {

@@ -46,6 +46,10 @@ export const PATCHES = {
     since: 2,
     why: 'a completed order hands its recurring and usage items to a SubscriptionWorkflow (its invoice bills recurring items at 0.00 when the subscription bills them per period) and keeps its payment method on the billing account; a change order sends its recurring and usage items to that subscription; a renewal order records the order action Renew',
   },
+  'retry-cancelled-local-activities': {
+    since: 3,
+    why: 'an order makes a local activity (decomposition, billing) again when it was cancelled without the workflow asking, as the worker does to the local activities of a run it evicts from its cache (workflows/local-activities.ts)',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;
