@@ -12,6 +12,7 @@ import { inBatches, settle } from './observe';
 import { chaosOrders, type ChaosOrder } from './orders';
 import { isolatedEnvironment, writePrivateConfig } from './private-stack';
 import { ChaosStack, type Kill } from './processes';
+import { mulberry32 } from '../seeded-random';
 
 /**
  * One chaos run (docs/security.md "Chaos in the suite"): a private stack, orders submitted in three waves, and while
@@ -167,16 +168,4 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   const counts: Record<string, number> = {};
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
-}
-
-/** A small seeded generator (mulberry32): the same seed, the same pauses. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
