@@ -103,6 +103,7 @@ export interface InvoiceRequest {
   billedElsewhere?: string[];
 }
 
+import type { OperatorRecord } from '../domain/operator-signature';
 export type { CpqAccountRecord, CpqOrderRecord, CpqPricedLine, CpqQuoteRecord, StorefrontOrderRecord };
 
 /**
@@ -131,6 +132,17 @@ export interface ChannelActivities {
   findOrCreateStorefrontTwin(request: StorefrontTwinRequest): Promise<StorefrontOrderRecord>;
   /** Marks a CPQ order with its storefront twin (`b2bOrder`); one already marked with it is found. */
   markCpqOrder(request: { cpqOrderId: string; b2bOrder: string }): Promise<CpqOrderRecord>;
+  /**
+   * Who may resolve a sync's fallout, read when the sync falls out: the operators' keys (signed mode) and the
+   * members of the sync fallout queue in the worker's configuration.
+   */
+  syncFalloutAuthority(queue: string): Promise<SyncFalloutAuthority>;
+}
+
+export interface SyncFalloutAuthority {
+  operators?: OperatorRecord;
+  /** The queue's members; absent when the configuration has no such queue (anyone signed may resolve). */
+  members?: string[];
 }
 
 export interface CpqAccountRequest {

@@ -1,5 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { SyncLogRecord, SyncProcess, SyncRecordKind } from '../domain/sync-log';
+import type { OperatorCredential } from '../domain/operator-signature';
 
 /**
  * What a channel sync workflow (NewOrderSyncWorkflow, ReorderSyncWorkflow) shows: shared by the workflows, the
@@ -25,7 +26,7 @@ export interface SyncView {
   fallout?: { step: string; errorMessage: string; since: string; queue: string };
   log: SyncLogRecord[];
   /** Operators' resolutions of the sync's fallout (retry, skip), oldest first: the audit trail. Absent until one is made. */
-  operatorActions?: Array<{ at: string; actor: string; action: string; step: string; note?: string }>;
+  operatorActions?: Array<{ at: string; actor: string; action: string; step: string; note?: string; credential?: OperatorCredential; verified?: boolean }>;
 }
 
 /** The sync's view; also what the workflow returns, so a closed sync is read without a worker. */

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  patched,
   setHandler,
   sleep,
   TimeoutFailure,
@@ -9,7 +10,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { recordRef, type SyncLogRecord, type SyncProcess, type SyncRecordKind } from '../domain/sync-log';
-import { now } from './clock';
+import { whyNotAuthentic, credentialTrail } from '../domain/operator-signature';
+import { whyActorMayNotAct } from '../domain/queues';
+import type { SyncFalloutAuthority } from '../activities/types';
+import { now, nowMs } from './clock';
+import { channel } from './sync-activities';
 import { checkedSignal, checkedValidator } from './message-checks';
 import { move, SYNC_MACHINE } from './state-machines';
 import { resolveFalloutSignal, resolveFalloutUpdate, type ResolveFalloutRequest } from './messages';
@@ -53,6 +58,8 @@ export class SyncRun {
   private state: SyncState = 'running';
   private fallout: SyncView['fallout'];
   private resolution: ResolveFalloutRequest | undefined;
+  /** Who may resolve the current fallout (since `sync-operators`): read when the sync falls out. */
+  private authority: SyncFalloutAuthority | undefined;
   /** Who resolved the sync's fallout, and how (the audit trail): data only, so older histories replay the same. */
   private readonly operatorActions: NonNullable<SyncView['operatorActions']> = [];
 
@@ -138,13 +145,16 @@ export class SyncRun {
   }
 
   private async waitInFallout(stepName: string, errorMessage: string): Promise<void> {
+    // Operators are who they say here too (docs/security.md): who may resolve is known before the sync shows its
+    // fallout, so no resolution is taken unchecked. Asked by name, as a sync has no behaviour version.
+    if (patched('sync-operators')) this.authority = await channel.syncFalloutAuthority(SYNC_FALLOUT_QUEUE);
     this.moveTo('fallout');
     this.fallout = { step: stepName, errorMessage, since: now(), queue: SYNC_FALLOUT_QUEUE };
     this.resolution = undefined;
     upsertSearchAttributes([{ key: FalloutQueuesKey, value: [SYNC_FALLOUT_QUEUE] }]);
     await condition(() => this.resolution !== undefined);
     const { action, actor, note } = this.resolution!;
-    this.operatorActions.push({ at: now(), actor, action, step: stepName, ...(note ? { note } : {}) });
+    this.operatorActions.push({ at: now(), actor, action, step: stepName, ...(note ? { note } : {}), ...credentialTrail(this.resolution, this.authority?.operators) });
     this.fallout = undefined;
     upsertSearchAttributes([{ key: FalloutQueuesKey, value: [] }]);
     // Skipped: the sync goes from fallout to abandoned (the workflow catches this and calls abandon()).
@@ -165,7 +175,17 @@ export class SyncRun {
     if (!this.fallout) return `the sync is ${this.state}, not in fallout: there is nothing to resolve`;
     if (request.stepId !== this.fallout.step) return `step "${request.stepId}" is not in fallout; "${this.fallout.step}" is`;
     if (request.action === 'complete') return 'a sync step cannot be completed by hand: fix the cause and retry, or skip to give the sync up';
-    return undefined;
+    return this.whyResolverMayNotAct(request);
+  }
+
+  /** Before `sync-operators` (no authority read), anyone named was believed, as the sync's history recorded. */
+  private whyResolverMayNotAct(request: ResolveFalloutRequest): string | undefined {
+    if (!this.authority) return undefined;
+    const unauthentic = whyNotAuthentic(this.authority.operators, 'resolveFallout', workflowInfo().workflowId, request, nowMs());
+    if (unauthentic) return unauthentic;
+    const members = this.authority.members;
+    if (!members) return request.actor ? undefined : 'actor is required: say who resolves the sync';
+    return whyActorMayNotAct(request.actor, [SYNC_FALLOUT_QUEUE], undefined, { [SYNC_FALLOUT_QUEUE]: { members, assignment: 'none' } });
   }
 
   private write(fields: Omit<SyncLogRecord, 'id' | 'process' | 'trigger' | 'at'>): void {

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { LoadedConfig } from '../../config/load';
 import type { Catalog } from '../../domain/catalog';
+import { operatorRecordFor } from '../../config/operator-keys';
 import { withHeartbeats } from '../heartbeats';
 import { systemEndpoint } from '../http';
 import type { ChannelActivities } from '../types';
@@ -11,7 +12,7 @@ import { reorderSyncActivities } from './reorder-sync';
 import { StorefrontApi } from './storefront-api';
 
 export interface ChannelDependencies {
-  config: Pick<LoadedConfig, 'systems' | 'billing'>;
+  config: Pick<LoadedConfig, 'systems' | 'billing'> & Partial<Pick<LoadedConfig, 'queues' | 'operators' | 'operatorKeysDir'>>;
   catalog: Catalog;
   /** The worker's client and task queue, to submit the Ordo orders the syncs make. */
   temporal?: { client: Client; taskQueue: string };
@@ -29,6 +30,11 @@ export function createChannelActivities(deps: ChannelDependencies): ChannelActiv
     ...newOrderSyncActivities(cpq, storefront, deps.config.billing),
     ...reorderSyncActivities(cpq, storefront),
     ...ordoOrderActivities({ billing: deps.config.billing, catalog: deps.catalog, temporal: deps.temporal, storefront: () => systemEndpoint(deps.config.systems, 'storefront') }),
+    async syncFalloutAuthority(queue) {
+      const operators = operatorRecordFor(deps.config);
+      const members = deps.config.queues?.[queue]?.members;
+      return { ...(operators ? { operators } : {}), ...(members ? { members } : {}) };
+    },
   };
   return heartbeating(activities);
 }

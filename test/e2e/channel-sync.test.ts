@@ -300,6 +300,11 @@ describe('channel syncs end to end (real Temporal dev server, CPQ and storefront
     assert.equal(view.fallout?.step, 'storefrontOrder');
     assert.equal(view.fallout?.errorMessage, `storefront order ${sold.id} is not marked syncToCPQ (its company opted out of syncing): it gets no CPQ twin`);
     assert.deepEqual(view.log.map((record) => [record.step, record.outcome, record.sourceRecord]), [['storefrontOrder', 'Error', `storefront/order/${sold.id}`]]);
+    // Only the sync fallout queue's members (sync-desk: alice, dave) may resolve it.
+    await assert.rejects(
+      handle.executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'storefrontOrder', actor: 'bob', action: 'skip' }] }),
+      (error: Error & { cause?: Error }) => /bob may not act on this step: not a member of sync-desk \(alice, dave\)/.test(error.cause?.message ?? ''),
+    );
     await handle.executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'storefrontOrder', actor: 'dave', action: 'skip' }] });
     assert.equal((await handle.result()).state, 'abandoned');
     assert.deepEqual(await cpqList(h, 'accounts', { accountNumber: 'OPTOUT-CO' }), []);
