@@ -50,6 +50,10 @@ export const PATCHES = {
     since: 3,
     why: 'an order makes a local activity (decomposition, billing) again when it was cancelled without the workflow asking, as the worker does to the local activities of a run it evicts from its cache (workflows/local-activities.ts)',
   },
+  'sync-operators': {
+    since: 3,
+    why: 'a channel sync reads the operator keys and its fallout queue\'s members when it falls out, and takes only a signed resolution from a member (syncs carry no version: they ask it by name)',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

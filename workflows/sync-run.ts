@@ -2,7 +2,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
-  patched,
   setHandler,
   sleep,
   TimeoutFailure,
@@ -15,6 +14,7 @@ import { whyActorMayNotAct } from '../domain/queues';
 import type { SyncFalloutAuthority } from '../activities/types';
 import { now, nowMs } from './clock';
 import { channel } from './sync-activities';
+import { givenBehaviour } from './versions';
 import { checkedSignal, checkedValidator } from './message-checks';
 import { move, SYNC_MACHINE } from './state-machines';
 import { resolveFalloutSignal, resolveFalloutUpdate, type ResolveFalloutRequest } from './messages';
@@ -147,7 +147,7 @@ export class SyncRun {
   private async waitInFallout(stepName: string, errorMessage: string): Promise<void> {
     // Operators are who they say here too (docs/security.md): who may resolve is known before the sync shows its
     // fallout, so no resolution is taken unchecked. Asked by name, as a sync has no behaviour version.
-    if (patched('sync-operators')) this.authority = await channel.syncFalloutAuthority(SYNC_FALLOUT_QUEUE);
+    if (givenBehaviour(undefined).has('sync-operators')) this.authority = await channel.syncFalloutAuthority(SYNC_FALLOUT_QUEUE);
     this.moveTo('fallout');
     this.fallout = { step: stepName, errorMessage, since: now(), queue: SYNC_FALLOUT_QUEUE };
     this.resolution = undefined;
