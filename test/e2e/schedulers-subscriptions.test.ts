@@ -7,6 +7,7 @@ import type { SchedulerRunResult } from '../../workflows/payment-messages';
 import { subscriptionWorkflowId, subscriptionQuery } from '../../workflows/subscription-messages';
 import { eventually } from './eventually';
 import { getHarness, simulatorGet, type Harness } from './harness';
+import type { BillingInvoice } from '../../client/billing-books';
 
 /**
  * Bill Now and the invoice scheduler with a real SubscriptionWorkflow (issue 11, point 3): Bill Now invoices the next
@@ -21,12 +22,8 @@ import { getHarness, simulatorGet, type Harness } from './harness';
 const CATALOG = path.resolve(__dirname, '../fixtures/subscriptions.yaml');
 const TASK_QUEUE = 'schedulers-subscriptions';
 
-interface BilledInvoice {
-  id: string;
-  subscriptionId?: string;
-  invoiceDate?: string;
-  total: string;
-}
+/** An invoice as billing keeps it, with the bill date billing stamps on it. */
+type BilledInvoice = BillingInvoice & { invoiceDate?: string };
 
 describe('Bill Now on a real subscription, then the invoice run for the same date', function () {
   this.timeout(180_000);

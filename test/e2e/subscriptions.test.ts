@@ -9,6 +9,7 @@ import { subscriptionWorkflowId, type SubscriptionView } from '../../workflows/s
 import { cleanEnv, describeRun, ordo as runOrdo, STACK_FRAME } from '../cli/run-ordo';
 import { eventually } from './eventually';
 import { getHarness, simulatorGet, type Harness } from './harness';
+import type { BillingInvoice } from '../../client/billing-books';
 
 /**
  * The order's hand-over to its subscription on the real dev server, with the real billing simulator and
@@ -33,14 +34,8 @@ import { getHarness, simulatorGet, type Harness } from './harness';
 const CATALOG = path.resolve(__dirname, '../fixtures/subscriptions.yaml');
 const TASK_QUEUE = 'ordo-subscriptions';
 
-interface BilledInvoice {
-  id: string;
-  orderId?: string;
-  subscriptionId?: string;
-  invoiceDate?: string;
-  period?: { start: string; end: string };
-  total: string;
-}
+/** An invoice as billing keeps it, with the bill date billing stamps on it. */
+type BilledInvoice = BillingInvoice & { invoiceDate?: string };
 
 describe('subscriptions: the order hands over to its subscription (real Temporal dev server, billing simulator)', function () {
   this.timeout(180_000);
