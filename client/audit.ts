@@ -7,6 +7,7 @@ import { invoicePaymentQuery, invoicePaymentWorkflowId, type InvoicePaymentView 
 import { subscriptionQuery, subscriptionWorkflowId, type SubscriptionView } from '../workflows/subscription-messages';
 import type { FulfillmentOrderPlan, OrderState, OrderSummary, StepStatus } from '../workflows/types';
 import { listInvoices, listPayments, type BillingInvoice, type BillingPayment } from './billing-books';
+import { mapConcurrently } from './concurrency';
 import { OrdoError } from './errors';
 import { listSyncViews } from './sync-views';
 import type { SystemApi } from './system-api';
@@ -43,14 +44,15 @@ export async function auditTrail(sources: AuditSources, orderId: string, generat
     const change = await readWorkflow(temporal, execution.workflowId, summaryQuery);
     if (change) changeOrders.push(change);
   }
-  for (const order of [summary, ...changeOrders]) {
-    entries.push(...orderEntries(order));
-    for (const split of order.fulfillmentOrders) {
-      const plan = await readWorkflow(temporal, split.workflowId, fulfillmentOrderPlanQuery);
-      if (plan) entries.push(...splitEntries(plan, split.workflowId));
-      else unavailable.push(`workflow ${split.workflowId} (not found: its history is gone, past the namespace's retention)`);
-    }
-  }
+  const orders = [summary, ...changeOrders];
+  for (const order of orders) entries.push(...orderEntries(order));
+  // Each split is a query of its own: read side by side, in the orders' order.
+  const splitIds = orders.flatMap((order) => order.fulfillmentOrders.map((split) => split.workflowId));
+  const plans = await mapConcurrently(splitIds, 8, (workflowId) => readWorkflow(temporal, workflowId, fulfillmentOrderPlanQuery));
+  plans.forEach((plan, i) => {
+    if (plan) entries.push(...splitEntries(plan, splitIds[i]));
+    else unavailable.push(`workflow ${splitIds[i]} (not found: its history is gone, past the namespace's retention)`);
+  });
 
   const syncs = await listSyncViews(temporal, { orderId }).catch((error: Error) => {
     unavailable.push(`channel syncs (${error.message})`);
@@ -80,11 +82,9 @@ export async function auditTrail(sources: AuditSources, orderId: string, generat
     unavailable.push(`billing (${error.message})`);
     return undefined;
   });
-  entries.push(...documentEntries([summary, ...changeOrders], subscription, billed));
-  for (const documentId of documentIds([summary, ...changeOrders], subscription, billed)) {
-    const payment = await readWorkflow(temporal, invoicePaymentWorkflowId(documentId), invoicePaymentQuery);
-    if (payment) entries.push(...collectionEntries(payment));
-  }
+  entries.push(...documentEntries(orders, subscription, billed));
+  const payments = await mapConcurrently(documentIds(orders, subscription, billed), 8, (documentId) => readWorkflow(temporal, invoicePaymentWorkflowId(documentId), invoicePaymentQuery));
+  for (const payment of payments) if (payment) entries.push(...collectionEntries(payment));
   if (!sources.billing) unavailable.push('billing (no systems.billing in the configuration: documents as the workflows recorded them, no payments)');
 
   const trail = chainTrail(orderId, generatedAt, entries, sha256);
