@@ -18,6 +18,11 @@ export function captureLog(source: string, text: string): void {
   fs.appendFileSync(LOG_FILE, `[${source}] ${text}\n`);
 }
 
+/** What the run has logged so far (for the test that the capture works). */
+export function runLogText(): string {
+  return fs.existsSync(LOG_FILE) ? fs.readFileSync(LOG_FILE, 'utf8') : '';
+}
+
 /** A key or token a test made or used: no log line of the run may contain it. Short values are ignored (they match by chance). */
 export function registerSecret(name: string, value: string): void {
   if (value.length >= 12) secrets.set(value, name);
