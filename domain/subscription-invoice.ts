@@ -52,16 +52,32 @@ function ratesFor(settings: InvoiceSettings, charges: readonly Charge[]): Map<st
   return rates;
 }
 
-/** The document of `charges`, or undefined when it totals 0 (nothing to send). */
+/** Cuts each line's tax to what is left of its item's in `left` (consumed in line order). */
+function capTaxes(charges: readonly Charge[], taxes: number[], left: Map<string, number>): void {
+  charges.forEach((charge, k) => {
+    const remaining = left.get(charge.itemId);
+    if (remaining === undefined) return;
+    taxes[k] = Math.max(0, Math.min(taxes[k], remaining));
+    left.set(charge.itemId, remaining - taxes[k]);
+  });
+}
+
+/**
+ * The document of `charges`, or undefined when it totals 0 (nothing to send). `taxLeft` (credit memos): per item, the
+ * tax billed and not credited yet; a line's tax is cut to what is left (its code's tax then is not rounded once: the
+ * memo gives back what was billed, not more), and the lines of one item share it in order.
+ */
 export function subscriptionDocument(
   header: SubscriptionDocumentHeader,
   charges: readonly Charge[],
   settings: InvoiceSettings,
+  taxLeft?: ReadonlyMap<string, number>,
 ): SubscriptionDocument | undefined {
   if (charges.length === 0) return undefined;
   const rates = ratesFor(settings, charges);
   const amounts = charges.map((charge) => charge.amount);
   const taxes = taxByLine(amounts, charges.map((charge) => charge.taxCode), rates);
+  if (taxLeft) capTaxes(charges, taxes, new Map(taxLeft));
   const total = sumMinor([...amounts, ...taxes]);
   if (total === 0) return undefined;
   const money = (minor: number) => formatMoney(minor, header.currency);

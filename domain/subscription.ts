@@ -19,7 +19,7 @@ import {
   monthsPerPeriodOf,
   nextPeriodOf,
 } from './subscription-periods';
-import { subscriptionDocument, type Charge } from './subscription-invoice';
+import { subscriptionDocument, type Charge, type SubscriptionDocument } from './subscription-invoice';
 import { rateUsage, usageByPeriod, UsagePrice, UsageRecord } from './usage';
 import { validateOrder } from './validate-order';
 
@@ -61,6 +61,14 @@ export const SubscriptionItem = z.strictObject({
   lastClosedQuantity: z.number().int().nonnegative().optional(),
   /** The change order or renewal that added or last changed the item, for the lines' `originalItemId`. */
   changedBy: Identifier.optional(),
+  /**
+   * Minor units of tax the subscription's own documents billed and credited for the item, over its life: a credit
+   * memo's line never takes its item's credited tax past what was billed (each document rounds its own tax, so two
+   * memos could otherwise credit a cent more than the period's invoice billed). Absent on subscriptions made before
+   * the tally was kept, and where the order's own invoice billed the item (recurring: upFront): not capped there.
+   */
+  taxBilled: z.number().int().nonnegative().optional(),
+  taxCredited: z.number().int().nonnegative().optional(),
 });
 export type SubscriptionItem = z.infer<typeof SubscriptionItem>;
 
@@ -199,6 +207,7 @@ export function subscriptionOf(order: Order, settings: SubscriptionSettings): Su
       taxCode,
       ...(usagePrice === undefined ? {} : { usagePrice }),
       billedThrough: 0,
+      ...(settings.recurring === 'perPeriod' ? { taxBilled: 0, taxCredited: 0 } : {}),
     };
     if (settings.recurring === 'upFront' && isRecurring(item.billing) && anchorDate !== undefined) {
       // The order's own invoice billed the whole term (one period for an item without an end date: docs/billing.md Invoice).
@@ -326,6 +335,7 @@ export function billDue(subscription: Subscription, asOf: string, usage: readonl
     const header = { id: `INV-${subscription.id}-${billDate}`, kind: 'invoice' as const, subscriptionId: subscription.id, orderId: subscription.orderId, accountId: subscription.accountId, currency };
     const invoice = subscriptionDocument(header, charges, settings);
     if (invoice) invoices.push(invoice);
+    tallyTax(items, invoice, 'taxBilled', currency);
   });
   return { invoices, next: { ...subscription, items } };
 }
@@ -405,7 +415,14 @@ export function changeSubscription(subscription: Subscription, change: Subscript
         problems.push({ path: `${at}.item.endDate`, message: `${endDate} is before the effective date ${effective}`, fix: 'give an end date on or after the effective date' });
         return;
       }
-      const added: SubscriptionItem = { ...action.item, startDate: effective, ...(endDate === undefined ? {} : { endDate }), billedThrough: 0, changedBy: change.changeId };
+      const added: SubscriptionItem = {
+        ...action.item,
+        startDate: effective,
+        ...(endDate === undefined ? {} : { endDate }),
+        billedThrough: 0,
+        changedBy: change.changeId,
+        ...(keepsTaxTally(subscription) ? { taxBilled: 0, taxCredited: 0 } : {}),
+      };
       if (!isUsage(added) && day < billedUntil) {
         const period = itemPeriod(anchorDate, added, firstIndexOf(anchorDate, added))!;
         const unitPrice = collectProblems(problems, () => parseMoney(added.unitPrice, currency, `${at}.item.unitPrice`));
@@ -466,13 +483,35 @@ export function changeSubscription(subscription: Subscription, change: Subscript
 
   const header = { subscriptionId: subscription.id, orderId: subscription.orderId, accountId: subscription.accountId, currency };
   const invoice = subscriptionDocument({ ...header, id: `INV-${change.changeId}-1`, kind: 'invoice' }, charges, settings);
-  const creditMemo = subscriptionDocument({ ...header, id: `CM-${change.changeId}-1`, kind: 'creditMemo' }, credits, settings);
+  const creditMemo = subscriptionDocument({ ...header, id: `CM-${change.changeId}-1`, kind: 'creditMemo' }, credits, settings, taxLeftToCredit(items));
+  tallyTax(items, invoice, 'taxBilled', currency);
+  tallyTax(items, creditMemo, 'taxCredited', currency);
   const ends = items.map((item) => item.endDate);
   const lastEnd = ends.some((end) => end === undefined) ? undefined : ends.sort()[ends.length - 1];
   const next: Subscription = { ...subscription, items };
   // Cancels do not shorten the term (the renewal keeps its length); an add-on ending later lengthens it.
   if (termEnd !== undefined && lastEnd !== undefined && lastEnd > termEnd) next.termEnd = lastEnd;
   return { ...(invoice ? { invoice } : {}), ...(creditMemo ? { creditMemo } : {}), next };
+}
+
+/** Whether the subscription's items keep the tax tally (made after it was added, billed per period). */
+function keepsTaxTally(subscription: Subscription): boolean {
+  return subscription.items.some((item) => item.taxBilled !== undefined);
+}
+
+/** Per item keeping the tally: the tax billed and not yet credited, the most its next credit lines may take back. */
+function taxLeftToCredit(items: readonly SubscriptionItem[]): Map<string, number> {
+  return new Map(
+    items.flatMap((item) => (item.taxBilled === undefined ? [] : [[item.itemId, item.taxBilled - (item.taxCredited ?? 0)] as const])),
+  );
+}
+
+/** Adds each line's tax to its item's tally (items that keep one). */
+function tallyTax(items: SubscriptionItem[], document: SubscriptionDocument | undefined, field: 'taxBilled' | 'taxCredited', currency: string): void {
+  for (const line of document?.lines ?? []) {
+    const item = items.find((candidate) => candidate.itemId === line.orderItemId);
+    if (item?.[field] !== undefined) item[field] += parseMoney(line.tax, currency);
+  }
 }
 
 function lineOf(item: SubscriptionItem, quantity: number, unitPrice: number, amount: number): Omit<Charge, 'period'> {
