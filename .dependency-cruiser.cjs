@@ -15,6 +15,15 @@ const WORKFLOW_SDK = 'node_modules/@temporalio/(workflow|common)/';
 module.exports = {
   forbidden: [
     {
+      name: 'console-page-runs-in-the-browser',
+      severity: 'error',
+      comment:
+        'console/page/ is bundled for the browser (console/bundle.ts): it imports other page modules and the page ' +
+        "libraries only; of the rest of Ordo, types alone (the API's shapes), never code that needs Node.",
+      from: { path: '^console/page/' },
+      to: { pathNot: ['^console/page/', 'node_modules/(react|react-dom|scheduler|chart\\.js|@kurkle/color|@dagrejs/(dagre|graphlib))/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'No import cycles anywhere: each module can be read after the ones it imports.',

@@ -20,6 +20,9 @@ export interface LoadedConfig extends OrdoConfig {
   keyringFile: string;
   /** Absolute folder of operator keys (operators.keys). */
   operatorKeysDir: string;
+  /** Absolute paths of the console's local accounts and session key (console.accounts, console.sessionKey). */
+  consoleAccountsFile: string;
+  consoleSessionKeyFile: string;
 }
 
 /**
@@ -41,6 +44,8 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     dataDir: path.resolve(dir, config.stack.dataDir),
     keyringFile: path.resolve(dir, config.encryption.keyring),
     operatorKeysDir: path.resolve(dir, config.operators.keys),
+    consoleAccountsFile: path.resolve(dir, config.console.accounts),
+    consoleSessionKeyFile: path.resolve(dir, config.console.sessionKey),
   };
 }
 

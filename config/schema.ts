@@ -103,6 +103,36 @@ export const StackSettings = z.strictObject({
   dataDir: z.string().default('.ordo'),
   /** The codec server (`ordo codec-server`): the Temporal Web UI decodes Ordo's payloads through it, for signed-in operators. */
   codecServerPort: z.number().int().positive().default(8089),
+  /** The operations console (`ordo console`, docs/console.md). */
+  consolePort: z.number().int().positive().default(8090),
+});
+
+/** Sign-in by OpenID Connect (real use): the console is a confidential client of the issuer (authorization code + PKCE). */
+export const ConsoleOidcSettings = z.strictObject({
+  /** The issuer URL; its /.well-known/openid-configuration is read at start-up. */
+  issuer: z.url(),
+  clientId: z.string().min(1),
+  /** The environment variable holding the client secret (never the secret itself in this file). */
+  clientSecretEnv: z.string().min(1).default('ORDO_OIDC_CLIENT_SECRET'),
+  /** The claim whose value is the operator's name (queue membership is by that name). */
+  nameClaim: z.string().min(1).default('preferred_username'),
+  scopes: z.string().min(1).default('openid profile email'),
+});
+
+/**
+ * The operations console (docs/console.md "Who is who"). Operators sign in with a local account (development) or
+ * OpenID Connect; the signed-in name is the actor of every action, and queue membership comes from `queues`.
+ */
+export const ConsoleSettings = z.strictObject({
+  /** Local accounts: a JSON file of scrypt password hashes (`ordo console accounts add NAME`), relative to this file. */
+  accounts: z.string().min(1).default('.ordo/console-accounts.json'),
+  /** The key that signs session cookies (made when missing, 0600), relative to this file. */
+  sessionKey: z.string().min(1).default('.ordo/console-session.key'),
+  /** How long a sign-in lasts. */
+  sessionLifetime: Duration.default(8 * 60 * 60 * 1000),
+  /** The URL people open (OIDC redirects, links); default http://localhost:<stack.consolePort>. */
+  publicUrl: z.url().optional(),
+  oidc: ConsoleOidcSettings.optional(),
 });
 
 /**
@@ -186,6 +216,7 @@ export const OrdoConfig = z.strictObject({
   channels: ChannelSettings.default(ChannelSettings.parse({})),
   encryption: EncryptionSettings.default(EncryptionSettings.parse({})),
   operators: OperatorSettings.default(OperatorSettings.parse({})),
+  console: ConsoleSettings.default(ConsoleSettings.parse({})),
 }).superRefine((config, ctx) => {
   if (!config.channels.intake.enabled) return;
   for (const system of INTAKE_SYSTEMS) {
@@ -206,3 +237,4 @@ export type IntakeSettings = z.infer<typeof IntakeSettings>;
 export type DecompositionSettings = z.infer<typeof DecompositionSettings>;
 export type EncryptionSettings = z.infer<typeof EncryptionSettings>;
 export type OperatorSettings = z.infer<typeof OperatorSettings>;
+export type ConsoleSettings = z.infer<typeof ConsoleSettings>;

@@ -22,6 +22,7 @@ import { simulateCommands } from './simulate-commands';
 import { keyCommands } from './key-commands';
 import { identityCommands } from './identity-commands';
 import { auditCommands } from './audit-commands';
+import { consoleCommands } from './console-commands';
 import { USAGE, UsageError } from './usage';
 
 /** `ordo`: one command for people and scripts. Exit 0 success, 1 refused or failed, 2 usage error. */
@@ -135,6 +136,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   ...keyCommands,
   ...identityCommands,
   ...auditCommands,
+  ...consoleCommands,
 };
 
 function describeStack(status: StackStatus): string {

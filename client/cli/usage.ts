@@ -116,6 +116,10 @@ Simulation (docs/billing.md "A year in seconds"):
                                     declined, and the balance; --json: { invoices, payments, ledger }.
                                     --usage: usage records, each posted on its date
 
+Console (docs/console.md):
+  ordo console [--port P]           the operations console (stack.consolePort, 8090): live plans, task and
+                                    incident desks, dashboards; operators sign in, and act as themselves
+
 Security (docs/security.md):
   (keys: encrypted histories; operators and codec-server: who is acting; audit: the order's trail)
   ordo keys rotate [--json]         add a new random key to the keyring (encryption.keyring; created when

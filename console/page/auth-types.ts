@@ -1,0 +1,7 @@
+/** GET /api/me: who is signed in (console/auth.ts), null when nobody. */
+export interface Me {
+  user: { name: string; via: 'password' | 'oidc'; queues: string[] } | null;
+  /** Whether OpenID Connect sign-in is configured (the sign-in page then offers it). */
+  oidc?: boolean;
+}
+export type PageUser = NonNullable<Me['user']>;

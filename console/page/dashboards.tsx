@@ -1,0 +1,4 @@
+/** Dashboards with charts (docs/console.md "Dashboards"). STUB. */
+export function Dashboards() {
+  return <p>Dashboards</p>;
+}
