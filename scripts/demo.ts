@@ -7,6 +7,7 @@ import { loadCatalogFiles } from '../config/catalog-files';
 import { loadConfig } from '../config/load';
 import type { OrderSummary } from '../workflows/types';
 import { indent, showChannels, type ChannelDemo } from './demo-channels';
+import { consoleStory, fleetPointers, paceSampleOrders, SAMPLE_ORDER_SPACING_MS, submitFleetOrder, unpace } from './demo-console';
 import { stackUp } from './stack';
 
 /**
@@ -53,8 +54,11 @@ async function main(): Promise<void> {
     say(indent(error.message));
   }
 
+  // A pace a person can follow in the console (scripts/demo-console.ts): a few seconds per callout, orders apart.
+  await paceSampleOrders(config);
   const orderIds: string[] = [];
   for (const file of DEMO_ORDERS) {
+    if (orderIds.length) await new Promise((resolve) => setTimeout(resolve, SAMPLE_ORDER_SPACING_MS));
     const started = await client.startOrder(readExample(file, runTag));
     orderIds.push(started.orderId);
     say(`\nSubmitted ${started.orderId} from examples/${file} (workflow ${started.workflowId})`);
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
   say('\nProgress (each order is billed once, only after all of its fulfillment orders are done):');
   const finals = await Promise.all(orderIds.map((id) => follow(client, id, say)));
   for (const summary of finals) say(`\n${formatSummary(summary)}`);
+  await unpace(config);
   const channels = await showChannels(config, client, runTag, say);
 
   const ui = `http://localhost:${config.stack.temporalUiPort}`;
@@ -94,6 +99,9 @@ SLA alerts land in the webhook simulator: curl -s http://127.0.0.1:${config.stac
                                                                 returns one laptop bundle: a credit memo, the invoice untouched
   bin/ordo status ${orderIds[0]}                                  the whole story: its change order and the net billed
 `);
+  say(consoleStory(config, network, orderIds[0]));
+  const fleet = await submitFleetOrder(client, runTag);
+  say(`\n${fleetPointers(config, fleet)}\n`);
   const final = await follow(client, network, say);
   say(`\n${formatSummary(final)}\n\nAll done. Ctrl-C stops the stack.`);
   await client.close();

@@ -1,0 +1,98 @@
+import { fleetOrder } from '../bench/large-order';
+import type { OrdoClient } from '../client/ordo-client';
+import type { LoadedConfig } from '../config/load';
+import { simulatorsUrl } from './stack';
+
+/**
+ * The demo's console story (docs/console.md): the sample orders take a minute or two instead of a second, so a person
+ * watching the console sees their swimlanes change colour; and a 2,000-item fleet order, partitioned into parts, whose
+ * part a person opens in the Temporal Web UI to read its plan as JSON (decoded by the codec server).
+ */
+
+/** Sample orders start this far apart, so there is always one early in its plan while another finishes. */
+export const SAMPLE_ORDER_SPACING_MS = 10_000;
+
+/**
+ * Latency on the callouts the sample orders make (each system's timeout is 10 s: these stay well under it). A step
+ * then stays InProgress for a few seconds, long enough to see. Cleared (unpace) before anything else runs, so the
+ * channels, the network kit and the fleet order go at the simulators' own speed.
+ */
+const PACE: Array<{ system: string; operation: string }> = [
+  { system: 'inventory', operation: 'reserve' },
+  { system: 'shipping', operation: 'ship' },
+  { system: 'shipping', operation: 'schedule-visit' },
+  { system: 'provisioning', operation: 'activate' },
+  { system: 'provisioning', operation: 'allocate-seats' },
+  { system: 'provisioning', operation: 'enroll-support' },
+  { system: 'provisioning', operation: 'provision-tenant' },
+  { system: 'warranty', operation: 'register' },
+];
+const PACE_LATENCY = { latencyMs: 4000, latencyJitterMs: 3000 };
+
+async function simulatorFault(config: LoadedConfig, method: 'PUT' | 'DELETE', system: string, operation: string): Promise<void> {
+  const url = `${simulatorsUrl(config)}/_faults/${system}${method === 'DELETE' ? `?operation=${encodeURIComponent(operation)}` : ''}`;
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: method === 'PUT' ? JSON.stringify({ operation, ...PACE_LATENCY }) : undefined,
+  });
+  if (!response.ok) throw new Error(`the demo could not ${method === 'PUT' ? 'slow' : 'speed up'} ${system}/${operation} on the simulators: ${response.status} ${await response.text()}`);
+}
+
+/** Slows the sample orders' callouts down to a pace a person can follow in the console. */
+export async function paceSampleOrders(config: LoadedConfig): Promise<void> {
+  for (const { system, operation } of PACE) await simulatorFault(config, 'PUT', system, operation);
+}
+
+/** Takes the latency off again (only the demo's own: the network kit's fault on configure-service stays). */
+export async function unpace(config: LoadedConfig): Promise<void> {
+  for (const { system, operation } of PACE) await simulatorFault(config, 'DELETE', system, operation);
+}
+
+export const FLEET_ITEMS = 2000;
+
+export interface FleetDemo {
+  orderId: string;
+  /** The parts' workflow ids (`<order>/<split>-P1`, …), once decomposition has started them; empty if not yet. */
+  partWorkflowIds: string[];
+}
+
+/**
+ * Submits a fleet of 2,000 sensor kits (catalog/fleet.yaml): 10,000 steps in one split, which decomposition partitions
+ * into parts of at most decomposition.maxStepsPerFulfillmentOrder steps. Waits (up to `waitMs`) until the parts run.
+ */
+export async function submitFleetOrder(client: OrdoClient, runTag: string, waitMs = 90_000): Promise<FleetDemo> {
+  const started = await client.startOrder(fleetOrder(FLEET_ITEMS, `FLEET-${FLEET_ITEMS}-${runTag}`));
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const summary = await client.getSummary(started.orderId).catch(() => undefined); // not queryable until its first task
+    const parts = summary?.fulfillmentOrders.map((fo) => fo.workflowId) ?? [];
+    if (parts.length || Date.now() > deadline) return { orderId: started.orderId, partWorkflowIds: parts };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** Where to open the fleet order in the Web UI, and how to make the UI decode its payloads. */
+export function fleetPointers(config: LoadedConfig, fleet: FleetDemo): string {
+  const ui = `http://localhost:${config.stack.temporalUiPort}/namespaces/${config.temporal.namespace}/workflows`;
+  const part = fleet.partWorkflowIds[0];
+  const where = part
+    ? `its first part:  ${ui}/${encodeURIComponent(part)}`
+    : `its parts:       ${ui}?query=${encodeURIComponent(`OrderId="${fleet.orderId}"`)}`;
+  return `A fleet of ${FLEET_ITEMS.toLocaleString('en-US')} sensor kits, ${fleet.orderId}, runs as ${fleet.partWorkflowIds.length || 'several'} parts of at most ${config.decomposition.maxStepsPerFulfillmentOrder} steps.
+Read a part's plan as JSON in the Temporal Web UI (its payloads are gzip-compressed and encrypted; the codec server decodes them):
+  1. sign in to the codec server: open the link \`bin/ordo codec-server token --actor alice --link\` prints
+  2. in the Web UI's Codec Server settings (the glasses icon at the top right): "Use my browser setting",
+     endpoint http://localhost:${config.stack.codecServerPort}, tick "Include cross-origin credentials", Apply
+  3. open ${where}
+     its Input is the part's plan: every step (S0001.reserve, …) with its dependencies, as JSON`;
+}
+
+/** What to do in the console, in one short paragraph (the console's address and sign-in are printed with the stack's). */
+export function consoleStory(config: LoadedConfig, network: string, sample: string): string {
+  const url = config.console.publicUrl ?? `http://localhost:${config.stack.consolePort}`;
+  return `In the console (${url}):
+  Orders: open ${sample} and watch its swimlanes change colour as its steps run.
+  ${network} waits for people: as carol, complete "approve" in Tasks; as dave, retry "configure" in Incidents;
+  then, as carol, resume "delivered" (the customer confirms delivery) on its order page. Dashboards fill in as orders finish.`;
+}
