@@ -93,6 +93,6 @@ export function consoleStory(config: LoadedConfig, network: string, sample: stri
   const url = config.console.publicUrl ?? `http://localhost:${config.stack.consolePort}`;
   return `In the console (${url}):
   Orders: open ${sample} and watch its swimlanes change colour as its steps run.
-  ${network} waits for people: as carol, complete "approve" in Tasks; as dave, retry "configure" in Incidents;
-  then, as carol, resume "delivered" (the customer confirms delivery) on its order page. Dashboards fill in as orders finish.`;
+  ${network} waits for people: complete "approve" in Tasks (as its assignee, alice or carol); retry "configure" in
+  Incidents (as dave); once shipped, resume "delivered" there too (as carol). Dashboards fill in as orders finish.`;
 }
