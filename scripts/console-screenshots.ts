@@ -47,10 +47,9 @@ function passwordOf(config: LoadedConfig, name: string): string {
   } catch {
     throw new Error(`no password for ${name}: set ORDO_CONSOLE_PASSWORD, or start the stack with \`ordo stack up\` (it writes ${path.relative(REPO_ROOT, file)})`);
   }
-  // "alice: secret" / "alice secret" lines, or one password for every account.
-  const own = lines.map((l) => l.match(/^([A-Za-z0-9._-]+)\s*[:=\s]\s*(\S+)$/)).find((m) => m?.[1] === name);
-  if (own) return own[2];
-  if (lines.length === 1 && !/\s/.test(lines[0])) return lines[0];
+  // `ordo stack up` writes a line saying who signs in with it, then the one password every queue member shares.
+  const password = lines.at(-1);
+  if (password && !/\s/.test(password) && lines.slice(0, -1).some((line) => line.includes(name))) return password;
   throw new Error(`${path.relative(REPO_ROOT, file)} has no password for ${name}: set ORDO_CONSOLE_PASSWORD`);
 }
 
