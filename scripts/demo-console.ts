@@ -10,7 +10,7 @@ import { simulatorsUrl } from './stack';
  */
 
 /** Sample orders start this far apart, so there is always one early in its plan while another finishes. */
-export const SAMPLE_ORDER_SPACING_MS = 10_000;
+export const SAMPLE_ORDER_SPACING_MS = 20_000;
 
 /**
  * Latency on the callouts the sample orders make (each system's timeout is 10 s: these stay well under it). A step
@@ -85,7 +85,7 @@ Read a part's plan as JSON in the Temporal Web UI (its payloads are gzip-compres
   2. in the Web UI's Codec Server settings (the glasses icon at the top right): "Use my browser setting",
      endpoint http://localhost:${config.stack.codecServerPort}, tick "Include cross-origin credentials", Apply
   3. open ${where}
-     its Input is the part's plan: every step (S0001.reserve, …) with its dependencies, as JSON`;
+     its Input is the part's plan: every step (sensor-rollout.reserve[DEPLOY-SENSOR:S0001], …) with its dependencies, as JSON`;
 }
 
 /** What to do in the console, in one short paragraph (the console's address and sign-in are printed with the stack's). */
