@@ -96,8 +96,10 @@ async function shootWebUi(browser: Browser, config: LoadedConfig, client: OrdoCl
     const settings = { endpoint: codec, includeCredentials: true, overrideRemoteCodecConfiguration: true };
     await page.evaluate(`for (const [key, value] of Object.entries(${JSON.stringify(settings)})) localStorage.setItem(key, JSON.stringify(value))`);
     await page.goto(`${ui}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(part.workflowId)}`);
-    await page.getByText('"fulfillmentOrder"').first().waitFor({ timeout: WAIT_MS });
-    await page.getByText('Input').first().scrollIntoViewIfNeeded();
+    const plan = page.getByText('"fulfillmentOrder"').first();
+    await plan.waitFor({ timeout: WAIT_MS });
+    // The page re-renders as the history streams in: bring the Input into view, best effort.
+    await plan.scrollIntoViewIfNeeded({ timeout: 5_000 }).catch(() => undefined);
     const file = path.join(out, 'console-web-ui-fleet-part.png');
     await page.screenshot({ path: file });
     log(`  ${path.relative(REPO_ROOT, file)}`);
