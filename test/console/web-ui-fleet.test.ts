@@ -25,7 +25,7 @@ import { browserMissing, getBrowser } from './harness';
  *
  * The codec server decodes it for a signed-in operator only: through its HTTP API with a bearer token, and in Chromium
  * after its sign-in link, with the Web UI's Codec Server setting "Include cross-origin credentials" on (the dev server
- * has no flag for it, and without it the UI sends no cookie to another port, so it would show the payload encoded).
+ * has no flag for it; without it the UI sends no cookie to another port and shows the payload encrypted: checked too).
  */
 
 const ITEMS = 120;
@@ -152,7 +152,7 @@ describe('the Temporal Web UI shows a fleet order part’s plan as JSON, through
     assert.equal(input.fulfillmentOrder.steps.length, 500, 'part 1 holds the first 500 of 600 steps');
   });
 
-  it('shows the plan as JSON on the part’s page in the Web UI once the operator has signed in to the codec server', async function () {
+  it('shows the plan as JSON on the part’s page in the Web UI once the operator has signed in to the codec server and the UI sends credentials', async function () {
     const browser = await getBrowser();
     if (!browser) this.skip();
     if (!browser) throw new Error(browserMissing);
@@ -162,11 +162,13 @@ describe('the Temporal Web UI shows a fleet order part’s plan as JSON, through
       // The sign-in link `ordo codec-server token --link` prints: it sets the codec server's session cookie.
       const signIn = await page.goto(`${codecUrl}/sign-in?token=${tokenOf('alice')}`);
       assert.equal(signIn?.status(), 200);
+      const workflowPage = `${uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(part.workflowId)}/${part.runId}/history`;
+      // As the stack configures the UI (the endpoint, no credentials): the cookie stays home, the Input stays encrypted.
+      await page.goto(workflowPage);
+      await page.getByText(Buffer.from('binary/encrypted').toString('base64')).first().waitFor({ timeout: 45_000 });
       // The Web UI's Codec Server settings, as an operator sets them once in its dialog (kept in the browser).
-      await page.goto(`${uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
       const settings = { endpoint: codecUrl, includeCredentials: true, overrideRemoteCodecConfiguration: true };
       await page.evaluate(`for (const [key, value] of Object.entries(${JSON.stringify(settings)})) localStorage.setItem(key, JSON.stringify(value))`);
-      const workflowPage = `${uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(part.workflowId)}/${part.runId}/history`;
       await page.goto(workflowPage);
       // The Input shows the decoded plan: its order id and its part's id as JSON text.
       const deadline = Date.now() + 45_000;
