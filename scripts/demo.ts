@@ -57,15 +57,17 @@ async function main(): Promise<void> {
   // A pace a person can follow in the console (scripts/demo-console.ts): a few seconds per callout, orders apart.
   await paceSampleOrders(config);
   const orderIds: string[] = [];
+  // Each order is followed from its submission on, so the progress shows while the next waits its turn.
+  const following: Array<Promise<OrderSummary>> = [];
+  say('\nProgress (each order is billed once, only after all of its fulfillment orders are done):');
   for (const file of DEMO_ORDERS) {
     if (orderIds.length) await new Promise((resolve) => setTimeout(resolve, SAMPLE_ORDER_SPACING_MS));
     const started = await client.startOrder(readExample(file, runTag));
     orderIds.push(started.orderId);
-    say(`\nSubmitted ${started.orderId} from examples/${file} (workflow ${started.workflowId})`);
+    say(`  Submitted ${started.orderId} from examples/${file} (workflow ${started.workflowId})`);
+    following.push(follow(client, started.orderId, say));
   }
-
-  say('\nProgress (each order is billed once, only after all of its fulfillment orders are done):');
-  const finals = await Promise.all(orderIds.map((id) => follow(client, id, say)));
+  const finals = await Promise.all(following);
   for (const summary of finals) say(`\n${formatSummary(summary)}`);
   await unpace(config);
   const channels = await showChannels(config, client, runTag, say);
