@@ -1,6 +1,7 @@
 import { fleetOrder } from '../bench/large-order';
 import type { OrdoClient } from '../client/ordo-client';
 import type { LoadedConfig } from '../config/load';
+import { orderWorkflowId } from '../workflows/ids';
 import { simulatorsUrl } from './stack';
 
 /**
@@ -70,6 +71,23 @@ export async function submitFleetOrder(client: OrdoClient, runTag: string, waitM
     if (parts.length || Date.now() > deadline) return { orderId: started.orderId, partWorkflowIds: parts };
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+/**
+ * The fleet orders earlier demo runs left running (the stack keeps its history: a demo stopped with Ctrl-C before its
+ * fleet finished leaves it to resume with the next). Thousands of their callouts would hold the worker's activity slots
+ * and the sample orders would wait behind them, so the demo ends its own earlier fleet orders first (terminating an
+ * order ends its parts with it). Answers their ids.
+ */
+export async function endEarlierFleetOrders(client: OrdoClient): Promise<string[]> {
+  const prefix = orderWorkflowId(`FLEET-${FLEET_ITEMS}-`);
+  const ended: string[] = [];
+  for await (const execution of client.temporal.workflow.list({ query: 'WorkflowType = "OrderWorkflow" AND ExecutionStatus = "Running"' })) {
+    if (!execution.workflowId.startsWith(prefix)) continue;
+    await client.temporal.workflow.getHandle(execution.workflowId).terminate('a new demo run: its own fleet order replaces this one');
+    ended.push(execution.workflowId.slice(orderWorkflowId('').length));
+  }
+  return ended;
 }
 
 /** Where to open the fleet order in the Web UI, and how to make the UI decode its payloads. */

@@ -7,7 +7,7 @@ import { loadCatalogFiles } from '../config/catalog-files';
 import { loadConfig } from '../config/load';
 import type { OrderSummary } from '../workflows/types';
 import { indent, showChannels, type ChannelDemo } from './demo-channels';
-import { consoleStory, fleetPointers, paceSampleOrders, SAMPLE_ORDER_SPACING_MS, submitFleetOrder, unpace } from './demo-console';
+import { consoleStory, endEarlierFleetOrders, fleetPointers, paceSampleOrders, SAMPLE_ORDER_SPACING_MS, submitFleetOrder, unpace } from './demo-console';
 import { stackUp } from './stack';
 
 /**
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
   }
 
   // A pace a person can follow in the console (scripts/demo-console.ts): a few seconds per callout, orders apart.
+  const earlier = await endEarlierFleetOrders(client);
+  if (earlier.length) say(`\nEnded the fleet order an earlier demo left running (${earlier.join(', ')}), so it does not hold this run up.`);
   await paceSampleOrders(config);
   const orderIds: string[] = [];
   // Each order is followed from its submission on, so the progress shows while the next waits its turn.
