@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('\nStopping what the demo started…');
+    // Simulators it did not start (`ordo stack up --detach` before) keep running: without the demo's latency.
+    await unpace(config).catch(() => undefined);
     await stack.stop();
     process.exit(code);
   };
