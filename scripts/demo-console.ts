@@ -106,11 +106,17 @@ Read a part's plan as JSON in the Temporal Web UI (its payloads are gzip-compres
      its Input is the part's plan: every step (sensor-rollout.reserve[DEPLOY-SENSOR:S0001], …) with its dependencies, as JSON`;
 }
 
-/** What to do in the console, in one short paragraph (the console's address and sign-in are printed with the stack's). */
-export function consoleStory(config: LoadedConfig, network: string, sample: string): string {
-  const url = config.console.publicUrl ?? `http://localhost:${config.stack.consolePort}`;
-  return `In the console (${url}):
-  Orders: open ${sample} and watch its swimlanes change colour as its steps run.
-  ${network} waits for people: complete "approve" in Tasks (as its assignee, alice or carol); retry "configure" in
-  Incidents (as dave); once shipped, resume "delivered" there too (as carol). Dashboards fill in as orders finish.`;
+const consoleUrl = (config: LoadedConfig) => config.console.publicUrl ?? `http://localhost:${config.stack.consolePort}`;
+
+/** Said before the sample orders start: they are over in a minute, so the console is worth opening first. */
+export function watchTheSamples(config: LoadedConfig): string {
+  return `\nOpen the console now (${consoleUrl(config)}, Orders): the sample orders below take a minute or so, and their swimlanes change colour as their steps run.`;
+}
+
+/** What to do in the console once the network kit waits for people, in one short paragraph. */
+export function consoleStory(config: LoadedConfig, network: string): string {
+  return `In the console (${consoleUrl(config)}):
+  ${network} waits for people: its order page shows the approval waiting (late after a minute) and "configure" in fallout.
+  Complete "approve" in Tasks (as its assignee, alice or carol); retry "configure" in Incidents (as dave); once it has
+  shipped, resume "delivered" there too (as carol), and watch its swimlanes turn green. Dashboards count the orders as they finish.`;
 }

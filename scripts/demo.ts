@@ -7,7 +7,7 @@ import { loadCatalogFiles } from '../config/catalog-files';
 import { loadConfig } from '../config/load';
 import type { OrderSummary } from '../workflows/types';
 import { indent, showChannels, type ChannelDemo } from './demo-channels';
-import { consoleStory, endEarlierFleetOrders, fleetPointers, paceSampleOrders, SAMPLE_ORDER_SPACING_MS, submitFleetOrder, unpace } from './demo-console';
+import { consoleStory, endEarlierFleetOrders, fleetPointers, paceSampleOrders, SAMPLE_ORDER_SPACING_MS, submitFleetOrder, unpace, watchTheSamples } from './demo-console';
 import { stackUp } from './stack';
 
 /**
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   const earlier = await endEarlierFleetOrders(client);
   if (earlier.length) say(`\nEnded the fleet order an earlier demo left running (${earlier.join(', ')}), so it does not hold this run up.`);
   await paceSampleOrders(config);
+  say(watchTheSamples(config));
   const orderIds: string[] = [];
   // Each order is followed from its submission on, so the progress shows while the next waits its turn.
   const following: Array<Promise<OrderSummary>> = [];
@@ -105,7 +106,7 @@ SLA alerts land in the webhook simulator: curl -s http://127.0.0.1:${config.stac
                                                                 returns one laptop bundle: a credit memo, the invoice untouched
   bin/ordo status ${orderIds[0]}                                  the whole story: its change order and the net billed
 `);
-  say(consoleStory(config, network, orderIds[0]));
+  say(consoleStory(config, network));
   const fleet = await submitFleetOrder(client, runTag);
   say(`\n${fleetPointers(config, fleet)}\n`);
   const final = await follow(client, network, say);
