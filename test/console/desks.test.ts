@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { OrdoOperator } from '../../client/operator';
+import type { Order } from '../../domain/order';
+import { orderWorkflowId } from '../../workflows/ids';
+import type { StepStatus } from '../../workflows/types';
+import { eventually } from '../e2e/eventually';
+import { simulatorSend } from '../e2e/harness';
+import { browserMissing, getBrowser, getConsole, READ_ONLY_USER, signedInPage, type ConsoleHarness } from './harness';
+
+/**
+ * The desks in a real browser on the shared stack (docs/console.md "Desks"): the network kit's approval task, its
+ * `delivered` pause and its provisioning callout (steered to fall out) worked from the console, as the signed-in
+ * operator; the read-only visitor and the workflow's refusals shown as they come. Every order here is this file's
+ * own (CONSOLE-DESKS-…, account CONSOLE-DESKS-<pid>), and every batch action is scoped to that account.
+ */
+describe('console desks: tasks, incidents and pauses worked in the browser', function () {
+  this.timeout(180_000);
+  const ACCOUNT = `CONSOLE-DESKS-${process.pid}`;
+  let ui: ConsoleHarness;
+  let operator: OrdoOperator;
+  let counter = 0;
+  const started: string[] = [];
+  const pages: Page[] = [];
+
+  before(async function () {
+    this.timeout(600_000); // the first run may build the Temporal CLI
+    ui = await getConsole();
+    if (!(await getBrowser())) this.skip();
+    operator = new OrdoOperator(ui.stack.client, ui.config.queues);
+  });
+  after(async () => {
+    await Promise.all(pages.map((page) => page.context().close().catch(() => undefined)));
+    await Promise.all(started.map((id) => ui?.stack.env.client.workflow.getHandle(orderWorkflowId(id)).terminate('test done').catch(() => undefined)));
+  });
+
+  /** A network kit of this file's account: approval task (fulfillment-desk), `delivered` pause, provisioning callout. */
+  async function startNetworkKit(): Promise<string> {
+    const order = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../examples/network-kit.json'), 'utf8')) as Order;
+    const id = `CONSOLE-DESKS-${process.pid}-${++counter}`;
+    await ui.stack.client.startOrder({ ...order, id, accountId: ACCOUNT });
+    started.push(id);
+    return id;
+  }
+
+  async function open(name: string, route: string): Promise<Page> {
+    const { page } = await signedInPage(ui.url, name);
+    pages.push(page);
+    await page.goto(`/#/${route}`);
+    return page;
+  }
+
+  const testId = (id: string) => `[data-testid="${id}"]`;
+  const approvalOf = (orderId: string) => eventually(`the approval task of ${orderId}`, async () => (await operator.listTasks({ orderId }))[0], 30_000);
+  const stepOf = async (orderId: string, stepId: string): Promise<StepStatus | undefined> =>
+    (await ui.stack.client.getPlan(orderId)).fulfillmentOrders.flatMap((fo) => fo.steps).find((step) => step.id === stepId);
+  const stepIn = (orderId: string, stepId: string, state: StepStatus['state']) =>
+    eventually(`${orderId} ${stepId} to be ${state}`, async () => {
+      const step = await stepOf(orderId, stepId);
+      return step?.state === state ? step : undefined;
+    }, 60_000);
+
+  it('completes a task in the inbox, and the order goes on past it', async () => {
+    const orderId = await startNetworkKit();
+    const task = await approvalOf(orderId);
+    const page = await open('alice', 'tasks');
+    const row = page.locator(testId(`task-${orderId}-${task.stepId}`));
+    await row.waitFor();
+    assert.match(await row.textContent() ?? '', /fulfillment-desk/);
+    assert.match(await page.locator(testId(`sla-${orderId}-${task.stepId}`)).textContent() ?? '', /jeopardy in|late in|late by/);
+
+    // Not JSON: the page says so and sends nothing.
+    await page.fill(testId(`output-${orderId}-${task.stepId}`), '{approved');
+    assert.equal(await page.isDisabled(testId(`complete-${orderId}-${task.stepId}`)), true);
+    await page.fill(testId(`output-${orderId}-${task.stepId}`), '{"approved": true}');
+    await page.click(testId(`complete-${orderId}-${task.stepId}`));
+    await page.waitForSelector(testId('desk-done'));
+    await row.waitFor({ state: 'detached' });
+
+    const approved = await stepIn(orderId, task.stepId, 'Completed');
+    assert.equal(approved.completedBy?.actor, 'alice');
+    assert.deepEqual(approved.output, { approved: true });
+    // The order goes on: shipping runs and the delivery pause starts waiting.
+    await eventually('the delivery pause to wait', async () => (await ui.stack.client.getPlan(orderId)).fulfillmentOrders.flatMap((fo) => fo.steps).find((s) => s.type === 'pause' && s.definition.endsWith('.delivered') && s.state === 'InProgress'), 60_000);
+  });
+
+  it('resumes a pause step from the desk, and the order goes on', async () => {
+    const orderId = await startNetworkKit();
+    await operator.completeTask(orderId, (await approvalOf(orderId)).stepId, 'carol');
+    const pause = await eventually('the delivery pause to wait', async () => (await ui.stack.client.getPlan(orderId)).fulfillmentOrders.flatMap((fo) => fo.steps).find((s) => s.type === 'pause' && s.definition.endsWith('.delivered') && s.state === 'InProgress'), 60_000);
+    const page = await open('alice', 'incidents');
+    await page.waitForSelector(testId(`pause-${orderId}-${pause.id}`));
+    await page.click(testId(`resume-${orderId}-delivered`));
+    await page.waitForSelector(testId('pause-done'));
+    assert.match(await page.locator(testId('pause-done')).textContent() ?? '', /resumed .*delivered/);
+    const resumed = await stepIn(orderId, pause.id, 'Completed');
+    assert.equal(resumed.completedBy?.actor, 'alice');
+    await page.locator(testId(`pause-${orderId}-${pause.id}`)).waitFor({ state: 'detached' });
+  });
+
+  it('clears three incidents with one batch retry of everything the account filter matches', async () => {
+    const CODE = `desks-drill-${process.pid}`;
+    await simulatorSend(ui.stack, 'PUT', '/_faults/provisioning', { operation: 'configure-service', errorRate: 1, errorStatus: 503, errorCode: CODE });
+    let orders: string[];
+    let stuck: Array<{ orderId: string; stepId: string }>;
+    try {
+      orders = [await startNetworkKit(), await startNetworkKit(), await startNetworkKit()];
+      stuck = await eventually('three configure steps in fallout', async () => {
+        const fallout = (await Promise.all(orders.map((orderId) => operator.listFallout({ orderId })))).flat();
+        return fallout.length === 3 ? fallout : undefined;
+      }, 60_000);
+    } finally {
+      await simulatorSend(ui.stack, 'DELETE', '/_faults/provisioning');
+    }
+
+    const page = await open('dave', 'incidents');
+    await page.fill(testId('incident-filter-account'), ACCOUNT);
+    await page.fill(testId('incident-filter-code'), CODE);
+    for (const { orderId, stepId } of stuck) await page.waitForSelector(testId(`incident-${orderId}-${stepId}`));
+    assert.equal(await page.locator('[data-testid^="incident-CONSOLE-"]').count(), 3, 'the filter shows exactly this test’s three');
+    const row = await page.locator(testId(`incident-${stuck[0]!.orderId}-${stuck[0]!.stepId}`)).textContent();
+    assert.match(row ?? '', new RegExp(`provisioning.*${CODE}`));
+
+    await page.click(testId('batch-retry-all'));
+    await page.click(testId('batch-retry-all-confirm'));
+    for (const { orderId, stepId } of stuck) {
+      const result = page.locator(testId(`incident-result-${orderId}-${stepId}`));
+      await result.waitFor();
+      assert.equal(await result.getAttribute('data-outcome'), 'resolved', await result.textContent() ?? '');
+    }
+    for (const { orderId, stepId } of stuck) await stepIn(orderId, stepId, 'Completed');
+    await page.waitForSelector(testId('incident-empty'));
+  });
+
+  it('shows the visitor every desk read-only with the reason, and the API refuses their actions (403)', async () => {
+    const page = await open(READ_ONLY_USER, 'tasks');
+    await page.waitForSelector(testId('desk-read-only'));
+    assert.match(await page.locator(testId('desk-read-only')).textContent() ?? '', /visitor is in no queue/);
+    // The other tests' orders left approval tasks open: the visitor sees them, and cannot complete them.
+    const complete = page.locator('[data-testid^="complete-CONSOLE-DESKS-"]').first();
+    await complete.waitFor();
+    assert.equal(await complete.isDisabled(), true);
+
+    await page.goto('/#/incidents');
+    await page.waitForSelector(testId('desk-read-only'));
+    assert.equal(await page.isDisabled(testId('batch-retry-all')), true);
+
+    const refused = await page.context().request.post('/api/tasks/complete', { data: { orderId: started[started.length - 1], stepId: 'whatever' } });
+    assert.equal(refused.status(), 403);
+    assert.match((await refused.json()).error, /visitor is in no queue/);
+    const batch = await page.context().request.post('/api/incidents/resolve', { data: { action: 'retry', filter: { account: ACCOUNT } } });
+    assert.equal(batch.status(), 403);
+  });
+
+  it('shows the workflow’s refusal when an operator completes a task that is not theirs', async () => {
+    const orderId = await startNetworkKit();
+    const task = await approvalOf(orderId);
+    // dave is in provisioning-desk, not fulfillment-desk: he may look at its tasks; the workflow refuses his completion.
+    const page = await open('dave', 'tasks');
+    await page.fill(testId('task-filter-queue'), 'fulfillment-desk');
+    await page.click(testId(`complete-${orderId}-${task.stepId}`));
+    await page.waitForSelector(testId('desk-refusal'));
+    assert.match(await page.locator(testId('desk-refusal')).textContent() ?? '', /dave may not act on this step: not a member of fulfillment-desk/);
+    assert.equal((await stepOf(orderId, task.stepId))?.state, 'InProgress');
+  });
+});
