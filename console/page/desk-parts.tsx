@@ -68,10 +68,10 @@ export function ReadOnlyNote({ reason }: { reason?: string }) {
 }
 
 /** A refusal as the server gave it (the workflow's reason, or the console's): shown as is. */
-export function Refusal({ message, onDismiss }: { message?: string; onDismiss?: () => void }) {
+export function Refusal({ message, onDismiss, testId = 'desk-refusal' }: { message?: string; onDismiss?: () => void; testId?: string }) {
   if (!message) return null;
   return (
-    <div className="refusal" data-testid="desk-refusal" role="alert">
+    <div className="refusal" data-testid={testId} role="alert">
       {message}
       {onDismiss && (
         <button type="button" className="dismiss" onClick={onDismiss} aria-label="dismiss">

@@ -108,7 +108,7 @@ export function IncidentDesk({ user }: { user: PageUser }) {
         )}
       </div>
       <Refusal message={refusal} onDismiss={() => setRefusal(undefined)} />
-      {list.error && <Refusal message={list.error.message} />}
+      {list.error && <Refusal message={list.error.message} testId="desk-list-error" />}
       {!list.data && !list.error && <p className="loading">Loading…</p>}
       {list.data && (
         <table data-testid="incident-table">

@@ -38,7 +38,7 @@ export function PauseDesk({ user }: { user: PageUser }) {
       <h2>Pause steps</h2>
       <Refusal message={refusal} onDismiss={() => setRefusal(undefined)} />
       {done && <p className="desk-done" data-testid="pause-done">{done}</p>}
-      {list.error && <Refusal message={list.error.message} />}
+      {list.error && <Refusal message={list.error.message} testId="desk-list-error" />}
       {!list.data && !list.error && <p className="loading">Loading…</p>}
       {list.data && (
         <table data-testid="pause-table">

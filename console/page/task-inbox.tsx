@@ -56,7 +56,7 @@ export function TaskInbox({ user }: { user: PageUser }) {
       </div>
       <Refusal message={refusal} onDismiss={() => setRefusal(undefined)} />
       {done && <p className="desk-done" data-testid="desk-done">{done}</p>}
-      {list.error && !list.data && <Refusal message={list.error.message} />}
+      {list.error && <Refusal message={list.error.message} testId="desk-list-error" />}
       {!list.data && !list.error && <p className="loading">Loading…</p>}
       {list.data && (
         <table data-testid="task-table">
@@ -111,7 +111,7 @@ function TaskRow({ task, now, readOnly, complete }: { task: DeskTask; now: numbe
         <Sla item={task} now={now} testId={`sla-${id}`} />
       </td>
       <td>
-        <input className={invalid ? 'invalid' : ''} data-testid={`output-${id}`} value={output} placeholder='{"approved": true}' onChange={(e) => setOutput(e.target.value)} title={invalid ? 'not JSON yet' : 'optional: the task’s output, as JSON'} />
+        <input className={invalid ? 'invalid' : ''} data-testid={`output-${id}`} value={output} disabled={readOnly !== undefined} placeholder='{"approved": true}' onChange={(e) => setOutput(e.target.value)} title={invalid ? 'not JSON yet' : 'optional: the task’s output, as JSON'} />
       </td>
       <td>
         <button

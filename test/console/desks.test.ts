@@ -154,6 +154,37 @@ describe('console desks: tasks, incidents and pauses worked in the browser', fun
     assert.equal(batch.status(), 403);
   });
 
+  it('answers mistakes as data naming the field, and each item of a resolution on its own', async () => {
+    const { page } = await signedInPage(ui.url, 'dave');
+    pages.push(page);
+    const api = page.context().request;
+    const badAge = await api.get('/api/incidents?olderThan=soon');
+    assert.equal(badAge.status(), 400);
+    assert.match((await badAge.json()).error, /olderThan must be a duration such as 30s/);
+    const badFilter = await api.get('/api/incidents?colour=red');
+    assert.equal(badFilter.status(), 400);
+    assert.match((await badFilter.json()).error, /unknown filter colour: filters are queue, system, code, step, order, account, olderThan/);
+    const badAction = await api.post('/api/incidents/resolve', { data: { action: 'reboot', items: [{ orderId: 'X', stepId: 'y' }] } });
+    assert.equal(badAction.status(), 400);
+    assert.match((await badAction.json()).error, /action must be retry, complete, skip, not "reboot"/);
+    const noItems = await api.post('/api/incidents/resolve', { data: { action: 'retry', items: [] } });
+    assert.equal(noItems.status(), 400);
+
+    // A step that is not in fallout: that item is refused with the workflow's reason, the answer itself is 200.
+    const orderId = await startNetworkKit();
+    const task = await approvalOf(orderId);
+    const answer = await api.post('/api/incidents/resolve', { data: { action: 'retry', items: [{ orderId, stepId: task.stepId }] } });
+    assert.equal(answer.status(), 200);
+    const [result] = (await answer.json()).results;
+    assert.equal(result.outcome, 'refused');
+    assert.equal(result.reason, `step ${task.stepId} is not in fallout (it is InProgress)`);
+
+    const { context: signedOut } = await signedInPage(ui.url, 'dave');
+    await signedOut.clearCookies();
+    assert.equal((await signedOut.request.get('/api/tasks')).status(), 401);
+    await signedOut.close();
+  });
+
   it('shows the workflow’s refusal when an operator completes a task that is not theirs', async () => {
     const orderId = await startNetworkKit();
     const task = await approvalOf(orderId);
