@@ -130,7 +130,6 @@ export function IncidentDesk({ user }: { user: PageUser }) {
               <th>Error</th>
               <th>Queue</th>
               <th>Age</th>
-              <th>SLA</th>
               <th>Result</th>
               <th />
             </tr>
@@ -138,7 +137,7 @@ export function IncidentDesk({ user }: { user: PageUser }) {
           <tbody>
             {incidents.length === 0 && (
               <tr>
-                <td colSpan={11} className="desk-empty" data-testid="incident-empty">No incidents match.</td>
+                <td colSpan={10} className="desk-empty" data-testid="incident-empty">No incidents match.</td>
               </tr>
             )}
             {incidents.map((incident) => (
@@ -159,7 +158,7 @@ export function IncidentDesk({ user }: { user: PageUser }) {
                 <td />
                 <td>{result.orderId}</td>
                 <td>{result.stepId}</td>
-                <td colSpan={6} />
+                <td colSpan={5} />
                 <td>
                   <ResultCell result={result} />
                 </td>
@@ -191,10 +190,16 @@ function IncidentRow(props: { incident: Incident; now: number; selected: boolean
       <td className="error" title={incident.error?.message}>
         {incident.error?.code && <code>{incident.error.code}</code>} {incident.error?.message}
       </td>
-      <td>{incident.falloutQueue}</td>
-      <td>{ago(incident.startedAt, now)}</td>
+      <td className="queue">{incident.falloutQueue}</td>
       <td>
-        <Sla item={incident} now={now} />
+        {ago(incident.startedAt, now)}
+        {/* The SLA's deadlines are the running step's; an incident only keeps whether it was marked. */}
+        {incident.jeopardy !== 'none' && (
+          <>
+            {' '}
+            <Sla item={incident} now={now} />
+          </>
+        )}
       </td>
       <td>{props.result && <ResultCell result={props.result} />}</td>
       <td className="row-actions">

@@ -100,7 +100,7 @@ function TaskRow({ task, now, readOnly, complete }: { task: DeskTask; now: numbe
         <a href={`#/orders/${encodeURIComponent(task.orderId)}`}>{task.orderId}</a>
       </td>
       <td>{task.stepId}</td>
-      <td>
+      <td className="queue">
         {task.queue}
         {task.escalatedTo.length > 0 && <span className="escalated"> → {task.escalatedTo.join(', ')}</span>}
       </td>
