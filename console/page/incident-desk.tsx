@@ -48,7 +48,8 @@ export function IncidentDesk({ user }: { user: PageUser }) {
     setBusy(true);
     try {
       const answer = await postJson<ResolveAnswer>('/api/incidents/resolve', { action, ...body });
-      setResults((was) => new Map([...was, ...answer.results.map((r) => [key(r), r] as const)]));
+      // The last action's answers only: an older answer would read as if it were about the row as it is now.
+      setResults(new Map(answer.results.map((r) => [key(r), r] as const)));
       setSelected(new Set());
       const refused = answer.results.filter((r) => r.outcome === 'refused').length;
       if (answer.results.length === 0) setRefusal('nothing matched: no incident was resolved');

@@ -100,20 +100,24 @@ describe('console desks: tasks, incidents and pauses worked in the browser', fun
     await page.locator(testId(`pause-${orderId}-${pause.id}`)).waitFor({ state: 'detached' });
   });
 
-  it('clears three incidents with one batch retry of everything the account filter matches', async () => {
-    const CODE = `desks-drill-${process.pid}`;
-    await simulatorSend(ui.stack, 'PUT', '/_faults/provisioning', { operation: 'configure-service', errorRate: 1, errorStatus: 503, errorCode: CODE });
-    let orders: string[];
-    let stuck: Array<{ orderId: string; stepId: string }>;
+  /** `count` network kits whose provisioning callout falls out with error `code` (the fault is lifted once they have). */
+  async function fallenOut(count: number, code: string): Promise<Array<{ orderId: string; stepId: string }>> {
+    await simulatorSend(ui.stack, 'PUT', '/_faults/provisioning', { operation: 'configure-service', errorRate: 1, errorStatus: 503, errorCode: code });
     try {
-      orders = [await startNetworkKit(), await startNetworkKit(), await startNetworkKit()];
-      stuck = await eventually('three configure steps in fallout', async () => {
+      const orders: string[] = [];
+      for (let n = 0; n < count; n++) orders.push(await startNetworkKit());
+      return await eventually(`${count} configure steps in fallout`, async () => {
         const fallout = (await Promise.all(orders.map((orderId) => operator.listFallout({ orderId })))).flat();
-        return fallout.length === 3 ? fallout : undefined;
+        return fallout.length === count ? fallout.map(({ orderId, stepId }) => ({ orderId, stepId })) : undefined;
       }, 60_000);
     } finally {
       await simulatorSend(ui.stack, 'DELETE', '/_faults/provisioning');
     }
+  }
+
+  it('clears three incidents with one batch retry of everything the account filter matches', async () => {
+    const CODE = `desks-drill-${process.pid}`;
+    const stuck = await fallenOut(3, CODE);
 
     const page = await open('dave', 'incidents');
     await page.fill(testId('incident-filter-account'), ACCOUNT);
@@ -134,24 +138,48 @@ describe('console desks: tasks, incidents and pauses worked in the browser', fun
     await page.waitForSelector(testId('incident-empty'));
   });
 
+  it('skips a selection of incidents ticked on the desk', async () => {
+    const CODE = `desks-skip-${process.pid}`;
+    const stuck = await fallenOut(2, CODE);
+    const page = await open('erin', 'incidents');
+    await page.fill(testId('incident-filter-code'), CODE);
+    await page.fill(testId('incident-filter-step'), 'service-activation.configure');
+    for (const { orderId, stepId } of stuck) await page.waitForSelector(testId(`incident-${orderId}-${stepId}`));
+    await page.check(testId('incident-select-all'));
+    await page.click(testId('batch-skip'));
+    for (const { orderId, stepId } of stuck) {
+      const result = page.locator(testId(`incident-result-${orderId}-${stepId}`));
+      await result.waitFor();
+      assert.equal(await result.getAttribute('data-outcome'), 'resolved', await result.textContent() ?? '');
+      const skipped = await stepIn(orderId, stepId, 'Skipped');
+      assert.equal(skipped.operatorActions?.at(-1)?.actor, 'erin');
+    }
+  });
+
   it('shows the visitor every desk read-only with the reason, and the API refuses their actions (403)', async () => {
+    const orderId = await startNetworkKit();
+    const task = await approvalOf(orderId);
     const page = await open(READ_ONLY_USER, 'tasks');
     await page.waitForSelector(testId('desk-read-only'));
     assert.match(await page.locator(testId('desk-read-only')).textContent() ?? '', /visitor is in no queue/);
-    // The other tests' orders left approval tasks open: the visitor sees them, and cannot complete them.
-    const complete = page.locator('[data-testid^="complete-CONSOLE-DESKS-"]').first();
+    // The visitor sees every open task, and cannot complete any.
+    const complete = page.locator(testId(`complete-${orderId}-${task.stepId}`));
     await complete.waitFor();
     assert.equal(await complete.isDisabled(), true);
+    assert.equal(await complete.getAttribute('title'), 'visitor is in no queue (temporal-config.yaml queues), so the console is read-only for them');
 
     await page.goto('/#/incidents');
     await page.waitForSelector(testId('desk-read-only'));
     assert.equal(await page.isDisabled(testId('batch-retry-all')), true);
 
-    const refused = await page.context().request.post('/api/tasks/complete', { data: { orderId: started[started.length - 1], stepId: 'whatever' } });
+    const refused = await page.context().request.post('/api/tasks/complete', { data: { orderId, stepId: task.stepId } });
     assert.equal(refused.status(), 403);
     assert.match((await refused.json()).error, /visitor is in no queue/);
     const batch = await page.context().request.post('/api/incidents/resolve', { data: { action: 'retry', filter: { account: ACCOUNT } } });
     assert.equal(batch.status(), 403);
+    const resume = await page.context().request.post('/api/pauses/resume', { data: { orderId, name: 'delivered' } });
+    assert.equal(resume.status(), 403);
+    assert.equal((await stepOf(orderId, task.stepId))?.state, 'InProgress');
   });
 
   it('answers mistakes as data naming the field, and each item of a resolution on its own', async () => {
