@@ -26,7 +26,7 @@ export function deskRoutes(app: ConsoleApp, context: ConsoleContext): void {
     const queue = c.req.query('queue') || undefined;
     const mine = ['1', 'true', 'yes'].includes(c.req.query('mine') ?? '');
     const tasks = await deskTasks(reader, context.config.queues, user, { queue, mine });
-    return c.json<TaskList>({ tasks, ...withReadOnly(readOnly(user)) });
+    return c.json<TaskList>({ tasks, queues: Object.keys(context.config.queues).sort(), ...withReadOnly(readOnly(user)) });
   });
 
   app.post('/api/tasks/complete', async (c) => {

@@ -25,6 +25,8 @@ export interface DeskTask {
 
 export interface TaskList {
   tasks: DeskTask[];
+  /** Every queue of the configuration (temporal-config.yaml `queues`), for the queue filter. */
+  queues: string[];
   /** Why the signed-in user cannot act here (no queue), when they cannot. */
   readOnly?: string;
 }

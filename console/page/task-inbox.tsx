@@ -48,7 +48,12 @@ export function TaskInbox({ user }: { user: PageUser }) {
       <div className="desk-filters">
         <label>
           Queue{' '}
-          <input data-testid="task-filter-queue" value={queue} placeholder={user.queues.length ? `mine: ${user.queues.join(', ')}` : 'every queue'} onChange={(e) => setQueue(e.target.value.trim())} />
+          <input data-testid="task-filter-queue" list="task-queues" value={queue} placeholder={user.queues.length ? `mine: ${user.queues.join(', ')}` : 'every queue'} onChange={(e) => setQueue(e.target.value.trim())} />
+          <datalist id="task-queues">
+            {(list.data?.queues ?? []).map((name) => (
+              <option key={name} value={name} />
+            ))}
+          </datalist>
         </label>
         <label>
           <input type="checkbox" data-testid="task-filter-mine" checked={mine} onChange={(e) => setMine(e.target.checked)} /> assigned to me
