@@ -55,10 +55,11 @@ export async function incidents(operator: Pick<OrdoOperator, 'listFallout'>, tem
   const plans = await orderPlans(temporal, fallout.map((step) => step.orderId).filter((id) => !parseSyncWorkflowId(id)));
   const all = fallout.map((step): Incident => {
     const plan = plans.get(step.orderId);
-    const planStep = plan?.fulfillmentOrders.find((fo) => fo.id === step.fulfillmentOrderId)?.steps.find((s) => s.id === step.stepId);
-    const fo = plan?.fulfillmentOrders.find((f) => f.id === step.fulfillmentOrderId);
-    const definition = planStep?.definition ?? step.type;
-    const system = planStep ? fo?.definitions[planStep.definition]?.call?.system : undefined;
+    const split = plan?.fulfillmentOrders.find((fo) => fo.id === step.fulfillmentOrderId);
+    // A step's id is its definition key, with `[<bundle or line item>]` after it when there is one per bundle or item
+    // (domain/plan-build.ts); a sync's "step" is named by its process.
+    const definition = split?.steps.find((s) => s.id === step.stepId)?.definition ?? (step.fulfillmentOrderId === 'sync' ? step.type : step.stepId.replace(/\[.*\]$/, ''));
+    const system = split?.definitions[definition]?.call?.system;
     const { workflowId: _, error, ...rest } = step;
     return {
       ...rest,

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Jeopardy } from './desk-types';
+import { slaNow, span } from './sla';
 import { JEOPARDY_COLOURS } from './states';
 
 /** What the desks' views share: a clock that ticks each second, the SLA countdown, and how a refusal is shown. */
@@ -15,22 +16,6 @@ export function useNow(): number {
     return () => clearInterval(timer);
   }, []);
   return now;
-}
-
-/** `1h 05m`, `3m 20s`, `45s`: a span short enough to read at a glance. */
-export function span(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s >= 86_400) return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
-  if (s >= 3600) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  if (s >= 60) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${s}s`;
-}
-
-/** The SLA state now: the workflow's word, or later if a deadline has passed since it was read. */
-export function slaNow(item: { jeopardy: Jeopardy; jeopardyAt?: string; lateAt?: string }, now: number): Jeopardy {
-  if (item.jeopardy === 'late' || (item.lateAt && Date.parse(item.lateAt) <= now)) return 'late';
-  if (item.jeopardy === 'inJeopardy' || (item.jeopardyAt && Date.parse(item.jeopardyAt) <= now)) return 'inJeopardy';
-  return 'none';
 }
 
 /** The SLA countdown: time to jeopardy, then to late, then how late; coloured as the swimlanes mark jeopardy. */

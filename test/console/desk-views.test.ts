@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { incidentFilter } from '../../console/desk-views';
-import { slaNow, span } from '../../console/page/desk-parts';
+import { slaNow, span } from '../../console/page/sla';
 import { OrdoError } from '../../client/errors';
 
 /** The desks' pure parts: the incident filter as the API reads it, and the SLA countdown as the page words it. */
