@@ -37,6 +37,16 @@ export function Sla({ item, now, testId }: { item: { jeopardy: Jeopardy; jeopard
   );
 }
 
+/** Whether an output field holds JSON (checked before it is sent). */
+export function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `5m ago` from an ISO time. */
 export function ago(iso: string | undefined, now: number): string {
   return iso ? `${span(now - Date.parse(iso))} ago` : '';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { postJson, useJson } from './api';
 import type { PageUser } from './auth-types';
-import { ago, DESK_REFRESH_MS, ReadOnlyNote, Refusal, Sla, useNow } from './desk-parts';
+import { ago, DESK_REFRESH_MS, isJson, ReadOnlyNote, Refusal, Sla, useNow } from './desk-parts';
 import { INCIDENT_FILTERS, type Incident, type IncidentAction, type IncidentFilter, type IncidentList, type ItemResult, type ResolveAnswer } from './desk-types';
 import { PauseDesk } from './pause-desk';
 
@@ -43,11 +43,23 @@ export function IncidentDesk({ user }: { user: PageUser }) {
   const readOnly = list.data?.readOnly;
   const shownSelected = incidents.filter((incident) => selected.has(key(incident)));
 
+  const [note, setNote] = useState('');
+  const [outputText, setOutputText] = useState('');
+
   const resolve = async (action: IncidentAction, body: { items: Array<{ orderId: string; stepId: string }> } | { filter: IncidentFilter }) => {
     setRefusal(undefined);
+    let output: unknown;
+    if (action === 'complete' && outputText.trim()) {
+      try {
+        output = JSON.parse(outputText);
+      } catch (error) {
+        setRefusal(`the output for Complete is not JSON (${(error as Error).message}); fix it, or leave it empty`);
+        return;
+      }
+    }
     setBusy(true);
     try {
-      const answer = await postJson<ResolveAnswer>('/api/incidents/resolve', { action, ...body });
+      const answer = await postJson<ResolveAnswer>('/api/incidents/resolve', { action, ...body, ...(note.trim() ? { note: note.trim() } : {}), ...(output === undefined ? {} : { output }) });
       // The last action's answers only: an older answer would read as if it were about the row as it is now.
       setResults(new Map(answer.results.map((r) => [key(r), r] as const)));
       setSelected(new Set());
@@ -86,6 +98,14 @@ export function IncidentDesk({ user }: { user: PageUser }) {
         ))}
       </div>
       <div className="desk-actions">
+        <label>
+          Note{' '}
+          <input data-testid="incident-note" value={note} placeholder="why (kept with the step)" disabled={readOnly !== undefined} onChange={(e) => setNote(e.target.value)} />
+        </label>
+        <label>
+          Output for Complete{' '}
+          <input data-testid="incident-output" className={outputText.trim() && !isJson(outputText) ? 'invalid' : ''} value={outputText} placeholder='{"done": true}' disabled={readOnly !== undefined} onChange={(e) => setOutputText(e.target.value)} />
+        </label>
         <button type="button" data-testid="batch-retry" disabled={cannot || shownSelected.length === 0} title={readOnly} onClick={() => resolve('retry', selection())}>
           Retry selected ({shownSelected.length})
         </button>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { postJson, useJson } from './api';
 import type { PageUser } from './auth-types';
-import { ago, DESK_REFRESH_MS, ReadOnlyNote, Refusal, Sla, useNow } from './desk-parts';
+import { ago, DESK_REFRESH_MS, isJson, ReadOnlyNote, Refusal, Sla, useNow } from './desk-parts';
 import type { DeskTask, TaskList } from './desk-types';
 
 /**
@@ -135,13 +135,4 @@ function TaskRow({ task, now, readOnly, complete }: { task: DeskTask; now: numbe
       </td>
     </tr>
   );
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -146,13 +146,14 @@ describe('console desks: tasks, incidents and pauses worked in the browser', fun
     await page.fill(testId('incident-filter-step'), 'service-activation.configure');
     for (const { orderId, stepId } of stuck) await page.waitForSelector(testId(`incident-${orderId}-${stepId}`));
     await page.check(testId('incident-select-all'));
+    await page.fill(testId('incident-note'), 'site decommissioned');
     await page.click(testId('batch-skip'));
     for (const { orderId, stepId } of stuck) {
       const result = page.locator(testId(`incident-result-${orderId}-${stepId}`));
       await result.waitFor();
       assert.equal(await result.getAttribute('data-outcome'), 'resolved', await result.textContent() ?? '');
       const skipped = await stepIn(orderId, stepId, 'Skipped');
-      assert.equal(skipped.operatorActions?.at(-1)?.actor, 'erin');
+      assert.deepEqual([skipped.operatorActions?.at(-1)?.actor, skipped.operatorActions?.at(-1)?.note], ['erin', 'site decommissioned']);
     }
   });
 
