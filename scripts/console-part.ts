@@ -40,12 +40,20 @@ export function ensureStackConsoleAccounts(config: LoadedConfig): string {
   const url = consoleUrl(config);
   const members = queueMembers(config);
   const passwords = consolePasswordsFile(config);
+  // Only when there are no accounts at all: an existing file is someone's choice of accounts and passwords.
   if (!fs.existsSync(config.consoleAccountsFile) && members.length) {
     const password = generatePassword();
     for (const name of members) addLocalAccount(config.consoleAccountsFile, name, password);
     fs.mkdirSync(path.dirname(passwords), { recursive: true });
     fs.writeFileSync(passwords, `Console ${url}: every queue member (${members.join(', ')}) signs in with this password:\n${password}\n`, { mode: 0o600 });
   }
-  if (fs.existsSync(passwords) && members.length) return `Console: ${url} (sign in as ${members[0]}, password in ${shown(passwords)})`;
-  return `Console: ${url} (sign in with a local account: \`ordo console accounts list\`, \`ordo console accounts add NAME\`)`;
+  return `Console: ${url} (${consoleSignInHint(config)})`;
+}
+
+/** How to sign in to the stack's console, in a few words: whom as, and where the password is. */
+export function consoleSignInHint(config: LoadedConfig): string {
+  const [first] = queueMembers(config);
+  const passwords = consolePasswordsFile(config);
+  if (first && fs.existsSync(passwords)) return `sign in as ${first}, password in ${shown(passwords)}`;
+  return 'sign in with a local account: `ordo console accounts list`, `ordo console accounts add NAME`';
 }
