@@ -69,6 +69,8 @@ async function startSession(c: Context<ConsoleEnv>, context: ConsoleContext, nam
 /** POST /api/sign-in, POST /api/sign-out, GET /api/me, GET /auth/oidc, GET /auth/callback. */
 export function authRoutes(app: ConsoleApp, context: ConsoleContext): void {
   const backoff = new SignInBackoff();
+  // The session key now, not at the first request: the codec server (another process) reads the same file.
+  sessionKeyOf(context);
   const oidc: OidcSignIn | undefined = context.config.console.oidc && oidcSignIn(context.config.console.oidc);
 
   app.use('*', sameOriginWrites(context));

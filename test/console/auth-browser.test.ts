@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { startCodecServer } from '../../console/codec-server';
+import { readSessionKey } from '../../console/session';
+import { LargePayloadCodec } from '../../config/payload-codec';
 import { atEndOfRun } from '../hooks';
-import { browserMissing, getBrowser, getConsole, TEST_PASSWORD, type ConsoleHarness } from './harness';
+import { browserMissing, getBrowser, getConsole, signedInPage, TEST_PASSWORD, type ConsoleHarness } from './harness';
 
 /**
  * A signed-out person in real Chromium: the console shows the sign-in page and its API answers 401 to everything
@@ -55,5 +59,36 @@ describe('console in the browser: a signed-out user is refused, and signs in thr
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByTestId('sign-in-name').waitFor();
     assert.equal((await context.request.get('/api/tasks')).status(), 401);
+  });
+
+  it('lets the codec server decode for the browser signed in to the console: the cookie crosses ports, not sites', async () => {
+    const codec = new LargePayloadCodec(0);
+    // Here the console's page stands in for the Web UI: another port on localhost, calling with credentials.
+    const codecServer = await startCodecServer({ port: 0, codecs: [codec], publicKeys: () => ({}), consoleSessionKey: () => readSessionKey(h.config.consoleSessionKeyFile), allowedOrigins: [h.url] });
+    atEndOfRun(() => codecServer.close());
+    const [encoded] = await codec.encode([{ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('{"plan":"readable"}') }]);
+    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+    const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(encoded.metadata!).map(([k, v]) => [k, b64(v!)])), data: b64(encoded.data!) }] };
+    const decodeFrom = (page: Page) =>
+      page.evaluate(
+        async ({ url, body }) => {
+          const answer = await fetch(`${url}/decode`, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: JSON.stringify(body) });
+          return { status: answer.status, text: await answer.text() };
+        },
+        { url: `http://localhost:${codecServer.port}`, body },
+      );
+
+    const { page, context } = await signedInPage(h.url, 'alice');
+    atEndOfRun(() => context.close());
+    await page.goto('/', { waitUntil: 'domcontentloaded' });
+    await page.getByTestId('signed-in-user').waitFor();
+    const decoded = await decodeFrom(page);
+    assert.equal(decoded.status, 200, decoded.text);
+    const [payload] = (JSON.parse(decoded.text) as { payloads: { data: string }[] }).payloads;
+    assert.deepEqual(JSON.parse(Buffer.from(payload.data, 'base64').toString()), { plan: 'readable' });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('sign-in-name').waitFor();
+    assert.equal((await decodeFrom(page)).status, 401);
   });
 });
