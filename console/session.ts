@@ -55,13 +55,13 @@ export function sessionCookie(session: Session, key: Buffer, secure: boolean): P
 /** The session a Cookie header carries, when it is signed with `key` and not expired; undefined otherwise. */
 export async function readSession(cookieHeader: string | undefined, key: Buffer, nowMs = Date.now()): Promise<Session | undefined> {
   if (!cookieHeader) return undefined;
-  const value = (await parseSigned(cookieHeader, key, CONSOLE_SESSION_COOKIE))[CONSOLE_SESSION_COOKIE];
-  if (!value) return undefined; // absent, or its signature is not ours (tampered, or signed with another key)
   try {
+    const value = (await parseSigned(cookieHeader, key, CONSOLE_SESSION_COOKIE))[CONSOLE_SESSION_COOKIE];
+    if (!value) return undefined; // absent, or its signature is not ours (tampered, or signed with another key)
     const session = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<Session>;
     if (typeof session.name !== 'string' || (session.via !== 'password' && session.via !== 'oidc') || typeof session.exp !== 'number') return undefined;
     return session.exp > nowMs ? (session as Session) : undefined;
   } catch {
-    return undefined;
+    return undefined; // a malformed cookie is no session
   }
 }
