@@ -37,12 +37,28 @@ function hashPassword(password: string): string {
   return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
-function matches(passwordHash: string, password: string): boolean {
+/** A stored hash's parts, or undefined when it is not one of ours. */
+function parseHash(passwordHash: string): { salt: Buffer; expected: Buffer; cost: crypto.ScryptOptions } | undefined {
   const [scheme, N, r, p, salt, hash] = passwordHash.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = crypto.scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
-  return crypto.timingSafeEqual(actual, expected);
+  const expected = Buffer.from(hash ?? '', 'base64');
+  if (scheme !== 'scrypt' || !salt || expected.length === 0) return undefined;
+  return { salt: Buffer.from(salt, 'base64'), expected, cost: { N: Number(N), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 } };
+}
+
+function matches(passwordHash: string, password: string): boolean {
+  const parsed = parseHash(passwordHash);
+  if (!parsed) return false;
+  return crypto.timingSafeEqual(crypto.scryptSync(password, parsed.salt, parsed.expected.length, parsed.cost), parsed.expected);
+}
+
+/** matches(), without holding the event loop for the hash's ~50 ms (the console's sign-in). */
+async function matchesAsync(passwordHash: string, password: string): Promise<boolean> {
+  const parsed = parseHash(passwordHash);
+  if (!parsed) return false;
+  const actual = await new Promise<Buffer>((resolve, reject) =>
+    crypto.scrypt(password, parsed.salt, parsed.expected.length, parsed.cost, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+  return crypto.timingSafeEqual(actual, parsed.expected);
 }
 
 /** Adds (or replaces the password of) `name`. Creates the file (0600) and its folder when missing. */
@@ -59,20 +75,29 @@ export function addLocalAccount(file: string, name: string, password: string): v
   fs.renameSync(next, file);
 }
 
+/**
+ * The hash to check `password` against: `name`'s, or for an unknown name a decoy that never matches, so an unknown
+ * name costs the same scrypt as a known one and the answer's timing does not tell which names exist.
+ */
+function hashToCheck(file: string, name: string): { passwordHash: string; known: boolean } {
+  const { accounts } = readAccounts(file);
+  if (Object.prototype.hasOwnProperty.call(accounts, name)) return { passwordHash: accounts[name].passwordHash, known: true };
+  decoyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'));
+  return { passwordHash: decoyHash, known: false };
+}
+let decoyHash: string | undefined;
+
 /** Whether `password` is `name`'s (constant-time compare); false for an unknown name or a missing file. */
 export function checkPassword(file: string, name: string, password: string): boolean {
-  const { accounts } = readAccounts(file);
-  const account = Object.prototype.hasOwnProperty.call(accounts, name) ? accounts[name] : undefined;
-  // An unknown name costs the same scrypt as a known one, so the answer's timing does not tell which names exist.
-  if (!account) {
-    decoyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'));
-    matches(decoyHash, password);
-    return false;
-  }
-  return matches(account.passwordHash, password);
+  const { passwordHash, known } = hashToCheck(file, name);
+  return matches(passwordHash, password) && known;
 }
 
-let decoyHash: string | undefined;
+/** checkPassword() for a server: the hash runs on libuv's thread pool, not the event loop. */
+export async function checkPasswordAsync(file: string, name: string, password: string): Promise<boolean> {
+  const { passwordHash, known } = hashToCheck(file, name);
+  return (await matchesAsync(passwordHash, password)) && known;
+}
 
 /** The names with a local account, sorted (never their hashes). */
 export function localAccountNames(file: string): string[] {

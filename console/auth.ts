@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { OrdoError } from '../client/errors';
-import { checkPassword } from './accounts';
+import { checkPasswordAsync } from './accounts';
 import { queuesOf } from './console-context';
 import type { ConsoleApp, ConsoleContext, ConsoleEnv, ConsoleUser } from './context';
 import { ConsoleRefusal, jsonBody } from './http';
@@ -93,7 +93,7 @@ export function authRoutes(app: ConsoleApp, context: ConsoleContext): void {
     const { name, password } = body as { name: string; password: string };
     const wait = backoff.waitFor(name);
     if (wait > 0) return c.json({ error: `too many wrong passwords for ${name}: try again in ${Math.ceil(wait / 1000)} s`, code: 'too-many-tries' }, 429);
-    if (!checkPassword(context.config.consoleAccountsFile, name, password)) {
+    if (!(await checkPasswordAsync(context.config.consoleAccountsFile, name, password))) {
       backoff.wrong(name);
       return c.json({ error: SAME_MESSAGE, code: 'signed-out' }, 401);
     }
