@@ -1,4 +1,4 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { mapConcurrently } from '../client/concurrency';
 import { OrdoError } from '../client/errors';
 import { fulfillmentOrderPlanQuery } from '../workflows/messages';
@@ -120,7 +120,7 @@ async function unavailableAsOrdoError<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (error instanceof OrdoError) throw error;
+    if (!(error instanceof ServiceError || isGrpcServiceError(error))) throw error;
     throw new OrdoError('unavailable', `the dashboards cannot read Temporal's visibility: ${(error as Error).message}. Is the stack up (\`ordo stack up --detach\`)?`);
   }
 }

@@ -28,9 +28,11 @@ export interface ChartBoxProps {
   config: ChartConfiguration;
   /** A line under the title: what the figure counts and where it comes from. */
   note?: string;
+  /** Said over the chart when it has nothing to show (an empty chart reads like a broken one). */
+  empty?: string;
 }
 
-export function ChartBox({ name, title, config, note }: ChartBoxProps) {
+export function ChartBox({ name, title, config, note, empty }: ChartBoxProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart>(undefined);
   useEffect(() => {
@@ -54,6 +56,7 @@ export function ChartBox({ name, title, config, note }: ChartBoxProps) {
       </figcaption>
       <div className="dashboard-canvas">
         <canvas ref={canvas} />
+        {empty && <p className="dashboard-chart-empty">{empty}</p>}
       </div>
     </figure>
   );

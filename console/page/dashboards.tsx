@@ -60,6 +60,8 @@ function Figures({ figures }: { figures: DashboardFigures }) {
   const completed = figures.throughput.reduce((n, bucket) => n + bucket.completed, 0);
   const active = figures.ordersByState.reduce((n, row) => n + row.count, 0);
   const cycle = figures.cycleTimeOverall;
+  const none = (rows: unknown[], what: string) => (rows.length === 0 ? `No ${what} in ${figures.window}` : undefined);
+  const sla = (rows: { finished: number }[]) => none(rows.filter((row) => row.finished > 0), 'finished step with an estimate');
   return (
     <>
       <dl className="dashboard-totals">
@@ -83,14 +85,14 @@ function Figures({ figures }: { figures: DashboardFigures }) {
         </div>
       </dl>
       <div className="dashboard-grid">
-        <ChartBox name="orders-by-state" title="Orders by state" note="visibility: OrderState" config={charts.byState} />
-        <ChartBox name="orders-by-channel" title="Orders by channel" note="visibility: Channel" config={charts.byChannel} />
-        <ChartBox name="throughput" title={`Orders completed per ${bucketName(figures.throughputBucketMs)}`} note="visibility: close time of completed orders" config={charts.throughput} />
-        <ChartBox name="cycle-time" title={`Order to invoice, p50 and p95 per ${bucketName(figures.cycleBucketMs)}`} note="completed orders' results" config={charts.cycleTime} />
-        <ChartBox name="sla-by-queue" title="SLA adherence by queue" note="finished steps with an estimate" config={charts.slaByQueue} />
-        <ChartBox name="sla-by-definition" title="SLA adherence by step" note="finished steps with an estimate" config={charts.slaByDefinition} />
-        <ChartBox name="fallout-by-system" title="Fallout by system" note="steps' fallout history" config={charts.falloutBySystem} />
-        <ChartBox name="fallout-by-code" title="Fallout by error code" note="steps' fallout history" config={charts.falloutByCode} />
+        <ChartBox name="orders-by-state" title="Orders by state" note="visibility: OrderState" config={charts.byState} empty={none(figures.ordersByState, 'order')} />
+        <ChartBox name="orders-by-channel" title="Orders by channel" note="visibility: Channel" config={charts.byChannel} empty={none(figures.ordersByChannel, 'order')} />
+        <ChartBox name="throughput" title={`Orders completed per ${bucketName(figures.throughputBucketMs)}`} note="visibility: close time of completed orders" config={charts.throughput} empty={completed ? undefined : `No order completed in ${figures.window}`} />
+        <ChartBox name="cycle-time" title={`Order to invoice, p50 and p95 per ${bucketName(figures.cycleBucketMs)}`} note="completed orders' results" config={charts.cycleTime} empty={cycle.orders ? undefined : `No invoiced order in ${figures.window}`} />
+        <ChartBox name="sla-by-queue" title="SLA adherence by queue" note="finished steps with an estimate" config={charts.slaByQueue} empty={sla(figures.slaAdherence.byQueue)} />
+        <ChartBox name="sla-by-definition" title="SLA adherence by step" note="finished steps with an estimate" config={charts.slaByDefinition} empty={sla(figures.slaAdherence.byDefinition)} />
+        <ChartBox name="fallout-by-system" title="Fallout by system" note="steps' fallout history" config={charts.falloutBySystem} empty={none(figures.fallout.bySystem, 'fallout')} />
+        <ChartBox name="fallout-by-code" title="Fallout by error code" note="steps' fallout history" config={charts.falloutByCode} empty={none(figures.fallout.byCode, 'fallout')} />
       </div>
       <Heatmap plans={figures.heatmap} />
       <p className="dashboard-reads" data-testid="dashboard-reads">{readsNote(figures)}</p>

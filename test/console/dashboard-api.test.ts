@@ -4,7 +4,7 @@ import type { DashboardFigures } from '../../console/page/dashboard-types';
 import { eventually } from '../e2e/eventually';
 import { getHarness } from '../e2e/harness';
 import { getConsole, READ_ONLY_USER, TEST_PASSWORD } from './harness';
-import { OWN_ORDERS, runOwnOrders } from './dashboard-orders';
+import { FALLEN_STEP, FALLOUT_CODE, OWN_ORDERS, runOwnOrders } from './dashboard-orders';
 
 /**
  * The dashboards' figures on the real stack: after this test's own laptop orders complete, the figures count them
@@ -38,7 +38,14 @@ describe('dashboards: figures from Temporal', function () {
     assert.ok(figures.cycleTime.some((bucket) => bucket.orders > 0 && bucket.p50Ms !== undefined));
     const adhered = figures.slaAdherence.byDefinition.find((row) => row.key === 'device-delivery.reserve');
     assert.ok(adhered && adhered.finished + adhered.withoutSla >= OWN_ORDERS, `laptop splits' reserve steps counted: ${JSON.stringify(figures.slaAdherence.byDefinition)}`);
-    assert.ok(figures.heatmap.some((plan) => plan.product === 'LAPTOP-BUNDLE' && plan.steps.some((step) => step.id === 'device-delivery.reserve')));
+    // The held order: its fallout counted by system and code, and on the heatmap, waiting at the fallen step.
+    assert.ok((figures.fallout.byCode.find((row) => row.key === FALLOUT_CODE)?.count ?? 0) >= 1, JSON.stringify(figures.fallout));
+    assert.ok((figures.fallout.bySystem.find((row) => row.key === 'warranty')?.count ?? 0) >= 1, JSON.stringify(figures.fallout));
+    assert.ok((figures.ordersByState.find((row) => row.key === 'held')?.count ?? 0) >= 1, JSON.stringify(figures.ordersByState));
+    const laptop = figures.heatmap.find((plan) => plan.product === 'LAPTOP-BUNDLE');
+    const fallen = laptop?.steps.find((step) => step.id === FALLEN_STEP);
+    assert.ok(fallen && fallen.waiting >= 1 && fallen.fallout >= 1, JSON.stringify(fallen));
+    assert.ok(laptop!.orders >= 1);
     assert.equal(figures.reads.maxWorkflows, 300);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { getHarness } from '../e2e/harness';
 import { browserMissing, getBrowser, getConsole, READ_ONLY_USER, signedInPage } from './harness';
-import { OWN_ORDERS, runOwnOrders } from './dashboard-orders';
+import { FALLEN_STEP, OWN_ORDERS, runOwnOrders } from './dashboard-orders';
 
 /**
  * The dashboards page in headless Chromium on the real stack: after this test's own orders complete, every chart
@@ -44,6 +44,10 @@ describe('dashboards page (browser)', function () {
       assert.ok((await completed()) >= OWN_ORDERS);
       assert.equal(await page.locator('[data-testid^="chart-"] canvas').count(), CHARTS.length);
       assert.equal(await page.locator('.refusal').count(), 0, 'no refusal shown');
+      // The held order on the heatmap (the busiest plan is shown first; the laptop plan has this test's held order).
+      await page.getByTestId('heatmap-plan').selectOption('LAPTOP-BUNDLE');
+      await page.getByTestId(`heat-${FALLEN_STEP}`).waitFor();
+      assert.ok(Number(await page.getByTestId('heatmap-orders').textContent()) >= 1);
       // docs/console.md's screenshot: ORDO_SCREENSHOTS=docs npx mocha test/console/dashboard-page.test.ts
       if (process.env.ORDO_SCREENSHOTS) await page.screenshot({ path: `${process.env.ORDO_SCREENSHOTS}/console-dashboards.png`, fullPage: true });
     } finally {
