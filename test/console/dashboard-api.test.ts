@@ -62,6 +62,11 @@ describe('dashboards: figures from Temporal', function () {
       return (await answer.json()) as DashboardFigures;
     });
     assert.equal(figures.window, '24h');
+    // Kept a few seconds: two dashboards asking at once (the first reading of this window) share one reading.
+    const [hour, hourToo] = await Promise.all([get('?window=1h'), get('?window=1h')].map(async (answer) => (await (await answer).json()) as DashboardFigures));
+    assert.equal(hourToo.asOf, hour.asOf);
+    assert.equal(hour.throughputBucketMs, 5 * 60_000);
+    assert.ok(hour.throughput.reduce((n, bucket) => n + bucket.completed, 0) >= OWN_ORDERS, 'the orders just run are in the last hour');
 
     const week = (await (await get('?window=7d')).json()) as DashboardFigures;
     assert.equal(week.window, '7d');
