@@ -14,13 +14,28 @@ const EMPTY_FILL = '#ffffff';
 /** White at 0, the InProgress colour at the plan's busiest step. */
 export function heatFill(count: number, max: number): string {
   if (count === 0 || max === 0) return EMPTY_FILL;
-  const share = 0.2 + 0.8 * (count / max);
+  // At most three quarters of the way: the step names on the boxes stay readable.
+  const share = 0.15 + 0.6 * (count / max);
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(STATE_COLOURS.InProgress.slice(i, i + 2), 16));
   const mix = (channel: number) => Math.round(255 + (channel - 255) * share);
   return `rgb(${mix(r)}, ${mix(g)}, ${mix(b)})`;
 }
 
 const ordersAt = (step: HeatStep) => step.inProgress + step.waiting;
+
+/** The count on a step's box: an SVG disc (the swimlanes are SVG), red when any of the orders there is in fallout. */
+function HeatBadge({ step }: { step: HeatStep }) {
+  const count = ordersAt(step);
+  if (count === 0) return null;
+  return (
+    <g className="heat-badge" data-testid={`heat-badge-${step.id}`}>
+      <circle r={11} fill={step.fallout > 0 ? STATE_COLOURS.FatallyFailed : '#1f2933'} stroke="#fff" strokeWidth={1.5} />
+      <text textAnchor="middle" dy="0.35em" fill="#fff" fontSize={11} fontWeight={600}>
+        {count}
+      </text>
+    </g>
+  );
+}
 
 export function Heatmap({ plans }: { plans: HeatPlan[] }) {
   // The busiest plan first, until the operator picks another.
@@ -50,10 +65,7 @@ export function Heatmap({ plans }: { plans: HeatPlan[] }) {
       </header>
       <Swimlanes
         steps={steps}
-        badge={(step) => {
-          const count = ordersAt(byId.get(step.id)!);
-          return count > 0 ? String(count) : null;
-        }}
+        badge={(step) => <HeatBadge step={byId.get(step.id)!} />}
         fill={(step) => heatFill(ordersAt(byId.get(step.id)!), max)}
       />
       <table className="dashboard-heat-table">
