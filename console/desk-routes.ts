@@ -5,7 +5,7 @@ import { OrdoOperator } from '../client/operator';
 import type { ConsoleApp, ConsoleContext, ConsoleUser } from './context';
 import { deskTasks, incidentFilter, incidents, waitingPauses } from './desk-views';
 import { jsonBody, requireActor, requireUser } from './http';
-import type { IncidentAction, IncidentList, ItemResult, PauseList, ResolveAnswer, ResumeAnswer, TaskList } from './page/desk-types';
+import type { DeskTask, Incident, IncidentAction, IncidentList, ItemResult, Pause, PauseList, ResolveAnswer, ResumeAnswer, TaskList } from './page/desk-types';
 
 /**
  * The desks' API (docs/console.md "Desks"): the task inbox, the incident desk (fallout, filters, batch actions) and
@@ -19,13 +19,19 @@ const RESOLVE_CONCURRENCY = 4;
 export function deskRoutes(app: ConsoleApp, context: ConsoleContext): void {
   /** Reads need no credential: a read-only user looks through an unsigned operator client. */
   const reader = new OrdoOperator(context.client, context.config.queues);
+  // Pages refresh every few seconds; several open on the same list share the reading under way rather than each
+  // querying every split again. Nothing is kept once it has answered.
+  const readTasks = sharedReads<DeskTask[]>();
+  const readIncidents = sharedReads<Incident[]>();
+  const readPauses = sharedReads<Pause[]>();
+  const acted = () => [readTasks, readIncidents, readPauses].forEach((reads) => reads.forget());
   const readOnly = (user: ConsoleUser) => (user.queues.length === 0 ? `${user.name} is in no queue (temporal-config.yaml queues), so the console is read-only for them` : undefined);
 
   app.get('/api/tasks', async (c) => {
     const user = requireUser(c);
     const queue = c.req.query('queue') || undefined;
     const mine = ['1', 'true', 'yes'].includes(c.req.query('mine') ?? '');
-    const tasks = await deskTasks(reader, context.config.queues, user, { queue, mine });
+    const tasks = await readTasks.read(JSON.stringify([user.name, user.queues, queue, mine]), () => deskTasks(reader, context.config.queues, user, { queue, mine }));
     return c.json<TaskList>({ tasks, queues: Object.keys(context.config.queues).sort(), ...withReadOnly(readOnly(user)) });
   });
 
@@ -34,13 +40,14 @@ export function deskRoutes(app: ConsoleApp, context: ConsoleContext): void {
     const body = objectBody(await jsonBody(c));
     const orderId = text(body, 'orderId');
     const stepId = text(body, 'stepId');
-    const target = await context.operatorFor(user).completeTask(orderId, stepId, user.name, body.output);
+    const target = await context.operatorFor(user).completeTask(orderId, stepId, user.name, body.output).finally(acted);
     return c.json({ orderId: target.orderId, fulfillmentOrderId: target.fulfillmentOrderId, stepId: target.stepId, completedBy: user.name });
   });
 
   app.get('/api/incidents', async (c) => {
     const user = requireUser(c);
-    const list = await incidents(reader, context.client.temporal, incidentFilter(c.req.query()));
+    const filter = incidentFilter(c.req.query());
+    const list = await readIncidents.read(JSON.stringify(filter), () => incidents(reader, context.client.temporal, filter));
     return c.json<IncidentList>({ incidents: list, ...withReadOnly(readOnly(user)) });
   });
 
@@ -54,19 +61,19 @@ export function deskRoutes(app: ConsoleApp, context: ConsoleContext): void {
     // The batch form resolves what the filter matches now: listed, then resolved one by one (as resolveQueue does).
     const items = 'filter' in body ? (await incidents(reader, context.client.temporal, incidentFilter(objectBody(body.filter, 'filter')))).map(({ orderId, stepId }) => ({ orderId, stepId })) : itemsOf(body.items);
     const options = { ...(body.output !== undefined ? { output: body.output } : {}), ...(typeof body.note === 'string' ? { note: body.note } : {}) };
-    const results = await mapConcurrently(items, RESOLVE_CONCURRENCY, (item) => resolveOne(operator, item, action, user.name, options));
+    const results = await mapConcurrently(items, RESOLVE_CONCURRENCY, (item) => resolveOne(operator, item, action, user.name, options)).finally(acted);
     return c.json<ResolveAnswer>({ action, results });
   });
 
   app.get('/api/pauses', async (c) => {
     const user = requireUser(c);
-    return c.json<PauseList>({ pauses: await waitingPauses(context.client.temporal), ...withReadOnly(readOnly(user)) });
+    return c.json<PauseList>({ pauses: await readPauses.read('all', () => waitingPauses(context.client.temporal)), ...withReadOnly(readOnly(user)) });
   });
 
   app.post('/api/pauses/resume', async (c) => {
     const user = requireActor(c);
     const body = objectBody(await jsonBody(c));
-    const answer = await context.operatorFor(user).resume(text(body, 'orderId'), text(body, 'name'), user.name);
+    const answer = await context.operatorFor(user).resume(text(body, 'orderId'), text(body, 'name'), user.name).finally(acted);
     return c.json<ResumeAnswer>({ orderId: answer.orderId, name: answer.name, waitingSteps: answer.waitingSteps });
   });
 }
@@ -80,6 +87,26 @@ async function resolveOne(operator: OrdoOperator, item: { orderId: string; stepI
     if (error instanceof OrdoError && error.code !== 'unavailable' && error.code !== 'timeout') return { ...item, outcome: 'refused', reason: error.message };
     throw error;
   }
+}
+
+/**
+ * Reads keyed by their question: a second ask while the first is under way gets the first's answer. After an action
+ * `forget()` makes the next ask read afresh, so the page's reload shows what the action did.
+ */
+function sharedReads<T>() {
+  const underWay = new Map<string, Promise<T>>();
+  return {
+    read(key: string, read: () => Promise<T>): Promise<T> {
+      let reading = underWay.get(key);
+      if (!reading) {
+        const started: Promise<T> = read().finally(() => underWay.get(key) === started && underWay.delete(key));
+        reading = started;
+        underWay.set(key, reading);
+      }
+      return reading;
+    },
+    forget: () => underWay.clear(),
+  };
 }
 
 function withReadOnly(reason: string | undefined): { readOnly?: string } {
