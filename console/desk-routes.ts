@@ -2,9 +2,10 @@ import { mapConcurrently } from '../client/concurrency';
 import { OrdoError } from '../client/errors';
 import { FALLOUT_ACTIONS } from '../client/fallout-actions';
 import { OrdoOperator } from '../client/operator';
-import type { ConsoleApp, ConsoleContext, ConsoleUser } from './context';
+import type { Context } from 'hono';
+import type { ConsoleApp, ConsoleContext, ConsoleEnv } from './context';
 import { deskTasks, incidentFilter, incidents, waitingPauses } from './desk-views';
-import { jsonBody, requireActor, requireUser } from './http';
+import { ConsoleRefusal, jsonBody, requireActor, requireUser } from './http';
 import type { DeskTask, Incident, IncidentAction, IncidentList, ItemResult, Pause, PauseList, ResolveAnswer, ResumeAnswer, TaskList } from './page/desk-types';
 
 /**
@@ -25,14 +26,13 @@ export function deskRoutes(app: ConsoleApp, context: ConsoleContext): void {
   const readIncidents = sharedReads<Incident[]>();
   const readPauses = sharedReads<Pause[]>();
   const acted = () => [readTasks, readIncidents, readPauses].forEach((reads) => reads.forget());
-  const readOnly = (user: ConsoleUser) => (user.queues.length === 0 ? `${user.name} is in no queue (temporal-config.yaml queues), so the console is read-only for them` : undefined);
 
   app.get('/api/tasks', async (c) => {
     const user = requireUser(c);
     const queue = c.req.query('queue') || undefined;
     const mine = ['1', 'true', 'yes'].includes(c.req.query('mine') ?? '');
     const tasks = await readTasks.read(JSON.stringify([user.name, user.queues, queue, mine]), () => deskTasks(reader, context.config.queues, user, { queue, mine }));
-    return c.json<TaskList>({ tasks, queues: Object.keys(context.config.queues).sort(), ...withReadOnly(readOnly(user)) });
+    return c.json<TaskList>({ tasks, queues: Object.keys(context.config.queues).sort(), ...readOnlyReason(c) });
   });
 
   app.post('/api/tasks/complete', async (c) => {
@@ -45,10 +45,10 @@ export function deskRoutes(app: ConsoleApp, context: ConsoleContext): void {
   });
 
   app.get('/api/incidents', async (c) => {
-    const user = requireUser(c);
+    requireUser(c);
     const filter = incidentFilter(c.req.query());
     const list = await readIncidents.read(JSON.stringify(filter), () => incidents(reader, context.client.temporal, filter));
-    return c.json<IncidentList>({ incidents: list, ...withReadOnly(readOnly(user)) });
+    return c.json<IncidentList>({ incidents: list, ...readOnlyReason(c) });
   });
 
   app.post('/api/incidents/resolve', async (c) => {
@@ -66,8 +66,8 @@ export function deskRoutes(app: ConsoleApp, context: ConsoleContext): void {
   });
 
   app.get('/api/pauses', async (c) => {
-    const user = requireUser(c);
-    return c.json<PauseList>({ pauses: await readPauses.read('all', () => waitingPauses(context.client.temporal)), ...withReadOnly(readOnly(user)) });
+    requireUser(c);
+    return c.json<PauseList>({ pauses: await readPauses.read('all', () => waitingPauses(context.client.temporal)), ...readOnlyReason(c) });
   });
 
   app.post('/api/pauses/resume', async (c) => {
@@ -109,8 +109,15 @@ function sharedReads<T>() {
   };
 }
 
-function withReadOnly(reason: string | undefined): { readOnly?: string } {
-  return reason ? { readOnly: reason } : {};
+/** Why the signed-in user may only look (the words an action of theirs would be refused with), for the page to show. */
+function readOnlyReason(c: Context<ConsoleEnv>): { readOnly?: string } {
+  try {
+    requireActor(c);
+    return {};
+  } catch (error) {
+    if (error instanceof ConsoleRefusal) return { readOnly: error.message };
+    throw error;
+  }
 }
 
 function objectBody(value: unknown, what = 'the request body'): Record<string, unknown> {
