@@ -10,6 +10,15 @@ const ORDER_STATES = ['acknowledged', 'inProgress', 'held', 'pendingCancellation
 
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : '');
 
+/**
+ * A box's short name: the step's own id without its workspace, and the last part of an instance's suffix (the item):
+ * `service-activation.configure[CONFIGURE-SERVICE:OI-3]` → `configure OI-3`. The full id is the box's tooltip.
+ */
+export function stepLabel(stepId: string): string {
+  const match = /^(?:[^.[]*\.)?([^[]*)(?:\[(?:[^\]]*:)?([^\]]*)\])?$/.exec(stepId);
+  return match ? [match[1], match[2]].filter(Boolean).join(' ') : stepId;
+}
+
 export function OrderList() {
   const [filter, setFilter] = useState({ state: '', channel: '', account: '', q: '' });
   const [draft, setDraft] = useState(filter);
@@ -147,7 +156,7 @@ function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; sel
       split.steps.map(
         (step): SwimlaneStep => ({
           id: step.id,
-          label: step.id,
+          label: stepLabel(step.id),
           workspace: step.workspace,
           group: step.group,
           dependsOn: step.dependsOn,

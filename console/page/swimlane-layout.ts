@@ -63,7 +63,7 @@ export function layoutSwimlanes(steps: readonly LayoutStep[]): SwimlaneLayout {
   });
 
   const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'LR', nodesep: ROW_GAP, ranksep: COLUMN_GAP, marginx: 0, marginy: 0 });
+  graph.setGraph({ rankdir: 'LR', nodesep: ROW_GAP, ranksep: COLUMN_GAP, marginx: 0, marginy: 0, ranker: 'longest-path' });
   graph.setDefaultEdgeLabel(() => ({}));
   steps.forEach((step) => graph.setNode(step.id, { width: BOX.width, height: BOX.height }));
   for (const [from, to] of edges) graph.setEdge(steps[from].id, steps[to].id);
