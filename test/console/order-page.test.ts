@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { fleetOrder } from '../../bench/large-order';
 import { queuesOf } from '../../console/console-context';
@@ -21,6 +22,12 @@ const orderId = () => `${RUN}-${++serial}`;
 function skip(test: Mocha.Context): void {
   console.log(`      ${browserMissing}`);
   test.skip();
+}
+
+/** With ORDO_SCREENSHOTS=<folder>, the page as the test saw it (docs/console.md "Screenshots" come from here). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const folder = process.env.ORDO_SCREENSHOTS;
+  if (folder) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: true });
 }
 
 const box = (stepId: string) => `g[data-testid="step-${stepId}"]`;
@@ -61,6 +68,7 @@ describe('console: the order page', function () {
     await waitForBoxState(page, 'router-delivery.approve', 'InProgress');
     assert.equal(await page.textContent('[data-testid="order-state"]'), 'inProgress');
     await page.waitForSelector('[data-testid="ponr-OI-2"][data-passed="false"]');
+    await screenshot(page, 'order-page-waiting');
     const alice = cons.context.operatorFor({ name: 'alice', via: 'password', queues: queuesOf(cons.config, 'alice') });
     await alice.completeTask(order.id, 'approve', 'alice');
     await waitForBoxState(page, 'router-delivery.approve', 'Completed');
@@ -81,6 +89,7 @@ describe('console: the order page', function () {
     await page.click(box('router-delivery.approve'));
     assert.equal(await page.textContent('[data-testid="step-detail-state"]'), 'Completed');
     assert.match((await page.textContent('[data-testid="step-detail-completed-by"]')) ?? '', /alice/);
+    await screenshot(page, 'order-page-completed');
   });
 
   it('draws every box of a 500-step split (a fleet order of 100 sensor kits)', async function () {
@@ -99,6 +108,7 @@ describe('console: the order page', function () {
     await page.goto(`/#/orders/${order.id}`);
     await page.waitForSelector(`[data-testid="split-${split.id}"] svg`);
     await eventually('500 boxes drawn', async () => ((await page.locator(`[data-testid="split-${split.id}"] g[data-testid^="step-"]`).count()) === 500 ? true : undefined));
+    await screenshot(page, 'order-page-500-steps');
     console.log(`      500-step split drawn in ${Date.now() - started} ms (page load, first view, layout and render)`);
   });
 
