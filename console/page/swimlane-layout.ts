@@ -45,14 +45,20 @@ const COLUMN_GAP = 50;
 const ROW_GAP = 12;
 const LANE_PADDING = 14;
 
-export const laneKey = (step: Pick<LayoutStep, 'workspace' | 'group'>): string => `${step.workspace}\u0000${step.group ?? ''}`;
+/**
+ * What makes a lane: each workspace and group (the catalog's swimlanes), or each workspace alone, which keeps a large
+ * split's per-item chains on one row each instead of fanning their edges across a group lane of every item.
+ */
+export type LaneMode = 'group' | 'workspace';
+
+export const laneKey = (step: Pick<LayoutStep, 'workspace' | 'group'>, mode: LaneMode = 'group'): string => (mode === 'group' ? `${step.workspace}\u0000${step.group ?? ''}` : step.workspace);
 
 /** The layout's identity: what it depends on (ids, lanes, dependencies), never the states. */
-export function layoutKey(steps: readonly LayoutStep[]): string {
-  return steps.map((s) => `${s.id}|${laneKey(s)}|${s.dependsOn.join(',')}`).join('\n');
+export function layoutKey(steps: readonly LayoutStep[], mode: LaneMode = 'group'): string {
+  return `${mode}\n${steps.map((s) => `${s.id}|${laneKey(s)}|${s.dependsOn.join(',')}`).join('\n')}`;
 }
 
-export function layoutSwimlanes(steps: readonly LayoutStep[]): SwimlaneLayout {
+export function layoutSwimlanes(steps: readonly LayoutStep[], mode: LaneMode = 'group'): SwimlaneLayout {
   const index = new Map(steps.map((s, i) => [s.id, i]));
   const edges: Array<[number, number]> = [];
   steps.forEach((step, to) => {
@@ -78,12 +84,12 @@ export function layoutSwimlanes(steps: readonly LayoutStep[]): SwimlaneLayout {
   const laneIndex = new Map<string, number>();
   const lanes: Lane[] = [];
   const laneOf = steps.map((step) => {
-    const key = laneKey(step);
+    const key = laneKey(step, mode);
     let lane = laneIndex.get(key);
     if (lane === undefined) {
       lane = lanes.length;
       laneIndex.set(key, lane);
-      lanes.push({ workspace: step.workspace, ...(step.group ? { group: step.group } : {}), y: 0, height: 0 });
+      lanes.push({ workspace: step.workspace, ...(step.group && mode === 'group' ? { group: step.group } : {}), y: 0, height: 0 });
     }
     return lane;
   });

@@ -1,5 +1,5 @@
 import { memo, useMemo, useState, type MouseEvent, type ReactNode } from 'react';
-import { BOX, LANE_LABEL_WIDTH, layoutKey, layoutSwimlanes, type SwimlaneLayout } from './swimlane-layout';
+import { BOX, LANE_LABEL_WIDTH, layoutKey, layoutSwimlanes, type LaneMode, type SwimlaneLayout } from './swimlane-layout';
 import { JEOPARDY_COLOURS, STATE_COLOURS, stateColour, STEP_STATE_NAMES } from './states';
 
 /**
@@ -35,15 +35,18 @@ export interface SwimlanesProps {
 }
 
 const LABEL_CHARS = 20;
+/** Above this many steps the lanes start as workspaces only (a toggle gives the groups back): see swimlane-layout.ts LaneMode. */
+const GROUP_LANES_UP_TO = 150;
 const ZOOMS = [0.4, 0.6, 0.8, 1, 1.25, 1.5];
 
 const truncate = (text: string, chars: number) => (text.length > chars ? `${text.slice(0, chars - 1)}…` : text);
 
 export function Swimlanes({ steps, badge, fill, onSelect, selectedId }: SwimlanesProps) {
-  const key = layoutKey(steps);
+  const [lanes, setLanes] = useState<LaneMode>(steps.length > GROUP_LANES_UP_TO ? 'workspace' : 'group');
+  const key = layoutKey(steps, lanes);
   // The key is the layout's identity: a state change recolours boxes, it never moves them.
-  const layout = useMemo(() => layoutSwimlanes(steps), [key]);
-  const [zoom, setZoom] = useState(steps.length > 150 ? 0.6 : 1);
+  const layout = useMemo(() => layoutSwimlanes(steps, lanes), [key]);
+  const [zoom, setZoom] = useState(steps.length > GROUP_LANES_UP_TO ? 0.6 : 1);
   const select = (event: MouseEvent<SVGSVGElement>) => {
     const box = (event.target as Element).closest('[data-index]');
     if (box && onSelect) onSelect(steps[Number(box.getAttribute('data-index'))]);
@@ -54,6 +57,10 @@ export function Swimlanes({ steps, badge, fill, onSelect, selectedId }: Swimlane
         <button type="button" onClick={() => setZoom((z) => ZOOMS[Math.max(0, ZOOMS.indexOf(z) - 1)] ?? z)} aria-label="Zoom out">−</button>
         <span>{Math.round(zoom * 100)}%</span>
         <button type="button" onClick={() => setZoom((z) => ZOOMS[Math.min(ZOOMS.length - 1, ZOOMS.indexOf(z) + 1)] ?? z)} aria-label="Zoom in">+</button>
+        <label>
+          <input type="checkbox" checked={lanes === 'group'} onChange={(event) => setLanes(event.target.checked ? 'group' : 'workspace')} data-testid="lanes-by-group" />
+          a lane per group
+        </label>
         <span className="swimlanes-count">{steps.length} steps</span>
       </div>
       <div className="swimlanes-scroll">

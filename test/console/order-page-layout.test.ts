@@ -49,6 +49,10 @@ describe('order page: the swimlane layout', () => {
     }
     const byId = new Map(layout.steps.map((s) => [s.id, s]));
     for (const step of steps) for (const dependency of step.dependsOn) assert.ok(byId.get(step.id)!.x > byId.get(dependency)!.x, `${step.id} right of ${dependency}`);
+    const byWorkspace = layoutSwimlanes(steps, 'workspace');
+    assert.equal(byWorkspace.lanes.length, 1, 'one lane: the sensor-rollout workspace');
+    assert.equal(new Set(byWorkspace.steps.map((s) => s.y)).size, 100, 'a row per sensor kit');
+    console.log(`      by workspace: ${byWorkspace.width}×${byWorkspace.height} px at 100%, against ${layout.lanes.length} group lanes ${layout.height} px tall`);
     // The key ignores states: a plan that only changed state keeps its layout.
     assert.equal(layoutKey(steps.map((s) => ({ ...s, state: 'Completed' }))), layoutKey(steps));
   });

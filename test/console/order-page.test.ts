@@ -109,6 +109,11 @@ describe('console: the order page', function () {
     await page.waitForSelector(`[data-testid="split-${split.id}"] svg`);
     await eventually('500 boxes drawn', async () => ((await page.locator(`[data-testid="split-${split.id}"] g[data-testid^="step-"]`).count()) === 500 ? true : undefined));
     await screenshot(page, 'order-page-500-steps');
+    // A lane per group too (a large split starts with a lane per workspace, a row per item).
+    const lanesBefore = await page.locator(`[data-testid="split-${split.id}"] rect.lane`).count();
+    await page.click(`[data-testid="split-${split.id}"] [data-testid="lanes-by-group"]`);
+    await eventually('lanes per group', async () => ((await page.locator(`[data-testid="split-${split.id}"] rect.lane`).count()) > lanesBefore ? true : undefined));
+    assert.equal(await page.locator(`[data-testid="split-${split.id}"] g[data-testid^="step-"]`).count(), 500);
     console.log(`      500-step split drawn in ${Date.now() - started} ms (page load, first view, layout and render)`);
   });
 
@@ -119,6 +124,9 @@ describe('console: the order page', function () {
     const missing = await context.request.get(`/api/orders/${unknown}`);
     assert.equal(missing.status(), 404);
     assert.match(((await missing.json()) as { error: string }).error, new RegExp(unknown));
+    const { page } = await open('visitor');
+    await page.goto(`/#/orders/${unknown}`);
+    await page.waitForSelector(`[data-testid="order-refusal"]:has-text("${unknown}")`);
 
     const saas: Order = { ...exampleOrder('saas-suite.json'), id: orderId() };
     const fleet = fleetOrder(2, orderId());
