@@ -70,11 +70,14 @@ export async function listOrders(temporal: Client, filter: OrderListFilter): Pro
 }
 
 /**
- * What a live view may keep between its polls: the plans of closed splits (final: they cannot change) and the
- * order's decomposition (which order item each line comes from), read again only when the order's actions change.
+ * What a live view may keep between its polls: the plans of closed splits (final: they cannot change), the list of
+ * splits (to read their plans while the summary is read), and the order's decomposition (which order item each line
+ * comes from), read again only when the order's actions change.
  */
 export interface ViewCache {
   closedSplits: Map<string, FulfillmentOrderPlan>;
+  /** The splits as the last poll's summary listed them. */
+  splits?: FulfillmentOrderSummary[];
   lineSources?: { actions: number; bySplitLine: Map<string, string[]> };
 }
 
@@ -84,10 +87,16 @@ const CLOSED_SPLIT_STATES = new Set(['completed', 'failed', 'cancelled']);
 
 /** The order view (OrderView): throws OrdoError 'not-found' naming the id when Temporal knows no such order. */
 export async function buildOrderView(context: ConsoleContext, orderId: string, cache: ViewCache = newViewCache()): Promise<OrderView> {
-  const summary = await context.client.getSummary(orderId);
   const temporal = context.client.temporal;
+  // A live view knows the splits from its last poll: their plans are read alongside the summary, not after it.
+  const early = new Map((cache.splits ?? []).filter((fo) => fo.state !== 'pending').map((fo) => [fo.workflowId, readSplit(temporal, fo, cache)]));
+  for (const read of early.values()) read.catch(() => undefined);
+  const summary = await context.client.getSummary(orderId);
+  cache.splits = summary.fulfillmentOrders;
+  // The final view is the last one a live view sends: its plans are read after the summary, so none is older.
+  if (FINAL_ORDER_STATES.has(summary.state)) early.clear();
   const [plans, lineSources] = await Promise.all([
-    mapConcurrently(summary.fulfillmentOrders, 8, (fo) => readSplit(temporal, fo, cache)),
+    mapConcurrently(summary.fulfillmentOrders, 8, (fo) => early.get(fo.workflowId) ?? readSplit(temporal, fo, cache)),
     readLineSources(temporal, summary, cache),
   ]);
   const webUi = (workflowId: string) => `${context.webUiUrl}/namespaces/${encodeURIComponent(context.config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
