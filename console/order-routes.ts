@@ -1,7 +1,7 @@
 import { streamSSE } from 'hono/streaming';
 import { OrdoError } from '../client/errors';
 import type { ConsoleApp, ConsoleContext } from './context';
-import { errorResponse, requireUser, type ApiError } from './http';
+import { errorResponse, requireUser } from './http';
 import { buildOrderView, listOrders, newViewCache } from './order-view';
 
 /**
@@ -30,6 +30,7 @@ export function orderRoutes(app: ConsoleApp, context: ConsoleContext): void {
     const orderId = c.req.param('id');
     return streamSSE(c, async (stream) => {
       const cache = newViewCache();
+      /** The last thing sent (a view or a refusal): the same again is not sent. */
       let sent = '';
       let stopped = false;
       stream.onAbort(() => {
@@ -45,8 +46,11 @@ export function orderRoutes(app: ConsoleApp, context: ConsoleContext): void {
           }
           if (view.final) break;
         } catch (error) {
-          const refusal = refusalOf(error, c);
-          await stream.writeSSE({ event: 'refusal', data: JSON.stringify(await refusal.json()) });
+          if (stopped) break;
+          // The same words the JSON API would answer with (console/http.ts), as an event the page shows (api.ts useLive).
+          const refusal = await errorResponse(error, c).text();
+          if (refusal !== sent) await stream.writeSSE({ event: 'refusal', data: refusal });
+          sent = refusal;
           // An unknown order stays unknown; anything else (Temporal restarting) may pass: keep trying.
           if (error instanceof OrdoError && error.code === 'not-found') break;
         }
@@ -57,8 +61,4 @@ export function orderRoutes(app: ConsoleApp, context: ConsoleContext): void {
       while (!stopped) await stream.sleep(30_000);
     });
   });
-}
-
-function refusalOf(error: unknown, c: Parameters<typeof errorResponse>[1]): Response & { json(): Promise<ApiError> } {
-  return errorResponse(error, c) as Response & { json(): Promise<ApiError> };
 }
