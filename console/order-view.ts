@@ -147,7 +147,7 @@ async function readSplit(temporal: Client, fo: FulfillmentOrderSummary, cache: V
   }
 }
 
-/** `<split>/<line>` → the order items the line comes from, from the order's decomposition (orderPlanQuery). */
+/** `<split>/<line>` → the order items passing a point of no return on the line takes, from the order's decomposition (orderPlanQuery). */
 async function readLineSources(temporal: Client, summary: OrderSummary, cache: ViewCache): Promise<Map<string, string[]>> {
   if (cache.lineSources?.actions === summary.actions.length) return cache.lineSources.bySplitLine;
   let plan: Plan | undefined;
@@ -156,9 +156,19 @@ async function readLineSources(temporal: Client, summary: OrderSummary, cache: V
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
+  // Passing a point of no return takes the whole bundle with it (the order workflow's itemsOfBundles): a line of a
+  // bundle stands for every item of that bundle, which its lines name by their bundleId (the bundle's root item).
+  const splits = [...(plan?.fulfillmentOrders ?? []), ...(plan?.accountFulfillmentOrders ?? [])];
+  const bundles = new Map<string, Set<string>>();
+  for (const line of splits.flatMap((fo) => fo.lineItems)) {
+    if (line.bundleId === undefined) continue;
+    const members = bundles.get(line.bundleId) ?? new Set([line.bundleId]);
+    for (const id of line.sourceItemIds) members.add(id);
+    bundles.set(line.bundleId, members);
+  }
   const bySplitLine = new Map<string, string[]>();
-  for (const fo of [...(plan?.fulfillmentOrders ?? []), ...(plan?.accountFulfillmentOrders ?? [])]) {
-    for (const line of fo.lineItems) bySplitLine.set(`${fo.id}/${line.id}`, line.sourceItemIds);
+  for (const fo of splits) {
+    for (const line of fo.lineItems) bySplitLine.set(`${fo.id}/${line.id}`, line.bundleId !== undefined ? [...bundles.get(line.bundleId)!] : line.sourceItemIds);
   }
   cache.lineSources = { actions: summary.actions.length, bySplitLine };
   return bySplitLine;

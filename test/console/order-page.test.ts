@@ -67,7 +67,8 @@ describe('console: the order page', function () {
     // The approval is a manual task: it waits, InProgress, until an operator completes it.
     await waitForBoxState(page, 'router-delivery.approve', 'InProgress');
     assert.equal(await page.textContent('[data-testid="order-state"]'), 'inProgress');
-    await page.waitForSelector('[data-testid="ponr-OI-2"][data-passed="false"]');
+    // Shipping the router passes the point of no return of the whole kit (the bundle OI-1 and its items).
+    for (const item of ['OI-1', 'OI-2', 'OI-3']) await page.waitForSelector(`[data-testid="ponr-${item}"][data-passed="false"]`);
     await screenshot(page, 'order-page-waiting');
     const alice = cons.context.operatorFor({ name: 'alice', via: 'password', queues: queuesOf(cons.config, 'alice') });
     await alice.completeTask(order.id, 'approve', 'alice');
@@ -75,7 +76,7 @@ describe('console: the order page', function () {
 
     // Shipping passes the router's point of no return; delivery is a pause step that waits for its signal.
     await waitForBoxState(page, 'router-delivery.delivered', 'InProgress');
-    await page.waitForSelector('[data-testid="ponr-OI-2"][data-passed="true"]');
+    for (const item of ['OI-1', 'OI-2', 'OI-3']) await page.waitForSelector(`[data-testid="ponr-${item}"][data-passed="true"]`);
     await alice.resume(order.id, 'delivered', 'alice');
     await waitForBoxState(page, 'router-delivery.delivered', 'Completed');
     await page.waitForSelector('[data-testid="order-state"]:text-is("completed")', { timeout: 30_000 });
