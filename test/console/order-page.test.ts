@@ -148,6 +148,14 @@ describe('console: the order page', function () {
     await eventually('the fleet order completes', async () => ((await list(`q=${fleet.id}&state=completed`)).includes(String(fleet.id)) ? true : undefined), 60_000);
     assert.deepEqual(await list(`q=${fleet.id}&state=held`), [], 'state filters');
 
+    // The list on the page: filter by the start of the id, follow a row to the order.
+    await page.goto('/#/orders');
+    await page.fill('[data-testid="filter-q"]', RUN);
+    await page.selectOption('[data-testid="filter-state"]', 'completed');
+    await page.click('[data-testid="filter-apply"]');
+    await page.click(`[data-testid="order-row-${fleet.id}"] a`);
+    await page.waitForSelector(`[data-testid="order-id"]:text-is("${fleet.id}")`);
+
     const badState = await context.request.get('/api/orders?state=running');
     assert.equal(badState.status(), 400);
     const refusal = (await badState.json()) as { error: string; problems: Array<{ path: string }> };
