@@ -78,6 +78,11 @@ export function OrderList() {
       )}
       {list.data && list.data.orders.length === 0 && <p className="empty">No orders match.</p>}
       {list.data && list.data.orders.length >= list.data.limit && <p className="hint">The newest {list.data.limit}; filter to find older ones.</p>}
+      {list.data && (
+        <p className="hint">
+          From Temporal visibility: <code data-testid="order-list-query">{list.data.query}</code>
+        </p>
+      )}
     </section>
   );
 }
