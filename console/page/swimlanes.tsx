@@ -150,7 +150,22 @@ function StepBox({ step, index, x, y, selected, fill, badge, clickable }: StepBo
         {truncate(step.label, LABEL_CHARS)}
       </text>
       {step.pointOfNoReturn && <path d={`M${BOX.width - 14},0 L${BOX.width},0 L${BOX.width},14 Z`} className="ponr-marker" />}
-      {badge !== undefined && badge !== null && <g transform={`translate(${BOX.width - 4},${BOX.height - 4})`}>{badge}</g>}
+      {badge !== undefined && badge !== null && badge !== false && <Badge badge={badge} />}
+    </g>
+  );
+}
+
+/** A step's badge at its box's top-right corner: text (a count) as a pill; any other node is drawn there as given (SVG). */
+function Badge({ badge }: { badge: ReactNode }) {
+  if (typeof badge !== 'string' && typeof badge !== 'number') return <g transform={`translate(${BOX.width},0)`}>{badge}</g>;
+  const text = String(badge);
+  const width = 10 + 7 * text.length;
+  return (
+    <g className="step-badge" transform={`translate(${BOX.width - width + 6},-8)`} data-testid="step-badge">
+      <rect width={width} height={16} rx={8} />
+      <text x={width / 2} y={12} textAnchor="middle">
+        {text}
+      </text>
     </g>
   );
 }

@@ -24,10 +24,10 @@ function skip(test: Mocha.Context): void {
   test.skip();
 }
 
-/** With ORDO_SCREENSHOTS=<folder>, the page as the test saw it (docs/console.md "Screenshots" come from here). */
-async function screenshot(page: Page, name: string): Promise<void> {
+/** With ORDO_SCREENSHOTS=<folder>, the page as the test saw it (docs/console.md "Screenshots": `ORDO_SCREENSHOTS=docs/images`). */
+async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   const folder = process.env.ORDO_SCREENSHOTS;
-  if (folder) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: true });
+  if (folder) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage });
 }
 
 const box = (stepId: string) => `g[data-testid="step-${stepId}"]`;
@@ -69,7 +69,7 @@ describe('console: the order page', function () {
     assert.equal(await page.textContent('[data-testid="order-state"]'), 'inProgress');
     // Shipping the router passes the point of no return of the whole kit (the bundle OI-1 and its items).
     for (const item of ['OI-1', 'OI-2', 'OI-3']) await page.waitForSelector(`[data-testid="ponr-${item}"][data-passed="false"]`);
-    await screenshot(page, 'order-page-waiting');
+    await screenshot(page, 'console-order-waiting');
     const alice = cons.context.operatorFor({ name: 'alice', via: 'password', queues: queuesOf(cons.config, 'alice') });
     await alice.completeTask(order.id, 'approve', 'alice');
     await waitForBoxState(page, 'router-delivery.approve', 'Completed');
@@ -90,7 +90,7 @@ describe('console: the order page', function () {
     await page.click(box('router-delivery.approve'));
     assert.equal(await page.textContent('[data-testid="step-detail-state"]'), 'Completed');
     assert.match((await page.textContent('[data-testid="step-detail-completed-by"]')) ?? '', /alice/);
-    await screenshot(page, 'order-page-completed');
+    await screenshot(page, 'console-order-page');
   });
 
   it('draws every box of a 500-step split (a fleet order of 100 sensor kits)', async function () {
@@ -112,7 +112,7 @@ describe('console: the order page', function () {
     await page.goto(`/#/orders/${order.id}`);
     await page.waitForSelector(`[data-testid="split-${split.id}"] svg`);
     await eventually('500 boxes drawn', async () => ((await page.locator(`[data-testid="split-${split.id}"] g[data-testid^="step-"]`).count()) === 500 ? true : undefined));
-    await screenshot(page, 'order-page-500-steps');
+    await screenshot(page, 'console-order-500-steps', false);
     // A lane per group too (a large split starts with a lane per workspace, a row per item).
     const lanesBefore = await page.locator(`[data-testid="split-${split.id}"] rect.lane`).count();
     await page.click(`[data-testid="split-${split.id}"] [data-testid="lanes-by-group"]`);
