@@ -89,16 +89,21 @@ const CLOSED_SPLIT_STATES = new Set(['completed', 'failed', 'cancelled']);
 export async function buildOrderView(context: ConsoleContext, orderId: string, cache: ViewCache = newViewCache()): Promise<OrderView> {
   const temporal = context.client.temporal;
   // A live view knows the splits from its last poll: their plans are read alongside the summary, not after it.
+  // The decomposition (for PONR per item) is read alongside the summary too, once per live view.
+  const decomposition = cache.lineSources ? undefined : readDecomposition(temporal, orderId);
+  decomposition?.catch(() => undefined);
   const early = new Map((cache.splits ?? []).filter((fo) => fo.state !== 'pending').map((fo) => [fo.workflowId, readSplit(temporal, fo, cache)]));
   for (const read of early.values()) read.catch(() => undefined);
   const summary = await context.client.getSummary(orderId);
   cache.splits = summary.fulfillmentOrders;
   // The final view is the last one a live view sends: its plans are read after the summary, so none is older.
   if (FINAL_ORDER_STATES.has(summary.state)) early.clear();
-  const [plans, lineSources] = await Promise.all([
-    mapConcurrently(summary.fulfillmentOrders, 8, (fo) => early.get(fo.workflowId) ?? readSplit(temporal, fo, cache)),
-    readLineSources(temporal, summary, cache),
-  ]);
+  const plans = await mapConcurrently(summary.fulfillmentOrders, 8, (fo) => early.get(fo.workflowId) ?? readSplit(temporal, fo, cache));
+  // An amendment may change the decomposition: read it again when the order's actions change.
+  if (cache.lineSources?.actions !== summary.actions.length) {
+    cache.lineSources = { actions: summary.actions.length, bySplitLine: lineSourcesOf(await (decomposition ?? readDecomposition(temporal, orderId))) };
+  }
+  const lineSources = cache.lineSources.bySplitLine;
   const webUi = (workflowId: string) => `${context.webUiUrl}/namespaces/${encodeURIComponent(context.config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   const splits: SplitView[] = summary.fulfillmentOrders.map((fo, i) => ({
     id: fo.id,
@@ -147,15 +152,18 @@ async function readSplit(temporal: Client, fo: FulfillmentOrderSummary, cache: V
   }
 }
 
-/** `<split>/<line>` → the order items passing a point of no return on the line takes, from the order's decomposition (orderPlanQuery). */
-async function readLineSources(temporal: Client, summary: OrderSummary, cache: ViewCache): Promise<Map<string, string[]>> {
-  if (cache.lineSources?.actions === summary.actions.length) return cache.lineSources.bySplitLine;
-  let plan: Plan | undefined;
+/** The order's decomposition (orderPlanQuery's plan): which order items each split's lines come from. */
+async function readDecomposition(temporal: Client, orderId: string): Promise<Plan | undefined> {
   try {
-    plan = (await temporal.workflow.getHandle(orderWorkflowId(summary.orderId)).query(orderPlanQuery)).plan;
+    return (await temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderPlanQuery)).plan;
   } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
   }
+}
+
+/** `<split>/<line>` → the order items passing a point of no return on the line takes. */
+export function lineSourcesOf(plan: Plan | undefined): Map<string, string[]> {
   // Passing a point of no return takes the whole bundle with it (the order workflow's itemsOfBundles): a line of a
   // bundle stands for every item of that bundle, which its lines name by their bundleId (the bundle's root item).
   const splits = [...(plan?.fulfillmentOrders ?? []), ...(plan?.accountFulfillmentOrders ?? [])];
@@ -170,7 +178,6 @@ async function readLineSources(temporal: Client, summary: OrderSummary, cache: V
   for (const fo of splits) {
     for (const line of fo.lineItems) bySplitLine.set(`${fo.id}/${line.id}`, line.bundleId !== undefined ? [...bundles.get(line.bundleId)!] : line.sourceItemIds);
   }
-  cache.lineSources = { actions: summary.actions.length, bySplitLine };
   return bySplitLine;
 }
 
