@@ -1,4 +1,4 @@
-import { memo, useMemo, useState, type MouseEvent, type ReactNode } from 'react';
+import { memo, useMemo, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
 import { BOX, LANE_LABEL_WIDTH, layoutKey, layoutSwimlanes, type LaneMode, type SwimlaneLayout } from './swimlane-layout';
 import { JEOPARDY_COLOURS, STATE_COLOURS, stateColour, STEP_STATE_NAMES } from './states';
 
@@ -47,6 +47,21 @@ export function Swimlanes({ steps, badge, fill, onSelect, selectedId }: Swimlane
   // The key is the layout's identity: a state change recolours boxes, it never moves them.
   const layout = useMemo(() => layoutSwimlanes(steps, lanes), [key]);
   const [zoom, setZoom] = useState(steps.length > GROUP_LANES_UP_TO ? 0.6 : 1);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [found, setFound] = useState<string>();
+  const [notFound, setNotFound] = useState(false);
+  // Find a step by (part of) its id or label: scroll to it and select it, so a large split need not be searched by eye.
+  const find = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const text = String(new FormData(event.currentTarget).get('find') ?? '').trim().toLowerCase();
+    const index = text ? steps.findIndex((step) => step.id.toLowerCase().includes(text) || step.label.toLowerCase().includes(text)) : -1;
+    setNotFound(Boolean(text) && index < 0);
+    if (index < 0) return;
+    const placed = layout.steps[index];
+    scroller.current?.scrollTo({ left: Math.max(0, (placed.x - 80) * zoom), top: Math.max(0, (placed.y - 80) * zoom), behavior: 'smooth' });
+    setFound(steps[index].id);
+    onSelect?.(steps[index]);
+  };
   const select = (event: MouseEvent<SVGSVGElement>) => {
     const box = (event.target as Element).closest('[data-index]');
     if (box && onSelect) onSelect(steps[Number(box.getAttribute('data-index'))]);
@@ -62,13 +77,17 @@ export function Swimlanes({ steps, badge, fill, onSelect, selectedId }: Swimlane
           a lane per group
         </label>
         <span className="swimlanes-count">{steps.length} steps</span>
+        <form onSubmit={find} className="swimlanes-find">
+          <input name="find" placeholder="Find a step" data-testid="find-step" />
+          {notFound && <span className="refusal">no such step</span>}
+        </form>
       </div>
-      <div className="swimlanes-scroll">
+      <div className="swimlanes-scroll" ref={scroller}>
         <svg data-testid="swimlanes" width={layout.width * zoom} height={layout.height * zoom} viewBox={`0 0 ${layout.width} ${layout.height}`} onClick={select}>
           <Lanes layout={layout} />
           <Edges layout={layout} />
           {steps.map((step, i) => (
-            <StepBox key={step.id} step={step} index={i} x={layout.steps[i].x} y={layout.steps[i].y} selected={step.id === selectedId} fill={fill?.(step)} badge={badge?.(step)} clickable={Boolean(onSelect)} />
+            <StepBox key={step.id} step={step} index={i} x={layout.steps[i].x} y={layout.steps[i].y} selected={step.id === (selectedId ?? found)} fill={fill?.(step)} badge={badge?.(step)} clickable={Boolean(onSelect)} />
           ))}
         </svg>
       </div>
@@ -129,7 +148,22 @@ interface StepBoxProps {
   clickable: boolean;
 }
 
-function StepBox({ step, index, x, y, selected, fill, badge, clickable }: StepBoxProps) {
+/** A box is drawn again only when what it shows changed: a live update of a 500-step plan redraws the few that moved on. */
+const sameBox = (a: StepBoxProps, b: StepBoxProps): boolean =>
+  a.step.id === b.step.id &&
+  a.step.label === b.step.label &&
+  a.step.state === b.step.state &&
+  a.step.jeopardy === b.step.jeopardy &&
+  a.step.pointOfNoReturn === b.step.pointOfNoReturn &&
+  a.index === b.index &&
+  a.x === b.x &&
+  a.y === b.y &&
+  a.selected === b.selected &&
+  a.fill === b.fill &&
+  a.badge === b.badge &&
+  a.clickable === b.clickable;
+
+const StepBox = memo(function StepBox({ step, index, x, y, selected, fill, badge, clickable }: StepBoxProps) {
   const jeopardy = step.jeopardy && step.jeopardy !== 'none' ? step.jeopardy : undefined;
   const colour = fill ?? (step.state ? stateColour(step.state) : '#e4e7eb');
   const dark = step.state === 'InProgress' || step.state === 'Completed' || step.state === 'FatallyFailed' || step.state === 'Cancelled';
@@ -153,7 +187,7 @@ function StepBox({ step, index, x, y, selected, fill, badge, clickable }: StepBo
       {badge !== undefined && badge !== null && badge !== false && <Badge badge={badge} />}
     </g>
   );
-}
+}, sameBox);
 
 /** A step's badge at its box's top-right corner: text (a count) as a pill; any other node is drawn there as given (SVG). */
 function Badge({ badge }: { badge: ReactNode }) {

@@ -113,6 +113,11 @@ describe('console: the order page', function () {
     await page.waitForSelector(`[data-testid="split-${split.id}"] svg`);
     await eventually('500 boxes drawn', async () => ((await page.locator(`[data-testid="split-${split.id}"] g[data-testid^="step-"]`).count()) === 500 ? true : undefined));
     await screenshot(page, 'console-order-500-steps', false);
+    // Find a step by name: the page scrolls to it and opens its detail.
+    await page.fill(`[data-testid="split-${split.id}"] [data-testid="find-step"]`, 'activate S050');
+    await page.press(`[data-testid="split-${split.id}"] [data-testid="find-step"]`, 'Enter');
+    await page.waitForSelector('[data-testid="step-detail"] h3:has-text("activate")');
+    assert.match((await page.textContent('[data-testid="step-detail"] h3')) ?? '', /sensor-rollout\.activate\[.*S050\]/);
     // A lane per group too (a large split starts with a lane per workspace, a row per item).
     const lanesBefore = await page.locator(`[data-testid="split-${split.id}"] rect.lane`).count();
     await page.click(`[data-testid="split-${split.id}"] [data-testid="lanes-by-group"]`);
