@@ -12,6 +12,8 @@ import { buildOrderView, listOrders, newViewCache } from './order-view';
 
 /** How often a live view reads Temporal while someone watches. */
 export const LIVE_POLL_MS = 1000;
+/** How often a live view that has nothing more to send says it is still there. */
+const IDLE_COMMENT_MS = 25_000;
 
 export function orderRoutes(app: ConsoleApp, context: ConsoleContext): void {
   app.get('/api/orders', async (c) => {
@@ -57,8 +59,17 @@ export function orderRoutes(app: ConsoleApp, context: ConsoleContext): void {
         await stream.sleep(LIVE_POLL_MS);
       }
       // Hold the stream open, idle, until the page goes: closing it would make the browser's EventSource reconnect
-      // and read the final view again every few seconds.
-      while (!stopped) await stream.sleep(30_000);
+      // and read the final view again every few seconds. A comment now and then keeps proxies from cutting it, and
+      // finds out when the other end has gone without saying so.
+      while (!stopped) {
+        await stream.sleep(IDLE_COMMENT_MS);
+        if (stopped) break;
+        try {
+          await stream.write(': still here\n\n');
+        } catch {
+          break;
+        }
+      }
     });
   });
 }

@@ -37,6 +37,28 @@ async function waitForBoxState(page: Page, stepId: string, state: string, timeou
   await page.waitForSelector(`${box(stepId)}[data-state="${state}"]`, { state: 'attached', timeout });
 }
 
+/** The first server-sent event of `url` (its `event:` name, `message` by default, and its data), then the stream is closed. */
+async function firstEvent(url: string, cookie: string): Promise<{ event: string; data: string }> {
+  const aborter = new AbortController();
+  const response = await fetch(url, { headers: { cookie, accept: 'text/event-stream' }, signal: aborter.signal });
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
+  const reader = response.body!.getReader();
+  let text = '';
+  try {
+    while (!text.includes('\n\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+  } finally {
+    aborter.abort();
+  }
+  const lines = text.split('\n\n')[0].split('\n');
+  const field = (name: string) => lines.filter((line) => line.startsWith(`${name}:`)).map((line) => line.slice(name.length + 1).trimStart());
+  return { event: field('event')[0] ?? 'message', data: field('data').join('\n') };
+}
+
 describe('console: the order page', function () {
   this.timeout(180_000);
   let cons: ConsoleHarness;
@@ -167,7 +189,20 @@ describe('console: the order page', function () {
     assert.match(refusal.error, /state "running" is not an order state; use one of acknowledged/);
     assert.equal(refusal.problems[0].path, 'state');
 
+    // The live view as server-sent events: the view, or a refusal naming the unknown order.
+    const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const live = await firstEvent(`${cons.url}/api/orders/${fleet.id}/live`, cookie);
+    assert.equal(live.event, 'message');
+    const liveView = JSON.parse(live.data) as OrderView;
+    assert.equal(liveView.state, 'completed');
+    assert.equal(liveView.final, true);
+    const refused = await firstEvent(`${cons.url}/api/orders/${unknown}/live`, cookie);
+    assert.equal(refused.event, 'refusal');
+    assert.deepEqual(Object.keys(JSON.parse(refused.data)).sort(), ['code', 'error']);
+    assert.equal(JSON.parse(refused.data).code, 'not-found');
+
     const signedOut = await fetch(`${cons.url}/api/orders`);
     assert.equal(signedOut.status, 401);
+    assert.equal((await fetch(`${cons.url}/api/orders/${fleet.id}/live`)).status, 401);
   });
 });
