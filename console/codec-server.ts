@@ -2,13 +2,16 @@ import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { readSession } from './session';
 
 /**
  * The codec server (docs/security.md "Operators are who they say"): the Temporal Web UI posts the payloads it shows
  * to `POST /decode` (and what an operator types to `POST /encode`) as `{ payloads: [{ metadata: { key: base64 },
  * data: base64 }] }`, and shows what comes back. It runs Ordo's payload codecs (config/connection.ts
  * payloadCodecsFor), so it decodes only for a signed-in operator: a bearer token (`ordo codec-server token`, signed
- * with the operator's own key) or the session cookie the sign-in link sets. Anyone else gets 401 with the reason.
+ * with the operator's own key), the session cookie the sign-in link sets, or the operations console's session
+ * cookie (console/session.ts: cookies go by host, not port, so a console sign-in on localhost reaches this server
+ * on localhost too). Anyone else gets 401 with the reason.
  */
 
 export const SESSION_COOKIE = 'ordo_codec_session';
@@ -23,6 +26,11 @@ export interface CodecServerOptions {
   publicKeys: () => Record<string, string>;
   /** The Web UI's origins (CORS). Default: the local stack's UI on localhost and 127.0.0.1, port 8233. */
   allowedOrigins?: string[];
+  /**
+   * The console's session key (console.sessionKey), read on every request (the console makes it when it first
+   * starts); with it, a console session cookie signs the Web UI in too. Undefined: console sessions do not count.
+   */
+  consoleSessionKey?: () => Buffer | undefined;
 }
 
 export interface RunningCodecServer {
@@ -102,14 +110,19 @@ function cookieOf(request: http.IncomingMessage, name: string): string | undefin
   return undefined;
 }
 
-/** The signed-in operator of a request (bearer token first, then the session cookie), or why there is none. */
-function signedIn(request: http.IncomingMessage, publicKeys: Record<string, string>): { operator: string } | { problem: string } {
+/**
+ * The signed-in operator of a request (bearer token first, then this server's session cookie, then the console's
+ * session cookie), or why there is none.
+ */
+async function signedIn(request: http.IncomingMessage, publicKeys: Record<string, string>, consoleKey: Buffer | undefined): Promise<{ operator: string } | { problem: string }> {
   const authorization = request.headers.authorization;
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) return verifyCodecToken(bearer, publicKeys);
   const session = cookieOf(request, SESSION_COOKIE);
   if (session) return verifyCodecToken(session, publicKeys);
-  return { problem: 'sign in first: open the sign-in link `ordo codec-server token --link` prints, or send Authorization: Bearer <token>' };
+  const consoleSession = consoleKey && (await readSession(request.headers.cookie, consoleKey));
+  if (consoleSession) return { operator: consoleSession.name };
+  return { problem: 'sign in first: sign in to the Ordo console, open the sign-in link `ordo codec-server token --link` prints, or send Authorization: Bearer <token>' };
 }
 
 export function startCodecServer(options: CodecServerOptions): Promise<RunningCodecServer> {
@@ -154,12 +167,12 @@ export function startCodecServer(options: CodecServerOptions): Promise<RunningCo
     const route = url.pathname.split('/').pop();
     if (request.method !== 'POST' || (route !== 'decode' && route !== 'encode')) return reply(404, { error: 'POST /decode or /encode' });
 
-    const who = signedIn(request, options.publicKeys());
-    if ('problem' in who) return reply(401, { error: who.problem });
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       void (async () => {
+        const who = await signedIn(request, options.publicKeys(), options.consoleSessionKey?.()).catch((error: Error) => ({ problem: error.message }));
+        if ('problem' in who) return reply(401, { error: who.problem });
         let body: { payloads?: JsonPayload[] };
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -2,6 +2,7 @@ import { fleetOrder } from '../bench/large-order';
 import type { OrdoClient } from '../client/ordo-client';
 import type { LoadedConfig } from '../config/load';
 import { orderWorkflowId } from '../workflows/ids';
+import { consoleUrl } from './console-part';
 import { simulatorsUrl } from './stack';
 
 /**
@@ -105,8 +106,6 @@ Read a part's plan as JSON in the Temporal Web UI (its payloads are gzip-compres
   3. open ${where}
      its Input is the part's plan: every step (sensor-rollout.reserve[DEPLOY-SENSOR:S0001], …) with its dependencies, as JSON`;
 }
-
-const consoleUrl = (config: LoadedConfig) => config.console.publicUrl ?? `http://localhost:${config.stack.consolePort}`;
 
 /** Said before the sample orders start: they are over in a minute, so the console is worth opening first. */
 export function watchTheSamples(config: LoadedConfig): string {

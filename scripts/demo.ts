@@ -9,6 +9,7 @@ import type { OrderSummary } from '../workflows/types';
 import { indent, showChannels, type ChannelDemo } from './demo-channels';
 import { consoleStory, endEarlierFleetOrders, fleetPointers, paceSampleOrders, SAMPLE_ORDER_SPACING_MS, submitFleetOrder, unpace, watchTheSamples } from './demo-console';
 import { stackUp } from './stack';
+import { consoleSignInHint, consoleUrl } from './console-part';
 
 /**
  * `npm run demo`: the whole thing on one machine. Starts the stack (Temporal dev server with its Web UI,
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   const network = await submitOrderThatNeedsPeople(client, config.stack.simulatorsPort, runTag, say);
   say(`
 Look around:
+  the console         ${consoleUrl(config)}    ${consoleSignInHint(config)}
   Temporal Web UI     ${ui}/namespaces/${config.temporal.namespace}/workflows
   one order's splits  ${ui}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(`OrderId="${orderIds[0]}"`)}
   the CLI             bin/ordo status ${orderIds[0]}    bin/ordo plan ${orderIds[0]}
@@ -94,6 +96,7 @@ Now ${network} needs people (DESIGN.md: manual tasks, fallout, SLA jeopardy, pau
   bin/ordo fallout --queue provisioning-desk                    'configure' fell out: the simulator failed it on purpose
   bin/ordo fallout retry ${network} configure --actor dave
   bin/ordo resume ${network} delivered --actor carol            the customer confirms delivery
+Or in the console, ${consoleUrl(config)}: #/tasks, #/incidents, and the order's own page #/orders/${network}
 In the Web UI (docs/operator-desk.md): ManualQueues = "fulfillment-desk", FalloutQueues = "provisioning-desk", InJeopardy = true
 SLA alerts land in the webhook simulator: curl -s http://127.0.0.1:${config.stack.simulatorsPort}/webhook/received
 `);

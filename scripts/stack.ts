@@ -7,6 +7,7 @@ import { loadCatalogFiles } from '../config/catalog-files';
 import { ensureConfiguredKeyring } from '../config/keyring';
 import type { LoadedConfig } from '../config/load';
 import { createOperatorKeys, knownOperators } from '../config/operator-keys';
+import { consoleAnswering, consoleUrl, ensureStackConsoleAccounts } from './console-part';
 import { ensureSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from './search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
 
@@ -18,7 +19,7 @@ import { ensureTemporalCli } from './temporal-cli';
 const REPO_ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
-type Part = 'temporal' | 'simulators' | 'worker' | 'codec-server';
+type Part = 'temporal' | 'simulators' | 'worker' | 'codec-server' | 'console';
 interface StackRecord {
   pids: Partial<Record<Part, number>>;
   startedAt: string;
@@ -28,6 +29,7 @@ export interface StackStatus {
   temporal: { address: string; reachable: boolean; webUi?: string; startedByOrdo: boolean };
   simulators: { url: string; healthy: boolean };
   worker: { running: boolean; pid?: number };
+  console: { url: string; answering: boolean };
 }
 
 const recordFile = (config: LoadedConfig) => path.join(config.dataDir, 'stack.json');
@@ -148,6 +150,7 @@ export async function stackStatus(config: LoadedConfig): Promise<StackStatus> {
     },
     simulators: { url: simulatorsUrl(config), healthy: await simulatorsHealthy(simulatorsUrl(config)) },
     worker: { running: await workerAnswering(config, health), pid: health?.pid ?? record?.pids.worker },
+    console: { url: consoleUrl(config), answering: await consoleAnswering(consoleUrl(config)) },
   };
 }
 
@@ -254,6 +257,19 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
     await waitFor('the codec server', () => codecServerAnswering(codecUrl), 30_000, logs);
   }
 
+  // The operations console (docs/console.md): development accounts first, so its sign-in works at once.
+  const signInLine = ensureStackConsoleAccounts(config);
+  const webConsole = consoleUrl(config);
+  if (await consoleAnswering(webConsole)) options.log(`Console: already running at ${webConsole}`);
+  else if (!(await portFree(config.stack.consolePort))) {
+    options.log(`Console: not started, port ${config.stack.consolePort} is taken by something else (set stack.consolePort)`);
+  } else {
+    options.log(`Console: starting on ${webConsole}`);
+    launch('console', path.join(REPO_ROOT, 'bin', 'ordo'), ['console', '--port', String(config.stack.consolePort)], { ORDO_CONFIG: config.file });
+    await waitFor('the console', () => consoleAnswering(webConsole), 60_000, logs);
+  }
+  options.log(signInLine);
+
   fs.writeFileSync(recordFile(config), JSON.stringify(record, null, 2));
   const exited = new Promise<{ part: Part; code: number | null }>((resolve) => {
     for (const { part, child } of started) child.once('exit', (code) => resolve({ part, code }));
@@ -275,7 +291,7 @@ export async function stackDown(config: LoadedConfig, log: (line: string) => voi
     return;
   }
   const workerPid = readWorkerHealth(config)?.pid;
-  for (const part of ['codec-server', 'worker', 'simulators', 'temporal'] as const) {
+  for (const part of ['console', 'codec-server', 'worker', 'simulators', 'temporal'] as const) {
     const pid = record.pids[part];
     if (alive(pid)) {
       await stopProcess(pid);

@@ -80,11 +80,14 @@ export const identityCommands: Record<string, (args: string[]) => Promise<number
     if (positionals.length) throw new UsageError('codec-server takes [--port P], or `token [--link]`');
     const { startCodecServer } = require('../../console/codec-server') as typeof import('../../console/codec-server');
     const { payloadCodecsFor } = require('../../config/connection') as typeof import('../../config/connection');
+    const { readSessionKey } = require('../../console/session') as typeof import('../../console/session');
     const server = await startCodecServer({
       port,
       codecs: payloadCodecsFor(cfg),
       publicKeys: () => readPublicKeys(cfg.operatorKeysDir),
       allowedOrigins: values.origin ?? [`http://localhost:${cfg.stack.temporalUiPort}`, `http://127.0.0.1:${cfg.stack.temporalUiPort}`],
+      // A console sign-in counts here too (docs/console.md "The Temporal Web UI and the codec server").
+      consoleSessionKey: () => readSessionKey(cfg.consoleSessionKeyFile),
     });
     console.log(`Codec server on ${server.url} (POST /decode, /encode; GET /sign-in?token=…). Sign in: \`ordo codec-server token --link\`. Ctrl-C stops it.`);
     await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));

@@ -145,6 +145,7 @@ function describeStack(status: StackStatus): string {
     `${mark(status.temporal.reachable)} Temporal    ${status.temporal.address}${status.temporal.webUi ? `  Web UI ${status.temporal.webUi}` : ''}`,
     `${mark(status.simulators.healthy)} Simulators  ${status.simulators.url}`,
     `${mark(status.worker.running)} Worker      ${status.worker.pid ? `pid ${status.worker.pid}` : '(none started by ordo)'}`,
+    `${mark(status.console.answering)} Console     ${status.console.url}`,
   ].join('\n');
 }
 

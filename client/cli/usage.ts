@@ -119,6 +119,11 @@ Simulation (docs/billing.md "A year in seconds"):
 Console (docs/console.md):
   ordo console [--port P]           the operations console (stack.consolePort, 8090): live plans, task and
                                     incident desks, dashboards; operators sign in, and act as themselves
+  ordo console accounts add NAME [--password-stdin]
+                                    a local account (console.accounts, scrypt hash, 0600); without
+                                    --password-stdin a strong password is generated and printed once
+  ordo console accounts list [--json]
+                                    the local accounts' names (never their hashes)
 
 Security (docs/security.md):
   (keys: encrypted histories; operators and codec-server: who is acting; audit: the order's trail)

@@ -3,5 +3,7 @@ export interface Me {
   user: { name: string; via: 'password' | 'oidc'; queues: string[] } | null;
   /** Whether OpenID Connect sign-in is configured (the sign-in page then offers it). */
   oidc?: boolean;
+  /** The OpenID Connect issuer's host, for "Sign in with <issuer>". */
+  issuer?: string;
 }
 export type PageUser = NonNullable<Me['user']>;

@@ -30,7 +30,7 @@ describe('ordo stack: a part is up when it answers', function () {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-stack-'));
-    const [temporalPort, uiPort, simulatorsPort, codecPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort, simulatorsPort, codecPort, consolePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     configFile = path.join(dir, 'temporal-config.yaml');
     fs.writeFileSync(
       configFile,
@@ -41,11 +41,14 @@ describe('ordo stack: a part is up when it answers', function () {
         '  taskQueue: ordo-stack-test',
         'catalog:',
         `  - ${path.join(REPO_ROOT, 'catalog', 'laptop.yaml')}`,
+        'queues:',
+        '  stack-desk: { members: [stack-alice, stack-bob] }',
         'stack:',
         `  temporalPort: ${temporalPort}`,
         `  temporalUiPort: ${uiPort}`,
         `  simulatorsPort: ${simulatorsPort}`,
         `  codecServerPort: ${codecPort}`,
+        `  consolePort: ${consolePort}`,
         `  dataDir: ${path.join(dir, 'data')}`,
       ].join('\n'),
     );
@@ -59,6 +62,12 @@ describe('ordo stack: a part is up when it answers', function () {
   it('restarts a SIGKILLed worker instead of taking it for alive, and reports it up only once it polls', async () => {
     const first = await run('stack', 'up', '--detach');
     assert.equal(first.code, 0, describeRun(first));
+    // The console is a part too, with a development account for every queue member (one password, in a 0600 file).
+    assert.match(first.stdout, /Console: http:\/\/localhost:\d+ \(sign in as stack-alice, password in .*console-passwords\.txt\)/);
+    const passwords = path.join(dir, 'data', 'console-passwords.txt');
+    assert.equal(fs.statSync(passwords).mode & 0o777, 0o600);
+    const consoleStatus = jsonOf<{ console: { answering: boolean } }>(await run('stack', 'status', '--json')).console;
+    assert.equal(consoleStatus.answering, true);
     const healthFile = path.join(dir, 'data', 'worker.json');
     const before = JSON.parse(fs.readFileSync(healthFile, 'utf8')) as { pid: number; identity: string };
     const record = JSON.parse(fs.readFileSync(path.join(dir, 'data', 'stack.json'), 'utf8')) as { pids: { worker: number } };

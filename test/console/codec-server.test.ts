@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { LargePayloadCodec } from '../../config/payload-codec';
 import { createOperatorKeys, privateKeyFile, readPublicKeys } from '../../config/operator-keys';
 import { codecToken, SESSION_COOKIE, startCodecServer, type RunningCodecServer } from '../../console/codec-server';
+import { ensureSessionKey, sessionCookie } from '../../console/session';
 
 /**
  * The codec server on a real port with real operator keys: it decodes (here: gzip, every payload compressed) only
@@ -22,7 +23,8 @@ describe('codec server: decodes for signed-in operators only', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-codec-'));
     createOperatorKeys(dir, ['alice', 'bob']);
-    server = await startCodecServer({ port: 0, codecs: [codec], publicKeys: () => readPublicKeys(dir) });
+    const consoleKeyFile = path.join(dir, 'console-session.key');
+    server = await startCodecServer({ port: 0, codecs: [codec], publicKeys: () => readPublicKeys(dir), consoleSessionKey: () => ensureSessionKey(consoleKeyFile) });
   });
   after(async () => {
     await server.close();
@@ -86,5 +88,23 @@ describe('codec server: decodes for signed-in operators only', () => {
     assert.match(preflight.headers.get('access-control-allow-headers')!, /Content-Type, X-Namespace, Authorization/);
     const other = await fetch(`${server.url}/decode`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' } });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('decodes for whoever is signed in to the console (its session cookie, same key), not for a cookie signed otherwise', async () => {
+    const key = ensureSessionKey(path.join(dir, 'console-session.key'));
+    const session = { name: 'alice', via: 'password' as const, exp: Date.now() + 60_000 };
+    const good = (await sessionCookie(session, key, false)).split(';')[0];
+    const decoded = await post('/decode', await encodedBody({ name: 'Acme' }), { Cookie: good });
+    assert.equal(decoded.status, 200, await decoded.clone().text());
+    const { payloads } = (await decoded.json()) as { payloads: Array<{ data: string }> };
+    assert.deepEqual(JSON.parse(Buffer.from(payloads[0].data, 'base64').toString()), { name: 'Acme' });
+
+    const otherKey = (await sessionCookie(session, crypto.randomBytes(32), false)).split(';')[0];
+    const expired = (await sessionCookie({ ...session, exp: Date.now() - 1000 }, key, false)).split(';')[0];
+    for (const cookie of [otherKey, expired]) {
+      const refused = await post('/decode', await encodedBody([1]), { Cookie: cookie });
+      assert.equal(refused.status, 401);
+      assert.match(((await refused.json()) as { error: string }).error, /sign in to the Ordo console/);
+    }
   });
 });

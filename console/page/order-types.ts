@@ -1,0 +1,100 @@
+/**
+ * The order page's API as JSON (docs/console.md "Order page"): what console/order-view.ts builds on the server and
+ * console/page/order-page.tsx draws. One file imported by both, so the two cannot disagree on a field.
+ */
+import type { OrderState, StepCounts, StepStatus } from '../../workflows/types';
+
+/** GET /api/orders: one row per order found in Temporal visibility, newest first. */
+export interface OrderListRow {
+  orderId: string;
+  workflowId: string;
+  /** The OrderState search attribute ('' before the order has set it). */
+  state: string;
+  channel: string;
+  accountId: string;
+  startedAt?: string;
+  closedAt?: string;
+}
+
+export interface OrderListAnswer {
+  orders: OrderListRow[];
+  /** The visibility query that found them (so a reader can run it in the Web UI or `temporal workflow list`). */
+  query: string;
+  /** How many at most (newest first). */
+  limit: number;
+}
+
+/** A step as the page shows it: the split's own StepStatus, unchanged (workflows/types.ts). */
+export type StepView = StepStatus;
+
+/** One split (fulfillment order, or a part P1… of a large one) with its plan as it runs. */
+export interface SplitView {
+  id: string;
+  workflowId: string;
+  webUiUrl: string;
+  state: string;
+  location?: string;
+  system?: string;
+  counts: StepCounts;
+  /** Empty while the split has not started (state `pending`) or when its history is gone. */
+  steps: StepView[];
+}
+
+/** An order item and its point of no return: passed (by which step, when) or the steps that will pass it. */
+export interface PonrItem {
+  itemId: string;
+  passed: boolean;
+  /** Passed: the step that put it there. */
+  stepId?: string;
+  fulfillmentOrderId?: string;
+  at?: string;
+  /** Not passed yet: the point-of-no-return steps ahead, `<split>/<step>` and their state. */
+  ahead: Array<{ fulfillmentOrderId: string; stepId: string; state: string }>;
+}
+
+/** One entry of the order's actions timeline: client/audit.ts's entries (who did what, when, outcome), oldest first. */
+export interface TimelineEntry {
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  outcome: string;
+  detail?: string;
+  source: string;
+  /** The action came with a signed operator credential the workflow checked. */
+  verified?: boolean;
+}
+
+/** An invoice or credit memo of the order or one of its change orders. */
+export interface DocumentRow {
+  id: string;
+  kind: string;
+  orderId: string;
+  currency?: string;
+  subtotal?: string;
+  tax?: string;
+  total: string;
+  lines?: number;
+}
+
+/** GET /api/orders/:id and each event of GET /api/orders/:id/live. */
+export interface OrderView {
+  orderId: string;
+  accountId: string;
+  channel: string;
+  currency: string;
+  state: OrderState;
+  /** The order will not change any more (completed, cancelled, rejected, failed): the live view stops there. */
+  final: boolean;
+  reason?: string;
+  submittedAt?: string;
+  completedAt?: string;
+  changeOf?: string;
+  webUiUrl: string;
+  splits: SplitView[];
+  unfulfilledItems: Array<{ itemId: string; product: string; reason: string }>;
+  ponr: PonrItem[];
+  actions: TimelineEntry[];
+  documents: DocumentRow[];
+  changeOrders: Array<{ orderId: string; state: string }>;
+}
