@@ -46,11 +46,6 @@ describe('console in the browser: a signed-out user is refused, and signs in thr
     const error = page.getByTestId('sign-in-error');
     await error.waitFor();
     assert.equal(await error.textContent(), 'wrong name or password');
-    // docs/console.md's screenshot: ORDO_SCREENSHOTS=docs npx mocha test/console/auth-browser.test.ts
-    if (process.env.ORDO_SCREENSHOTS) {
-      await page.setViewportSize({ width: 900, height: 560 });
-      await page.screenshot({ path: `${process.env.ORDO_SCREENSHOTS}/console-sign-in.png` });
-    }
 
     await page.getByTestId('sign-in-password').fill(TEST_PASSWORD);
     await page.getByTestId('sign-in-submit').click();

@@ -48,8 +48,6 @@ describe('dashboards page (browser)', function () {
       await page.getByTestId('heatmap-plan').selectOption('LAPTOP-BUNDLE');
       await page.getByTestId(`heat-${FALLEN_STEP}`).waitFor();
       assert.ok(Number(await page.getByTestId('heatmap-orders').textContent()) >= 1);
-      // docs/console.md's screenshot: ORDO_SCREENSHOTS=docs npx mocha test/console/dashboard-page.test.ts
-      if (process.env.ORDO_SCREENSHOTS) await page.screenshot({ path: `${process.env.ORDO_SCREENSHOTS}/console-dashboards.png`, fullPage: true });
     } finally {
       await context.close();
     }

@@ -24,7 +24,7 @@ function skip(test: Mocha.Context): void {
   test.skip();
 }
 
-/** With ORDO_SCREENSHOTS=<folder>, the page as the test saw it (docs/console.md "Screenshots": `ORDO_SCREENSHOTS=docs`). */
+/** With ORDO_SCREENSHOTS=<folder>, the page as the test saw it (docs/console.md "Screenshots": `ORDO_SCREENSHOTS=docs/images`). */
 async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   const folder = process.env.ORDO_SCREENSHOTS;
   if (folder) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage });
