@@ -3,25 +3,15 @@
  * only, shared by the server and the page, so the two cannot drift.
  */
 
+import type { ManualTask } from '../../client/worklists';
+
 export type Jeopardy = 'none' | 'inJeopardy' | 'late';
 
-/** GET /api/tasks: one open manual task. */
-export interface DeskTask {
-  orderId: string;
-  fulfillmentOrderId: string;
-  stepId: string;
-  /** The queue holding the task now, and any it was escalated to. */
-  queue: string;
-  escalatedTo: string[];
-  assignee?: string;
-  instructions?: string;
-  startedAt?: string;
-  jeopardy: Jeopardy;
-  jeopardyAt?: string;
-  lateAt?: string;
+/** GET /api/tasks: one open manual task, as client/worklists.ts lists it (the workflow id stays on the server). */
+export type DeskTask = Omit<ManualTask, 'workflowId'> & {
   /** Whether the signed-in user may take it (assigned to them, or unassigned in / escalated to a queue of theirs). A hint: the workflow decides. */
   mayTake: boolean;
-}
+};
 
 export interface TaskList {
   tasks: DeskTask[];
