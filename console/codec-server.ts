@@ -15,6 +15,8 @@ import { readSession } from './session';
  */
 
 export const SESSION_COOKIE = 'ordo_codec_session';
+/** Temporal refuses payloads over 2 MiB by default; a request of the Web UI holds a page of them. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const TOKEN_AUDIENCE = 'ordo-codec-server';
 
 export interface CodecServerOptions {
@@ -167,9 +169,15 @@ export function startCodecServer(options: CodecServerOptions): Promise<RunningCo
     const route = url.pathname.split('/').pop();
     if (request.method !== 'POST' || (route !== 'decode' && route !== 'encode')) return reply(404, { error: 'POST /decode or /encode' });
 
+    // Read before the sign-in check (the console's session is checked asynchronously): so cap what anyone may send.
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
     request.on('end', () => {
+      if (size > MAX_BODY_BYTES) return reply(413, { error: `the body is over ${MAX_BODY_BYTES / 1024 / 1024} MiB: send fewer payloads at once` });
       void (async () => {
         const who = await signedIn(request, options.publicKeys(), options.consoleSessionKey?.()).catch((error: Error) => ({ problem: error.message }));
         if ('problem' in who) return reply(401, { error: who.problem });
