@@ -101,7 +101,8 @@ export const ResumeOn = z.union([
  */
 export const StartAt = z
   .strictObject({
-    field: z.enum(['startDate'], { error: 'the one order-item field a step can start at is startDate (for another date, give attribute: NAME)' }).optional(),
+    /** The one order-item field that is a date; any other date is an attribute. */
+    field: z.enum(['startDate']).optional(),
     attribute: z.string().min(1, 'name the order-item attribute that holds the date').optional(),
   })
   .refine((startAt) => (startAt.field === undefined) !== (startAt.attribute === undefined), {
