@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { parseCatalog } from '../../domain/catalog-load';
 import { decompose } from '../../domain/decompose';
 import { InvalidInput, type Problem } from '../../domain/problems';
+import { plannedSchedule } from '../../domain/schedule';
 import { parseStartDate } from '../../domain/step-dates';
 import { item, orderOf } from './fixtures';
 
@@ -66,6 +67,16 @@ describe('dated steps: catalog fields and the dates decomposition writes on plan
     const steps = stepsOf(plan);
     assert.equal(steps.get('service.go-live')!.notBefore, '2027-04-15T00:00:00.000Z');
     assert.equal(steps.get('service.activate[SERVICE-WORK:OI-3]')!.notBefore, undefined, 'no startDate: starts when its dependencies allow');
+  });
+
+  it('plans a dated step to start on its date, and a startAfter step that long after its dependencies', () => {
+    const plan = decompose(orderOf([item('OI-1', 'SERVICE', 1, { startDate: '2027-01-05' })]), DATED);
+    const fo = plan.fulfillmentOrders[0];
+    const start = Date.UTC(2026, 11, 1);
+    const times = plannedSchedule(fo.steps, fo.definitions, start);
+    assert.equal(times.get('service.prepare')!.plannedStart, start);
+    assert.equal(times.get('service.activate[SERVICE-WORK:OI-1]')!.plannedStart, Date.UTC(2027, 0, 5));
+    assert.equal(times.get('service.check-in')!.plannedStart, Date.UTC(2027, 0, 5) + 30 * 86_400_000);
   });
 
   it('is deterministic: the same order gives the same plan', () => {
