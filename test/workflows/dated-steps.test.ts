@@ -115,6 +115,20 @@ describe('workflows on the time-skipping server: dated steps', function () {
     });
   });
 
+  it('keeps waiting for the date when an amendment changes a Scheduled step’s line items (Amended, then Scheduled again)', async () => {
+    await withLane({ catalog: CATALOG, queues: QUEUES }, async (lane) => {
+      const startDate = await dayAfter(lane, 20);
+      const order = serviceOrder(startDate);
+      await lane.start(order);
+      await waitForStep(lane, order.id, 'service.activate', (s) => s.state === 'Scheduled', 'Scheduled');
+      await lane.order(order.id).executeUpdate(amendUpdate, { args: [{ actor: 'cpq', actions: [{ type: 'Amend', itemId: 'OI-1', quantity: 2 }] }] });
+      const again = await waitForStep(lane, order.id, 'service.activate', (s) => s.runs === 2 && s.state === 'Scheduled', 'Scheduled again, second run');
+      assert.equal(again.scheduledFor, `${startDate}T00:00:00.000Z`);
+      await lane.env.sleep(Date.parse(`${startDate}T00:00:00Z`) + 60_000 - (await lane.env.currentTimeMs()));
+      await waitForStep(lane, order.id, 'service.activate', (s) => s.state === 'InProgress', 'started on its date');
+    });
+  });
+
   it('cancels a Scheduled step cleanly when the order is cancelled', async () => {
     await withLane({ catalog: CATALOG, queues: QUEUES }, async (lane) => {
       const order = serviceOrder(await dayAfter(lane, 31));
