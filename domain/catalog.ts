@@ -94,6 +94,21 @@ export const ResumeOn = z.union([
   z.strictObject({ condition: z.strictObject({ field: z.string().min(1), equals: z.union([z.string(), z.number(), z.boolean()]) }) }),
 ]);
 
+/**
+ * When a dated step may start at the earliest (docs/decomposition.md "Dated steps"): an order-item field of its
+ * line's source items (`startDate`), or an attribute that holds an ISO date. Decomposition writes the date on
+ * the plan step as `notBefore`; an item without it leaves the step undated.
+ */
+export const StartAt = z
+  .strictObject({
+    /** The one order-item field that is a date; any other date is an attribute. */
+    field: z.enum(['startDate']).optional(),
+    attribute: z.string().min(1, 'name the order-item attribute that holds the date').optional(),
+  })
+  .refine((startAt) => (startAt.field === undefined) !== (startAt.attribute === undefined), {
+    message: 'give one of field: startDate or attribute: NAME',
+  });
+
 export const StepType = z.enum(['autoTask', 'manualTask', 'callout', 'milestone', 'pause']);
 export const StepScope = z.enum(['plan', 'bundle', 'lineItem']);
 
@@ -109,6 +124,10 @@ export const StepDefinition = z.strictObject({
   instructions: z.string().optional(),
   runAs: z.string().min(1).optional(),
   resumeOn: ResumeOn.optional(),
+  /** The earliest start, from the order item: the step waits `Scheduled` until that date. */
+  startAt: StartAt.optional(),
+  /** A wait after its dependencies complete (`30d`): the step waits `Scheduled` that long. */
+  startAfter: Duration.optional(),
   estimatedDuration: Duration.optional(),
   jeopardyThreshold: Duration.optional(),
   jeopardy: z.strictObject({ onJeopardy: z.array(JeopardyAction).optional(), onLate: z.array(JeopardyAction).optional() }).optional(),
@@ -147,6 +166,7 @@ export type Condition = z.infer<typeof Condition>;
 export type Scope = z.infer<typeof Scope>;
 export type StepDefinition = z.infer<typeof StepDefinition>;
 export type StepType = z.infer<typeof StepType>;
+export type StartAt = z.infer<typeof StartAt>;
 export type StepScope = z.infer<typeof StepScope>;
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 export type SystemCall = z.infer<typeof SystemCall>;
