@@ -16,7 +16,7 @@ import { credentialTrail } from '../domain/operator-signature';
 import type { FulfillmentLineItem } from '../domain/plan';
 import { plannedSchedule, slaDeadlines } from '../domain/schedule';
 import { conditionHolds } from '../domain/step-conditions';
-import { isoTime, now, nowMs } from './clock';
+import { isoTime, msOf, now, nowMs } from './clock';
 import { compensateStep } from './compensation';
 import { listenToOrder } from './fulfillment-order-messages';
 import { countSteps, initialStatus, SplitRun } from './fulfillment-order-run';
@@ -187,10 +187,10 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   /** When a dated step may start: the later of `notBefore` and its dependencies' completion (else `since`) plus `startAfter`. */
   function dueOf(step: StepStatus, since: number): number {
-    let due = step.notBefore !== undefined ? Date.parse(step.notBefore) : -Infinity;
+    let due = step.notBefore !== undefined ? msOf(step.notBefore) : -Infinity;
     if (step.startAfter !== undefined) {
       const met = step.dependsOn.map((id) => steps.get(id)?.completedAt).filter((at): at is string => at !== undefined);
-      const from = met.length > 0 ? Math.max(...met.map((at) => Date.parse(at))) : since;
+      const from = met.length > 0 ? Math.max(...met.map((at) => msOf(at))) : since;
       due = Math.max(due, from + step.startAfter);
     }
     return due;
