@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkCart } from '../../client/check-cart';
+import type { OrdoError } from '../../client/errors';
 import { amendmentGuardProblems, catalogGuardProblems, priceBookFor } from '../../domain/catalog-guards';
 import { parseCatalog } from '../../domain/catalog-load';
 import { lintCatalog } from '../../domain/lint';
@@ -140,6 +142,20 @@ describe('catalog guards', () => {
       const [notMoney] = load(`${products}priceBooks:\n  - { currency: USD, prices: { LAPTOP: 1299 } }\n`);
       assert.match(notMoney, /priceBooks\[0\]\.prices\.LAPTOP: .*decimal string/);
     });
+  });
+
+  it('ordo checkout refuses a cart outside the catalog, with the cart’s paths, before anything is sent', () => {
+    const cart = JSON.parse(readFileSync(join(ROOT, 'examples', 'cart-laptop.json'), 'utf8')) as { items: Array<{ attributes?: Record<string, string> }> };
+    cart.items[1].attributes = { color: 'purple-polka-dot' };
+    assert.throws(
+      () => checkCart(cart, referenceCatalog()),
+      (error: OrdoError) => {
+        assert.equal(error.code, 'invalid');
+        assert.deepEqual(error.problems.map((p) => p.path), ['items[1].attributes.color']);
+        assert.match(error.message, /Nothing was sent to the storefront/);
+        return true;
+      },
+    );
   });
 
   it('every example order keeps within the bundled catalog', () => {
