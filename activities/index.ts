@@ -56,8 +56,9 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
     async decomposeOrder(order: Order): Promise<Plan> {
       try {
         const valid = validateOrder(order);
-        // The catalog guards again, against the worker's catalog: an order started around the client meets them too.
-        const outside = catalogGuardProblems(valid, deps.catalog);
+        // The allowed attribute values again, against the worker's catalog: an order or amendment sent around the client
+        // meets them too. Prices were checked at submission: an amended order's untouched items keep the price they sold at.
+        const outside = catalogGuardProblems(valid, deps.catalog, { prices: false });
         if (outside.length > 0) throw new InvalidInput(subjectOf(valid), outside);
         const availability = deps.config.systems.inventory ? await fetchAvailability(valid) : undefined;
         // The fallout rules and the queue directory travel with the plan, so the workflow decides with what it started with.

@@ -18,10 +18,18 @@ import type { Problem } from './problems';
  * sells (`Add` items). Cancel, Return and NoChange items repeat the original sale and are not judged again.
  */
 
+export interface GuardOptions {
+  /**
+   * Check prices against the price book (default true). The worker's decomposition passes false: it also decomposes
+   * amended orders, whose untouched items keep the price they were sold at even if the book has changed since.
+   */
+  prices?: boolean;
+}
+
 /** Every guard problem of an order against the catalog; empty when the order keeps within it. */
-export function catalogGuardProblems(order: Order, catalog: Catalog): Problem[] {
+export function catalogGuardProblems(order: Order, catalog: Catalog, options: GuardOptions = {}): Problem[] {
   const products = new Map(catalog.products.map((product) => [product.code, product] as const));
-  const book = priceBookFor(catalog, order.currency, order.channel);
+  const book = options.prices === false ? undefined : priceBookFor(catalog, order.currency, order.channel);
   return order.items.flatMap((item, index) => {
     const action = actionOf(item);
     const product = products.get(item.product);

@@ -107,6 +107,12 @@ describe('catalog guards', () => {
       assert.deepEqual(catalogGuardProblems(orderOf([item('OI-1', 'LAPTOP', 1, { unitPrice: '999.00' })], { renewalOf: 'ORD-0' }), catalog), []);
     });
 
+    it('leaves prices alone with { prices: false } (the worker’s check), still checking attribute values', () => {
+      const order = orderOf([item('OI-1', 'LAPTOP', 1, { unitPrice: '999.00', attributes: { color: 'gold' } })]);
+      assert.deepEqual(catalogGuardProblems(order, pricedCatalog()).map((p) => p.path), ['items[0].attributes.color', 'items[0].unitPrice']);
+      assert.deepEqual(catalogGuardProblems(order, pricedCatalog(), { prices: false }).map((p) => p.path), ['items[0].attributes.color']);
+    });
+
     it('lint warns about each product a book misses (bundle components are priced at their root)', () => {
       const findings = lintCatalog(pricedCatalog()).filter((f) => f.rule === 'price-book-misses-product');
       assert.deepEqual(

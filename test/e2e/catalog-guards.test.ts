@@ -90,17 +90,23 @@ describe('catalog guards (real Temporal dev server, guarded catalog lane)', func
     assert.deepEqual((await handle.query(orderRecordQuery)).order.items[0].attributes, { color: 'blue' });
   });
 
-  it('refuses an off-book order started around the client in the worker: no split starts', async () => {
-    const order = orderOf({ unitPrice: '9.99' });
-    await startOrderWorkflow(h.env.client, QUEUE, order);
-    const handle = h.env.client.workflow.getHandle(orderWorkflowId(order.id));
-    // The refusal ends the order (as every decomposition refusal does on this path: see the report to the lead,
-    // the order workflow fails rather than reaching `rejected`); what matters here is that nothing was fulfilled.
+  it('refuses a bad attribute value started around the client in the worker (no split starts); prices are the client’s check', async () => {
+    const purple = orderOf({ attributes: { color: 'purple-polka-dot' } });
+    await startOrderWorkflow(h.env.client, QUEUE, purple);
+    const handle = h.env.client.workflow.getHandle(orderWorkflowId(purple.id));
+    // The refusal ends the order (as every decomposition refusal does on this path today: the order workflow fails
+    // rather than reaching `rejected`); what matters here is the reason and that nothing was fulfilled.
     const outcome = await handle.result().then(
       (summary) => JSON.stringify(summary),
       (error: Error & { cause?: Error & { cause?: Error } }) => [error.message, error.cause?.message, error.cause?.cause?.message].join(' / '),
     );
-    assert.match(outcome, /items\[0\]\.unitPrice: \\?"9.99\\?" drifts from the USD price book/);
+    assert.match(outcome, /items\[0\]\.attributes\.color: \\?"purple-polka-dot\\?" is not an allowed value/);
     assert.deepEqual((await handle.query(summaryQuery)).fulfillmentOrders, []);
+
+    // The worker leaves prices alone (an amended order's untouched items keep the price they sold at).
+    const cheap = orderOf({ unitPrice: '9.99' });
+    await startOrderWorkflow(h.env.client, QUEUE, cheap);
+    const cheapHandle = h.env.client.workflow.getHandle(orderWorkflowId(cheap.id));
+    await eventually('off-book order in progress', async () => ((await cheapHandle.query(summaryQuery)).state === 'inProgress' ? true : undefined));
   });
 });
