@@ -148,6 +148,24 @@ export const FalloutRule = z.strictObject({
   queue: z.string().min(1),
 });
 
+/**
+ * A price book: the price each product sells at in one currency, for every channel or for one (`channel: b2b`).
+ * An order item whose unitPrice differs is refused at submission (domain/catalog-guards.ts), unless a contract
+ * line governs its price. Prices compare by value ("1299" equals "1299.00").
+ */
+/** An order's MoneyString (domain/order.ts), restated: importing it would make catalog and order depend on each other. */
+const Price = z
+  .string({ error: 'must be a decimal string such as "1299.00"' })
+  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'must be a non-negative decimal string with at most 2 places, such as "1299.00"');
+
+export const PriceBook = z.strictObject({
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"'),
+  /** The sales channel the book is for; absent: every channel that has no book of its own. */
+  channel: z.enum(['cpq', 'b2b'], { error: 'must be "cpq" or "b2b"' }).optional(),
+  /** Product code → unit price, a decimal string such as "1299.00". */
+  prices: z.record(Code, Price),
+});
+
 /** One catalog file. Several files merge into one Catalog. */
 export const CatalogFile = z.strictObject({
   products: z.array(Product).default([]),
@@ -156,6 +174,8 @@ export const CatalogFile = z.strictObject({
   workspaces: z.array(Workspace).default([]),
   scenarios: z.array(Scenario).default([]),
   falloutRules: z.array(FalloutRule).default([]),
+  /** Optional, so catalogs built in code need not name it; absent means no price is checked. */
+  priceBooks: z.array(PriceBook).optional(),
 });
 
 export type Product = z.infer<typeof Product>;
@@ -173,4 +193,5 @@ export type SystemCall = z.infer<typeof SystemCall>;
 export type Workspace = z.infer<typeof Workspace>;
 export type Scenario = z.infer<typeof Scenario>;
 export type FalloutRule = z.infer<typeof FalloutRule>;
+export type PriceBook = z.infer<typeof PriceBook>;
 export type Catalog = z.infer<typeof CatalogFile>;
