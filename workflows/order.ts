@@ -72,7 +72,8 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     if (order.changeOf && changesInFlight) changeContext = await loadChangeContext(order);
     plan = run.plan = await decomposeOrder(order);
   } catch (error) {
-    const cause = error instanceof ActivityFailure ? error.cause : undefined;
+    // A remote activity's refusal arrives wrapped in an ActivityFailure; a local activity's (lean history) as itself.
+    const cause = error instanceof ActivityFailure ? error.cause : error instanceof ApplicationFailure && behaviour.has('local-planning-rejects') ? error : undefined;
     if (cause instanceof ApplicationFailure && cause.type === 'InvalidInput') {
       run.setState('rejected', cause.message);
       return summary;

@@ -54,6 +54,10 @@ export const PATCHES = {
     since: 3,
     why: 'a channel sync reads the operator keys and its fallout queue\'s members when it falls out, and takes only a signed resolution from a member (syncs carry no version: they ask it by name)',
   },
+  'local-planning-rejects': {
+    since: 4,
+    why: 'an order its decomposition refuses (a local activity, whose failure reaches the workflow without an ActivityFailure around it) ends `rejected` with the reason, as the remote activity\'s refusal did, instead of failing the workflow',
+  },
   'dated-steps': {
     since: 4,
     why: 'a step whose plan step has `notBefore` or `startAfter` waits `Scheduled` on a durable timer until its date, which an amendment may move; asked only when a step is dated, which no plan decomposed before it is',

@@ -94,13 +94,10 @@ describe('catalog guards (real Temporal dev server, guarded catalog lane)', func
     const purple = orderOf({ attributes: { color: 'purple-polka-dot' } });
     await startOrderWorkflow(h.env.client, QUEUE, purple);
     const handle = h.env.client.workflow.getHandle(orderWorkflowId(purple.id));
-    // The refusal ends the order (as every decomposition refusal does on this path today: the order workflow fails
-    // rather than reaching `rejected`); what matters here is the reason and that nothing was fulfilled.
-    const outcome = await handle.result().then(
-      (summary) => JSON.stringify(summary),
-      (error: Error & { cause?: Error & { cause?: Error } }) => [error.message, error.cause?.message, error.cause?.cause?.message].join(' / '),
-    );
-    assert.match(outcome, /items\[0\]\.attributes\.color: \\?"purple-polka-dot\\?" is not an allowed value/);
+    // The refusal ends the order `rejected` with the reason (TMF622), and nothing is fulfilled.
+    const summary = await handle.result();
+    assert.equal(summary.state, 'rejected');
+    assert.match(summary.reason ?? '', /items\[0\]\.attributes\.color: "purple-polka-dot" is not an allowed value/);
     assert.deepEqual((await handle.query(summaryQuery)).fulfillmentOrders, []);
 
     // The worker leaves prices alone (an amended order's untouched items keep the price they sold at).
