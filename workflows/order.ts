@@ -21,7 +21,8 @@ import { OrderRun } from './order-run';
 import { AccountIdKey, ChannelKey, OrderIdKey, QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
 import type { OrderSummary, OrderWorkflowInput } from './types';
 import { survivingEviction } from './local-activities';
-import { ownBehaviour } from './versions';
+import { OrderEvents } from './order-events';
+import { ownBehaviour, type Behaviour } from './versions';
 
 const planning = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } } as const;
 // Billing retries until it gets through: the idempotency key makes every retry safe.
@@ -54,6 +55,16 @@ const { sendSubscriptionChange } = proxyActivities<BillingOverTimeActivities>(bi
  */
 export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSummary> {
   const behaviour = ownBehaviour();
+  // Since `order-events`: the order's TMF622 events go to the hub's subscribers, and it returns once they are delivered.
+  const events: { of?: OrderEvents } = {};
+  try {
+    return await runOrder(input, behaviour, events);
+  } finally {
+    await events.of?.delivered();
+  }
+}
+
+async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events: { of?: OrderEvents }): Promise<OrderSummary> {
   const changesInFlight = behaviour.has('changes-in-flight');
   const leanHistory = behaviour.has('lean-history');
   const { decomposeOrder } = leanHistory ? survivingEviction(localPlanning, behaviour) : remotePlanning;
@@ -61,6 +72,11 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
   const subscriptions = behaviour.has('subscriptions');
   const run = new OrderRun(input);
   const { order, summary } = run;
+  if (behaviour.has('order-events')) {
+    const notifier = (events.of = new OrderEvents(summary));
+    run.changed = () => notifier.changed();
+    run.changed();
+  }
   listenToOrderMessages(run, { changesInFlight, decomposeOrder, startSplit, joinAccountWorks });
 
   // ---- The main line: plan, run the splits, wait for them, bill once ----

@@ -54,6 +54,10 @@ export const PATCHES = {
     since: 3,
     why: 'a channel sync reads the operator keys and its fallout queue\'s members when it falls out, and takes only a signed resolution from a member (syncs carry no version: they ask it by name)',
   },
+  'order-events': {
+    since: 4,
+    why: 'an order sends its TMF622 events (state change, jeopardy, point of no return, cancellation) to the API hub\'s subscribers through the notifyOrderEvent activity, and returns once they are delivered (workflows/order-events.ts)',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;
