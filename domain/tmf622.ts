@@ -27,7 +27,6 @@ export const tmfState = (ordoState: string): string => TMF_STATE[ordoState] ?? o
 const ACTIONS: Record<string, string> = { add: 'Add', modify: 'Amend', delete: 'Cancel', noChange: 'NoChange', return: 'Return' };
 
 export const ORDER_EVENT_TYPES = [
-  'ProductOrderCreateEvent',
   'ProductOrderStateChangeEvent',
   'ProductOrderJeopardyEvent',
   'ProductOrderPointOfNoReturnEvent',
