@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import { queryMatches, type OrderEvent } from '../domain/tmf622';
+import { queryMatches, queryMayTakeOrder, type OrderEvent } from '../domain/tmf622';
 
 /**
  * The TMF622 hub (docs/api.md "Events"): event subscriptions in a small file under the data dir, which the API
@@ -50,6 +50,11 @@ export function removeSubscription(file: string, id: string): boolean {
   if (after.length === before.length) return false;
   writeSubscriptions(file, after);
   return true;
+}
+
+/** Whether any subscription may take the order's events (decomposition records it with the plan). */
+export function orderHasSubscribers(dataDir: string | undefined, orderId: string): boolean {
+  return !!dataDir && readSubscriptions(hubFile(dataDir)).some((s) => queryMayTakeOrder(s.query, orderId));
 }
 
 /** The body a subscriber receives: TMF's event envelope. */

@@ -68,6 +68,15 @@ export function queryMatches(query: string | undefined, event: OrderEvent): bool
   });
 }
 
+/** Whether a subscription's query may take events of this order: its `id` terms (if any) name it. */
+export function queryMayTakeOrder(query: string | undefined, orderId: string): boolean {
+  if (!query?.trim()) return true;
+  return query.split('&').every((term) => {
+    const [key, value = ''] = term.split('=').map((part) => decodeURIComponent(part.trim()));
+    return key !== 'id' && key !== 'event.productOrder.id' ? true : value.split(',').includes(orderId);
+  });
+}
+
 /** The query fields a subscription may filter on (refused otherwise, naming them). */
 export const QUERY_FIELDS = ['eventType', 'id', 'event.productOrder.id', 'state'];
 

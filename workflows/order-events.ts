@@ -11,6 +11,7 @@ import type { OrderSummary } from './types';
  * `notifyOrderEvent` activity, one after another in the order they happened; retried until delivered (at least
  * once; subscribers deduplicate on `eventId`, which is built from the order, the type and what changed).
  * The order waits for the last delivery before it returns, so a final state's event is never dropped.
+ * Only an order whose plan says the hub had a subscriber for it (`plan.notifyOrderEvents`) makes one of these.
  */
 
 // Retried every minute at most for a day; then the event is given up, logged, and the order goes on.

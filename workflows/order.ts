@@ -55,7 +55,8 @@ const { sendSubscriptionChange } = proxyActivities<BillingOverTimeActivities>(bi
  */
 export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSummary> {
   const behaviour = ownBehaviour();
-  // Since `order-events`: the order's TMF622 events go to the hub's subscribers, and it returns once they are delivered.
+  // Since `order-events`, when its plan says the hub has a subscriber for it: the order's TMF622 events go to the
+  // hub's subscribers (workflows/order-events.ts), and it returns once they are delivered.
   const events: { of?: OrderEvents } = {};
   try {
     return await runOrder(input, behaviour, events);
@@ -72,11 +73,6 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
   const subscriptions = behaviour.has('subscriptions');
   const run = new OrderRun(input);
   const { order, summary } = run;
-  if (behaviour.has('order-events')) {
-    const notifier = (events.of = new OrderEvents(summary));
-    run.changed = () => notifier.changed();
-    run.changed();
-  }
   listenToOrderMessages(run, { changesInFlight, decomposeOrder, startSplit, joinAccountWorks });
 
   // ---- The main line: plan, run the splits, wait for them, bill once ----
@@ -87,6 +83,12 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
     // A change order is checked against its original (and earlier changes) before anything runs.
     if (order.changeOf && changesInFlight) changeContext = await loadChangeContext(order);
     plan = run.plan = await decomposeOrder(order);
+    // Plans record whether the hub had a subscriber for the order; older plans never say so.
+    if (plan.notifyOrderEvents && behaviour.has('order-events')) {
+      const notifier = (events.of = new OrderEvents(summary));
+      run.changed = () => notifier.changed();
+      run.changed();
+    }
   } catch (error) {
     const cause = error instanceof ActivityFailure ? error.cause : undefined;
     if (cause instanceof ApplicationFailure && cause.type === 'InvalidInput') {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { OrderEvent } from '../../domain/tmf622';
+import { createActivities } from '../../activities';
+import { loadConfig } from '../../config/load';
+import type { Order } from '../../domain/order';
 import { completeManualTaskUpdate } from '../../workflows/messages';
 import { eventually } from '../e2e/eventually';
 import { catalogOf, getTimeSkipping, orderOf, splitHandle, waitForStep, withLane } from './time-skipping';
@@ -28,6 +31,9 @@ scenarios:
   - { fulfillmentProduct: SLOW, workspace: slow }
 `);
 const QUEUES = { reviewers: { members: ['ann'], assignment: 'none' as const } };
+/** The real decomposition, as on a worker whose hub has a subscriber for the order (or not). */
+const { decomposeOrder } = createActivities({ config: { systems: {}, billing: loadConfig().billing, queues: QUEUES }, catalog: CATALOG });
+const subscribed = { decomposeOrder: async (order: Order) => ({ ...(await decomposeOrder(order)), notifyOrderEvents: true as const }) };
 
 describe('workflows on the time-skipping server: the order events of the TMF622 hub', function () {
   this.timeout(120_000);
@@ -38,7 +44,7 @@ describe('workflows on the time-skipping server: the order events of the TMF622 
 
   it('hands every state, then a jeopardy, to notifyOrderEvent in order, each with its deterministic eventId', async () => {
     const order = orderOf(['SLOW-TASK']);
-    await withLane({ catalog: CATALOG, queues: QUEUES }, async (lane) => {
+    await withLane({ catalog: CATALOG, queues: QUEUES, activities: subscribed }, async (lane) => {
       await lane.start(order);
       await waitForStep(lane, order.id, 'slow.review', (s) => s.state === 'InProgress', 'waiting for a reviewer');
       await lane.env.sleep(6 * HOUR + 60_000);
@@ -65,6 +71,7 @@ describe('workflows on the time-skipping server: the order events of the TMF622 
       catalog: CATALOG,
       queues: QUEUES,
       activities: {
+        ...subscribed,
         notifyOrderEvent: (event) => {
           // The subscriber is down for the final state's first three deliveries.
           if (event.eventId.endsWith(':completed') && failures < 3) {
@@ -82,6 +89,18 @@ describe('workflows on the time-skipping server: the order events of the TMF622 
       assert.equal((await lane.completion(order.id)).state, 'completed');
       const completed = lane.calls.of('notifyOrderEvent').filter((c) => (c.input as OrderEvent).eventId === `${order.id}:ProductOrderStateChangeEvent:completed`);
       assert.equal(completed.length, 4, 'three failed deliveries and the one that went through');
+    });
+  });
+
+  it('sends nothing, and schedules no activity, for an order no subscription may take', async () => {
+    const order = orderOf(['SLOW-TASK']);
+    await withLane({ catalog: CATALOG, queues: QUEUES }, async (lane) => {
+      await lane.start(order);
+      await waitForStep(lane, order.id, 'slow.review', (s) => s.state === 'InProgress', 'waiting for a reviewer');
+      const split = await splitHandle(lane, order.id);
+      await split.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'slow.review', actor: 'ann' }] });
+      assert.equal((await lane.completion(order.id)).state, 'completed');
+      assert.equal(lane.calls.of('notifyOrderEvent').length, 0);
     });
   });
 });
