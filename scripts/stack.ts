@@ -277,14 +277,17 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
   const api = stackApiKeys(config);
   const apiAt = apiUrl(config);
   if (await apiAnswering(apiAt)) options.log(`API: already running at ${apiAt}`);
-  else if (!(await portFree(config.stack.apiPort))) {
+  else if (!config.api.keys.length) {
+    // Without a key no request could be answered: the stack goes on without it and says how to add one.
+    options.log('API: not started, api.keys is empty in the configuration (docs/api.md "Keys")');
+  } else if (!(await portFree(config.stack.apiPort))) {
     options.log(`API: not started, port ${config.stack.apiPort} is taken by something else (set stack.apiPort)`);
   } else {
     options.log(`API: starting on ${apiAt}`);
     launch('api', path.join(REPO_ROOT, 'bin', 'ordo'), ['api', '--port', String(config.stack.apiPort)], { ORDO_CONFIG: config.file, ...api.env });
     await waitFor('the API', () => apiAnswering(apiAt), 60_000, logs);
   }
-  options.log(api.line);
+  if (config.api.keys.length) options.log(api.line);
 
   fs.writeFileSync(recordFile(config), JSON.stringify(record, null, 2));
   const exited = new Promise<{ part: Part; code: number | null }>((resolve) => {
