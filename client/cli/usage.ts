@@ -126,8 +126,8 @@ Console (docs/console.md):
                                     the local accounts' names (never their hashes)
 
 Order API (docs/api.md):
-  ordo api [--port P]               the TMF622 order API (stack.apiPort, 8091) under /tmf-api/productOrderingManagement/v4:
-                                    productOrder, cancelProductOrder, hub (event subscriptions); X-API-Key from api.keys
+  ordo api [--port P]               the TMF622 order API (stack.apiPort, 8091): productOrder,
+                                    cancelProductOrder, hub (events); X-API-Key from api.keys
   ordo api key-hash                 the sha256 of the key on standard input, for api.keys[].keyHash
 
 Security (docs/security.md):

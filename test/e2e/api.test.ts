@@ -14,6 +14,7 @@ import type { FulfillmentOrderPlan } from '../../workflows/types';
 import { answerProblems, documentedRoutes, openapi } from '../api/openapi-check';
 import { eventually } from './eventually';
 import { getHarness, type Harness } from './harness';
+import { testSecret } from '../log-capture';
 
 /**
  * The TMF622 API (docs/api.md) as a change-order system uses it, on the real dev server: an API key, orders created,
@@ -22,7 +23,7 @@ import { getHarness, type Harness } from './harness';
  * down. Every answer is checked against the served OpenAPI document. Catalog: test/fixtures/changes.yaml, own lane.
  */
 const CATALOG = path.resolve(__dirname, '../fixtures/changes.yaml');
-const KEY = 'test-api-key-of-this-run';
+const KEY = testSecret('the API key of this run');
 const doc = openapi();
 
 describe('the TMF622 order API (real Temporal dev server, changes catalog lane)', function () {
