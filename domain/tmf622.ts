@@ -124,7 +124,7 @@ export function orderFromProductOrder(body: Record<string, unknown>): { order: R
       id: item.id,
       product: item.product?.productSpecification?.id ?? item.product?.id,
       quantity: item.quantity ?? 1,
-      unitPrice: typeof money?.value === 'number' ? money.value.toFixed(2) : money?.value,
+      unitPrice: moneyString(money?.value),
       ...(typeof item.action === 'string' && item.action !== 'add' ? { action: ACTIONS[item.action] ?? item.action } : {}),
       ...(parent ? { parentItemId: parent.id } : {}),
       ...(characteristics.length ? { attributes: Object.fromEntries(characteristics.map((c) => [c.name, c.value])) } : {}),
@@ -144,6 +144,16 @@ export function orderFromProductOrder(body: Record<string, unknown>): { order: R
     ...extension,
   };
   return { order, tmfPath: (path) => tmfPathOf(path, body) };
+}
+
+/**
+ * TMF's amount (a JSON number) as Ordo's money string: two decimals when it has at most two; otherwise as written, so
+ * the order's check refuses a third decimal instead of it being rounded away here.
+ */
+function moneyString(value: unknown): unknown {
+  if (typeof value !== 'number') return value;
+  const written = String(value);
+  return /^-?\d+(\.\d{1,2})?$/.test(written) ? value.toFixed(2) : written;
 }
 
 const ITEM_FIELDS: Record<string, string> = {
