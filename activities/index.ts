@@ -10,7 +10,8 @@ import type { Availability, Plan } from '../domain/plan';
 import { InvalidInput } from '../domain/problems';
 import { changeOrderBilling, type ChangeContext } from '../domain/change-order';
 import { slaAlertKey } from '../domain/step-keys';
-import { validateOrder } from '../domain/validate-order';
+import { subjectOf, validateOrder } from '../domain/validate-order';
+import { catalogGuardProblems } from '../domain/catalog-guards';
 import { accountWorkflowId, queueRotationWorkflowId } from '../workflows/ids';
 import { joinAccountWorkSignal, nextAssigneeUpdate } from '../workflows/messages';
 import { AccountIdKey } from '../workflows/search-attributes';
@@ -56,6 +57,10 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
     async decomposeOrder(order: Order): Promise<Plan> {
       try {
         const valid = validateOrder(order);
+        // The allowed attribute values again, against the worker's catalog: an order or amendment sent around the client
+        // meets them too. Prices were checked at submission: an amended order's untouched items keep the price they sold at.
+        const outside = catalogGuardProblems(valid, deps.catalog, { prices: false });
+        if (outside.length > 0) throw new InvalidInput(subjectOf(valid), outside);
         const availability = deps.config.systems.inventory ? await fetchAvailability(valid) : undefined;
         // The fallout rules and the queue directory travel with the plan, so the workflow decides with what it started with.
         const plan = decompose(valid, deps.catalog, availability, { maxStepsPerFulfillmentOrder: deps.config.decomposition?.maxStepsPerFulfillmentOrder });

@@ -1,8 +1,10 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { amendmentLimitProblems } from '../domain/limits';
 import { AmendRequest } from '../domain/order-actions';
-import { InvalidInput, parseWith } from '../domain/problems';
-import { amendUpdate, cancelSignal, cancelUpdate, type AmendAnswer, type CancelAnswer, type CancelRequest } from '../workflows/messages';
+import { InvalidInput, parseWith, renderProblems } from '../domain/problems';
+import { amendmentGuardProblems } from '../domain/catalog-guards';
+import type { Order } from '../domain/order';
+import { amendUpdate, cancelSignal, cancelUpdate, orderRecordQuery, type AmendAnswer, type CancelAnswer, type CancelRequest } from '../workflows/messages';
 import { orderWorkflowId } from '../workflows/ids';
 import { OrdoError } from './errors';
 import { signRequest, type OperatorSigner } from './operator-credentials';
@@ -41,7 +43,25 @@ export async function amendOrder(client: OrdoClient, orderId: string, input: unk
   }
   if (signer && request.actor !== signer.operator) throw new OrdoError('refused', `the amendment says actor ${request.actor}, but you act as ${signer.operator} (your credential)`);
   const workflowId = orderWorkflowId(orderId);
+  await refuseOutsideCatalog(client, workflowId, request);
   return sendChange(client, orderId, 'amend', () => client.temporal.workflow.getHandle(workflowId).executeUpdate(amendUpdate, { args: [signRequest(signer, 'amend', workflowId, request)] }));
+}
+
+/**
+ * The catalog guards (allowed attribute values, the price book) on what the amendment adds and sets, checked here
+ * against the order as it stands, before the workflow sees it. Without a catalog here, or when the order cannot
+ * be read, the worker's decomposition of the amended order checks the same and refuses the amendment.
+ */
+async function refuseOutsideCatalog(client: OrdoClient, workflowId: string, request: AmendRequest): Promise<void> {
+  if (!client.catalog) return;
+  let order: Order;
+  try {
+    order = (await client.temporal.workflow.getHandle(workflowId).query(orderRecordQuery)).order;
+  } catch {
+    return; // sendChange says why the order takes no amendment
+  }
+  const problems = amendmentGuardProblems(order, request.actions, client.catalog);
+  if (problems.length > 0) throw new OrdoError('invalid', renderProblems(`amendment of order ${order.id}`, problems), problems);
 }
 
 /** The workflow's refusal reaches the caller as data: ChangeOrderRequired, or refused with the reason. */

@@ -1,5 +1,6 @@
 import type { Catalog } from '../domain/catalog';
 import { Cart, CartFields, cartProblems, cartToOrder } from '../domain/cart';
+import { catalogGuardProblems } from '../domain/catalog-guards';
 import { decompose } from '../domain/decompose';
 import { orderLimitProblems } from '../domain/limits';
 import { InvalidInput, problemsFromZod } from '../domain/problems';
@@ -8,7 +9,7 @@ import { OrdoError } from './errors';
 /**
  * The checks `ordo checkout` runs on a cart before anything is sent to the storefront: the cart schema (a raw
  * card number anywhere first, then unknown fields, money with three decimals, a missing payment), the order
- * rules the cart becomes, and (with the worker's catalog) that every product is one Ordo can fulfil. The
+ * rules the cart becomes, and (with the worker's catalog) the catalog guards and that every product is one Ordo can fulfil. The
  * storefront has no catalog, so an unknown product would otherwise only surface once the sync had run.
  */
 export function checkCart(input: unknown, catalog?: Catalog): Cart {
@@ -23,6 +24,9 @@ export function checkCart(input: unknown, catalog?: Catalog): Cart {
   const problems = cartProblems(cart);
   if (problems.length > 0) throw invalid(subject, problems);
   if (catalog) {
+    // The catalog guards (allowed attribute values, the price book; a cart becomes a b2b order): paths are the cart's.
+    const outside = catalogGuardProblems(cartToOrder(cart, cart.id), catalog);
+    if (outside.length > 0) throw invalid(subject, outside);
     try {
       decompose(cartToOrder(cart, cart.id), catalog);
     } catch (error) {

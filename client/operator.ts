@@ -1,15 +1,19 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { attributeValueProblems } from '../domain/catalog-guards';
 import { attributeLimitProblems } from '../domain/limits';
+import { renderProblems } from '../domain/problems';
 import type { QueueDirectory } from '../domain/queues';
 import {
   completeManualTaskUpdate,
   resolveFalloutUpdate,
   resumeUpdate,
+  orderRecordQuery,
   updateAttributesUpdate,
+  type OrderRecord,
   type ResolveFalloutRequest,
   type UpdateAttributesRequest,
 } from '../workflows/messages';
-import { fulfillmentOrderWorkflowId, parseSyncWorkflowId } from '../workflows/ids';
+import { fulfillmentOrderWorkflowId, orderWorkflowId, parseSyncWorkflowId } from '../workflows/ids';
 import type { OrderPlanView } from '../workflows/types';
 import { mapConcurrently } from './concurrency';
 import { OrdoError } from './errors';
@@ -144,6 +148,7 @@ export class OrdoOperator {
     const { lineItemId, orderItemId, attributes, actor } = request;
     if ((lineItemId === undefined) === (orderItemId === undefined)) throw new OrdoError('invalid', 'name exactly one of lineItemId or orderItemId');
     checkAttributes(attributes);
+    if (orderItemId !== undefined) await this.refuseOutsideCatalog(orderId, orderItemId, attributes);
     const plan = requireDecomposed(await this.client.getPlan(orderId));
     const holders = plan.fulfillmentOrders.filter((fo) =>
       fo.lineItems.some((li) => (lineItemId !== undefined ? li.id === lineItemId : li.sourceItemIds.includes(orderItemId!))),
@@ -156,6 +161,26 @@ export class OrdoOperator {
     const payload: UpdateAttributesRequest = { attributes, ...(lineItemId !== undefined ? { lineItemId } : { orderItemId }), ...(actor ? { actor } : {}) };
     const answers = await this.updateSplits(orderId, holders.map((fo) => fo.id), (handle) => handle.executeUpdate(updateAttributesUpdate, { args: [this.signed('updateAttributes', handle.workflowId, payload)] }));
     return { orderId, fulfillmentOrderIds: answers.map((a) => a.fulfillmentOrderId) };
+  }
+
+  /**
+   * An order item's new attribute values must be ones its product allows (the catalog guard of submission). Line
+   * items are fulfillment products, which constrain no attributes. Without a catalog here, or an order to read, not checked.
+   */
+  private async refuseOutsideCatalog(orderId: string, orderItemId: string, attributes: UpdateAttributesRequest['attributes']): Promise<void> {
+    const catalog = this.client.catalog;
+    if (!catalog) return;
+    let record: OrderRecord;
+    try {
+      record = await this.client.temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderRecordQuery);
+    } catch {
+      return; // getPlan next says why the order cannot be reached
+    }
+    const item = record.order.items.find((candidate) => candidate.id === orderItemId);
+    const product = item && catalog.products.find((candidate) => candidate.code === item.product);
+    if (!product) return;
+    const problems = attributeValueProblems(product, attributes, 'attributes');
+    if (problems.length > 0) throw new OrdoError('invalid', renderProblems(`attributes of order item ${orderItemId}`, problems), problems);
   }
 
   /** The order's splits and their live steps; then the one step `stepRef` names. */

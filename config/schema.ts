@@ -68,6 +68,11 @@ export const SchedulerSettings = z.strictObject({
 
 export const BillingSettings = z.strictObject({
   proration: z.literal('monthly+daily').default('monthly+daily'),
+  /**
+   * The systems (names under `systems:`) that bill. A catalog step calling one bills one split before the order's
+   * consolidated billing milestone: `ordo lint` reports it (rule bills-before-consolidation).
+   */
+  systems: z.array(z.string().min(1, 'name a system, e.g. billing')).min(1, 'list at least one billing system, e.g. [billing]').default(['billing']),
   /** Tax rate per tax code, as a decimal string ("0.0825" is 8.25 %). */
   taxRates: z.record(z.string(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal rate such as "0.0825"')).default({}),
   defaultTaxCode: z.string().optional(),

@@ -130,8 +130,8 @@ interface Origin {
   index: number;
 }
 
-type Section = 'products' | 'fulfillmentProducts' | 'decompositionRules' | 'workspaces' | 'scenarios' | 'falloutRules';
-const SECTIONS: Section[] = ['products', 'fulfillmentProducts', 'decompositionRules', 'workspaces', 'scenarios', 'falloutRules'];
+type Section = 'products' | 'fulfillmentProducts' | 'decompositionRules' | 'workspaces' | 'scenarios' | 'falloutRules' | 'priceBooks';
+const SECTIONS: Section[] = ['products', 'fulfillmentProducts', 'decompositionRules', 'workspaces', 'scenarios', 'falloutRules', 'priceBooks'];
 
 interface MergedCatalog {
   catalog: Catalog;
@@ -139,11 +139,11 @@ interface MergedCatalog {
 }
 
 function mergeFiles(files: ParsedFile[]): MergedCatalog {
-  const catalog: Catalog = { products: [], fulfillmentProducts: [], decompositionRules: [], workspaces: [], scenarios: [], falloutRules: [] };
+  const catalog: Catalog = { products: [], fulfillmentProducts: [], decompositionRules: [], workspaces: [], scenarios: [], falloutRules: [], priceBooks: [] };
   const origins = Object.fromEntries(SECTIONS.map((section) => [section, [] as Origin[]])) as Record<Section, Origin[]>;
   for (const file of files) {
     for (const section of SECTIONS) {
-      const entries = file.content[section] as unknown[];
+      const entries = (file.content[section] ?? []) as unknown[];
       (catalog[section] as unknown[]).push(...entries);
       entries.forEach((_, index) => origins[section].push({ file: file.path, index }));
     }
@@ -168,6 +168,8 @@ function duplicateProblems(merged: MergedCatalog): Problem[] {
     ...duplicatesIn(merged, 'decompositionRules', 'decomposition rule id', catalog.decompositionRules.map((r) => r.id), 'id'),
     ...duplicatesIn(merged, 'workspaces', 'workspace id', catalog.workspaces.map((w) => w.id), 'id'),
     ...duplicatesIn(merged, 'scenarios', 'scenario', catalog.scenarios.map((s) => `${s.fulfillmentProduct} → ${s.workspace}`)),
+    // One book per currency and channel: two would leave the price an order must match undecided.
+    ...duplicatesIn(merged, 'priceBooks', 'price book', (catalog.priceBooks ?? []).map((b) => `${b.currency} ${b.channel ? `channel ${b.channel}` : 'for every channel'}`)),
   ];
 }
 
@@ -194,7 +196,21 @@ function duplicatesIn(merged: MergedCatalog, section: Section, what: string, key
 // Cross references and rules that span fields.
 
 function referenceProblems(merged: MergedCatalog, checks: { dependencies: boolean }): Problem[] {
-  return [...productProblems(merged), ...ruleProblems(merged), ...scenarioProblems(merged), ...workspaceProblems(merged, checks)];
+  return [...productProblems(merged), ...priceBookProblems(merged), ...ruleProblems(merged), ...scenarioProblems(merged), ...workspaceProblems(merged, checks)];
+}
+
+/** A price for a product the catalog does not sell is a typo that would leave the real product unchecked. */
+function priceBookProblems(merged: MergedCatalog): Problem[] {
+  const codes = merged.catalog.products.map((p) => p.code);
+  return (merged.catalog.priceBooks ?? []).flatMap((book, i) =>
+    Object.keys(book.prices)
+      .filter((code) => !codes.includes(code))
+      .map((code) => ({
+        path: at(merged, 'priceBooks', i, 'prices', code),
+        message: `unknown product "${code}"`,
+        fix: suggestName(code, codes, 'products', `add ${code} under products, or remove its price`),
+      })),
+  );
 }
 
 function productProblems(merged: MergedCatalog): Problem[] {

@@ -94,6 +94,21 @@ export const ResumeOn = z.union([
   z.strictObject({ condition: z.strictObject({ field: z.string().min(1), equals: z.union([z.string(), z.number(), z.boolean()]) }) }),
 ]);
 
+/**
+ * When a dated step may start at the earliest (docs/decomposition.md "Dated steps"): an order-item field of its
+ * line's source items (`startDate`), or an attribute that holds an ISO date. Decomposition writes the date on
+ * the plan step as `notBefore`; an item without it leaves the step undated.
+ */
+export const StartAt = z
+  .strictObject({
+    /** The one order-item field that is a date; any other date is an attribute. */
+    field: z.enum(['startDate']).optional(),
+    attribute: z.string().min(1, 'name the order-item attribute that holds the date').optional(),
+  })
+  .refine((startAt) => (startAt.field === undefined) !== (startAt.attribute === undefined), {
+    message: 'give one of field: startDate or attribute: NAME',
+  });
+
 export const StepType = z.enum(['autoTask', 'manualTask', 'callout', 'milestone', 'pause']);
 export const StepScope = z.enum(['plan', 'bundle', 'lineItem']);
 
@@ -109,6 +124,10 @@ export const StepDefinition = z.strictObject({
   instructions: z.string().optional(),
   runAs: z.string().min(1).optional(),
   resumeOn: ResumeOn.optional(),
+  /** The earliest start, from the order item: the step waits `Scheduled` until that date. */
+  startAt: StartAt.optional(),
+  /** A wait after its dependencies complete (`30d`): the step waits `Scheduled` that long. */
+  startAfter: Duration.optional(),
   estimatedDuration: Duration.optional(),
   jeopardyThreshold: Duration.optional(),
   jeopardy: z.strictObject({ onJeopardy: z.array(JeopardyAction).optional(), onLate: z.array(JeopardyAction).optional() }).optional(),
@@ -129,6 +148,24 @@ export const FalloutRule = z.strictObject({
   queue: z.string().min(1),
 });
 
+/**
+ * A price book: the price each product sells at in one currency, for every channel or for one (`channel: b2b`).
+ * An order item whose unitPrice differs is refused at submission (domain/catalog-guards.ts), unless a contract
+ * line governs its price. Prices compare by value ("1299" equals "1299.00").
+ */
+/** An order's MoneyString (domain/order.ts), restated: importing it would make catalog and order depend on each other. */
+const Price = z
+  .string({ error: 'must be a decimal string such as "1299.00"' })
+  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'must be a non-negative decimal string with at most 2 places, such as "1299.00"');
+
+export const PriceBook = z.strictObject({
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"'),
+  /** The sales channel the book is for; absent: every channel that has no book of its own. */
+  channel: z.enum(['cpq', 'b2b'], { error: 'must be "cpq" or "b2b"' }).optional(),
+  /** Product code → unit price, a decimal string such as "1299.00". */
+  prices: z.record(Code, Price),
+});
+
 /** One catalog file. Several files merge into one Catalog. */
 export const CatalogFile = z.strictObject({
   products: z.array(Product).default([]),
@@ -137,6 +174,8 @@ export const CatalogFile = z.strictObject({
   workspaces: z.array(Workspace).default([]),
   scenarios: z.array(Scenario).default([]),
   falloutRules: z.array(FalloutRule).default([]),
+  /** Optional, so catalogs built in code need not name it; absent means no price is checked. */
+  priceBooks: z.array(PriceBook).optional(),
 });
 
 export type Product = z.infer<typeof Product>;
@@ -147,10 +186,12 @@ export type Condition = z.infer<typeof Condition>;
 export type Scope = z.infer<typeof Scope>;
 export type StepDefinition = z.infer<typeof StepDefinition>;
 export type StepType = z.infer<typeof StepType>;
+export type StartAt = z.infer<typeof StartAt>;
 export type StepScope = z.infer<typeof StepScope>;
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 export type SystemCall = z.infer<typeof SystemCall>;
 export type Workspace = z.infer<typeof Workspace>;
 export type Scenario = z.infer<typeof Scenario>;
 export type FalloutRule = z.infer<typeof FalloutRule>;
+export type PriceBook = z.infer<typeof PriceBook>;
 export type Catalog = z.infer<typeof CatalogFile>;

@@ -19,7 +19,10 @@ export interface Finding {
 }
 
 export interface LintOptions {
-  /** Systems that bill; a plan step calling one bills a split before the consolidation milestone. Default: `billing`. */
+  /**
+   * Systems that bill; a plan step calling one bills a split before the consolidation milestone. Default: `billing`;
+   * `ordo lint` passes the configuration's `billing.systems`.
+   */
   billingSystems?: string[];
 }
 
@@ -31,6 +34,7 @@ export const LINT_RULES = {
   dependencyCycle: 'dependency-cycle',
   danglingDependency: 'dangling-dependency',
   fulfillmentProductWithoutScenario: 'fulfillment-product-without-scenario',
+  priceBookMissesProduct: 'price-book-misses-product',
   catalogLoad: 'catalog-load',
 } as const;
 
@@ -44,6 +48,7 @@ export function lintCatalog(catalog: Catalog, options: LintOptions = {}): Findin
   return [
     ...productsWithoutRules(catalog),
     ...fulfillmentProductsWithoutScenario(catalog),
+    ...productsMissingFromPriceBooks(catalog),
     ...allSteps(catalog).flatMap((location) => [
       ...missingFallout(catalog, location),
       ...missingEstimatedDuration(location),
@@ -87,6 +92,26 @@ function fulfillmentProductsWithoutScenario(catalog: Catalog): Finding[] {
       message: `fulfillment product ${product.code} has no scenario, so no workspace would fulfil it`,
       fix: `add a scenario: { fulfillmentProduct: ${product.code}, workspace: <workspace id> }`,
     }));
+}
+
+/**
+ * A product a price book does not list sells at whatever price the order says (domain/catalog-guards.ts), which
+ * is the leakage the book is there to stop. Bundle components are priced at their bundle's root and need no price.
+ */
+function productsMissingFromPriceBooks(catalog: Catalog): Finding[] {
+  const components = new Set(catalog.products.flatMap((product) => product.components ?? []));
+  return (catalog.priceBooks ?? []).flatMap((book) => {
+    const name = `${book.currency}${book.channel ? `/${book.channel}` : ''}`;
+    return catalog.products
+      .filter((product) => !components.has(product.code) && !Object.hasOwn(book.prices, product.code))
+      .map((product) => ({
+        severity: 'warning' as const,
+        rule: LINT_RULES.priceBookMissesProduct,
+        path: `priceBooks[${name}].prices`,
+        message: `the ${book.currency} price book${book.channel ? ` for channel ${book.channel}` : ''} has no price for ${product.code}: its orders' prices are not checked`,
+        fix: `add ${product.code}: "<unit price>" to the book's prices`,
+      }));
+  });
 }
 
 /** A callout or auto task that fails for good needs a queue where a person sees it. */

@@ -43,6 +43,10 @@ export interface PlanStep {
   /** Step instance ids (in this fulfillment order) that must be Completed or Skipped first. */
   dependsOn: string[];
   pointOfNoReturn: boolean;
+  /** A dated step (catalog `startAt`): not before this ISO date-time, the latest date of its line items' source items. */
+  notBefore?: string;
+  /** A dated step (catalog `startAfter`): milliseconds to wait after its dependencies completed. */
+  startAfter?: number;
 }
 
 export interface FulfillmentOrder {

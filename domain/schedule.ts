@@ -9,12 +9,14 @@ export interface PlannedTimes {
 /**
  * Planned start and completion of every step, from the moment the plan starts: a step is planned to
  * start when the last of its dependencies is planned to complete, and to take its estimated duration
- * (zero without one). Steps come in dependency order, as plan building emits them.
+ * (zero without one); a dated step not before its `notBefore`, and `startAfter` after its dependencies. Steps come in dependency order, as plan building emits them.
  */
 export function plannedSchedule(steps: readonly PlanStep[], definitions: Record<string, StepDefinition>, startMs: number): Map<string, PlannedTimes> {
   const times = new Map<string, PlannedTimes>();
   for (const step of steps) {
-    const plannedStart = step.dependsOn.reduce((latest, id) => Math.max(latest, times.get(id)?.plannedCompletion ?? startMs), startMs);
+    const afterDependencies = step.dependsOn.reduce((latest, id) => Math.max(latest, times.get(id)?.plannedCompletion ?? startMs), startMs) + (step.startAfter ?? 0);
+    // A dated step (docs/decomposition.md "Dated steps") is planned to start no earlier than its date.
+    const plannedStart = step.notBefore === undefined ? afterDependencies : Math.max(afterDependencies, Date.parse(step.notBefore));
     const duration = (definitions[step.definition]?.estimatedDuration as number | undefined) ?? 0;
     times.set(step.id, { plannedStart, plannedCompletion: plannedStart + duration });
   }

@@ -6,6 +6,7 @@ import { startChannelIntake } from '../client/channel-syncs';
 import { ensureSchedules } from '../client/schedules';
 import { connectionOptions, dataConverterFor } from '../config/connection';
 import { loadConfig, type LoadedConfig } from '../config/load';
+import { lintCatalog } from '../domain/lint';
 import { InvalidInput } from '../domain/problems';
 import { createOrdoWorker } from './create';
 import { registerStorefrontWebhook, startStorefrontWebhook, type StorefrontWebhook } from './storefront-webhook';
@@ -15,6 +16,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const dataConverter = dataConverterFor(config); // a missing keyring fails here, before connecting
   const catalog = loadCatalogFiles(config.catalogFiles);
+  // Lint's errors (with the configured billing systems) are said at start, not fatal: `ordo lint` is the gate before go-live.
+  for (const finding of lintCatalog(catalog, { billingSystems: config.billing.systems }).filter((f) => f.severity === 'error')) {
+    console.error(`catalog lint error ${finding.rule} at ${finding.path}: ${finding.message} (fix: ${finding.fix})`);
+  }
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const clientConnection = await Connection.connect(connectionOptions(config.temporal));
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });

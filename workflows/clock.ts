@@ -20,3 +20,8 @@ export function today(plusDays = 0): string {
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** An ISO date-time as epoch milliseconds (pure: a recorded time, not the clock). */
+export function msOf(isoDateTime: string): number {
+  return Date.parse(isoDateTime);
+}

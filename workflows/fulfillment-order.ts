@@ -16,7 +16,7 @@ import { credentialTrail } from '../domain/operator-signature';
 import type { FulfillmentLineItem } from '../domain/plan';
 import { plannedSchedule, slaDeadlines } from '../domain/schedule';
 import { conditionHolds } from '../domain/step-conditions';
-import { isoTime, now, nowMs } from './clock';
+import { isoTime, msOf, now, nowMs } from './clock';
 import { compensateStep } from './compensation';
 import { listenToOrder } from './fulfillment-order-messages';
 import { countSteps, initialStatus, SplitRun } from './fulfillment-order-run';
@@ -141,6 +141,8 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       await undo;
     }
     const definition = definitionOf(step);
+    // Data old plans cannot have: the patch is asked only when a step is dated (docs/versioning.md, version 4).
+    if ((step.notBefore !== undefined || step.startAfter !== undefined) && behaviour.has('dated-steps')) await waitForDate(step);
     step.readyAt = now();
     moveStep(step, 'Ready');
     if (step.pointOfNoReturn && !(await mayPassPointOfNoReturn(step))) {
@@ -165,6 +167,33 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       sla.release(id);
       refreshSearchAttributes();
     }
+  }
+
+  /**
+   * A dated step waits `Scheduled` on a durable timer until its date. An amendment that moves the date
+   * (applyAmendedPlan writes the new `notBefore`) wakes the wait, which then sleeps until the new date; a
+   * cancellation of the split or the step cancels the wait like any other. Its SLA starts when it starts.
+   */
+  async function waitForDate(step: StepStatus): Promise<void> {
+    const since = nowMs();
+    for (;;) {
+      const due = dueOf(step, since);
+      if (due <= nowMs()) return;
+      step.scheduledFor = isoTime(due);
+      moveStep(step, 'Scheduled');
+      await condition(() => dueOf(step, since) !== due, due - nowMs());
+    }
+  }
+
+  /** When a dated step may start: the later of `notBefore` and its dependencies' completion (else `since`) plus `startAfter`. */
+  function dueOf(step: StepStatus, since: number): number {
+    let due = step.notBefore !== undefined ? msOf(step.notBefore) : -Infinity;
+    if (step.startAfter !== undefined) {
+      const met = step.dependsOn.map((id) => steps.get(id)?.completedAt).filter((at): at is string => at !== undefined);
+      const from = met.length > 0 ? Math.max(...met.map((at) => msOf(at))) : since;
+      due = Math.max(due, from + step.startAfter);
+    }
+    return due;
   }
 
   async function runManualTask(step: StepStatus, definition: StepDefinition): Promise<void> {
@@ -289,6 +318,9 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       const ran = ranOn(current);
       current.dependsOn = planned.dependsOn;
       current.lineItemIds = planned.lineItemIds;
+      // A moved date (an item's startDate amended): a step waiting Scheduled sees it and waits for the new one.
+      current.notBefore = planned.notBefore;
+      current.startAfter = planned.startAfter;
       if (changed.has(planned.id)) amend(current, ran);
     }
     scheduler.setNodes([...steps.values()].filter((s) => nextIds.has(s.id)));

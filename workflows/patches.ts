@@ -54,9 +54,13 @@ export const PATCHES = {
     since: 3,
     why: 'a channel sync reads the operator keys and its fallout queue\'s members when it falls out, and takes only a signed resolution from a member (syncs carry no version: they ask it by name)',
   },
+  'dated-steps': {
+    since: 4,
+    why: 'a step whose plan step has `notBefore` or `startAfter` waits `Scheduled` on a durable timer until its date, which an amendment may move; asked only when a step is dated, which no plan decomposed before it is',
+  },
   'order-events': {
     since: 4,
-    why: 'an order sends its TMF622 events (state change, jeopardy, point of no return, cancellation) to the API hub\'s subscribers through the notifyOrderEvent activity, and returns once they are delivered (workflows/order-events.ts)',
+    why: 'an order whose plan says the API hub had a subscriber for it (`notifyOrderEvents`, which no plan decomposed before it has) sends its TMF622 events (state change, jeopardy, point of no return, cancellation) through the notifyOrderEvent activity, and returns once they are delivered (workflows/order-events.ts)',
   },
 } as const satisfies Record<string, PatchEntry>;
 

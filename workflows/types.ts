@@ -8,10 +8,10 @@ import type { QueueDirectory } from '../domain/queues';
 /**
  * The step states of DESIGN.md that Ordo enters (docs/state-machines.md: how each is reached; transitions in
  * workflows/state-machines.ts). `Ready`: every dependency is met, not started yet (a point-of-no-return step
- * waits there for its order). `Failed` will retry; `FatallyFailed` is in fallout and waits for an operator.
- * DESIGN.md's `Scheduled` is not entered yet: a later issue (scheduled starts) adds it here with its rows.
+ * waits there for its order). `Scheduled`: every dependency is met and the step waits for its date (a dated step:
+ * plan step `notBefore` / `startAfter`). `Failed` will retry; `FatallyFailed` is in fallout and waits for an operator.
  */
-export const STEP_STATES = ['Pending', 'Ready', 'InProgress', 'Failed', 'FatallyFailed', 'Completed', 'Skipped', 'Cancelled', 'Discarded', 'Amended'] as const;
+export const STEP_STATES = ['Pending', 'Scheduled', 'Ready', 'InProgress', 'Failed', 'FatallyFailed', 'Completed', 'Skipped', 'Cancelled', 'Discarded', 'Amended'] as const;
 export type StepState = (typeof STEP_STATES)[number];
 
 /** States after which a step never runs again: dependents may go on after Completed and Skipped only. */
@@ -50,8 +50,10 @@ export interface StepError {
  * One step instance as it runs: the plan step (its fields as planned, without `bundleId`, which the running
  * step does not carry) plus its live state.
  */
-export interface StepStatus extends Pick<PlanStep, 'id' | 'definition' | 'workspace' | 'group' | 'type' | 'scope' | 'lineItemIds' | 'dependsOn' | 'pointOfNoReturn'> {
+export interface StepStatus extends Pick<PlanStep, 'id' | 'definition' | 'workspace' | 'group' | 'type' | 'scope' | 'lineItemIds' | 'dependsOn' | 'pointOfNoReturn' | 'notBefore' | 'startAfter'> {
   state: StepState;
+  /** A dated step: when it starts (the later of `notBefore` and its dependencies' completion plus `startAfter`), set when it enters Scheduled. */
+  scheduledFor?: string;
   /** How many times the step has been run: an amendment that changes its line items runs it again. */
   runs?: number;
   /** Attempts of the current run (an operator's retry starts a fresh count). */

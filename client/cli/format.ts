@@ -85,6 +85,7 @@ function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan, now: number): stri
     lines.push(`  ${group}`);
     for (const step of steps) {
       const details = [
+        step.state === 'Scheduled' && step.scheduledFor ? `starts ${step.scheduledFor}` : '',
         step.attempts > 1 ? `attempt ${step.attempts}` : '',
         step.falloutQueue ? `fallout queue ${step.falloutQueue}` : '',
         step.error && step.state !== 'Completed' ? `error: ${step.error.message}` : '',
@@ -161,7 +162,7 @@ export function formatFindings(findings: Finding[]): string {
 }
 
 function stateMark(state: string): string {
-  return ({ Completed: '✔', Skipped: '↷', FatallyFailed: '✖', Failed: '!', InProgress: '▶', Cancelled: '∅', Discarded: '∅' } as Record<string, string>)[state] ?? '·';
+  return ({ Completed: '✔', Skipped: '↷', FatallyFailed: '✖', Failed: '!', InProgress: '▶', Scheduled: '◷', Cancelled: '∅', Discarded: '∅' } as Record<string, string>)[state] ?? '·';
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { loadCatalogFiles, loadCatalogFilesForLint } from '../../config/catalog-files';
+import { catalogGuardProblems } from '../../domain/catalog-guards';
 import { decompose } from '../../domain/decompose';
+import { subjectOf } from '../../domain/validate-order';
 import { lintCatalog, loadProblemFinding } from '../../domain/lint';
 import type { Availability } from '../../domain/plan';
 import { InvalidInput } from '../../domain/problems';
@@ -8,7 +10,7 @@ import type { StackStatus } from '../../scripts/stack';
 import { checkOrder } from '../check-order';
 import { explainTemporalRefusal } from '../temporal-refusal';
 import { OrdoError } from '../errors';
-import { config, parse, print, readJsonFile, withClient } from './common';
+import { config, configuredCatalog, parse, print, readJsonFile, withClient } from './common';
 import { formatDecomposition, formatFindings, formatPlanView, formatSummary } from './format';
 import { billingCommands } from './billing-commands';
 import { changeCommands } from './change-commands';
@@ -34,8 +36,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     if (positionals.length !== 1) throw new UsageError('submit takes one ORDER.json');
     const out = { json: !!values.json };
     const order = readJsonFile(positionals[0], 'order file');
-    checkOrder(order); // a bad order is refused before connecting, with or without a server running
-    return withClient(config(values.config), async (client) => {
+    const cfg = config(values.config);
+    // A bad order is refused before connecting, with or without a server running; with the catalog when it is readable here.
+    checkOrder(order, configuredCatalog(cfg));
+    return withClient(cfg, async (client) => {
       const started = await client.startOrder(order);
       if (!values.wait) {
         print(out, `Order ${started.orderId} submitted (workflow ${started.workflowId}). Follow it with: ordo status ${started.orderId}`, { ...started, state: 'acknowledged' });
@@ -78,6 +82,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const availability = values.availability ? (readJsonFile(values.availability, 'availability file') as Availability) : undefined;
     const catalog = loadCatalogFiles(files);
     const order = checkOrder(readJsonFile(orderFile, 'order file'));
+    const outside = catalogGuardProblems(order, catalog);
+    if (outside.length > 0) throw new InvalidInput(subjectOf(order), outside);
     const plan = decompose(order, catalog, availability, cfg.decomposition);
     print({ json: !!values.json }, formatDecomposition(plan), plan);
     return 0;
@@ -85,10 +91,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 
   async lint(args) {
     const { values, positionals } = parse(args, {});
-    const files = positionals.length ? positionals.map((f) => path.resolve(f)) : config(values.config).catalogFiles;
+    const cfg = config(values.config);
+    const files = positionals.length ? positionals.map((f) => path.resolve(f)) : cfg.catalogFiles;
     // Reference problems that would stop the catalog from loading are findings too, reported with lint's own in one pass.
     const { catalog, problems } = loadCatalogFilesForLint(files);
-    const findings = [...problems.map(loadProblemFinding), ...lintCatalog(catalog)];
+    const findings = [...problems.map(loadProblemFinding), ...lintCatalog(catalog, { billingSystems: cfg.billing.systems })];
     print({ json: !!values.json }, formatFindings(findings), { findings });
     return findings.some((f) => f.severity === 'error') ? 1 : 0;
   },

@@ -4,8 +4,8 @@
  */
 import type { StepState } from '../../workflows/types';
 
-/** Ordo's step states (workflows/types.ts), and DESIGN.md's Scheduled, which a later issue enters. */
-export type StepStateName = StepState | 'Scheduled';
+/** Ordo's step states (workflows/types.ts). */
+export type StepStateName = StepState;
 
 export const STATE_COLOURS: Record<StepStateName, string> = {
   Pending: '#c9ced6',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { checkCart } from '../../../client/check-cart';
+import { checkOrder } from '../../../client/check-order';
 import { checkUsageFile } from '../../../client/usage-postings';
 import { loadConfig } from '../../../config/load';
 import { parseCatalog } from '../../../domain/catalog-load';
@@ -50,6 +51,12 @@ describe('properties: parsing refuses with Ordo errors only', () => {
       }),
       300,
     );
+  });
+
+  it('checkOrder with the catalog guards: allowed attribute values and the example price book', () => {
+    const priceBook = { path: 'examples/price-book.yaml', text: readFileSync(join(ROOT, 'examples', 'price-book.yaml'), 'utf8') };
+    const catalog = parseCatalog([...referenceCatalogSources(), priceBook]);
+    check(fc.property(inputs(ORDERS.map(json)), (input) => void onlyOrdoErrors(() => checkOrder(input, catalog))), 300);
   });
 
   it('catalog YAML text: noise, and the reference catalog mutated', function () {
