@@ -88,8 +88,17 @@ module.exports = {
       comment:
         'The CLI, the client, the activities, the workers, scripts and the bench never load a workflow implementation ' +
         '(not even to build an id: workflows/ids.ts): the worker bundles workflows/index.ts by path. Tests may.',
-      from: { path: '^(client|activities|workers|scripts|bench|config|simulators)/' },
+      from: { path: '^(client|activities|workers|scripts|bench|config|simulators|api)/' },
       to: { path: '^workflows/', pathNot: WORKFLOW_LEAVES, reachable: true },
+    },
+    {
+      name: 'api-is-a-server',
+      severity: 'error',
+      comment:
+        'api/ is the TMF622 HTTP server (docs/api.md): it reads and acts through client/ and the hub store of ' +
+        'activities/order-events.ts; only the CLI that starts it (client/cli) and tests load it.',
+      from: { pathNot: ['^api/', '^client/cli/', '^test/'] },
+      to: { path: '^api/' },
     },
     {
       name: 'nothing-imports-tests',

@@ -21,6 +21,7 @@ import { builtInHandlers, type HandlerRegistry } from './handlers';
 import { recordCheckoutAuthorization } from './billing/payments';
 import { sendBillingDocument } from './billing-documents';
 import { callSystem, systemEndpoint } from './http';
+import { orderHasSubscribers } from './order-events';
 import { withHeartbeats } from './heartbeats';
 import type {
   AccountWorkJoin,
@@ -36,7 +37,7 @@ import type {
 export interface ActivityDependencies {
   /** `decomposition` may be left out: decomposition then uses its defaults. */
   /** `operators` and `operatorKeysDir`: the operator keys recorded with each plan (config/operator-keys.ts). */
-  config: Pick<LoadedConfig, 'systems' | 'billing' | 'queues'> & Partial<Pick<LoadedConfig, 'decomposition' | 'operators' | 'operatorKeysDir'>>;
+  config: Pick<LoadedConfig, 'systems' | 'billing' | 'queues'> & Partial<Pick<LoadedConfig, 'decomposition' | 'operators' | 'operatorKeysDir' | 'dataDir'>>;
   catalog: Catalog;
   handlers?: HandlerRegistry;
   /** For assignment by load: counts open tasks per member through Temporal visibility. */
@@ -64,7 +65,8 @@ export function createActivities(deps: ActivityDependencies): OrdoActivities {
         // The fallout rules and the queue directory travel with the plan, so the workflow decides with what it started with.
         const plan = decompose(valid, deps.catalog, availability, { maxStepsPerFulfillmentOrder: deps.config.decomposition?.maxStepsPerFulfillmentOrder });
         const operators = operatorRecordFor(deps.config);
-        return { ...plan, falloutRules: deps.catalog.falloutRules, queues: deps.config.queues, ...(operators ? { operators } : {}) };
+        const notify = orderHasSubscribers(deps.config.dataDir, valid.id) ? { notifyOrderEvents: true as const } : {};
+        return { ...plan, falloutRules: deps.catalog.falloutRules, queues: deps.config.queues, ...(operators ? { operators } : {}), ...notify };
       } catch (error) {
         if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
         throw error;

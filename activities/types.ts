@@ -7,6 +7,7 @@ import type { Billing, DeliveryGroup, Order, OrderPayment } from '../domain/orde
 import type { Subscription, SubscriptionChange } from '../domain/subscription';
 import type { FulfillmentLineItem, Plan } from '../domain/plan';
 import type { AssignmentPolicy } from '../domain/queues';
+import type { OrderEvent } from '../domain/tmf622';
 import type { ChannelPoll, SyncStartResult, SyncTrigger } from '../workflows/channel-intake-messages';
 import type { AccountJoin } from '../workflows/messages';
 
@@ -315,4 +316,9 @@ export interface PaymentAttemptResult {
   amount: string;
   declineCode?: string;
   message?: string;
+}
+
+/** The TMF622 hub's delivery (activities/order-events.ts, docs/api.md "Events"): one event to its subscribers, at least once. */
+export interface OrderEventActivities {
+  notifyOrderEvent(event: OrderEvent): Promise<{ delivered: number }>;
 }

@@ -110,6 +110,21 @@ export const StackSettings = z.strictObject({
   codecServerPort: z.number().int().positive().default(8089),
   /** The operations console (`ordo console`, docs/console.md). */
   consolePort: z.number().int().positive().default(8090),
+  /** The TMF622 order API (`ordo api`, docs/api.md). */
+  apiPort: z.number().int().positive().default(8091),
+});
+
+/**
+ * One API key of the TMF622 order API (docs/api.md "Keys"): never the key itself in this file, but the environment
+ * variable that holds it (`keyEnv`) or its SHA-256 (`keyHash: sha256:<64 hex>`, from `ordo api key-hash`).
+ */
+export const ApiKey = z.union([
+  z.strictObject({ name: z.string().min(1), keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, such as ORDO_API_KEY') }),
+  z.strictObject({ name: z.string().min(1), keyHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" and 64 lowercase hex digits: `ordo api key-hash` prints it') }),
+]);
+
+export const ApiSettings = z.strictObject({
+  keys: z.array(ApiKey).default([]),
 });
 
 /** Sign-in by OpenID Connect (real use): the console is a confidential client of the issuer (authorization code + PKCE). */
@@ -222,6 +237,7 @@ export const OrdoConfig = z.strictObject({
   encryption: EncryptionSettings.default(EncryptionSettings.parse({})),
   operators: OperatorSettings.default(OperatorSettings.parse({})),
   console: ConsoleSettings.default(ConsoleSettings.parse({})),
+  api: ApiSettings.default(ApiSettings.parse({})),
 }).superRefine((config, ctx) => {
   if (!config.channels.intake.enabled) return;
   for (const system of INTAKE_SYSTEMS) {
@@ -243,3 +259,4 @@ export type DecompositionSettings = z.infer<typeof DecompositionSettings>;
 export type EncryptionSettings = z.infer<typeof EncryptionSettings>;
 export type OperatorSettings = z.infer<typeof OperatorSettings>;
 export type ConsoleSettings = z.infer<typeof ConsoleSettings>;
+export type ApiKey = z.infer<typeof ApiKey>;

@@ -81,6 +81,12 @@ export interface Plan {
   queues?: QueueDirectory;
   /** Who may sign operator messages (domain/operator-signature.ts); absent in plans decomposed before signing. */
   operators?: OperatorRecord;
+  /**
+   * Recorded by the decomposition activity when the order API's hub had a subscription that may take this order's
+   * events (docs/api.md "Events"): only then does the order send them, so an order nobody listens to adds nothing to
+   * its history.
+   */
+  notifyOrderEvents?: true;
   fulfillmentOrders: FulfillmentOrder[];
   /** Account-scope FLIs: fulfilled once per (account, destination), shared by every order of the account. */
   accountLineItems: FulfillmentLineItem[];

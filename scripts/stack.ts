@@ -7,6 +7,7 @@ import { loadCatalogFiles } from '../config/catalog-files';
 import { ensureConfiguredKeyring } from '../config/keyring';
 import type { LoadedConfig } from '../config/load';
 import { createOperatorKeys, knownOperators } from '../config/operator-keys';
+import { apiAnswering, apiUrl, stackApiKeys } from './api-part';
 import { consoleAnswering, consoleUrl, ensureStackConsoleAccounts } from './console-part';
 import { ensureSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from './search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
@@ -19,7 +20,7 @@ import { ensureTemporalCli } from './temporal-cli';
 const REPO_ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
-type Part = 'temporal' | 'simulators' | 'worker' | 'codec-server' | 'console';
+type Part = 'temporal' | 'simulators' | 'worker' | 'codec-server' | 'console' | 'api';
 interface StackRecord {
   pids: Partial<Record<Part, number>>;
   startedAt: string;
@@ -30,6 +31,7 @@ export interface StackStatus {
   simulators: { url: string; healthy: boolean };
   worker: { running: boolean; pid?: number };
   console: { url: string; answering: boolean };
+  api: { url: string; answering: boolean };
 }
 
 const recordFile = (config: LoadedConfig) => path.join(config.dataDir, 'stack.json');
@@ -151,6 +153,7 @@ export async function stackStatus(config: LoadedConfig): Promise<StackStatus> {
     simulators: { url: simulatorsUrl(config), healthy: await simulatorsHealthy(simulatorsUrl(config)) },
     worker: { running: await workerAnswering(config, health), pid: health?.pid ?? record?.pids.worker },
     console: { url: consoleUrl(config), answering: await consoleAnswering(consoleUrl(config)) },
+    api: { url: apiUrl(config), answering: await apiAnswering(apiUrl(config)) },
   };
 }
 
@@ -270,6 +273,22 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
   }
   options.log(signInLine);
 
+  // The TMF622 order API (docs/api.md): with a development key for each api.keys variable not set.
+  const api = stackApiKeys(config);
+  const apiAt = apiUrl(config);
+  if (await apiAnswering(apiAt)) options.log(`API: already running at ${apiAt}`);
+  else if (!config.api.keys.length) {
+    // Without a key no request could be answered: the stack goes on without it and says how to add one.
+    options.log('API: not started, api.keys is empty in the configuration (docs/api.md "Keys")');
+  } else if (!(await portFree(config.stack.apiPort))) {
+    options.log(`API: not started, port ${config.stack.apiPort} is taken by something else (set stack.apiPort)`);
+  } else {
+    options.log(`API: starting on ${apiAt}`);
+    launch('api', path.join(REPO_ROOT, 'bin', 'ordo'), ['api', '--port', String(config.stack.apiPort)], { ORDO_CONFIG: config.file, ...api.env });
+    await waitFor('the API', () => apiAnswering(apiAt), 60_000, logs);
+  }
+  if (config.api.keys.length) options.log(api.line);
+
   fs.writeFileSync(recordFile(config), JSON.stringify(record, null, 2));
   const exited = new Promise<{ part: Part; code: number | null }>((resolve) => {
     for (const { part, child } of started) child.once('exit', (code) => resolve({ part, code }));
@@ -291,7 +310,7 @@ export async function stackDown(config: LoadedConfig, log: (line: string) => voi
     return;
   }
   const workerPid = readWorkerHealth(config)?.pid;
-  for (const part of ['console', 'codec-server', 'worker', 'simulators', 'temporal'] as const) {
+  for (const part of ['api', 'console', 'codec-server', 'worker', 'simulators', 'temporal'] as const) {
     const pid = record.pids[part];
     if (alive(pid)) {
       await stopProcess(pid);

@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createBillingActivities } from '../activities/billing';
+import { orderEventActivities } from '../activities/order-events';
 import { createChannelActivities } from '../activities/channels';
 import type { HandlerRegistry } from '../activities/handlers';
 import { BUNDLE_CONVERTERS, dataConverterFor } from '../config/connection';
@@ -12,7 +13,7 @@ import type { Catalog } from '../domain/catalog';
 
 export interface OrdoWorkerOptions {
   connection: NativeConnection;
-  config: Pick<LoadedConfig, 'temporal' | 'worker' | 'systems' | 'billing' | 'queues' | 'encryption' | 'keyringFile'> & Partial<Pick<LoadedConfig, 'decomposition'>>;
+  config: Pick<LoadedConfig, 'temporal' | 'worker' | 'systems' | 'billing' | 'queues' | 'encryption' | 'keyringFile'> & Partial<Pick<LoadedConfig, 'decomposition' | 'dataDir'>>;
   /** A client for visibility look-ups (assignment by load); without it tasks go to the first member. */
   client?: Client;
   catalog: Catalog;
@@ -45,6 +46,7 @@ export function createOrdoWorker(options: OrdoWorkerOptions): Promise<Worker> {
       ...createActivities({ config, catalog: options.catalog, handlers: options.handlers, visibility: temporal }),
       ...createChannelActivities({ config, catalog: options.catalog, temporal }),
       ...createBillingActivities({ config, catalog: options.catalog, temporal }),
+      ...orderEventActivities(config),
     },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,

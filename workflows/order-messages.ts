@@ -136,6 +136,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
         if (!ponr.has(orderItemId)) ponr.set(orderItemId, { orderItemId, stepId: request.stepId, fulfillmentOrderId: request.fulfillmentOrderId, at: now() });
       }
       summary.pointOfNoReturn = [...ponr.values()];
+      run.changed();
     }
     split
       .signal(ponrDecisionSignal, { stepId: request.stepId, granted, reason: granted ? undefined : 'the order is being cancelled' })

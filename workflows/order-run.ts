@@ -32,6 +32,8 @@ export class OrderRun {
   readonly stoppedSplits = new Map<string, Plan>();
   /** What each finished split returned. */
   readonly finalPlans = new Map<string, FulfillmentOrderPlan>();
+  /** Told after each change that may be an event for the order's subscribers (workflows/order-events.ts). */
+  changed: () => void = () => undefined;
 
   constructor(input: OrderWorkflowInput) {
     const { order } = input;
@@ -62,6 +64,7 @@ export class OrderRun {
     this.summary.state = move(ORDER_MACHINE, `order ${this.order.id}`, this.summary.state, state);
     this.summary.reason = reason;
     upsertSearchAttributes([{ key: OrderStateKey, value: state }]);
+    this.changed();
   }
 
   /** The summary's copy of a split's state, moved through the split's own table. */
@@ -91,6 +94,7 @@ export class OrderRun {
     const anyHeld = summary.fulfillmentOrders.some((fo) => fo.state === 'held');
     if (summary.state === 'inProgress' && anyHeld) this.setState('held', 'a step is in fallout and waits for an operator');
     else if (summary.state === 'held' && !anyHeld) this.setState('inProgress');
+    this.changed();
   }
 
   /** A split as the summary shows it, before it reports. */

@@ -21,7 +21,8 @@ import { OrderRun } from './order-run';
 import { AccountIdKey, ChannelKey, OrderIdKey, QUIET_SPLIT_ATTRIBUTES } from './search-attributes';
 import type { OrderSummary, OrderWorkflowInput } from './types';
 import { survivingEviction } from './local-activities';
-import { ownBehaviour } from './versions';
+import { OrderEvents } from './order-events';
+import { ownBehaviour, type Behaviour } from './versions';
 
 const planning = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } } as const;
 // Billing retries until it gets through: the idempotency key makes every retry safe.
@@ -54,6 +55,17 @@ const { sendSubscriptionChange } = proxyActivities<BillingOverTimeActivities>(bi
  */
 export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSummary> {
   const behaviour = ownBehaviour();
+  // Since `order-events`, when its plan says the hub has a subscriber for it: the order's TMF622 events go to the
+  // hub's subscribers (workflows/order-events.ts), and it returns once they are delivered.
+  const events: { of?: OrderEvents } = {};
+  try {
+    return await runOrder(input, behaviour, events);
+  } finally {
+    await events.of?.delivered();
+  }
+}
+
+async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events: { of?: OrderEvents }): Promise<OrderSummary> {
   const changesInFlight = behaviour.has('changes-in-flight');
   const leanHistory = behaviour.has('lean-history');
   const { decomposeOrder } = leanHistory ? survivingEviction(localPlanning, behaviour) : remotePlanning;
@@ -71,6 +83,12 @@ export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSum
     // A change order is checked against its original (and earlier changes) before anything runs.
     if (order.changeOf && changesInFlight) changeContext = await loadChangeContext(order);
     plan = run.plan = await decomposeOrder(order);
+    // Plans record whether the hub had a subscriber for the order; older plans never say so.
+    if (plan.notifyOrderEvents && behaviour.has('order-events')) {
+      const notifier = (events.of = new OrderEvents(summary));
+      run.changed = () => notifier.changed();
+      run.changed();
+    }
   } catch (error) {
     // A remote activity's refusal arrives wrapped in an ActivityFailure; a local activity's (lean history) as itself.
     const cause = error instanceof ActivityFailure ? error.cause : error instanceof ApplicationFailure && behaviour.has('local-planning-rejects') ? error : undefined;

@@ -62,6 +62,10 @@ export const PATCHES = {
     since: 4,
     why: 'a step whose plan step has `notBefore` or `startAfter` waits `Scheduled` on a durable timer until its date, which an amendment may move; asked only when a step is dated, which no plan decomposed before it is',
   },
+  'order-events': {
+    since: 4,
+    why: 'an order whose plan says the API hub had a subscriber for it (`notifyOrderEvents`, which no plan decomposed before it has) sends its TMF622 events (state change, jeopardy, point of no return, cancellation) through the notifyOrderEvent activity, and returns once they are delivered (workflows/order-events.ts)',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

@@ -24,6 +24,7 @@ import { simulateCommands } from './simulate-commands';
 import { keyCommands } from './key-commands';
 import { identityCommands } from './identity-commands';
 import { auditCommands } from './audit-commands';
+import { apiCommands } from './api-commands';
 import { consoleCommands } from './console-commands';
 import { USAGE, UsageError } from './usage';
 
@@ -144,6 +145,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   ...identityCommands,
   ...auditCommands,
   ...consoleCommands,
+  ...apiCommands,
 };
 
 function describeStack(status: StackStatus): string {
@@ -153,6 +155,7 @@ function describeStack(status: StackStatus): string {
     `${mark(status.simulators.healthy)} Simulators  ${status.simulators.url}`,
     `${mark(status.worker.running)} Worker      ${status.worker.pid ? `pid ${status.worker.pid}` : '(none started by ordo)'}`,
     `${mark(status.console.answering)} Console     ${status.console.url}`,
+    `${mark(status.api.answering)} API         ${status.api.url}`,
   ].join('\n');
 }
 

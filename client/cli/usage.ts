@@ -125,6 +125,11 @@ Console (docs/console.md):
   ordo console accounts list [--json]
                                     the local accounts' names (never their hashes)
 
+Order API (docs/api.md):
+  ordo api [--port P]               the TMF622 order API (stack.apiPort, 8091): productOrder,
+                                    cancelProductOrder, hub (events); X-API-Key from api.keys
+  ordo api key-hash                 the sha256 of the key on standard input, for api.keys[].keyHash
+
 Security (docs/security.md):
   (keys: encrypted histories; operators and codec-server: who is acting; audit: the order's trail)
   ordo keys rotate [--json]         add a new random key to the keyring (encryption.keyring; created when

@@ -30,7 +30,7 @@ describe('ordo stack: a part is up when it answers', function () {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-stack-'));
-    const [temporalPort, uiPort, simulatorsPort, codecPort, consolePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort, simulatorsPort, codecPort, consolePort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     configFile = path.join(dir, 'temporal-config.yaml');
     fs.writeFileSync(
       configFile,
@@ -50,6 +50,9 @@ describe('ordo stack: a part is up when it answers', function () {
         `  codecServerPort: ${codecPort}`,
         `  consolePort: ${consolePort}`,
         `  dataDir: ${path.join(dir, 'data')}`,
+        `  apiPort: ${apiPort}`,
+        'api:',
+        '  keys: [{ name: stack-cos, keyEnv: ORDO_API_KEY }]',
       ].join('\n'),
     );
   });
@@ -68,6 +71,15 @@ describe('ordo stack: a part is up when it answers', function () {
     assert.equal(fs.statSync(passwords).mode & 0o777, 0o600);
     const consoleStatus = jsonOf<{ console: { answering: boolean } }>(await run('stack', 'status', '--json')).console;
     assert.equal(consoleStatus.answering, true);
+    // The order API is a part too, with a development key for ORDO_API_KEY (unset here) in a 0600 file.
+    assert.match(first.stdout, /API: http:\/\/localhost:\d+\/tmf-api\/productOrderingManagement\/v4 \(send X-API-Key: the key in .*api-key\.txt/);
+    const apiKeyFile = path.join(dir, 'data', 'api-key.txt');
+    assert.equal(fs.statSync(apiKeyFile).mode & 0o777, 0o600);
+    const apiStatus = jsonOf<{ api: { url: string; answering: boolean } }>(await run('stack', 'status', '--json')).api;
+    assert.equal(apiStatus.answering, true);
+    const listed = await fetch(`${apiStatus.url}/productOrder`, { headers: { 'x-api-key': fs.readFileSync(apiKeyFile, 'utf8').trim() } });
+    assert.equal(listed.status, 200, await listed.clone().text());
+    assert.equal((await fetch(`${apiStatus.url}/productOrder`)).status, 401);
     const healthFile = path.join(dir, 'data', 'worker.json');
     const before = JSON.parse(fs.readFileSync(healthFile, 'utf8')) as { pid: number; identity: string };
     const record = JSON.parse(fs.readFileSync(path.join(dir, 'data', 'stack.json'), 'utf8')) as { pids: { worker: number } };

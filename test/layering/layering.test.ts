@@ -32,6 +32,9 @@ const FIXTURE: Record<string, string> = {
   'client/names-order.ts': "import { orderWorkflowId } from '../workflows/ids';\nexport const id = orderWorkflowId('1');\n",
   'scripts/uses-test-code.ts': "import { helper } from '../test/helper';\nexport const h = helper;\n",
   'test/helper.ts': 'export const helper = 1;\n',
+  'api/server.ts': 'export const apiApp = 1;\n',
+  'scripts/serves-api.ts': "import { apiApp } from '../api/server';\nexport const a = apiApp;\n",
+  'client/cli/api-commands.ts': "import { apiApp } from '../../api/server';\nexport const a = apiApp;\n",
   'test/uses-workflow.ts': "import { OrderWorkflow } from '../workflows/order';\nexport const w = OrderWorkflow;\n",
 };
 
@@ -112,5 +115,10 @@ describe('layering (.dependency-cruiser.cjs, run by npm run deps)', function () 
   it('refuses test code outside test/, and lets tests use each other and workflows', () => {
     assert.ok(has('nothing-imports-tests', 'scripts/uses-test-code.ts', 'test/helper.ts'));
     assert.deepEqual(flagged('test/uses-workflow.ts'), []);
+  });
+
+  it('lets only the CLI (and tests) load the API server', () => {
+    assert.ok(has('api-is-a-server', 'scripts/serves-api.ts', 'api/server.ts'));
+    assert.deepEqual(flagged('client/cli/api-commands.ts'), []);
   });
 });

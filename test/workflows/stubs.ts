@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { billDateOf, refusedAsInvalidInput, subscriptionActivities } from '../../activities/billing/subscriptions';
-import type { OrdoActivities, PaymentActivities, SubscriptionActivities, SubscriptionBilling } from '../../activities/types';
+import type { OrderEventActivities, OrdoActivities, PaymentActivities, SubscriptionActivities, SubscriptionBilling } from '../../activities/types';
 import type { Catalog } from '../../domain/catalog';
 import type { LoadedConfig } from '../../config/load';
 import { buildInvoice } from '../../domain/invoice';
@@ -18,7 +18,7 @@ import { joinAccountWorkSignal } from '../../workflows/messages';
 
 type Stub<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> | R : never;
 /** The activities a lane's worker has: Ordo's, and of billing over time the subscription's and the payment method's. */
-export type StubbedActivities = OrdoActivities & SubscriptionActivities & Pick<PaymentActivities, 'savePaymentMethod'>;
+export type StubbedActivities = OrdoActivities & SubscriptionActivities & Pick<PaymentActivities, 'savePaymentMethod'> & OrderEventActivities;
 export type ActivityStubs = { [Name in keyof StubbedActivities]?: Stub<StubbedActivities[Name]> };
 export type ActivityName = keyof StubbedActivities;
 
@@ -80,6 +80,7 @@ export function stubActivities(context: StubContext, overrides: ActivityStubs = 
     startSubscription: subscriptions.startSubscription,
     sendSubscriptionChange: subscriptions.sendSubscriptionChange,
     savePaymentMethod: () => undefined,
+    notifyOrderEvent: () => ({ delivered: 0 }),
   };
   const all: StubCall[] = [];
   const activities = Object.fromEntries(
