@@ -33,6 +33,8 @@ import { isFinal, ORDER_MACHINE } from './state-machines';
 export interface OrderWork {
   /** Whether the order takes changes in flight (workflows/patches.ts `changes-in-flight`). */
   changesInFlight: boolean;
+  /** Whether a cancellation is weighed in `assessingCancellation` (workflows/patches.ts `every-tmf-state`). */
+  assessesCancellation: boolean;
   decomposeOrder: (order: Order) => Promise<Plan>;
   startSplit: (fo: FulfillmentOrder, from: Plan) => Promise<void>;
   joinAccountWorks: (from: Plan) => Promise<void>;
@@ -46,12 +48,12 @@ export interface OrderWork {
  */
 export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
   const { order, summary, ponr, pendingPonr, stoppedSplits, finalPlans } = run;
-  const { changesInFlight, decomposeOrder, startSplit, joinAccountWorks } = work;
+  const { changesInFlight, assessesCancellation, decomposeOrder, startSplit, joinAccountWorks } = work;
 
   /** Why the order cannot be cancelled now, as an error the caller can act on; undefined when it can. */
   const whyNotCancellable = (): ApplicationFailure | undefined => {
     if (isFinal(ORDER_MACHINE, summary.state)) {
-      const next = summary.state === 'completed' ? `: to return or cancel items, submit a change order with "changeOf": "${order.id}"` : '';
+      const next = summary.state === 'completed' || summary.state === 'partial' ? `: to return or cancel items, submit a change order with "changeOf": "${order.id}"` : '';
       return ApplicationFailure.nonRetryable(`order ${order.id} is already ${summary.state}; nothing to cancel${next}`, 'OrderNotCancellable');
     }
     if (summary.cancellation) return ApplicationFailure.nonRetryable(`order ${order.id} is already being cancelled (since ${summary.cancellation.requestedAt})`, 'OrderNotCancellable');
@@ -66,7 +68,21 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     }
     return undefined;
   };
+  /**
+   * A cancellation is weighed against the point of no return: the order holds what its splits asked for (their
+   * PONR requests) and whether billing passed, so the weighing takes no time, but it is a state of its own in
+   * TMF622. The order passes through `assessingCancellation` (in the state log and the events, not the search
+   * attribute) and leaves it for `pendingCancellation`, or, refused, back to the state it was in. An update
+   * refused by its validator writes nothing, so only a refused cancel signal shows the way back.
+   */
+  const weighCancellation = (reason: string | undefined) => {
+    if (assessesCancellation) run.passThrough('assessingCancellation', reason);
+  };
+  const refuseCancellation = (back: { state: typeof summary.state; reason?: string }) => {
+    if (assessesCancellation) run.passThrough(back.state, back.reason);
+  };
   const acceptCancellation = (request: CancelRequest) => {
+    weighCancellation(request.reason);
     summary.cancellation = { reason: request.reason, actor: request.actor, requestedAt: now(), compensations: [] };
     summary.actions.push({ type: 'Cancel', at: now(), actor: request.actor, itemIds: order.items.map((item) => item.id), note: request.reason });
     run.setState('pendingCancellation', request.reason);
@@ -103,7 +119,15 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
       }),
     });
     setHandler(cancelSignal, checkedSignal('cancel', refuseMalformed, (request) => {
-      const problem = notAuthentic('cancel', request) ?? whyNotCancellable()?.message;
+      const forged = notAuthentic('cancel', request);
+      const refusal = forged ? undefined : whyNotCancellable();
+      // Only a refusal the point of no return decides was weighed; a forged or late one is refused outright.
+      if (refusal?.type === 'ChangeOrderRequired' && (summary.state === 'inProgress' || summary.state === 'held')) {
+        const back = { state: summary.state, reason: summary.reason };
+        weighCancellation(request?.reason);
+        refuseCancellation(back);
+      }
+      const problem = forged ?? refusal?.message;
       if (problem) run.refuse('cancel', request?.actor, problem);
       else acceptCancellation({ reason: request?.reason || 'cancelled by signal', actor: request?.actor });
     }));

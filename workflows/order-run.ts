@@ -60,11 +60,31 @@ export class OrderRun {
     };
   }
 
+  /** Since patch `every-tmf-state`: every state the order takes goes into the summary's `stateLog` too. */
+  keepStateLog(): void {
+    this.summary.stateLog ??= [{ state: this.summary.state, at: this.summary.submittedAt ?? now() }];
+  }
+
   setState(state: OrderState, reason?: string): void {
-    this.summary.state = move(ORDER_MACHINE, `order ${this.order.id}`, this.summary.state, state);
-    this.summary.reason = reason;
+    this.enter(state, reason);
     upsertSearchAttributes([{ key: OrderStateKey, value: state }]);
     this.changed();
+  }
+
+  /**
+   * A state the order leaves within the same workflow task (`assessingCancellation`): moved through the table,
+   * logged and told to the order's subscribers, but not written to the OrderState search attribute, which
+   * would only ever show the state after it (and would add a command to the history for nothing).
+   */
+  passThrough(state: OrderState, reason?: string): void {
+    this.enter(state, reason);
+    this.changed();
+  }
+
+  private enter(state: OrderState, reason?: string): void {
+    this.summary.state = move(ORDER_MACHINE, `order ${this.order.id}`, this.summary.state, state);
+    this.summary.reason = reason;
+    this.summary.stateLog?.push({ state, at: now(), ...(reason ? { reason } : {}) });
   }
 
   /** The summary's copy of a split's state, moved through the split's own table. */

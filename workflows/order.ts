@@ -10,7 +10,7 @@ import {
 import type { BillingOverTimeActivities, OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
 import type { Subscription } from '../domain/subscription';
-import { actionOf } from '../domain/order';
+import { actionOf, type Order } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now, today } from './clock';
 import { compensateCompletedSteps } from './compensation';
@@ -71,9 +71,12 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
   const { decomposeOrder } = leanHistory ? survivingEviction(localPlanning, behaviour) : remotePlanning;
   const { issueInvoice, issueChangeBilling } = leanHistory ? survivingEviction(localBilling, behaviour) : remoteBilling;
   const subscriptions = behaviour.has('subscriptions');
+  // Since `every-tmf-state`: assessingCancellation, partial, and the summary's state log (docs/state-machines.md).
+  const everyTmfState = behaviour.has('every-tmf-state');
   const run = new OrderRun(input);
   const { order, summary } = run;
-  listenToOrderMessages(run, { changesInFlight, decomposeOrder, startSplit, joinAccountWorks });
+  if (everyTmfState) run.keepStateLog();
+  listenToOrderMessages(run, { changesInFlight, assessesCancellation: everyTmfState, decomposeOrder, startSplit, joinAccountWorks });
 
   // ---- The main line: plan, run the splits, wait for them, bill once ----
 
@@ -124,14 +127,28 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
 
   // The consolidated billing milestone: every split is done, so the order is billed, once, from its items.
   summary.billing = { milestone: 'passed', releasedAt: now() };
+  // Since `every-tmf-state`, an original order's items no rule fulfilled were not delivered: the order is partial
+  // and bills the rest (an empty rest bills nothing). A change order's unfulfilled items are changes billed as such.
+  const undelivered = everyTmfState && !changeContext ? undeliveredItemIds() : [];
+  const delivered = { ...run.current, items: run.current.items.filter((item) => !undelivered.includes(item.id)) };
   // A change order bills its delta only: a credit memo for what comes back, an invoice for what is added.
   let billingNote: string | undefined;
   if (changeContext) await billChange(changeContext);
-  else if (subscriptions) billingNote = await handOver();
-  else summary.invoices.push(await issueInvoice({ order: run.current, kind: 'invoice', sequence: 1 }));
+  else if (delivered.items.length === 0) billingNote = 'nothing was delivered, so nothing is billed';
+  else if (subscriptions) billingNote = await handOver(delivered);
+  else summary.invoices.push(await issueInvoice({ order: delivered, kind: 'invoice', sequence: 1 }));
   summary.completedAt = now();
-  run.setState('completed', billingNote);
+  if (undelivered.length) {
+    const notDelivered = `${undelivered.join(', ')} not delivered (no decomposition rule applies; see unfulfilledItems), not billed`;
+    run.setState('partial', billingNote ? `${notDelivered}; ${billingNote}` : notDelivered);
+  } else run.setState('completed', billingNote);
   return summary;
+
+  /** Ordered items (action Add) the plan could not fulfil: what makes an order partial. */
+  function undeliveredItemIds(): string[] {
+    const added = new Set(run.current.items.filter((item) => actionOf(item) === 'Add').map((item) => item.id));
+    return summary.unfulfilledItems.map((u) => u.itemId).filter((id) => added.has(id));
+  }
 
   // ---- Billing after the milestone ----
 
@@ -141,12 +158,12 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
    * invoice at 0.00); then the payment method goes to the billing account and the subscription starts on its own.
    * Answers why the order has no subscription when the domain refused to make one of its items.
    */
-  async function handOver(): Promise<string | undefined> {
+  async function handOver(billed: Order): Promise<string | undefined> {
     const { prepareSubscription, savePaymentMethod, startSubscription } = survivingEviction(billingOverTime, behaviour);
     let subscription: Subscription | undefined;
     let problem: string | undefined;
     try {
-      subscription = await prepareSubscription({ order: run.current });
+      subscription = await prepareSubscription({ order: billed });
     } catch (error) {
       // An order it cannot make a subscription of is still billed: its invoice as before, and the reason said.
       const cause = error instanceof ActivityFailure ? error.cause : undefined;
@@ -157,9 +174,9 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
     const billedElsewhere = subscription && !subscription.recurringBilledUpFront
       ? subscription.items.filter((item) => typeof item.billing === 'object').map((item) => item.itemId)
       : [];
-    summary.invoices.push(await issueInvoice({ order: run.current, kind: 'invoice', sequence: 1, ...(billedElsewhere.length ? { billedElsewhere } : {}) }));
+    summary.invoices.push(await issueInvoice({ order: billed, kind: 'invoice', sequence: 1, ...(billedElsewhere.length ? { billedElsewhere } : {}) }));
     if (!subscription) return problem;
-    await startSubscription({ orderId: order.id, subscription, order: run.current });
+    await startSubscription({ orderId: order.id, subscription, order: billed });
     summary.subscriptionId = subscription.id;
     return undefined;
   }

@@ -66,6 +66,10 @@ export const PATCHES = {
     since: 4,
     why: 'an order whose plan says the API hub had a subscriber for it (`notifyOrderEvents`, which no plan decomposed before it has) sends its TMF622 events (state change, jeopardy, point of no return, cancellation) through the notifyOrderEvent activity, and returns once they are delivered (workflows/order-events.ts)',
   },
+  'every-tmf-state': {
+    since: 4,
+    why: 'a cancellation passes through `assessingCancellation` while it is weighed against the point of no return (to `pendingCancellation`, or back where it was when a cancel signal is refused); an order with ordered items no rule fulfils (unfulfilledItems of action Add) ends `partial` and bills only what was fulfilled; the summary keeps a state log',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

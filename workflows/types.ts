@@ -19,10 +19,10 @@ export const FINISHED_STEP_STATES: ReadonlySet<StepState> = new Set(['Completed'
 export const UNBLOCKING_STEP_STATES: ReadonlySet<StepState> = new Set(['Completed', 'Skipped']);
 
 /**
- * The TMF622 order states Ordo enters. DESIGN.md's `pending`, `assessingCancellation` and `partial` are not
- * entered yet; the issues that make them real add them here (docs/state-machines.md says what each would mean).
+ * The TMF622 order states Ordo enters (docs/state-machines.md says when). `assessingCancellation` and `partial`
+ * came with patch `every-tmf-state`; `pending` is named by DESIGN.md and TMF622 but not entered yet.
  */
-export const ORDER_STATES = ['acknowledged', 'rejected', 'inProgress', 'held', 'pendingCancellation', 'cancelled', 'completed', 'failed'] as const;
+export const ORDER_STATES = ['acknowledged', 'rejected', 'inProgress', 'held', 'assessingCancellation', 'pendingCancellation', 'cancelled', 'completed', 'partial', 'failed'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
 /**
@@ -30,7 +30,7 @@ export type OrderState = (typeof ORDER_STATES)[number];
  * states the order table (workflows/state-machines.ts) lets nothing leave; test/workflows/state-machines.test.ts
  * holds the two together.
  */
-export const FINAL_ORDER_STATES: ReadonlySet<OrderState> = new Set(['completed', 'cancelled', 'rejected', 'failed']);
+export const FINAL_ORDER_STATES: ReadonlySet<OrderState> = new Set(['completed', 'partial', 'cancelled', 'rejected', 'failed']);
 
 /** A split's state; `pending` only in the order's summary, before the split has started. */
 export const FULFILLMENT_ORDER_STATES = ['pending', 'inProgress', 'held', 'completed', 'failed', 'cancelled'] as const;
@@ -159,8 +159,13 @@ export interface OrderSummary {
   channel: string;
   currency: string;
   state: OrderState;
-  /** Why the order is in its state, when that needs saying (rejected, failed). */
+  /** Why the order is in its state, when that needs saying (rejected, failed, partial). */
   reason?: string;
+  /**
+   * Every state the order took, oldest first (since patch `every-tmf-state`), with the transient ones a query
+   * cannot catch: `assessingCancellation` lasts while a cancellation is weighed against the point of no return.
+   */
+  stateLog?: Array<{ state: OrderState; at: string; reason?: string }>;
   submittedAt?: string;
   completedAt?: string;
   fulfillmentOrders: FulfillmentOrderSummary[];

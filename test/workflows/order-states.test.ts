@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { ApplicationFailure } from '@temporalio/activity';
+import { createActivities } from '../../activities';
+import type { CalloutRequest } from '../../activities/types';
+import { loadConfig } from '../../config/load';
+import type { OrderEvent } from '../../domain/tmf622';
+import type { Order } from '../../domain/order';
+import { cancelSignal, cancelUpdate } from '../../workflows/messages';
+import type { OrderSummary } from '../../workflows/types';
+import { eventually } from '../e2e/eventually';
+import { Gates } from './gates';
+import { catalogOf, getTimeSkipping, orderOf, splitHandle, waitForStep, withLane } from './time-skipping';
+
+/**
+ * Every TMF622 order state the order table (workflows/state-machines.ts) has, reached on the time-skipping server:
+ * the ones no other workflow test asserts (`rejected`, `failed`) and the ones patch `every-tmf-state` made real
+ * (`assessingCancellation`, `partial`), seen through the summary's state log and the order's TMF622 events.
+ */
+const CATALOG = catalogOf('order-states', `
+products:
+  - { code: SLOW-TASK }
+  - { code: GADGET }
+  - { code: ROUTER }
+fulfillmentProducts:
+  - { code: SLOW, fulfilledBy: { system: provisioning } }
+  - { code: GADGET-WORK, fulfilledBy: { system: provisioning } }
+  - { code: ROUTER-WORK, fulfilledBy: { system: provisioning } }
+decompositionRules:
+  - { id: r-slow, source: SLOW-TASK, destination: SLOW }
+  - { id: r-gadget, source: GADGET, destination: GADGET-WORK }
+  - { id: r-router, source: ROUTER, destination: ROUTER-WORK, when: { attribute: region, in: [US] } }
+workspaces:
+  - id: slow
+    groups:
+      - name: Review
+        steps:
+          - { id: review, type: manualTask, queue: reviewers }
+  - id: gadget
+    groups:
+      - name: Ship
+        steps:
+          - { id: ship, type: callout, pointOfNoReturn: true, call: { system: provisioning, operation: ship } }
+  - id: router
+    groups:
+      - name: Ship
+        steps:
+          - { id: ship, type: callout, call: { system: provisioning, operation: route } }
+scenarios:
+  - { fulfillmentProduct: SLOW, workspace: slow }
+  - { fulfillmentProduct: GADGET-WORK, workspace: gadget }
+  - { fulfillmentProduct: ROUTER-WORK, workspace: router }
+`);
+const QUEUES = { reviewers: { members: ['ann'], assignment: 'none' as const } };
+/** The real decomposition, as on a worker whose hub has a subscriber for every order (so its events are sent). */
+const { decomposeOrder } = createActivities({ config: { systems: {}, billing: loadConfig().billing, queues: QUEUES }, catalog: CATALOG });
+const subscribed = async (order: Order) => ({ ...(await decomposeOrder(order)), notifyOrderEvents: true as const });
+const statesOf = (summary: OrderSummary) => summary.stateLog?.map((entry) => entry.state);
+
+describe('workflows on the time-skipping server: every TMF622 order state', function () {
+  this.timeout(120_000);
+  let gates: Gates;
+  before(async function () {
+    this.timeout(300_000);
+    await getTimeSkipping();
+  });
+  beforeEach(() => {
+    gates = new Gates();
+  });
+  afterEach(() => gates.openAll());
+
+  const activities = () => ({
+    decomposeOrder: subscribed,
+    callout: async (request: CalloutRequest) => {
+      await gates.pass(request.call.operation);
+      return { done: request.call.operation };
+    },
+  });
+
+  it('rejected: an order its decomposition refuses ends rejected with the reason, nothing started or billed', async () => {
+    const order = orderOf(['SLOW-TASK']);
+    await withLane({
+      catalog: CATALOG,
+      queues: QUEUES,
+      activities: { decomposeOrder: () => { throw ApplicationFailure.nonRetryable('item OI-1: SLOW-TASK is not sold in this region', 'InvalidInput'); } },
+    }, async (lane) => {
+      await lane.start(order);
+      const summary = await lane.completion(order.id);
+      assert.equal(summary.state, 'rejected');
+      assert.match(summary.reason!, /SLOW-TASK is not sold in this region/);
+      assert.deepEqual(statesOf(summary), ['acknowledged', 'rejected']);
+      assert.deepEqual(summary.fulfillmentOrders, []);
+      assert.deepEqual(summary.invoices, []);
+    });
+  });
+
+  it('failed: a split that cannot finish (its workflow terminated) and was not resolved fails the order, nothing billed', async () => {
+    const order = orderOf(['SLOW-TASK']);
+    await withLane({ catalog: CATALOG, queues: QUEUES, activities: activities() }, async (lane) => {
+      await lane.start(order);
+      await waitForStep(lane, order.id, 'slow.review', (s) => s.state === 'InProgress', 'waiting for a reviewer');
+      const split = await splitHandle(lane, order.id);
+      await split.terminate('the reviewer system was decommissioned');
+      const summary = await lane.completion(order.id);
+      assert.equal(summary.state, 'failed');
+      assert.match(summary.reason!, /1 fulfillment order\(s\) failed; nothing was billed/);
+      assert.deepEqual(summary.invoices, []);
+      assert.equal(summary.billing.milestone, 'waiting');
+      assert.deepEqual(summary.fulfillmentOrders.map((fo) => fo.state), ['failed']);
+      assert.deepEqual(statesOf(summary), ['acknowledged', 'inProgress', 'failed']);
+    });
+  });
+
+  it('assessingCancellation → pendingCancellation: an accepted cancellation is weighed first, in the state log and the events', async () => {
+    const order = orderOf(['SLOW-TASK']);
+    await withLane({ catalog: CATALOG, queues: QUEUES, activities: activities() }, async (lane) => {
+      await lane.start(order);
+      await waitForStep(lane, order.id, 'slow.review', (s) => s.state === 'InProgress', 'waiting for a reviewer');
+      const answer = await lane.order(order.id).executeUpdate(cancelUpdate, { args: [{ reason: 'customer changed their mind', actor: 'cpq' }] });
+      assert.equal(answer.state, 'pendingCancellation');
+      const summary = await lane.completion(order.id);
+      assert.equal(summary.state, 'cancelled');
+      assert.deepEqual(statesOf(summary), ['acknowledged', 'inProgress', 'assessingCancellation', 'pendingCancellation', 'cancelled']);
+      assert.equal(summary.stateLog![2].reason, 'customer changed their mind');
+      const ids = lane.calls.of('notifyOrderEvent').map((c) => (c.input as OrderEvent).eventId);
+      assert.deepEqual(ids, [
+        `${order.id}:ProductOrderStateChangeEvent:acknowledged`,
+        `${order.id}:ProductOrderStateChangeEvent:inProgress`,
+        `${order.id}:ProductOrderStateChangeEvent:assessingCancellation`,
+        `${order.id}:ProductOrderStateChangeEvent:pendingCancellation`,
+        `${order.id}:CancelProductOrderStateChangeEvent:inProgress`,
+        `${order.id}:ProductOrderStateChangeEvent:cancelled`,
+        `${order.id}:CancelProductOrderStateChangeEvent:done`,
+      ]);
+    });
+  });
+
+  it('assessingCancellation → back: a cancel signal refused past the point of no return returns the order to where it was', async () => {
+    gates.close('ship');
+    const order = orderOf(['GADGET']);
+    await withLane({ catalog: CATALOG, queues: QUEUES, activities: activities() }, async (lane) => {
+      await lane.start(order);
+      await waitForStep(lane, order.id, 'gadget.ship', (s) => s.state === 'InProgress', 'granted its point of no return and shipping');
+      await lane.order(order.id).signal(cancelSignal, { reason: 'too late', actor: 'cpq' });
+      const refused = await eventually('the refused cancel signal', async () => {
+        const summary = await lane.summary(order.id);
+        return summary.rejectedMessages?.length ? summary : undefined;
+      });
+      assert.match(refused.rejectedMessages![0].reason, /ChangeOrderRequired/);
+      assert.equal(refused.state, 'inProgress');
+      assert.deepEqual(statesOf(refused), ['acknowledged', 'inProgress', 'assessingCancellation', 'inProgress']);
+      gates.open('ship');
+      const summary = await lane.completion(order.id);
+      assert.equal(summary.state, 'completed');
+      assert.equal(summary.cancellation, undefined);
+    });
+  });
+
+  it('partial: an ordered item no rule fulfils is not delivered and not billed; the rest is delivered and billed', async () => {
+    const order = orderOf(['GADGET', 'ROUTER'], { attributes: { ROUTER: { region: 'EU' } } });
+    await withLane({ catalog: CATALOG, queues: QUEUES, activities: activities() }, async (lane) => {
+      await lane.start(order);
+      const summary = await lane.completion(order.id);
+      assert.equal(summary.state, 'partial');
+      assert.match(summary.reason!, /OI-2 not delivered/);
+      assert.deepEqual(summary.unfulfilledItems.map((u) => u.itemId), ['OI-2']);
+      assert.equal(summary.invoices.length, 1);
+      assert.deepEqual(summary.invoices[0].lines.map((line) => line.product), ['GADGET'], 'only the delivered item is billed');
+      assert.equal(summary.invoices[0].subtotal, '10.00');
+      assert.deepEqual(statesOf(summary), ['acknowledged', 'inProgress', 'partial']);
+    });
+  });
+
+  it('completed: an order whose every item is delivered is not partial', async () => {
+    const order = orderOf(['GADGET', 'ROUTER'], { attributes: { ROUTER: { region: 'US' } } });
+    await withLane({ catalog: CATALOG, queues: QUEUES, activities: activities() }, async (lane) => {
+      await lane.start(order);
+      const summary = await lane.completion(order.id);
+      assert.equal(summary.state, 'completed');
+      assert.deepEqual(summary.invoices[0].lines.map((line) => line.product), ['GADGET', 'ROUTER']);
+    });
+  });
+});
