@@ -9,7 +9,7 @@ import { cancelSignal, cancelUpdate } from '../../workflows/messages';
 import type { OrderSummary } from '../../workflows/types';
 import { eventually } from '../e2e/eventually';
 import { Gates } from './gates';
-import { catalogOf, getTimeSkipping, orderOf, splitHandle, waitForStep, withLane } from './time-skipping';
+import { catalogOf, getTimeSkipping, orderOf, waitForStep, withLane } from './time-skipping';
 
 /**
  * Every TMF622 order state the order table (workflows/state-machines.ts) has, reached on the time-skipping server:
@@ -93,22 +93,8 @@ describe('workflows on the time-skipping server: every TMF622 order state', func
     });
   });
 
-  it('failed: a split that cannot finish (its workflow terminated) and was not resolved fails the order, nothing billed', async () => {
-    const order = orderOf(['SLOW-TASK']);
-    await withLane({ catalog: CATALOG, queues: QUEUES, activities: activities() }, async (lane) => {
-      await lane.start(order);
-      await waitForStep(lane, order.id, 'slow.review', (s) => s.state === 'InProgress', 'waiting for a reviewer');
-      const split = await splitHandle(lane, order.id);
-      await split.terminate('the reviewer system was decommissioned');
-      const summary = await lane.completion(order.id);
-      assert.equal(summary.state, 'failed');
-      assert.match(summary.reason!, /1 fulfillment order\(s\) failed; nothing was billed/);
-      assert.deepEqual(summary.invoices, []);
-      assert.equal(summary.billing.milestone, 'waiting');
-      assert.deepEqual(summary.fulfillmentOrders.map((fo) => fo.state), ['failed']);
-      assert.deepEqual(statesOf(summary), ['acknowledged', 'inProgress', 'failed']);
-    });
-  });
+  // failed (a terminated split) is asserted on a real server, test/e2e/order-states.test.ts: this server does not
+  // tell a parent that its child was terminated.
 
   it('assessingCancellation → pendingCancellation: an accepted cancellation is weighed first, in the state log and the events', async () => {
     const order = orderOf(['SLOW-TASK']);
