@@ -22,6 +22,11 @@ export const Product = z.strictObject({
   /** `none`: billed, never fulfilled, so it needs no decomposition rule. */
   fulfillment: z.enum(['required', 'none']).default('required'),
   /**
+   * An order with this product waits `pending` until a member of `queue` (temporal-config.yaml `queues`) approves it
+   * (`ordo`'s approveOrder update) before any fulfillment starts; refused, the order ends `rejected`.
+   */
+  approval: z.strictObject({ queue: Code }).optional(),
+  /**
    * A usage product's rating price: per unit (`"0.10"`, up to 6 places) or graduated tiers
    * (`[{ upTo: 1000, unitPrice: "0.10" }, { upTo: null, unitPrice: "0.05" }]`). Absent: the order item's unitPrice per unit.
    */

@@ -42,7 +42,19 @@ export function decompose(order: Order, catalog: Catalog, availability?: Availab
   const plan: Plan = { orderId: order.id, accountId: order.accountId, fulfillmentOrders, accountLineItems, unfulfilledItems: matched.unfulfilled };
   if (accountLineItems.length > 0) plan.accountFulfillmentOrders = accountFulfillmentOrders(catalog, accountLineItems);
   dateSteps(plan, order);
+  const approval = approvalOf(order, lookups);
+  if (approval) plan.approval = approval;
   return plan;
+}
+
+/** The approval the order's products ask for before orchestration (catalog `approval`), if any does. */
+function approvalOf(order: Order, lookups: CatalogLookups): Plan['approval'] {
+  const asking = order.items.flatMap((item) => {
+    const queue = lookups.products.get(item.product)?.approval?.queue;
+    return queue && actionOf(item) !== 'NoChange' ? [{ itemId: item.id, queue }] : [];
+  });
+  if (asking.length === 0) return undefined;
+  return { queues: [...new Set(asking.map((a) => a.queue))], itemIds: asking.map((a) => a.itemId) };
 }
 
 function maxStepsOf(options: DecomposeOptions): number {

@@ -87,6 +87,11 @@ export interface Plan {
    * its history.
    */
   notifyOrderEvents?: true;
+  /**
+   * Products of the order ask for an approval before orchestration (catalog `approval`): the queues whose members
+   * may give it (any one of them) and the items that asked. Absent when nothing asks (and in older plans).
+   */
+  approval?: { queues: string[]; itemIds: string[] };
   fulfillmentOrders: FulfillmentOrder[];
   /** Account-scope FLIs: fulfilled once per (account, destination), shared by every order of the account. */
   accountLineItems: FulfillmentLineItem[];

@@ -126,6 +126,7 @@ const AccountShareReady = looseObject({ destination: text, fulfillmentOrderId: t
 const JoinAccountWork = looseObject({ orderId: text, orderWorkflowId: text, fulfillmentOrder: looseObject({ id: text }) });
 const LeaveAccountWork = looseObject({ orderId: text, reason: optionalText });
 const QueueMembers = texts;
+const ApproveOrder = looseObject({ actor: text, approved: flag, reason: optionalText });
 
 /** The shape of each message's payload, by the message's name (signals and updates of one name share one). */
 const MESSAGE_SHAPES = {
@@ -145,6 +146,7 @@ const MESSAGE_SHAPES = {
   joinAccountWork: JoinAccountWork,
   leaveAccountWork: LeaveAccountWork,
   nextAssignee: QueueMembers,
+  approveOrder: ApproveOrder,
 } as const satisfies Record<string, Shape>;
 
 export type CheckedMessage = keyof typeof MESSAGE_SHAPES;

@@ -135,6 +135,22 @@ export const cancelUpdate = defineUpdate<CancelAnswer, [CancelRequest]>('cancel'
 /** The same, fire and forget, for change-order systems that only signal; a refusal is kept in the summary. */
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 
+/**
+ * Order: approve (or refuse) an order waiting `pending` for the approval its catalog asks for (products with
+ * `approval: { queue }`). Only a member of one of those queues may; refused, the order ends `rejected`.
+ */
+export interface ApproveOrderRequest {
+  actor: string;
+  approved: boolean;
+  reason?: string;
+}
+export interface ApproveOrderAnswer {
+  accepted: true;
+  orderId: string;
+  state: string;
+}
+export const approveOrderUpdate = defineUpdate<ApproveOrderAnswer, [ApproveOrderRequest]>('approveOrder');
+
 /** Order: the order record as submitted, its state and its billing documents (change orders price against these). */
 export interface OrderRecord {
   order: Order;

@@ -4,6 +4,7 @@ import type { Order } from '../domain/order';
 import type { AmendRequest, AppliedActions } from '../domain/order-actions';
 import { whyNotAuthentic, withoutCredential } from '../domain/operator-signature';
 import { InvalidInput } from '../domain/problems';
+import { whyActorMayNotAct } from '../domain/queues';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now, nowMs } from './clock';
 import { fulfillmentOrderWorkflowId } from './ids';
@@ -12,6 +13,7 @@ import {
   accountShareReadySignal,
   amendPlanSignal,
   amendUpdate,
+  approveOrderUpdate,
   cancelFulfillmentSignal,
   cancelSignal,
   cancelUpdate,
@@ -23,6 +25,7 @@ import {
   ponrRequestSignal,
   summaryQuery,
   type AmendAnswer,
+  type ApproveOrderRequest,
   type CancelRequest,
   type PonrRequest,
 } from './messages';
@@ -104,6 +107,21 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
   const notAuthentic = (message: 'cancel' | 'amend', request: unknown) => whyNotAuthentic(run.plan?.operators, message, workflowInfo().workflowId, request, nowMs());
   /** A message of the wrong shape (anyone can signal a workflow) is refused into the summary, never thrown. */
   const refuseMalformed = (reason: string, payload: unknown, message: string) => run.refuse(message, actorOf(payload), reason);
+
+  if (assessesCancellation) {
+    setHandler(approveOrderUpdate, (request) => {
+      summary.approval = { ...summary.approval!, state: request.approved ? 'approved' : 'refused', actor: request.actor, at: now(), ...(request.reason ? { reason: request.reason } : {}) };
+      return { accepted: true as const, orderId: order.id, state: summary.state };
+    }, {
+      validator: checkedValidator<ApproveOrderRequest>('approveOrder', (request) => {
+        if (summary.state !== 'pending' || summary.approval?.state !== 'waiting') {
+          throw ApplicationFailure.nonRetryable(`order ${order.id} is ${summary.state}, not pending an approval; nothing to approve`, 'OrderNotPending');
+        }
+        const notMember = whyActorMayNotAct(request.actor, summary.approval.queues, undefined, run.plan?.queues ?? {});
+        if (notMember) throw ApplicationFailure.nonRetryable(notMember.replace('act on this step', `approve order ${order.id}`), 'NotAuthorized');
+      }),
+    });
+  }
 
   if (changesInFlight) {
     setHandler(cancelUpdate, (request) => {

@@ -102,6 +102,8 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
     throw error;
   }
 
+  // Since `every-tmf-state`: a product that asks for an approval keeps the order pending until it is given.
+  if (plan.approval && everyTmfState && !summary.cancellation && !(await approved(plan.approval))) return summary;
   if (summary.cancellation) return finishCancellation();
   summary.unfulfilledItems = plan.unfulfilledItems;
   summary.fulfillmentOrders = plan.fulfillmentOrders.map((fo) => run.splitSummary(fo, 'pending'));
@@ -148,6 +150,19 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
   function undeliveredItemIds(): string[] {
     const added = new Set(run.current.items.filter((item) => actionOf(item) === 'Add').map((item) => item.id));
     return summary.unfulfilledItems.map((u) => u.itemId).filter((id) => added.has(id));
+  }
+
+  /**
+   * Waits `pending` for a member of an approval queue (the approveOrder update, workflows/order-messages.ts) or a
+   * cancellation. Answers false when the approval was refused: the order is then rejected.
+   */
+  async function approved(approval: NonNullable<Plan['approval']>): Promise<boolean> {
+    summary.approval = { ...approval, state: 'waiting' };
+    run.setState('pending', `waiting for an approval by a member of ${approval.queues.join(' or ')} (items ${approval.itemIds.join(', ')})`);
+    await condition(() => summary.approval!.state !== 'waiting' || !!summary.cancellation);
+    if (summary.cancellation || summary.approval!.state === 'approved') return true;
+    run.setState('rejected', `approval refused by ${summary.approval!.actor}${summary.approval!.reason ? `: ${summary.approval!.reason}` : ''}`);
+    return false;
   }
 
   // ---- Billing after the milestone ----

@@ -115,6 +115,10 @@ export const SPLIT_MACHINE = machine<FulfillmentOrderState>('fulfillment order',
 
 export const ORDER_MACHINE = machine<OrderState>('order', ORDER_STATES, ['acknowledged'], [
   ['acknowledged', 'inProgress', 'decomposed: its splits start'],
+  ['acknowledged', 'pending', 'decomposed, and a product asks for an approval (catalog `approval`): nothing starts until it is given'],
+  ['pending', 'inProgress', 'a member of the approval queue approved it: its splits start'],
+  ['pending', 'rejected', 'a member of the approval queue refused it'],
+  ['pending', 'assessingCancellation', 'a cancellation arrived while it waited for its approval'],
   ['acknowledged', 'rejected', 'decomposition refused it (InvalidInput), or a change order does not fit its original'],
   ['acknowledged', 'pendingCancellation', 'cancelled while it was being decomposed (before behaviour version 4)'],
   ['acknowledged', 'assessingCancellation', 'a cancellation arrived while it was being decomposed: weighed against the point of no return'],

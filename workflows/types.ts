@@ -20,9 +20,9 @@ export const UNBLOCKING_STEP_STATES: ReadonlySet<StepState> = new Set(['Complete
 
 /**
  * The TMF622 order states Ordo enters (docs/state-machines.md says when). `assessingCancellation` and `partial`
- * came with patch `every-tmf-state`; `pending` is named by DESIGN.md and TMF622 but not entered yet.
+ * and `pending` came with patch `every-tmf-state`.
  */
-export const ORDER_STATES = ['acknowledged', 'rejected', 'inProgress', 'held', 'assessingCancellation', 'pendingCancellation', 'cancelled', 'completed', 'partial', 'failed'] as const;
+export const ORDER_STATES = ['acknowledged', 'pending', 'rejected', 'inProgress', 'held', 'assessingCancellation', 'pendingCancellation', 'cancelled', 'completed', 'partial', 'failed'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
 /**
@@ -189,6 +189,8 @@ export interface OrderSummary {
   /** Order items past the point of no return, and the step that put each there. */
   pointOfNoReturn?: PonrRecord[];
   cancellation?: CancellationRecord;
+  /** The approval the catalog asked for before orchestration (`pending` until it is given or refused). */
+  approval?: { queues: string[]; itemIds: string[]; state: 'waiting' | 'approved' | 'refused'; actor?: string; at?: string; reason?: string };
   /** This order's shares of account-wide work (account-scope lines), one per destination product. */
   accountShares?: Array<{ destination: string; workflowId: string; state: 'waiting' | 'ready' | 'released' }>;
   /** Compensations of work an amendment made unnecessary (splits it stopped). */

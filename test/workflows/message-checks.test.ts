@@ -31,6 +31,7 @@ const GOOD: Record<CheckedMessage, unknown> = {
   joinAccountWork: { orderId: 'ORD-1', orderWorkflowId: 'order-ORD-1', fulfillmentOrder: { id: 'FO-1', steps: [] } },
   leaveAccountWork: { orderId: 'ORD-1' },
   nextAssignee: ['carol', 'dave'],
+  approveOrder: { actor: 'carol', approved: true, reason: 'credit checked' },
 };
 
 const HISTORIES = path.join(__dirname, '..', 'replay', 'histories');

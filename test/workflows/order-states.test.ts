@@ -5,11 +5,13 @@ import type { CalloutRequest } from '../../activities/types';
 import { loadConfig } from '../../config/load';
 import type { OrderEvent } from '../../domain/tmf622';
 import type { Order } from '../../domain/order';
-import { cancelSignal, cancelUpdate } from '../../workflows/messages';
+import { approveOrderUpdate, cancelSignal, cancelUpdate } from '../../workflows/messages';
 import type { OrderSummary } from '../../workflows/types';
 import { eventually } from '../e2e/eventually';
 import { Gates } from './gates';
-import { catalogOf, getTimeSkipping, orderOf, waitForStep, withLane } from './time-skipping';
+import { catalogOf, getTimeSkipping, orderOf, waitForStep, withLane, type Lane } from './time-skipping';
+
+const HOUR = 3_600_000;
 
 /**
  * Every TMF622 order state the order table (workflows/state-machines.ts) has, reached on the time-skipping server:
@@ -21,6 +23,7 @@ products:
   - { code: SLOW-TASK }
   - { code: GADGET }
   - { code: ROUTER }
+  - { code: CREDIT-KIT, approval: { queue: credit } }
 fulfillmentProducts:
   - { code: SLOW, fulfilledBy: { system: provisioning } }
   - { code: GADGET-WORK, fulfilledBy: { system: provisioning } }
@@ -28,6 +31,7 @@ fulfillmentProducts:
 decompositionRules:
   - { id: r-slow, source: SLOW-TASK, destination: SLOW }
   - { id: r-gadget, source: GADGET, destination: GADGET-WORK }
+  - { id: r-kit, source: CREDIT-KIT, destination: ROUTER-WORK }
   - { id: r-router, source: ROUTER, destination: ROUTER-WORK, when: { attribute: region, in: [US] } }
 workspaces:
   - id: slow
@@ -50,7 +54,7 @@ scenarios:
   - { fulfillmentProduct: GADGET-WORK, workspace: gadget }
   - { fulfillmentProduct: ROUTER-WORK, workspace: router }
 `);
-const QUEUES = { reviewers: { members: ['ann'], assignment: 'none' as const } };
+const QUEUES = { reviewers: { members: ['ann'], assignment: 'none' as const }, credit: { members: ['bob'], assignment: 'none' as const } };
 /** The real decomposition, as on a worker whose hub has a subscriber for every order (so its events are sent). */
 const { decomposeOrder } = createActivities({ config: { systems: {}, billing: loadConfig().billing, queues: QUEUES }, catalog: CATALOG });
 const subscribed = async (order: Order) => ({ ...(await decomposeOrder(order)), notifyOrderEvents: true as const });
@@ -163,6 +167,63 @@ describe('workflows on the time-skipping server: every TMF622 order state', func
       const summary = await lane.completion(order.id);
       assert.equal(summary.state, 'completed');
       assert.deepEqual(summary.invoices[0].lines.map((line) => line.product), ['GADGET', 'ROUTER']);
+    });
+  });
+
+  describe('pending: an approval the catalog asks for before orchestration', () => {
+    const pending = async (lane: Lane, orderId: string) =>
+      eventually('the order to wait for its approval', async () => ((await lane.summary(orderId)).state === 'pending' ? lane.summary(orderId) : undefined));
+
+    it('waits pending, starts nothing, takes an approval only from the queue, then runs and completes', async () => {
+      const order = orderOf(['CREDIT-KIT']);
+      await withLane({ catalog: CATALOG, queues: QUEUES, activities: activities() }, async (lane) => {
+        await lane.start(order);
+        const waiting = await pending(lane, order.id);
+        assert.match(waiting.reason!, /waiting for an approval by a member of credit \(items OI-1\)/);
+        assert.deepEqual(waiting.approval, { queues: ['credit'], itemIds: ['OI-1'], state: 'waiting' });
+        await lane.env.sleep(7 * 24 * HOUR); // a week passes: still nothing starts
+        assert.deepEqual(waiting.fulfillmentOrders, []);
+        assert.equal(lane.calls.of('callout').length, 0);
+        await assert.rejects(
+          lane.order(order.id).executeUpdate(approveOrderUpdate, { args: [{ actor: 'ann', approved: true }] }),
+          (error: Error & { cause?: Error & { type?: string } }) => error.cause?.type === 'NotAuthorized' && /ann may not approve order .*: not a member of credit \(bob\)/.test(error.cause.message),
+        );
+        const answer = await lane.order(order.id).executeUpdate(approveOrderUpdate, { args: [{ actor: 'bob', approved: true, reason: 'credit checked' }] });
+        assert.equal(answer.accepted, true);
+        const summary = await lane.completion(order.id);
+        assert.equal(summary.state, 'completed');
+        assert.deepEqual(statesOf(summary), ['acknowledged', 'pending', 'inProgress', 'completed']);
+        assert.equal(summary.approval!.actor, 'bob');
+        assert.equal(lane.calls.of('callout').length, 1);
+      });
+    });
+
+    it('refused: the order ends rejected with who refused it and why; nothing ran or was billed', async () => {
+      const order = orderOf(['CREDIT-KIT', 'GADGET']);
+      await withLane({ catalog: CATALOG, queues: QUEUES, activities: activities() }, async (lane) => {
+        await lane.start(order);
+        await pending(lane, order.id);
+        await lane.order(order.id).executeUpdate(approveOrderUpdate, { args: [{ actor: 'bob', approved: false, reason: 'credit check failed' }] });
+        const summary = await lane.completion(order.id);
+        assert.equal(summary.state, 'rejected');
+        assert.equal(summary.reason, 'approval refused by bob: credit check failed');
+        assert.deepEqual(statesOf(summary), ['acknowledged', 'pending', 'rejected']);
+        assert.deepEqual(summary.invoices, []);
+        assert.equal(lane.calls.of('callout').length, 0);
+      });
+    });
+
+    it('cancelled while pending: weighed, accepted, cancelled, nothing started', async () => {
+      const order = orderOf(['CREDIT-KIT']);
+      await withLane({ catalog: CATALOG, queues: QUEUES, activities: activities() }, async (lane) => {
+        await lane.start(order);
+        await pending(lane, order.id);
+        await lane.order(order.id).executeUpdate(cancelUpdate, { args: [{ reason: 'customer withdrew', actor: 'cpq' }] });
+        const summary = await lane.completion(order.id);
+        assert.equal(summary.state, 'cancelled');
+        assert.deepEqual(statesOf(summary), ['acknowledged', 'pending', 'assessingCancellation', 'pendingCancellation', 'cancelled']);
+        assert.equal(lane.calls.of('callout').length, 0);
+      });
     });
   });
 });
