@@ -12,7 +12,7 @@ export const TMF_STATE: Record<string, string> = {
   rejected: 'rejected',
   inProgress: 'inProgress',
   held: 'held',
-  pendingCancellation: 'assessingCancellation',
+  pendingCancellation: 'pendingCancellation',
   assessingCancellation: 'assessingCancellation',
   pending: 'pending',
   cancelled: 'cancelled',

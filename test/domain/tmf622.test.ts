@@ -33,7 +33,9 @@ describe('TMF622 mapping (domain/tmf622.ts)', () => {
   });
 
   it("reads Ordo's states in TMF's words", () => {
-    assert.equal(tmfState('pendingCancellation'), 'assessingCancellation');
+    assert.equal(tmfState('pendingCancellation'), 'pendingCancellation');
+    assert.equal(tmfState('assessingCancellation'), 'assessingCancellation');
+    assert.equal(tmfState('partial'), 'partial');
     assert.equal(tmfState('inProgress'), 'inProgress');
   });
 

@@ -183,7 +183,7 @@ describe('the TMF622 order API (real Temporal dev server, changes catalog lane)'
       assert.ok(ids.has(`${id}:CancelProductOrderStateChangeEvent:inProgress`));
       // Deduplicated by eventId, the states arrive in the order they happened.
       const states = [...new Map(received.filter((e) => e.eventType === 'ProductOrderStateChangeEvent').map((e) => [e.eventId, e.event.productOrder.state])).values()];
-      assert.deepEqual(states, ['acknowledged', 'inProgress', 'assessingCancellation', 'cancelled']);
+      assert.deepEqual(states, ['acknowledged', 'inProgress', 'assessingCancellation', 'pendingCancellation', 'cancelled']);
     } finally {
       await new Promise<void>((resolve) => subscriber.close(() => resolve()));
     }
