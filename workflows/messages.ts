@@ -143,6 +143,8 @@ export interface ApproveOrderRequest {
   actor: string;
   approved: boolean;
   reason?: string;
+  /** In `signed` mode (docs/security.md), the actor's signature, as on cancel and amend. */
+  credential?: OperatorCredential;
 }
 export interface ApproveOrderAnswer {
   accepted: true;

@@ -104,10 +104,12 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
    * the operator keys in `signed` mode, an upstream system or operator signs with its own key, as `ordo` does.
    * Before the plan exists (and in orders planned before signing existed) the actor is believed.
    */
-  const notAuthentic = (message: 'cancel' | 'amend', request: unknown) => whyNotAuthentic(run.plan?.operators, message, workflowInfo().workflowId, request, nowMs());
+  const notAuthentic = (message: 'cancel' | 'amend' | 'approveOrder', request: unknown) => whyNotAuthentic(run.plan?.operators, message, workflowInfo().workflowId, request, nowMs());
   /** A message of the wrong shape (anyone can signal a workflow) is refused into the summary, never thrown. */
   const refuseMalformed = (reason: string, payload: unknown, message: string) => run.refuse(message, actorOf(payload), reason);
 
+  // Since `every-tmf-state`: the approval a pending order waits for (workflows/order.ts `approved`), from a member
+  // of one of the queues its catalog names, signed like a cancel in `signed` mode.
   if (assessesCancellation) {
     setHandler(approveOrderUpdate, (request) => {
       summary.approval = { ...summary.approval!, state: request.approved ? 'approved' : 'refused', actor: request.actor, at: now(), ...(request.reason ? { reason: request.reason } : {}) };
@@ -117,6 +119,8 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
         if (summary.state !== 'pending' || summary.approval?.state !== 'waiting') {
           throw ApplicationFailure.nonRetryable(`order ${order.id} is ${summary.state}, not pending an approval; nothing to approve`, 'OrderNotPending');
         }
+        const forged = notAuthentic('approveOrder', request);
+        if (forged) throw ApplicationFailure.nonRetryable(forged, 'NotAuthenticated');
         const notMember = whyActorMayNotAct(request.actor, summary.approval.queues, undefined, run.plan?.queues ?? {});
         if (notMember) throw ApplicationFailure.nonRetryable(notMember.replace('act on this step', `approve order ${order.id}`), 'NotAuthorized');
       }),
