@@ -4,7 +4,7 @@ import { AmendRequest } from '../domain/order-actions';
 import { InvalidInput, parseWith, renderProblems } from '../domain/problems';
 import { amendmentGuardProblems } from '../domain/catalog-guards';
 import type { Order } from '../domain/order';
-import { amendUpdate, cancelSignal, cancelUpdate, orderRecordQuery, type AmendAnswer, type CancelAnswer, type CancelRequest } from '../workflows/messages';
+import { amendUpdate, approveOrderUpdate, cancelSignal, cancelUpdate, orderRecordQuery, type AmendAnswer, type ApproveOrderAnswer, type ApproveOrderRequest, type CancelAnswer, type CancelRequest } from '../workflows/messages';
 import { orderWorkflowId } from '../workflows/ids';
 import { OrdoError } from './errors';
 import { signRequest, type OperatorSigner } from './operator-credentials';
@@ -28,6 +28,16 @@ export async function cancelOrder(client: OrdoClient, orderId: string, request: 
     }
     return handle.executeUpdate(cancelUpdate, { args: [payload] });
   });
+}
+
+/** Approves (or refuses) an order waiting `pending` for the approval its catalog asks for; only a member of its approval queue may. */
+export async function approveOrder(client: OrdoClient, orderId: string, request: Omit<ApproveOrderRequest, 'actor'> & { actor?: string }, signer?: OperatorSigner): Promise<ApproveOrderAnswer> {
+  const actor = request.actor ?? signer?.operator;
+  if (!actor) throw new OrdoError('invalid', 'say who approves: --actor NAME (a member of the order\'s approval queue)');
+  if (signer && actor !== signer.operator) throw new OrdoError('refused', `you act as ${signer.operator} (your credential), not ${actor}`);
+  const handle = client.temporal.workflow.getHandle(orderWorkflowId(orderId));
+  const payload: ApproveOrderRequest = signRequest(signer, 'approveOrder', handle.workflowId, { actor, approved: request.approved, ...(request.reason ? { reason: request.reason } : {}) });
+  return sendChange(client, orderId, 'approve', () => handle.executeUpdate(approveOrderUpdate, { args: [payload] }));
 }
 
 /** Order actions (Add, Amend, Cancel of items) before the point of no return; refused with ChangeOrderRequired after it. */

@@ -25,6 +25,23 @@ export const changeCommands: Record<string, (args: string[]) => Promise<number>>
     });
   },
 
+  async approve(args) {
+    const { values, positionals } = parse(args, { refuse: { type: 'boolean' }, reason: { type: 'string' }, actor: { type: 'string' } });
+    if (positionals.length !== 1) throw new UsageError('approve takes one ORDER id (an order waiting pending for its approval)');
+    if (values.refuse && !values.reason?.trim()) throw new UsageError('approve --refuse needs --reason TEXT: say why the order is refused');
+    const { approveOrder } = require('../changes') as typeof import('../changes');
+    const cfg = config(values.config);
+    const { actor, signer } = operatorIdentity({ actor: values.actor, keysDir: cfg.operatorKeysDir, authentication: cfg.operators.authentication });
+    return withClient(cfg, async (client) => {
+      const answer = await approveOrder(client, positionals[0], { actor, approved: !values.refuse, reason: values.reason }, signer);
+      const human = values.refuse
+        ? `Order ${answer.orderId} refused: it ends rejected. See it with: ordo status ${answer.orderId}`
+        : `Order ${answer.orderId} approved: its fulfillment starts. Follow it with: ordo status ${answer.orderId}`;
+      print({ json: !!values.json }, human, answer);
+      return 0;
+    });
+  },
+
   async amend(args) {
     const { values, positionals } = parse(args, {});
     if (positionals.length !== 2) throw new UsageError('amend takes ORDER and CHANGES.json');

@@ -41,6 +41,9 @@ Changes (before the point of no return; after it, submit a change order):
   ordo cancel ORDER --reason TEXT [--actor A] [--signal] [--json]
                                     cancel the order: waiting steps stop, completed ones are compensated,
                                     nothing is billed; refused with ChangeOrderRequired past PONR
+  ordo approve ORDER [--refuse --reason TEXT] [--actor A] [--json]
+                                    approve (or refuse: rejected) an order waiting pending for the approval
+                                    its catalog asks for (a product's approval: { queue }); queue members only
   ordo amend ORDER CHANGES.json [--json]
                                     order actions before PONR: {"actor", "actions": [{"type": "Add", "item"},
                                     {"type": "Amend", "itemId", "quantity"?, "attributes"?, …}, {"type": "Cancel", "itemId"}]}
