@@ -195,6 +195,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     if (refusal && refusal.type !== 'ChangeOrderRequired') throw ApplicationFailure.nonRetryable(refusal.message.replace('nothing to cancel', 'nothing to amend'), 'OrderNotAmendable');
     if (summary.billing.milestone === 'passed') throw refusal!;
     if (run.amending) throw ApplicationFailure.nonRetryable('another amendment is being applied; send this one when it is answered', 'OrderNotAmendable');
+    if (summary.state === 'pending') throw ApplicationFailure.nonRetryable(`order ${order.id} waits pending for its approval (${summary.approval?.queues.join(' or ')}): amend it once it is approved, or cancel it`, 'OrderNotAmendable');
     if (!run.childrenStarted) throw ApplicationFailure.nonRetryable('the order is still being planned; send the amendment again in a moment', 'OrderNotAmendable');
     let applied: AppliedActions;
     try {

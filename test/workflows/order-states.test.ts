@@ -5,7 +5,7 @@ import type { CalloutRequest } from '../../activities/types';
 import { loadConfig } from '../../config/load';
 import type { OrderEvent } from '../../domain/tmf622';
 import type { Order } from '../../domain/order';
-import { approveOrderUpdate, cancelSignal, cancelUpdate } from '../../workflows/messages';
+import { amendUpdate, approveOrderUpdate, cancelSignal, cancelUpdate } from '../../workflows/messages';
 import type { OrderSummary } from '../../workflows/types';
 import { eventually } from '../e2e/eventually';
 import { Gates } from './gates';
@@ -187,6 +187,10 @@ describe('workflows on the time-skipping server: every TMF622 order state', func
         await assert.rejects(
           lane.order(order.id).executeUpdate(approveOrderUpdate, { args: [{ actor: 'ann', approved: true }] }),
           (error: Error & { cause?: Error & { type?: string } }) => error.cause?.type === 'NotAuthorized' && /ann may not approve order .*: not a member of credit \(bob\)/.test(error.cause.message),
+        );
+        await assert.rejects(
+          lane.order(order.id).executeUpdate(amendUpdate, { args: [{ actor: 'cpq', actions: [{ type: 'Amend', itemId: 'OI-1', quantity: 2 }] }] }),
+          (error: Error & { cause?: Error & { type?: string } }) => error.cause?.type === 'OrderNotAmendable' && /waits pending for its approval \(credit\)/.test(error.cause.message),
         );
         const answer = await lane.order(order.id).executeUpdate(approveOrderUpdate, { args: [{ actor: 'bob', approved: true, reason: 'credit checked' }] });
         assert.equal(answer.accepted, true);
