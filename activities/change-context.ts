@@ -19,7 +19,8 @@ export async function loadChangeContext(client: Client, change: Order): Promise<
     throw new InvalidInput(`change order ${change.id}`, [{ path: 'changeOf', message: `no order ${originalId} is known`, fix: 'name the id of the order this change applies to' }]);
   }
   const invoice = original.invoices.find((document) => document.kind === 'invoice');
-  if (original.state !== 'completed' || !invoice) {
+  // A partial order is changed as delivered: its record holds the items it delivered and billed.
+  if ((original.state !== 'completed' && original.state !== 'partial') || !invoice) {
     throw new InvalidInput(`change order ${change.id}`, [
       {
         path: 'changeOf',

@@ -133,6 +133,8 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
   // and bills the rest (an empty rest bills nothing). A change order's unfulfilled items are changes billed as such.
   const undelivered = everyTmfState && !changeContext ? undeliveredItemIds() : [];
   const delivered = { ...run.current, items: run.current.items.filter((item) => !undelivered.includes(item.id)) };
+  // What was delivered is what is billed and what a change order changes (the `orderRecord` query answers it).
+  if (undelivered.length) run.current = delivered;
   // A change order bills its delta only: a credit memo for what comes back, an invoice for what is added.
   let billingNote: string | undefined;
   if (changeContext) await billChange(changeContext);

@@ -5,7 +5,7 @@ import type { CalloutRequest } from '../../activities/types';
 import { loadConfig } from '../../config/load';
 import type { OrderEvent } from '../../domain/tmf622';
 import type { Order } from '../../domain/order';
-import { amendUpdate, approveOrderUpdate, cancelSignal, cancelUpdate } from '../../workflows/messages';
+import { amendUpdate, approveOrderUpdate, cancelSignal, cancelUpdate, orderRecordQuery } from '../../workflows/messages';
 import type { OrderSummary } from '../../workflows/types';
 import { eventually } from '../e2e/eventually';
 import { Gates } from './gates';
@@ -157,6 +157,9 @@ describe('workflows on the time-skipping server: every TMF622 order state', func
       assert.deepEqual(summary.invoices[0].lines.map((line) => line.product), ['GADGET'], 'only the delivered item is billed');
       assert.equal(summary.invoices[0].subtotal, '10.00');
       assert.deepEqual(statesOf(summary), ['acknowledged', 'inProgress', 'partial']);
+      // A change order changes the order as delivered and billed (activities/change-context.ts reads this record).
+      const record = await lane.order(order.id).query(orderRecordQuery);
+      assert.deepEqual([record.state, record.order.items.map((item) => item.id)], ['partial', ['OI-1']]);
     });
   });
 
