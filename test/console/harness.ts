@@ -5,6 +5,7 @@ import { createConsoleContext } from '../../console/console-context';
 import type { ConsoleContext } from '../../console/context';
 import { startConsole } from '../../console/server';
 import type { LoadedConfig } from '../../config/load';
+import { knownOperators } from '../../config/operator-keys';
 import { chromiumPath, CHROMIUM_INSTALL_HINT } from '../../scripts/chromium';
 import { getHarness, type Harness } from '../e2e/harness';
 import { atEndOfRun } from '../hooks';
@@ -44,8 +45,7 @@ async function startTestConsole(): Promise<ConsoleHarness> {
     consoleAccountsFile: path.join(stack.dataDir, 'console-accounts.json'),
     consoleSessionKeyFile: path.join(stack.dataDir, 'console-session.key'),
   };
-  const members = new Set(Object.values(config.queues).flatMap((queue) => queue.members));
-  for (const name of [...members, READ_ONLY_USER]) addLocalAccount(config.consoleAccountsFile, name, TEST_PASSWORD);
+  for (const name of [...knownOperators(config.queues), READ_ONLY_USER]) addLocalAccount(config.consoleAccountsFile, name, TEST_PASSWORD);
   const context = createConsoleContext(config, stack.client);
   const server = await startConsole({ context, port: 0 });
   atEndOfRun(() => server.close());
