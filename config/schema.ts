@@ -112,6 +112,8 @@ export const StackSettings = z.strictObject({
   consolePort: z.number().int().positive().default(8090),
   /** The TMF622 order API (`ordo api`, docs/api.md). */
   apiPort: z.number().int().positive().default(8091),
+  /** PostgreSQL for `ordo stack up --persistence postgres` (docs/production-temporal.md); never the system's 5432. */
+  postgresPort: z.number().int().positive().default(7432),
 });
 
 /**

@@ -10,12 +10,20 @@ import { createOperatorKeys, knownOperators } from '../config/operator-keys';
 import { apiAnswering, apiUrl, stackApiKeys } from './api-part';
 import { consoleAnswering, consoleUrl, ensureStackConsoleAccounts } from './console-part';
 import { ensureSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from './search-attributes';
+import { stopPostgres } from './postgres';
 import { ensureTemporalCli } from './temporal-cli';
+import { startPostgresTemporal, type RunningPostgresTemporal } from './temporal-server';
 
 /**
  * The local stack: a Temporal dev server with its Web UI (file-backed under the data folder), the
  * simulators and one worker. `up` starts what is not already running and waits until all are healthy.
+ * With `--persistence postgres` the Temporal part is the real server on PostgreSQL instead
+ * (scripts/temporal-server.ts, docs/production-temporal.md); everything else is the same.
  */
+
+/** What the stack's Temporal keeps its state in: sqlite is the dev server (the default), postgres the real server. */
+export const PERSISTENCE_KINDS = ['sqlite', 'postgres'] as const;
+export type Persistence = (typeof PERSISTENCE_KINDS)[number];
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -24,10 +32,12 @@ type Part = 'temporal' | 'simulators' | 'worker' | 'codec-server' | 'console' | 
 interface StackRecord {
   pids: Partial<Record<Part, number>>;
   startedAt: string;
+  /** Absent for the dev server (records written before PostgreSQL was an option). */
+  persistence?: Persistence;
 }
 
 export interface StackStatus {
-  temporal: { address: string; reachable: boolean; webUi?: string; startedByOrdo: boolean };
+  temporal: { address: string; reachable: boolean; webUi?: string; startedByOrdo: boolean; persistence?: Persistence };
   simulators: { url: string; healthy: boolean };
   worker: { running: boolean; pid?: number };
   console: { url: string; answering: boolean };
@@ -142,13 +152,16 @@ export async function stackStatus(config: LoadedConfig): Promise<StackStatus> {
   const record = readRecord(config);
   const reachable = await temporalReachable(config.temporal.address);
   const startedByOrdo = alive(record?.pids.temporal);
+  const persistence = startedByOrdo ? (record?.persistence ?? 'sqlite') : undefined;
   const health = readWorkerHealth(config);
   return {
     temporal: {
       address: config.temporal.address,
       reachable,
-      webUi: startedByOrdo ? `http://localhost:${config.stack.temporalUiPort}` : undefined,
+      // The real server has no Web UI of its own (the dev server embeds one).
+      webUi: persistence === 'sqlite' ? `http://localhost:${config.stack.temporalUiPort}` : undefined,
       startedByOrdo,
+      persistence,
     },
     simulators: { url: simulatorsUrl(config), healthy: await simulatorsHealthy(simulatorsUrl(config)) },
     worker: { running: await workerAnswering(config, health), pid: health?.pid ?? record?.pids.worker },
@@ -162,6 +175,8 @@ export interface StackUpOptions {
   log: (line: string) => void;
   /** Set in every part's environment (over this process's): the chaos run blanks TEMPORAL_* overrides with it. */
   env?: NodeJS.ProcessEnv;
+  /** Which Temporal to start when none answers: the dev server (sqlite, the default) or the real server on PostgreSQL. */
+  persistence?: Persistence;
 }
 
 export interface RunningStack {
@@ -198,9 +213,26 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
   const created = createOperatorKeys(config.operatorKeysDir, knownOperators(config.queues, catalogIfReadable(config)));
   if (created.length) options.log(`Operators: created key pairs for ${created.join(', ')} in ${config.operatorKeysDir} (each <name>.key is that operator's own)`);
 
+  let postgresTemporal: RunningPostgresTemporal | undefined;
   if (await temporalReachable(config.temporal.address)) {
-    options.log(`Temporal: already running at ${config.temporal.address}`);
+    // Without --persistence, whichever server runs will do; with it, the stack's own must be that kind.
+    const running = alive(record.pids.temporal) ? (record.persistence ?? 'sqlite') : undefined;
+    if (running && options.persistence && running !== options.persistence) {
+      throw new Error(`Temporal: the stack's ${running} server already runs at ${config.temporal.address}; stop the stack (ordo stack down) before starting it with --persistence ${options.persistence}`);
+    }
+    options.log(`Temporal: already running at ${config.temporal.address}${running === 'postgres' ? ' (on PostgreSQL)' : ''}`);
+  } else if (options.persistence === 'postgres') {
+    postgresTemporal = await startPostgresTemporal({
+      root: config.dataDir,
+      postgresPort: config.stack.postgresPort,
+      address: config.temporal.address,
+      namespace: config.temporal.namespace,
+      log: options.log,
+      spawnServer: { spawn: (command, args) => launch('temporal', command, args), logFile: path.join(logs, 'temporal.log') },
+    });
+    record.persistence = 'postgres';
   } else {
+    delete record.persistence;
     const cli = await ensureTemporalCli(options.log);
     const [host, port] = splitAddress(config.temporal.address);
     options.log(`Temporal: starting the dev server on ${config.temporal.address}, Web UI on http://localhost:${config.stack.temporalUiPort}`);
@@ -298,6 +330,7 @@ export async function stackUp(config: LoadedConfig, options: StackUpOptions): Pr
     exited,
     stop: async () => {
       for (const { child } of [...started].reverse()) await stopProcess(child.pid);
+      if (postgresTemporal?.postgres.startedHere) await postgresTemporal.postgres.stop();
       fs.rmSync(recordFile(config), { force: true });
     },
   };
@@ -319,6 +352,8 @@ export async function stackDown(config: LoadedConfig, log: (line: string) => voi
   }
   // The worker's own process, should it have outlived tsx in front of it.
   if (alive(workerPid)) await stopProcess(workerPid);
+  // PostgreSQL runs on its own (pg_ctl starts it in the background): stopped by its data folder, not a pid.
+  if (record.persistence === 'postgres' && (await stopPostgres(postgresCluster(config)))) log('postgres: stopped');
   fs.rmSync(recordFile(config), { force: true });
   fs.rmSync(workerHealthFile(config), { force: true });
 }
@@ -372,6 +407,9 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   }
   throw new Error(`${what} did not become healthy within ${timeoutMs / 1000}s; its log is in ${logs}`);
 }
+
+/** Where `--persistence postgres` keeps its cluster (startPostgresTemporal puts it under root/postgres). */
+const postgresCluster = (config: LoadedConfig) => ({ root: path.join(config.dataDir, 'postgres'), port: config.stack.postgresPort });
 
 function splitAddress(address: string): [string, number] {
   const at = address.lastIndexOf(':');

@@ -102,14 +102,19 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 
   async stack(args) {
     // Loaded here, not at the top: decompose, lint and --help need neither Temporal's client nor the stack.
-    const { stackDown, stackStatus, stackUp } = require('../../scripts/stack') as typeof import('../../scripts/stack');
-    const { values, positionals } = parse(args, { detach: { type: 'boolean' } });
+    const { PERSISTENCE_KINDS, stackDown, stackStatus, stackUp } = require('../../scripts/stack') as typeof import('../../scripts/stack');
+    const { values, positionals } = parse(args, { detach: { type: 'boolean' }, persistence: { type: 'string' } });
+    const persistence = values.persistence as (typeof PERSISTENCE_KINDS)[number] | undefined;
+    if (persistence !== undefined && !PERSISTENCE_KINDS.includes(persistence)) {
+      throw new UsageError(`--persistence must be one of ${PERSISTENCE_KINDS.join(', ')} (got ${JSON.stringify(persistence)})`);
+    }
+    if (persistence !== undefined && positionals[0] !== 'up') throw new UsageError('--persistence applies to `stack up` only');
     const cfg = config(values.config);
     const out = { json: !!values.json };
     const log = (line: string) => (out.json ? process.stderr : process.stdout).write(`${line}\n`);
     switch (positionals[0]) {
       case 'up': {
-        const stack = await stackUp(cfg, { detach: !!values.detach, log });
+        const stack = await stackUp(cfg, { detach: !!values.detach, log, persistence });
         print(out, describeStack(stack.status), stack.status);
         if (values.detach) return 0;
         log('Stack running. Ctrl-C stops everything it started.');
@@ -151,7 +156,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 function describeStack(status: StackStatus): string {
   const mark = (ok: boolean) => (ok ? 'up  ' : 'DOWN');
   return [
-    `${mark(status.temporal.reachable)} Temporal    ${status.temporal.address}${status.temporal.webUi ? `  Web UI ${status.temporal.webUi}` : ''}`,
+    `${mark(status.temporal.reachable)} Temporal    ${status.temporal.address}${status.temporal.persistence === 'postgres' ? '  (server on PostgreSQL)' : ''}${status.temporal.webUi ? `  Web UI ${status.temporal.webUi}` : ''}`,
     `${mark(status.simulators.healthy)} Simulators  ${status.simulators.url}`,
     `${mark(status.worker.running)} Worker      ${status.worker.pid ? `pid ${status.worker.pid}` : '(none started by ordo)'}`,
     `${mark(status.console.answering)} Console     ${status.console.url}`,

@@ -6,7 +6,9 @@ export class UsageError extends Error {
 export const USAGE = `ordo — durable order orchestration on Temporal
 
 Usage:
-  ordo stack up [--detach]          start the local stack: Temporal dev server + Web UI, simulators, a worker
+  ordo stack up [--detach] [--persistence sqlite|postgres]
+                                    start the local stack: Temporal dev server + Web UI, simulators, a worker;
+                                    --persistence postgres: the real Temporal server on PostgreSQL instead
   ordo stack down                   stop what \`stack up --detach\` started
   ordo stack status [--json]        what is running
   ordo submit ORDER.json [--wait] [--json]
