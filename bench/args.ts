@@ -20,6 +20,8 @@ with no latency and one in-process worker each, and reports Ordo ÷ baseline.
   --cache N                worker.maxCachedWorkflows (default from temporal-config.yaml)
   --sweep KEY=V1,V2,…      one side-by-side run per value of cache, max-activities or max-workflow-tasks
   --history-sample N       orders per contender whose histories are counted (default 50)
+  --worker-processes N     the workers in N processes of their own (default 0: in the bench's process); for a
+                           server that scales, e.g. TEMPORAL_ADDRESS at the PostgreSQL-backed one (docs/production-temporal.md)
   --large                  one large order instead (sensor kits, 5 steps each): does it complete within Temporal's
                            history and pending limits? (also: npm run bench:large)
   --items N                items of the --large order (default 2000)
@@ -48,6 +50,8 @@ export interface ServerBenchArgs {
   tuning: Partial<Record<TuningFlag, number>>;
   sweep?: { flag: TuningFlag; values: number[] };
   historySample: number;
+  /** Worker processes of their own (bench/worker-processes.ts); 0: the workers run in the bench's process. */
+  workerProcesses: number;
   out?: string;
   quiet: boolean;
 }
@@ -99,6 +103,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         cache: { type: 'string' },
         sweep: { type: 'string' },
         'history-sample': { type: 'string' },
+        'worker-processes': { type: 'string' },
         decompose: { type: 'boolean' },
         large: { type: 'boolean' },
         items: { type: 'string' },
@@ -118,11 +123,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (values.large && values.decompose) throw new UsageError('--large and --decompose are separate benchmarks: choose one');
   if (!values.large) refuseFlags(values, ['items'], 'applies only to --large');
   if (values.large) {
-    refuseFlags(values, ['orders', 'shape', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', 'sizes', 'runs'], 'does not apply to --large');
+    refuseFlags(values, ['orders', 'shape', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', 'sizes', 'runs', 'worker-processes'], 'does not apply to --large');
     return { mode: 'large', items: whole(values.items, '--items', 2000, 1), tuning: tuningOf(values), out, quiet };
   }
   if (values.decompose) {
-    refuseFlags(values, ['orders', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', ...Object.keys(TUNING_FLAGS)], 'does not apply to --decompose');
+    refuseFlags(values, ['orders', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', 'worker-processes', ...Object.keys(TUNING_FLAGS)], 'does not apply to --decompose');
     const shape = values.shape as string | undefined;
     if (shape !== undefined && !(DECOMPOSE_SHAPES as readonly string[]).includes(shape)) {
       throw new UsageError(`--shape with --decompose must be one of ${DECOMPOSE_SHAPES.join(', ')} (got ${JSON.stringify(shape)})`);
@@ -155,6 +160,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     tuning,
     sweep: values.sweep === undefined ? undefined : sweepOf(values.sweep as string, tuning),
     historySample: whole(values['history-sample'], '--history-sample', 50, 1),
+    workerProcesses: whole(values['worker-processes'], '--worker-processes', 0, 0),
     out,
     quiet,
   };

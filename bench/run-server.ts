@@ -9,7 +9,11 @@ import { runSideBySide, type Comparison } from './side-by-side';
 import { startBenchStack, type BenchStack } from './stack';
 import { serverTargets } from './targets';
 import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
+import { startWorkerProcesses } from './worker-processes';
 import { startBenchWorkers } from './workers';
+
+/** Distinguishes this run's order ids from an earlier run's on a server that keeps its data (TEMPORAL_ADDRESS, PostgreSQL). */
+const RUN = Date.now().toString(36);
 
 /** `npm run bench`: Ordo and the bare-Temporal baseline side by side, once per tuning setting. Answers the exit code. */
 export async function runServerBench(args: ServerBenchArgs): Promise<number> {
@@ -46,7 +50,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
         command,
         machine,
         server: stack.dbFile ? { devServer: true, dbFile: 'temp file (file-backed SQLite)' } : { address: process.env.TEMPORAL_ADDRESS },
-        settings: { orders: args.orders, shape: args.shape, concurrency: args.concurrency, rounds: args.rounds, warmup: args.warmup, solo: args.solo, stepsPerOrder: stepsPerOrder(shape), baselineShape: shape },
+        settings: { orders: args.orders, shape: args.shape, concurrency: args.concurrency, rounds: args.rounds, warmup: args.warmup, solo: args.solo, workerProcesses: args.workerProcesses, stepsPerOrder: stepsPerOrder(shape), baselineShape: shape },
         runs,
         targets,
       },
@@ -64,16 +68,19 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
 }
 
 async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, shape: ReturnType<typeof baselineShape>, tag: string): Promise<Comparison> {
-  const workers = await startBenchWorkers({
-    connection: stack.env.nativeConnection,
-    client: stack.ordoClient,
-    config: stack.config,
-    catalog: stack.catalog,
-    tuning,
-    ordoBundle: stack.ordoBundle,
-    baselineBundle: stack.baselineBundle,
-    tag,
-  });
+  // --worker-processes N: the same two workers, in N processes of their own (bench/worker-processes.ts).
+  const workers = args.workerProcesses
+    ? await startWorkerProcesses({ count: args.workerProcesses, config: stack.config, tuning, tag })
+    : await startBenchWorkers({
+        connection: stack.env.nativeConnection,
+        client: stack.ordoClient,
+        config: stack.config,
+        catalog: stack.catalog,
+        tuning,
+        ordoBundle: stack.ordoBundle,
+        baselineBundle: stack.baselineBundle,
+        tag,
+      });
   try {
     return await runSideBySide({
       ordo: ordoContender({ temporal: stack.ordoClient, taskQueue: workers.ordoTaskQueue, catalog: stack.catalog, shape: args.shape }),
@@ -85,7 +92,7 @@ async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuni
       solo: args.solo,
       concurrency: args.concurrency,
       stepsPerOrder: stepsPerOrder(shape),
-      runTag: `BENCH-${tag}`,
+      runTag: `BENCH-${RUN}-${tag}`,
       historySample: args.historySample,
       quiet: args.quiet,
     });

@@ -6,7 +6,7 @@ import { parseBenchArgs, UsageError } from '../../bench/args';
 describe('bench: command line', () => {
   it('has defaults for every setting, and takes worker tuning overrides', () => {
     assert.deepEqual(parseBenchArgs([]), {
-      mode: 'server', orders: 200, shape: 'laptop', concurrency: 32, rounds: 4, warmup: 5, solo: 3, tuning: {}, sweep: undefined, historySample: 50, out: undefined, quiet: false,
+      mode: 'server', orders: 200, shape: 'laptop', concurrency: 32, rounds: 4, warmup: 5, solo: 3, tuning: {}, sweep: undefined, historySample: 50, workerProcesses: 0, out: undefined, quiet: false,
     });
     const args = parseBenchArgs(['--orders', '50', '--shape', 'saas', '--cache', '0', '--max-workflow-tasks', '10']);
     assert.equal(args.mode === 'server' && args.shape, 'saas');
