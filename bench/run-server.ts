@@ -9,6 +9,7 @@ import { runSideBySide, type Comparison } from './side-by-side';
 import { startBenchStack, type BenchStack } from './stack';
 import { serverTargets } from './targets';
 import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
+import { serverInfo } from './server-info';
 import { startWorkerProcesses } from './worker-processes';
 import { startBenchWorkers } from './workers';
 
@@ -49,7 +50,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
         at: new Date().toISOString(),
         command,
         machine,
-        server: stack.dbFile ? { devServer: true, dbFile: 'temp file (file-backed SQLite)' } : { address: process.env.TEMPORAL_ADDRESS },
+        server: { ...(stack.dbFile ? { devServer: true, dbFile: 'temp file (file-backed SQLite)' } : { address: process.env.TEMPORAL_ADDRESS }), ...(await serverInfo(stack.ordoClient)) },
         settings: { orders: args.orders, shape: args.shape, concurrency: args.concurrency, rounds: args.rounds, warmup: args.warmup, solo: args.solo, workerProcesses: args.workerProcesses, stepsPerOrder: stepsPerOrder(shape), baselineShape: shape },
         runs,
         targets,
@@ -69,18 +70,19 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
 
 async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, shape: ReturnType<typeof baselineShape>, tag: string): Promise<Comparison> {
   // --worker-processes N: the same two workers, in N processes of their own (bench/worker-processes.ts).
-  const workers = args.workerProcesses
-    ? await startWorkerProcesses({ count: args.workerProcesses, config: stack.config, tuning, tag })
-    : await startBenchWorkers({
-        connection: stack.env.nativeConnection,
-        client: stack.ordoClient,
-        config: stack.config,
-        catalog: stack.catalog,
-        tuning,
-        ordoBundle: stack.ordoBundle,
-        baselineBundle: stack.baselineBundle,
-        tag,
-      });
+  const processes = args.workerProcesses ? await startWorkerProcesses({ count: args.workerProcesses, config: stack.config, tuning, tag }) : undefined;
+  const workers =
+    processes ??
+    (await startBenchWorkers({
+      connection: stack.env.nativeConnection,
+      client: stack.ordoClient,
+      config: stack.config,
+      catalog: stack.catalog,
+      tuning,
+      ordoBundle: stack.ordoBundle,
+      baselineBundle: stack.baselineBundle,
+      tag,
+    }));
   try {
     return await runSideBySide({
       ordo: ordoContender({ temporal: stack.ordoClient, taskQueue: workers.ordoTaskQueue, catalog: stack.catalog, shape: args.shape }),
@@ -98,5 +100,6 @@ async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuni
     });
   } finally {
     await workers.stop();
+    if (processes) process.stderr.write(`Worker processes' peak RSS: ${processes.peakRssBytes().map((b) => `${Math.round(b / 2 ** 20)} MiB`).join(', ')}\n`);
   }
 }
