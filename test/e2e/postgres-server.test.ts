@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -17,6 +16,7 @@ import { bundleOrdoWorkflows, createOrdoWorker } from '../../workers/create';
 import { testKeyringFile } from '../encryption-keys';
 import { quietRuntime } from '../quiet-runtime';
 import { eventually } from './eventually';
+import { freePortRange } from './free-ports';
 import { exampleOrder } from './examples';
 import { withTestOperators } from './operator-keys';
 
@@ -113,22 +113,3 @@ describe('Ordo on the Temporal server backed by PostgreSQL', function () {
       (await count('OrderWorkflow')) === 1 && (await count('FulfillmentOrderWorkflow')) === 3 ? true : undefined, 30_000);
   });
 });
-
-/** A port on loopback with the `count - 1` after it free too (the server takes a run of ports). */
-async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    // Below 32768: the server keeps its membership ports in a SMALLINT column.
-    const first = 20_000 + Math.floor(Math.random() * 12_000);
-    const ports = Array.from({ length: count }, (_, i) => first + i);
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return first;
-  }
-  throw new Error(`no run of ${count} free ports found on 127.0.0.1`);
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
