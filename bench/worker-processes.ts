@@ -57,7 +57,8 @@ export async function startWorkerProcesses(options: { count: number; config: Loa
       Array.from({ length: options.count }, () => {
         const child = fork(__filename, [], {
           env: { ...process.env, [SPEC_ENV]: JSON.stringify(spec) },
-          execArgv: ['--import', 'tsx'],
+          // TypeScript as the bench runs it (tsx), found from here, whatever folder the bench was started in.
+          execArgv: ['--require', require.resolve('tsx/cjs')],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
         children.push(child);
@@ -85,7 +86,9 @@ export async function startWorkerProcesses(options: { count: number; config: Loa
 /** The worker process itself: both workers on the run's task queues until SIGTERM, then its peak RSS to the bench. */
 async function runWorkerProcess(spec: WorkerSpec): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const send = (message: FromWorker) => process.send?.(message);
+  // A bench that dies without stopping its workers must not leave them polling: the IPC channel closes with it.
+  process.once('disconnect', () => process.exit(1));
+  const send = (message: FromWorker, then?: () => void) => process.send?.(message, undefined, {}, () => then?.());
   let peak = process.memoryUsage.rss();
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 500);
   try {
@@ -109,9 +112,7 @@ async function runWorkerProcess(spec: WorkerSpec): Promise<void> {
         clearInterval(sampler);
         await clientConnection.close();
         await connection.close();
-        send({ stopped: true, peakRssBytes: Math.max(peak, process.memoryUsage.rss()) });
-        process.disconnect?.();
-        process.exit(0);
+        send({ stopped: true, peakRssBytes: Math.max(peak, process.memoryUsage.rss()) }, () => process.exit(0));
       });
     });
     send({ ready: true, pid: process.pid });
