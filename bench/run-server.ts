@@ -9,6 +9,7 @@ import { runSideBySide, type Comparison } from './side-by-side';
 import { startBenchStack, type BenchStack } from './stack';
 import { serverTargets } from './targets';
 import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
+import { describeCpuUsage, startCpuUsage, type CpuUsage } from './cpu-usage';
 import { serverInfo } from './server-info';
 import { startWorkerProcesses } from './worker-processes';
 import { startBenchWorkers } from './workers';
@@ -31,12 +32,12 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
       ? args.sweep.values.map((value) => ({ value, tuning: { ...base, [TUNING_FLAGS[args.sweep!.flag]]: value } }))
       : [{ value: undefined, tuning: base }];
     const shape = baselineShape(args.shape, stack.catalog);
-    const runs: Array<{ value?: number; tuning: Tuning; comparison: Comparison }> = [];
+    const runs: Array<{ value?: number; tuning: Tuning; comparison: Comparison; cpu?: CpuUsage }> = [];
     for (const [i, setting] of settings.entries()) {
       log(`\nSetting ${i + 1}/${settings.length}: ${describeTuning(setting.tuning)}; ${args.orders} ${args.shape} orders per contender in ${args.rounds} rounds`);
-      const comparison = await runSetting(stack, args, setting.tuning, shape, `s${i + 1}`);
-      runs.push({ ...setting, comparison });
-      console.log(`\n${describeTuning(setting.tuning)}\n${comparisonTable(comparison)}`);
+      const { comparison, cpu } = await runSetting(stack, args, setting.tuning, shape, `s${i + 1}`);
+      runs.push({ ...setting, comparison, cpu });
+      console.log(`\n${describeTuning(setting.tuning)}\n${comparisonTable(comparison)}${cpu ? `\n${describeCpuUsage(cpu)}` : ''}`);
     }
     if (args.sweep) console.log(`\nSweep of ${args.sweep.flag}\n${sweepTable(args.sweep.flag, runs.map((r) => ({ value: r.value!, comparison: r.comparison })))}`);
     const targets = serverTargets(runs[runs.length - 1].comparison);
@@ -68,7 +69,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
   }
 }
 
-async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, shape: ReturnType<typeof baselineShape>, tag: string): Promise<Comparison> {
+async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, shape: ReturnType<typeof baselineShape>, tag: string): Promise<{ comparison: Comparison; cpu?: CpuUsage }> {
   // --worker-processes N: the same two workers, in N processes of their own (bench/worker-processes.ts).
   const processes = args.workerProcesses ? await startWorkerProcesses({ count: args.workerProcesses, config: stack.config, tuning, tag }) : undefined;
   const workers =
@@ -83,8 +84,10 @@ async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuni
       baselineBundle: stack.baselineBundle,
       tag,
     }));
+  // Which process held the cores (server, PostgreSQL, workers): measured from the workers polling to the last order.
+  const cpuUsage = startCpuUsage();
   try {
-    return await runSideBySide({
+    const comparison = await runSideBySide({
       ordo: ordoContender({ temporal: stack.ordoClient, taskQueue: workers.ordoTaskQueue, catalog: stack.catalog, shape: args.shape }),
       baseline: baselineContender({ temporal: stack.baselineClient, taskQueue: workers.baselineTaskQueue, shape }),
       temporal: stack.ordoClient,
@@ -98,6 +101,7 @@ async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuni
       historySample: args.historySample,
       quiet: args.quiet,
     });
+    return { comparison, cpu: cpuUsage.stop() };
   } finally {
     await workers.stop();
     if (processes) process.stderr.write(`Worker processes' peak RSS: ${processes.peakRssBytes().map((b) => `${Math.round(b / 2 ** 20)} MiB`).join(', ')}\n`);
