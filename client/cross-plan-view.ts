@@ -1,0 +1,73 @@
+/**
+ * How `ordo plan`, `ordo decompose` and the console show a cross-plan dependency (DESIGN.md "Decomposition" step 5):
+ * a `dependsOn` entry `FO-ID/step-id` names a step of another split of the same order. This module finds that
+ * step among the splits a reader already has (the order's live plan), so a printout can say what it waits for and
+ * how far that step is, without another query.
+ */
+
+/** A `dependsOn` entry split into the other fulfillment order and its step; undefined for a step of the same plan. */
+export interface CrossPlanRef {
+  fulfillmentOrderId: string;
+  stepId: string;
+}
+
+/**
+ * The split and step a `dependsOn` entry names. Ids never contain `/` (domain/order.ts Identifier), so the first one
+ * separates the split from the step; a same-plan entry (`workspace.step[...]`) has none.
+ */
+export function parseCrossPlanRef(entry: string): CrossPlanRef | undefined {
+  const slash = entry.indexOf('/');
+  return slash < 0 ? undefined : { fulfillmentOrderId: entry.slice(0, slash), stepId: entry.slice(slash + 1) };
+}
+
+/** What a reader knows of one split: its id and its steps (with their states once it runs). */
+export interface KnownSplit {
+  id: string;
+  steps: ReadonlyArray<{ id: string; state?: string }>;
+}
+
+/** The upstream step of a cross-plan dependency, as found among the known splits. */
+export interface UpstreamStep extends CrossPlanRef {
+  /** The `dependsOn` entry itself (`FO-ID/step-id`): the key a drawing or a printout matches on. */
+  ref: string;
+  /** The split that holds the step: the named one, or the part `FO-ID-P<n>` of a partitioned one; absent when none does. */
+  splitId?: string;
+  /** Its state, when that split's live plan is known (a split that has not started has none yet). */
+  state?: string;
+}
+
+/**
+ * The upstream step `entry` names, looked up in `splits`; undefined for a same-plan entry. A split of the order that
+ * is gone (an amendment removed it) or not started leaves `splitId` or `state` out: the reader says so, never fails.
+ */
+export function upstreamStep(entry: string, splits: readonly KnownSplit[]): UpstreamStep | undefined {
+  const ref = parseCrossPlanRef(entry);
+  if (!ref) return undefined;
+  const candidates = splits.filter((split) => split.id === ref.fulfillmentOrderId || split.id.startsWith(`${ref.fulfillmentOrderId}-P`));
+  for (const split of candidates) {
+    const step = split.steps.find((s) => s.id === ref.stepId);
+    if (step) return { ...ref, ref: entry, splitId: split.id, ...(step.state !== undefined ? { state: step.state } : {}) };
+  }
+  const named = candidates.find((split) => split.id === ref.fulfillmentOrderId);
+  return { ...ref, ref: entry, ...(named ? { splitId: named.id } : {}) };
+}
+
+/** Every distinct upstream step a split's steps wait for, in the order they first appear. */
+export function upstreamSteps(steps: ReadonlyArray<{ dependsOn: readonly string[] }>, splits: readonly KnownSplit[]): UpstreamStep[] {
+  const found = new Map<string, UpstreamStep>();
+  for (const step of steps) {
+    for (const entry of step.dependsOn) {
+      if (found.has(entry)) continue;
+      const upstream = upstreamStep(entry, splits);
+      if (upstream) found.set(entry, upstream);
+    }
+  }
+  return [...found.values()];
+}
+
+/** `FO-WH-EAST-DG-1/device-delivery.ship[…] (Completed)`: how a printout names an upstream step and its state. */
+export function describeUpstream(upstream: UpstreamStep): string {
+  const where = upstream.splitId && upstream.splitId !== upstream.fulfillmentOrderId ? `${upstream.splitId}/${upstream.stepId}` : upstream.ref;
+  const state = upstream.state ?? (upstream.splitId ? 'not started' : 'no such split in the order');
+  return `${where} (${state})`;
+}
