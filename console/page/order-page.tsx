@@ -3,6 +3,7 @@ import { useJson, useLive } from './api';
 import type { PageUser } from './auth-types';
 import type { OrderListAnswer, OrderView, SplitView, StepView } from './order-types';
 import { SwimlaneLegend, Swimlanes, type SwimlaneStep } from './swimlanes';
+import { stubTarget, upstreamStubs } from './upstream-stubs';
 
 /** Recent orders, and one order live: splits, swimlanes, PONR, actions, invoices (docs/console.md "Order page"). */
 
@@ -94,6 +95,11 @@ export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
   if (!order) {
     return live.error ? <p className="refusal" data-testid="order-refusal">{live.error.message}</p> : <p className="loading">Loading order {orderId}…</p>;
   }
+  // A stub's click selects the step in the split that holds it, and brings that split into view.
+  const select = (split: string, step: string, scroll: boolean) => {
+    setSelected({ split, step });
+    if (scroll) document.querySelector(`[data-testid="split-${CSS.escape(split)}"]`)?.scrollIntoView({ behavior: 'smooth' });
+  };
   const selectedSplit = order.splits.find((s) => s.id === selected?.split);
   const selectedStep = selectedSplit?.steps.find((s) => s.id === selected?.step);
   return (
@@ -139,11 +145,11 @@ export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
       {order.unfulfilledItems.length > 0 && (
         <p className="refusal">Unfulfilled: {order.unfulfilledItems.map((item) => `${item.itemId} (${item.product}): ${item.reason}`).join('; ')}</p>
       )}
-      <SwimlaneLegend />
+      <SwimlaneLegend crossPlan={order.splits.some((split) => split.upstream?.length)} />
       <div className="order-body">
         <div className="splits">
           {order.splits.map((split) => (
-            <SplitSection key={split.id} split={split} selectedStep={selected?.split === split.id ? selected.step : undefined} onSelect={(step) => setSelected({ split: split.id, step })} />
+            <SplitSection key={split.id} split={split} selectedStep={selected?.split === split.id ? selected.step : undefined} onSelect={(step, other = split.id) => select(other, step, other !== split.id)} />
           ))}
         </div>
         {selectedSplit && selectedStep && <StepDetail split={selectedSplit} step={selectedStep} onClose={() => setSelected(undefined)} />}
@@ -155,10 +161,12 @@ export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
   );
 }
 
-function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; selectedStep?: string; onSelect: (stepId: string) => void }) {
+function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; selectedStep?: string; onSelect: (stepId: string, splitId?: string) => void }) {
   const steps = useMemo(
-    () =>
-      split.steps.map(
+    () => [
+      // What it waits for in other splits first: stubs whose edges run to the steps that wait (upstream-stubs.ts).
+      ...upstreamStubs(split.upstream, stepLabel),
+      ...split.steps.map(
         (step): SwimlaneStep => ({
           id: step.id,
           label: stepLabel(step.id),
@@ -170,8 +178,14 @@ function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; sel
           pointOfNoReturn: step.pointOfNoReturn,
         }),
       ),
-    [split.steps],
+    ],
+    [split.steps, split.upstream],
   );
+  const follow = (step: SwimlaneStep) => {
+    const target = stubTarget(step, split.upstream);
+    if (target) onSelect(target.stepId, target.splitId);
+    else if (!step.stub) onSelect(step.id);
+  };
   return (
     <section className="split" data-testid={`split-${split.id}`}>
       <h2>
@@ -189,7 +203,7 @@ function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; sel
           Web UI ↗
         </a>
       </p>
-      {steps.length ? <Swimlanes steps={steps} selectedId={selectedStep} onSelect={(step) => onSelect(step.id)} /> : <p className="empty">Not started yet.</p>}
+      {split.steps.length ? <Swimlanes steps={steps} selectedId={selectedStep} onSelect={follow} /> : <p className="empty">Not started yet.</p>}
     </section>
   );
 }

@@ -2,6 +2,7 @@
  * The order page's API as JSON (docs/console.md "Order page"): what console/order-view.ts builds on the server and
  * console/page/order-page.tsx draws. One file imported by both, so the two cannot disagree on a field.
  */
+import type { UpstreamStep } from '../../client/cross-plan-view';
 import type { OrderState, StepCounts, StepStatus } from '../../workflows/types';
 
 /** GET /api/orders: one row per order found in Temporal visibility, newest first. */
@@ -38,7 +39,15 @@ export interface SplitView {
   counts: StepCounts;
   /** Empty while the split has not started (state `pending`) or when its history is gone. */
   steps: StepView[];
+  /**
+   * The steps of other splits that this one's steps wait for (cross-plan dependencies, `FO-ID/step-id` in a step's
+   * `dependsOn`; `ref` is that entry), each with the split that holds it and its state when known. Absent when none.
+   */
+  upstream?: UpstreamView[];
 }
+
+/** A step of another split of the order, as client/cross-plan-view.ts finds it: where it is and how far. */
+export type UpstreamView = UpstreamStep;
 
 /** An order item and its point of no return: passed (by which step, when) or the steps that will pass it. */
 export interface PonrItem {
