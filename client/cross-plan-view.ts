@@ -1,3 +1,5 @@
+import { parseCrossPlanRef } from '../domain/cross-plan';
+
 /**
  * How `ordo plan`, `ordo decompose` and the console show a cross-plan dependency (DESIGN.md "Decomposition" step 5):
  * a `dependsOn` entry `FO-ID/step-id` names a step of another split of the same order. This module finds that
@@ -5,20 +7,8 @@
  * how far that step is, without another query.
  */
 
-/** A `dependsOn` entry split into the other fulfillment order and its step; undefined for a step of the same plan. */
-export interface CrossPlanRef {
-  fulfillmentOrderId: string;
-  stepId: string;
-}
-
-/**
- * The split and step a `dependsOn` entry names. Ids never contain `/` (domain/order.ts Identifier), so the first one
- * separates the split from the step; a same-plan entry (`workspace.step[...]`) has none.
- */
-export function parseCrossPlanRef(entry: string): CrossPlanRef | undefined {
-  const slash = entry.indexOf('/');
-  return slash < 0 ? undefined : { fulfillmentOrderId: entry.slice(0, slash), stepId: entry.slice(slash + 1) };
-}
+/** A `dependsOn` entry split into the other fulfillment order and its step (domain/cross-plan.ts parseCrossPlanRef). */
+export type CrossPlanRef = NonNullable<ReturnType<typeof parseCrossPlanRef>>;
 
 /** What a reader knows of one split: its id and its steps (with their states once it runs). */
 export interface KnownSplit {

@@ -1,7 +1,8 @@
 import type { Finding } from '../../domain/lint';
 import type { Plan } from '../../domain/plan';
 import { FINISHED_STEP_STATES, type FulfillmentOrderPlan, type OrderPlanView, type OrderSummary, type StepStatus } from '../../workflows/types';
-import { describeUpstream, parseCrossPlanRef, upstreamStep, type KnownSplit } from '../cross-plan-view';
+import { parseCrossPlanRef } from '../../domain/cross-plan';
+import { describeUpstream, upstreamStep, type KnownSplit } from '../cross-plan-view';
 import { jeopardyNote } from './format-operator';
 
 /** Human-readable renderings of what the CLI prints; `--json` prints the objects themselves. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatDecomposition, formatPlanView } from '../../client/cli/format';
-import { describeUpstream, parseCrossPlanRef, upstreamStep, upstreamSteps } from '../../client/cross-plan-view';
+import { describeUpstream, upstreamStep, upstreamSteps } from '../../client/cross-plan-view';
+import { parseCrossPlanRef } from '../../domain/cross-plan';
 import type { Plan } from '../../domain/plan';
 import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
 
