@@ -1,6 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useJson, useLive } from './api';
 import type { PageUser } from './auth-types';
+import { LoadStatus } from './load-status';
 import type { OrderListAnswer, OrderView, SplitView, StepView } from './order-types';
 import { SwimlaneLegend, Swimlanes, type SwimlaneStep } from './swimlanes';
 import { stubTarget, upstreamStubs } from './upstream-stubs';
@@ -45,8 +46,7 @@ export function OrderList() {
         <input placeholder="Account" {...field('account')} />
         <button type="submit" data-testid="filter-apply">Filter</button>
       </form>
-      {list.error && <p className="refusal">{list.error.message}</p>}
-      {!list.data && !list.error && <p className="loading">Loading…</p>}
+      <LoadStatus of={list} />
       {list.data && (
         <table data-testid="order-list">
           <thead>
@@ -93,7 +93,7 @@ export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
   const [selected, setSelected] = useState<{ split: string; step: string }>();
   const order = live.data;
   if (!order) {
-    return live.error ? <p className="refusal" data-testid="order-refusal">{live.error.message}</p> : <p className="loading">Loading order {orderId}…</p>;
+    return <LoadStatus of={live} loading={`Loading order ${orderId}…`} refusalTestId="order-refusal" />;
   }
   // A stub's click selects the step in the split that holds it, and brings that split into view.
   const select = (split: string, step: string, scroll: boolean) => {
@@ -140,7 +140,7 @@ export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
           {order.final ? 'final' : 'live'}
         </span>
       </header>
-      {live.error && <p className="refusal">{live.error.message}</p>}
+      <LoadStatus of={live} refusalTestId="order-refusal" />
       {order.reason && <p className="order-reason">{order.reason}</p>}
       {order.unfulfilledItems.length > 0 && (
         <p className="refusal">Unfulfilled: {order.unfulfilledItems.map((item) => `${item.itemId} (${item.product}): ${item.reason}`).join('; ')}</p>
