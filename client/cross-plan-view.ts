@@ -17,7 +17,7 @@ export interface KnownSplit {
 }
 
 /** The upstream step of a cross-plan dependency, as found among the known splits. */
-export interface UpstreamStep extends CrossPlanRef {
+export interface UpstreamView extends CrossPlanRef {
   /** The `dependsOn` entry itself (`FO-ID/step-id`): the key a drawing or a printout matches on. */
   ref: string;
   /** The split that holds the step: the named one, or the part `FO-ID-P<n>` of a partitioned one; absent when none does. */
@@ -30,7 +30,7 @@ export interface UpstreamStep extends CrossPlanRef {
  * The upstream step `entry` names, looked up in `splits`; undefined for a same-plan entry. A split of the order that
  * is gone (an amendment removed it) or not started leaves `splitId` or `state` out: the reader says so, never fails.
  */
-export function upstreamStep(entry: string, splits: readonly KnownSplit[]): UpstreamStep | undefined {
+export function upstreamStep(entry: string, splits: readonly KnownSplit[]): UpstreamView | undefined {
   const ref = parseCrossPlanRef(entry);
   if (!ref) return undefined;
   const candidates = splits.filter((split) => split.id === ref.fulfillmentOrderId || split.id.startsWith(`${ref.fulfillmentOrderId}-P`));
@@ -43,8 +43,8 @@ export function upstreamStep(entry: string, splits: readonly KnownSplit[]): Upst
 }
 
 /** Every distinct upstream step a split's steps wait for, in the order they first appear. */
-export function upstreamSteps(steps: ReadonlyArray<{ dependsOn: readonly string[] }>, splits: readonly KnownSplit[]): UpstreamStep[] {
-  const found = new Map<string, UpstreamStep>();
+export function upstreamSteps(steps: ReadonlyArray<{ dependsOn: readonly string[] }>, splits: readonly KnownSplit[]): UpstreamView[] {
+  const found = new Map<string, UpstreamView>();
   for (const step of steps) {
     for (const entry of step.dependsOn) {
       if (found.has(entry)) continue;
@@ -56,7 +56,7 @@ export function upstreamSteps(steps: ReadonlyArray<{ dependsOn: readonly string[
 }
 
 /** `FO-WH-EAST-DG-1/device-delivery.ship[…] (Completed)`: how a printout names an upstream step and its state. */
-export function describeUpstream(upstream: UpstreamStep): string {
+export function describeUpstream(upstream: UpstreamView): string {
   const where = upstream.splitId && upstream.splitId !== upstream.fulfillmentOrderId ? `${upstream.splitId}/${upstream.stepId}` : upstream.ref;
   const state = upstream.state ?? (upstream.splitId ? 'not started' : 'no such split in the order');
   return `${where} (${state})`;

@@ -2,8 +2,11 @@
  * The order page's API as JSON (docs/console.md "Order page"): what console/order-view.ts builds on the server and
  * console/page/order-page.tsx draws. One file imported by both, so the two cannot disagree on a field.
  */
-import type { UpstreamStep } from '../../client/cross-plan-view';
+import type { UpstreamView } from '../../client/cross-plan-view';
 import type { OrderState, StepCounts, StepStatus } from '../../workflows/types';
+
+/** A step of another split of the order, as client/cross-plan-view.ts finds it: where it is and how far. */
+export type { UpstreamView };
 
 /** GET /api/orders: one row per order found in Temporal visibility, newest first. */
 export interface OrderListRow {
@@ -46,8 +49,6 @@ export interface SplitView {
   upstream?: UpstreamView[];
 }
 
-/** A step of another split of the order, as client/cross-plan-view.ts finds it: where it is and how far. */
-export type UpstreamView = UpstreamStep;
 
 /** An order item and its point of no return: passed (by which step, when) or the steps that will pass it. */
 export interface PonrItem {

@@ -10,7 +10,8 @@ import { browserMissing, getBrowser, getConsole, signedInPage, type ConsoleHarne
  * A cross-plan dependency on the order page, on the real stack in Chromium (catalog cross-plan-catalog.yaml, its own
  * lane): the provisioning split's licence activation waits for its router's shipment in the warehouse split. The
  * waiting split draws that step as a stub in a lane named after the warehouse split, with a dashed edge to the step
- * that waits; the stub takes the shipment's colour as it moves on, and a click on it opens the shipment's detail.
+ * that waits; the stub takes the shipment's colour as it moves on (the licence waits until it is Completed), and a
+ * click on it opens the shipment's detail.
  */
 
 const CATALOG = path.resolve(__dirname, 'cross-plan-catalog.yaml');
@@ -18,6 +19,7 @@ const QUEUE = 'ordo-console-cross-plan';
 const WAREHOUSE = 'FO-WH-EAST-DG-1';
 const SHIP = 'router-delivery.ship[SHIP-ROUTER:R1]';
 const PACK = 'router-delivery.pack[SHIP-ROUTER:R1]';
+const ACTIVATE = 'firewall-activation.activate[ACTIVATE-FIREWALL:L1]';
 
 describe('console: the order page shows dependencies across plans', function () {
   this.timeout(180_000);
@@ -61,15 +63,17 @@ describe('console: the order page shows dependencies across plans', function () 
     // The router waits to be packed: the shipment the licence waits for is Pending, and so is its stub.
     await page.waitForSelector(`[data-testid="split-${WAREHOUSE}"] g[data-testid="step-${PACK}"][data-state="InProgress"]`, { state: 'attached', timeout: 30_000 });
     await page.waitForSelector(`${stub}[data-state="Pending"]`, { state: 'attached' });
+    assert.equal(await page.getAttribute(`${provisioning} g[data-testid="step-${ACTIVATE}"]`, 'data-state'), 'Pending', 'the licence waits with it');
     assert.match((await page.textContent(`${provisioning} .lane-workspace`)) ?? '', new RegExp(`↤ ${WAREHOUSE}`), 'the stub lane is named after the other split');
     const edge = await page.getAttribute(`${provisioning} [data-testid="cross-plan-edges"]`, 'd');
     assert.match(edge ?? '', /^M[\d.]+,[\d.]+ C/, 'a dashed edge runs from the stub to the step that waits');
     assert.match((await page.textContent('[data-testid="swimlane-legend"]')) ?? '', /waits for a step of another split/);
     assert.equal(await page.locator(`[data-testid="split-${WAREHOUSE}"] [data-stub]`).count(), 0, 'the warehouse split waits for nothing');
 
-    // Packed, the router ships: the stub turns Completed with it.
+    // Packed, the router ships: the stub turns Completed with it, and the licence is activated.
     await new OrdoOperator(lane).completeTask(order.id, PACK, 'wendy');
     await page.waitForSelector(`${stub}[data-state="Completed"]`, { state: 'attached', timeout: 30_000 });
+    await page.waitForSelector(`${provisioning} g[data-testid="step-${ACTIVATE}"][data-state="Completed"]`, { state: 'attached', timeout: 30_000 });
     // With ORDO_SCREENSHOTS=<folder>, the page as the test saw it (docs/console.md "Screenshots").
     if (process.env.ORDO_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.ORDO_SCREENSHOTS, 'console-order-cross-plan.png'), fullPage: true });
 
