@@ -74,8 +74,6 @@ describe('console: the order page shows dependencies across plans', function () 
     await new OrdoOperator(lane).completeTask(order.id, PACK, 'wendy');
     await page.waitForSelector(`${stub}[data-state="Completed"]`, { state: 'attached', timeout: 30_000 });
     await page.waitForSelector(`${provisioning} g[data-testid="step-${ACTIVATE}"][data-state="Completed"]`, { state: 'attached', timeout: 30_000 });
-    // With ORDO_SCREENSHOTS=<folder>, the page as the test saw it (docs/console.md "Screenshots").
-    if (process.env.ORDO_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.ORDO_SCREENSHOTS, 'console-order-cross-plan.png'), fullPage: true });
 
     // A click on the stub opens the shipment in the warehouse split.
     await page.click(stub);
@@ -83,5 +81,7 @@ describe('console: the order page shows dependencies across plans', function () 
     assert.equal((await page.textContent('[data-testid="step-detail"] h3'))?.replace(/\s+/g, ' ').trim(), `${WAREHOUSE} / ${SHIP}`);
     assert.equal(await page.textContent('[data-testid="step-detail-state"]'), 'Completed');
     await page.waitForSelector(`[data-testid="split-${WAREHOUSE}"] g[data-testid="step-${SHIP}"].selected`, { state: 'attached' });
+    // With ORDO_SCREENSHOTS=<folder>, the page as the test saw it (docs/console.md "Screenshots").
+    if (process.env.ORDO_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.ORDO_SCREENSHOTS, 'console-order-cross-plan.png'), fullPage: true });
   });
 });
