@@ -151,13 +151,22 @@ async function readSplit(temporal: Client, fo: FulfillmentOrderSummary, cache: V
 
 /**
  * Gives each split that waits for steps of other splits (cross-plan dependencies, DESIGN.md "Decomposition" step 5)
- * its `upstream`: those steps, where they are and their state, from the splits' plans already read.
+ * its `upstream`: those steps, where they are and their state, from the splits' plans already read; and each split
+ * holding such a step its `awaitedBy`: which splits wait for which of its steps.
  */
 export function withUpstream(splits: SplitView[]): void {
   const known: KnownSplit[] = splits;
+  const byId = new Map(splits.map((split) => [split.id, split]));
   for (const split of splits) {
     const upstream = upstreamSteps(split.steps, known);
-    if (upstream.length > 0) split.upstream = upstream;
+    if (upstream.length === 0) continue;
+    split.upstream = upstream;
+    for (const { splitId, stepId } of upstream) {
+      const holder = splitId === undefined ? undefined : byId.get(splitId);
+      if (!holder) continue;
+      const waiting = ((holder.awaitedBy ??= {})[stepId] ??= []);
+      if (!waiting.includes(split.id)) waiting.push(split.id);
+    }
   }
 }
 

@@ -176,10 +176,11 @@ function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; sel
           state: step.state,
           jeopardy: step.jeopardy,
           pointOfNoReturn: step.pointOfNoReturn,
+          ...(split.awaitedBy?.[step.id] ? { awaitedBy: split.awaitedBy[step.id] } : {}),
         }),
       ),
     ],
-    [split.steps, split.upstream],
+    [split.steps, split.upstream, split.awaitedBy],
   );
   const follow = (step: SwimlaneStep) => {
     const target = stubTarget(step, split.upstream);

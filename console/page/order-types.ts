@@ -47,6 +47,8 @@ export interface SplitView {
    * `dependsOn`; `ref` is that entry), each with the split that holds it and its state when known. Absent when none.
    */
   upstream?: UpstreamView[];
+  /** The other side: this split's steps that steps of other splits wait for, each with those splits' ids. Absent when none. */
+  awaitedBy?: Record<string, string[]>;
 }
 
 

@@ -28,6 +28,8 @@ export interface SwimlaneStep {
   pointOfNoReturn?: boolean;
   /** A step of another split this plan waits for (its `workspace` is that split's id): see upstream-stubs.ts. */
   stub?: boolean;
+  /** The other splits that wait for this step (the far end of their stubs): marked on its box. */
+  awaitedBy?: string[];
 }
 
 export interface SwimlanesProps {
@@ -177,6 +179,7 @@ const sameBox = (a: StepBoxProps, b: StepBoxProps): boolean =>
   a.step.jeopardy === b.step.jeopardy &&
   a.step.pointOfNoReturn === b.step.pointOfNoReturn &&
   a.step.stub === b.step.stub &&
+  a.step.awaitedBy === b.step.awaitedBy &&
   a.index === b.index &&
   a.x === b.x &&
   a.y === b.y &&
@@ -189,7 +192,8 @@ const StepBox = memo(function StepBox({ step, index, x, y, selected, fill, badge
   const jeopardy = step.jeopardy && step.jeopardy !== 'none' ? step.jeopardy : undefined;
   const colour = fill ?? (step.state ? stateColour(step.state) : '#e4e7eb');
   const dark = step.state === 'InProgress' || step.state === 'Completed' || step.state === 'FatallyFailed' || step.state === 'Cancelled';
-  const tip = [step.stub ? `waits for ${step.id}` : step.id, step.label !== step.id ? step.label : undefined, step.state, jeopardy, step.pointOfNoReturn ? 'point of no return' : undefined].filter(Boolean).join(' · ');
+  const awaited = step.awaitedBy?.length ? `${step.awaitedBy.join(', ')} wait${step.awaitedBy.length > 1 ? '' : 's'} for it` : undefined;
+  const tip = [step.stub ? `waits for ${step.id}` : step.id, step.label !== step.id ? step.label : undefined, step.state, jeopardy, step.pointOfNoReturn ? 'point of no return' : undefined, awaited].filter(Boolean).join(' · ');
   return (
     <g
       transform={`translate(${x},${y})`}
@@ -207,6 +211,12 @@ const StepBox = memo(function StepBox({ step, index, x, y, selected, fill, badge
         {truncate(step.label, LABEL_CHARS)}
       </text>
       {step.pointOfNoReturn && <path d={`M${BOX.width - 14},0 L${BOX.width},0 L${BOX.width},14 Z`} className="ponr-marker" />}
+      {awaited && (
+        // Just right of the box, like the start of an edge that leaves for another split.
+        <text x={BOX.width + 3} y={BOX.height / 2 + 4} className="awaited-marker" data-testid="awaited-marker">
+          ↦
+        </text>
+      )}
       {badge !== undefined && badge !== null && badge !== false && <Badge badge={badge} />}
     </g>
   );
@@ -250,10 +260,16 @@ export function SwimlaneLegend({ states = STEP_STATE_NAMES, crossPlan = false }:
         point of no return
       </span>
       {crossPlan && (
-        <span>
-          <i className="legend-stub" />
-          waits for a step of another split
-        </span>
+        <>
+          <span>
+            <i className="legend-stub" />
+            waits for a step of another split
+          </span>
+          <span>
+            <b className="legend-awaited">↦</b>
+            another split waits for it
+          </span>
+        </>
       )}
     </div>
   );

@@ -66,6 +66,8 @@ describe('order page: dependencies across plans', () => {
       { ref: 'FO-gone/x.y', fulfillmentOrderId: 'FO-gone', stepId: 'x.y' },
     ]);
     assert.equal(splits[1].upstream, undefined, 'a split that waits for nothing has no upstream field');
+    assert.deepEqual(splits[1].awaitedBy, { [SHIP]: ['FO-activation'] }, 'the other side knows who waits for its step');
+    assert.equal(splits[0].awaitedBy, undefined);
     const stubs = upstreamStubs(splits[0].upstream, label);
     assert.equal(stubs[1].state, undefined, 'a gone split’s stub has no state (grey)');
     assert.deepEqual(stubTarget(stubs[0], splits[0].upstream), { splitId: 'FO-WH-EAST-DG-1', stepId: SHIP });

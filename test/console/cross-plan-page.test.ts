@@ -69,6 +69,10 @@ describe('console: the order page shows dependencies across plans', function () 
     assert.match(edge ?? '', /^M[\d.]+,[\d.]+ C/, 'a dashed edge runs from the stub to the step that waits');
     assert.match((await page.textContent('[data-testid="swimlane-legend"]')) ?? '', /waits for a step of another split/);
     assert.equal(await page.locator(`[data-testid="split-${WAREHOUSE}"] [data-stub]`).count(), 0, 'the warehouse split waits for nothing');
+    // The other side: the shipment's box says a split waits for it.
+    const shipment = `[data-testid="split-${WAREHOUSE}"] g[data-testid="step-${SHIP}"]`;
+    assert.equal(await page.locator(`${shipment} [data-testid="awaited-marker"]`).count(), 1);
+    assert.match((await page.textContent(`${shipment} > title`)) ?? '', /FO-provisioning waits for it/);
 
     // Packed, the router ships: the stub turns Completed with it, and the licence is activated.
     await new OrdoOperator(lane).completeTask(order.id, PACK, 'wendy');
