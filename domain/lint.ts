@@ -24,6 +24,11 @@ export interface LintOptions {
    * `ordo lint` passes the configuration's `billing.systems`.
    */
   billingSystems?: string[];
+  /**
+   * The queues the configuration defines (temporal-config.yaml `queues`): a product's `approval.queue` must be one.
+   * Absent (no configuration at hand): approval queues are not checked, rather than guessed at.
+   */
+  queues?: readonly string[];
 }
 
 export const LINT_RULES = {
@@ -35,6 +40,8 @@ export const LINT_RULES = {
   danglingDependency: 'dangling-dependency',
   fulfillmentProductWithoutScenario: 'fulfillment-product-without-scenario',
   priceBookMissesProduct: 'price-book-misses-product',
+  unknownApprovalQueue: 'unknown-approval-queue',
+  undeclaredStartAttribute: 'undeclared-start-attribute',
   catalogLoad: 'catalog-load',
 } as const;
 
@@ -49,6 +56,8 @@ export function lintCatalog(catalog: Catalog, options: LintOptions = {}): Findin
     ...productsWithoutRules(catalog),
     ...fulfillmentProductsWithoutScenario(catalog),
     ...productsMissingFromPriceBooks(catalog),
+    ...(options.queues ? unknownApprovalQueues(catalog, options.queues) : []),
+    ...undeclaredStartAttributes(catalog),
     ...allSteps(catalog).flatMap((location) => [
       ...missingFallout(catalog, location),
       ...missingEstimatedDuration(location),
@@ -112,6 +121,42 @@ function productsMissingFromPriceBooks(catalog: Catalog): Finding[] {
         fix: `add ${product.code}: "<unit price>" to the book's prices`,
       }));
   });
+}
+
+/**
+ * An approval queue the configuration does not have: nobody is a member, so nobody may approve (the order workflow
+ * checks membership), and every order with the product would wait `pending` until it is cancelled.
+ */
+function unknownApprovalQueues(catalog: Catalog, queues: readonly string[]): Finding[] {
+  const known = new Set(queues);
+  const listed = queues.length ? [...queues].sort().join(', ') : 'none';
+  return catalog.products
+    .filter((product) => product.approval && !known.has(product.approval.queue))
+    .map((product) => ({
+      severity: 'error' as const,
+      rule: LINT_RULES.unknownApprovalQueue,
+      path: `products[${product.code}].approval.queue`,
+      message: `product ${product.code} asks for an approval by queue ${product.approval!.queue}, which the configuration's queues do not have: nobody could approve its orders, which would wait pending until cancelled`,
+      fix: `name one of the configured queues (${listed}), or add ${product.approval!.queue} with its members under queues in temporal-config.yaml`,
+    }));
+}
+
+/**
+ * A step that starts at an order-item attribute (`startAt: { attribute }`) no product declares (`attributes:
+ * { NAME: [...] }`, or `NAME: []` for any value): most likely a typo, and then the step never waits (an item without
+ * the date starts at once). A warning: an order may still carry attributes its products do not declare.
+ */
+function undeclaredStartAttributes(catalog: Catalog): Finding[] {
+  const declared = new Set(catalog.products.flatMap((product) => Object.keys(product.attributes ?? {})));
+  return allSteps(catalog)
+    .filter(({ step }) => step.startAt?.attribute !== undefined && !declared.has(step.startAt.attribute))
+    .map((location) => ({
+      severity: 'warning' as const,
+      rule: LINT_RULES.undeclaredStartAttribute,
+      path: `${stepPath(location)}.startAt.attribute`,
+      message: `step ${location.step.id} starts at attribute ${location.step.startAt!.attribute}, which no product declares: if the name is wrong, the step never waits for its date`,
+      fix: `check the name against the products' attributes${declared.size ? ` (${[...declared].sort().join(', ')})` : ''}, or declare it on the product that carries the date: attributes: { ${location.step.startAt!.attribute}: [] } (any value)`,
+    }));
 }
 
 /** A callout or auto task that fails for good needs a queue where a person sees it. */
