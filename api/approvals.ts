@@ -5,8 +5,8 @@ import { operatorIdentity, type OperatorSigner } from '../client/operator-creden
 import type { OrdoClient } from '../client/ordo-client';
 import type { LoadedConfig } from '../config/load';
 import { privateKeyFile } from '../config/operator-keys';
-import type { Problem } from '../domain/problems';
-import { whyActorMayNotAct } from '../domain/queues';
+import { ApiApprovalDecision, whyActorMayNotApprove } from '../domain/approval-decision';
+import { parseWith } from '../domain/problems';
 import { ApiRefusal } from './errors';
 import type { ActiveKey } from './keys';
 import { readProductOrder } from './product-orders';
@@ -24,29 +24,6 @@ import { readProductOrder } from './product-orders';
 /** What the approval route needs of the configuration: the queue directory (403 before sending) and operator keys (signed mode). */
 export type ApprovalSettings = Pick<LoadedConfig, 'queues' | 'operatorKeysDir' | 'operators'>;
 
-export interface ApprovalRequest {
-  approved: boolean;
-  reason?: string;
-  actor?: string;
-}
-
-/** The body as an ApprovalRequest, or 400 naming each field that is wrong and its fix. */
-export function approvalRequestOf(body: Record<string, unknown>): ApprovalRequest {
-  const problems: Problem[] = [];
-  if (typeof body.approved !== 'boolean') problems.push({ path: 'approved', message: body.approved === undefined ? 'is required' : 'must be true or false', fix: 'send "approved": true to approve, false to refuse' });
-  if (body.reason !== undefined && typeof body.reason !== 'string') problems.push({ path: 'reason', message: 'must be text', fix: 'say why, e.g. "reason": "credit checked"' });
-  if (body.approved === false && !(typeof body.reason === 'string' && body.reason.trim())) problems.push({ path: 'reason', message: 'is required to refuse', fix: 'say why the order is refused: it ends rejected with this reason' });
-  if (body.actor !== undefined && (typeof body.actor !== 'string' || !body.actor.trim())) problems.push({ path: 'actor', message: 'must be a name', fix: "leave it out to act as the key's name" });
-  const unknown = Object.keys(body).filter((field) => !['approved', 'reason', 'actor'].includes(field));
-  for (const field of unknown) problems.push({ path: field, message: 'is not a field of an approval', fix: 'send { approved, reason?, actor? }' });
-  if (problems.length) throw new OrdoError('invalid', `the approval is invalid:\n${problems.map((p) => `  - ${p.path}: ${p.message} (fix: ${p.fix})`).join('\n')}`, problems);
-  return {
-    approved: body.approved as boolean,
-    ...(typeof body.reason === 'string' && body.reason.trim() ? { reason: body.reason.trim() } : {}),
-    ...(typeof body.actor === 'string' ? { actor: body.actor.trim() } : {}),
-  };
-}
-
 /** The actor the key acts as: its name, or one of its `actors`; 403 naming the fix otherwise. */
 export function actorOf(key: Pick<ActiveKey, 'name' | 'actors'>, named: string | undefined): string {
   if (named === undefined || named === key.name) return key.name;
@@ -58,13 +35,13 @@ export function actorOf(key: Pick<ActiveKey, 'name' | 'actors'>, named: string |
 }
 
 export async function approveProductOrder(client: OrdoClient, settings: ApprovalSettings | undefined, orderId: string, body: Record<string, unknown>, key: Pick<ActiveKey, 'name' | 'actors'>) {
-  const request = approvalRequestOf(body);
+  const request = parseWith(ApiApprovalDecision, body, 'the approval');
   const actor = actorOf(key, request.actor);
   const summary = await client.getSummary(orderId);
   // The order decides; this only answers 403 before anything is sent when the configuration already says no.
   if (settings && summary.state === 'pending' && summary.approval?.state === 'waiting') {
-    const notMember = whyActorMayNotAct(actor, summary.approval.queues, undefined, settings.queues);
-    if (notMember) throw new ApiRefusal('forbidden', `${notMember.replace('act on this step', `approve order ${orderId}`)}. Fix: add ${actor} to ${summary.approval.queues.join(' or ')} under queues in temporal-config.yaml, or approve with a key that acts for a member`);
+    const notMember = whyActorMayNotApprove(actor, orderId, summary.approval.queues, settings.queues);
+    if (notMember) throw new ApiRefusal('forbidden', `${notMember}. Fix: add ${actor} to ${summary.approval.queues.join(' or ')} under queues in temporal-config.yaml, or approve with a key that acts for a member`);
   }
   await approveOrder(client, orderId, { actor, approved: request.approved, ...(request.reason ? { reason: request.reason } : {}) }, signerFor(settings, actor));
   // The ProductOrder as it is now: its `ordo:approval` says who approved (or refused) and when.
