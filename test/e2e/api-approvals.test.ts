@@ -128,3 +128,53 @@ describe('the TMF622 API: approvals (Ordo extension, real Temporal dev server, a
     assert.equal(unknown.status, 404);
   });
 });
+
+describe('the TMF622 API: approvals in signed operator mode', function () {
+  this.timeout(120_000);
+  let api: RunningApi;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-api-approvals-signed-'));
+
+  before(async function () {
+    this.timeout(600_000);
+    const h = await getHarness();
+    const operators = { ...h.config.operators, authentication: 'signed' as const };
+    // ops-leads: grace (an operator with a key, test/e2e/operator-keys.ts) and credit-service (a system without one).
+    const queues: LoadedConfig['queues'] = { 'ops-leads': { members: ['grace', 'credit-service'], assignment: 'none' }, fallout: { members: ['alice'], assignment: 'none' } };
+    const lane = await h.startLane({ taskQueue: 'ordo-api-approvals-signed', catalogFiles: [CATALOG], config: { queues, dataDir, operators } });
+    const keys = [
+      { name: 'credit-service', hash: sha256(KEYS.credit) },
+      { name: 'portal', hash: sha256(KEYS.portal), actors: ['grace'] },
+    ];
+    api = await startApi({ client: lane, keys, dataDir, approvals: { queues, operatorKeysDir: h.config.operatorKeysDir, operators } }, { port: 0 });
+  });
+  after(async () => {
+    await api?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs the approval with the actor’s operator key; an actor without one is refused naming the fix', async () => {
+    const send = async (method: string, route: string, body: unknown, key: string) => {
+      const answer = await fetch(`${api.url}${route}`, { method, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const parsed = await answer.json();
+      assert.deepEqual(answerProblems(doc, method, route, answer.status, parsed), []);
+      return { status: answer.status, body: parsed as any };
+    };
+    const id = `API-APPROVE-SIGNED-${process.pid}`;
+    const created = await send('POST', '/productOrder', {
+      externalId: id,
+      relatedParty: [{ id: 'TEST', role: 'customer' }],
+      productOrderItem: [{ id: 'OI-1', quantity: 1, product: { id: 'CREDIT-KIT' }, itemPrice: [{ price: { dutyFreeAmount: { unit: 'USD', value: 100 } } }] }],
+    }, KEYS.portal);
+    assert.equal(created.status, 201);
+    await eventually('the order pending', async () => {
+      const answer = await fetch(`${api.url}/productOrder/${id}`, { headers: { 'x-api-key': KEYS.portal } });
+      return ((await answer.json()) as { state: string }).state === 'pending' ? true : undefined;
+    });
+    const noKey = await send('POST', `/productOrder/${id}/approval`, { approved: true }, KEYS.credit);
+    assert.equal(noKey.status, 409);
+    assert.match(noKey.body.message, /credit-service has no operator key .*`ordo operators init credit-service`/);
+    const byGrace = await send('POST', `/productOrder/${id}/approval`, { approved: true, actor: 'grace' }, KEYS.portal);
+    assert.equal(byGrace.status, 200, JSON.stringify(byGrace.body));
+    assert.equal(byGrace.body['ordo:approval'].actor, 'grace');
+  });
+});
