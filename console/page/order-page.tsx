@@ -168,7 +168,8 @@ function ApprovalPanel({ order, user }: { order: OrderView; user: PageUser }) {
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();
   const [taken, setTaken] = useState<string>();
-  const mayApprove = approval.state === 'waiting' && order.state === 'pending' && approval.queues.some((queue) => user.queues.includes(queue));
+  const member = approval.queues.some((queue) => user.queues.includes(queue));
+  const mayApprove = member && approval.state === 'waiting' && order.state === 'pending';
   const who = approval.queues.map((queue) => `${queue} (${approval.members[queue]?.join(', ') || 'no members'})`).join(' or ');
   const send = async (approved: boolean) => {
     setRefusal(undefined);
@@ -211,7 +212,7 @@ function ApprovalPanel({ order, user }: { order: OrderView; user: PageUser }) {
           </button>
         </div>
       )}
-      {approval.state === 'waiting' && !mayApprove && <p className="hint" data-testid="approval-not-yours">Only a member of {approval.queues.join(' or ')} may approve; you are not.</p>}
+      {approval.state === 'waiting' && !member && <p className="hint" data-testid="approval-not-yours">Only a member of {approval.queues.join(' or ')} may approve; you are not.</p>}
       {taken && <p className="hint" data-testid="approval-taken">{taken}</p>}
       {refusal && <p className="refusal" data-testid="approval-refusal">{refusal}</p>}
     </section>
