@@ -3,6 +3,7 @@ import { BundleIndex } from './bundles';
 import { groupBy, suggestName } from './catalog-index';
 import { actionOf, type AttributeValue, type Order, type OrderItem } from './order';
 import { accountFulfillmentOrderId, type Availability, type FulfillmentLineItem, type FulfillmentOrder, type Plan, type UnfulfilledItem } from './plan';
+import { linkAcrossPlans } from './cross-plan';
 import { dateSteps } from './step-dates';
 import { bundleKeyOf, buildFulfillmentPlan, PlanStepCounter } from './plan-build';
 import { InvalidInput, type Problem } from './problems';
@@ -39,6 +40,7 @@ export function decompose(order: Order, catalog: Catalog, availability?: Availab
   const { fulfillmentOrders: whole, accountLineItems } = fulfillmentOrdersOf(matched.contributions, locations, tree, routed.deliveryGroups);
   const counter = new PlanStepCounter(catalog);
   const fulfillmentOrders = whole.flatMap((fulfillmentOrder) => withPlans(catalog, counter, fulfillmentOrder, maxSteps));
+  linkAcrossPlans(catalog, fulfillmentOrders);
   const plan: Plan = { orderId: order.id, accountId: order.accountId, fulfillmentOrders, accountLineItems, unfulfilledItems: matched.unfulfilled };
   if (accountLineItems.length > 0) plan.accountFulfillmentOrders = accountFulfillmentOrders(catalog, accountLineItems);
   dateSteps(plan, order);

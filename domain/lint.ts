@@ -38,6 +38,7 @@ export const LINT_RULES = {
   billsBeforeConsolidation: 'bills-before-consolidation',
   dependencyCycle: 'dependency-cycle',
   danglingDependency: 'dangling-dependency',
+  unsatisfiableDependency: 'unsatisfiable-dependency',
   fulfillmentProductWithoutScenario: 'fulfillment-product-without-scenario',
   priceBookMissesProduct: 'price-book-misses-product',
   unknownApprovalQueue: 'unknown-approval-queue',
@@ -63,6 +64,7 @@ export function lintCatalog(catalog: Catalog, options: LintOptions = {}): Findin
       ...missingEstimatedDuration(location),
       ...billingCalls(location, billingSystems),
       ...danglingDependencyFindings(catalog, location),
+      ...unsatisfiableDependencies(catalog, location),
     ]),
     ...dependencyCycles(catalog),
   ];
@@ -229,6 +231,49 @@ function danglingDependencyFindings(catalog: Catalog, location: StepLocation): F
   }));
 }
 
+/**
+ * A dependency on another workspace that no order can ever honour, so the step silently never waits: the target's
+ * workspace fulfils no product (no scenario links it, or no Add rule makes its products), or the two workspaces only
+ * ever meet across the account boundary (account-scope work runs in the account's own plan, shared by every order of
+ * the account, which takes no part in an order's cross-plan dependencies; docs/decomposition.md).
+ */
+function unsatisfiableDependencies(catalog: Catalog, location: StepLocation): Finding[] {
+  const findings: Finding[] = [];
+  location.step.dependsOn.forEach((entry, index) => {
+    const target = resolveDependency(catalog, location.workspace, entry);
+    if (!target || target.workspace.id === location.workspace.id) return;
+    const waiter = reachOf(catalog, location.workspace.id);
+    const upstream = reachOf(catalog, target.workspace.id);
+    const inOrderPlans = waiter.orderLevel && upstream.orderLevel;
+    const inOneAccountPlan = [...waiter.accountProducts].some((product) => upstream.accountProducts.has(product));
+    if (inOrderPlans || inOneAccountPlan) return;
+    const why = upstream.linked
+      ? `workspace ${target.workspace.id} and workspace ${location.workspace.id} never take part in the same order's plans (one only fulfils account-scope work, which runs in the account's shared plan)`
+      : `workspace ${target.workspace.id} is in no plan: no scenario links it to a fulfillment product that an Add rule makes`;
+    findings.push({
+      severity: 'error',
+      rule: LINT_RULES.unsatisfiableDependency,
+      path: `${stepPath(location)}.dependsOn[${index}]`,
+      message: `step ${location.step.id} depends on ${entry}, which no decomposition can satisfy: ${why}, so the dependency is always dropped and the step never waits`,
+      fix: upstream.linked
+        ? 'depend on a step of a workspace that order-level work reaches, or move both into the account-scope workspace'
+        : `add a scenario linking workspace ${target.workspace.id} to a fulfillment product, or remove the dependency`,
+    });
+  });
+  return findings;
+}
+
+/** Where a workspace's steps can run: in orders' own plans, and/or in account plans (per account-scope product). */
+function reachOf(catalog: Catalog, workspaceId: string): { linked: boolean; orderLevel: boolean; accountProducts: Set<string> } {
+  const products = new Set(catalog.scenarios.filter((s) => s.workspace === workspaceId).map((s) => s.fulfillmentProduct));
+  const rules = catalog.decompositionRules.filter((rule) => rule.action === 'Add' && products.has(rule.destination));
+  return {
+    linked: rules.length > 0,
+    orderLevel: rules.some((rule) => rule.scope !== 'account'),
+    accountProducts: new Set(rules.filter((rule) => rule.scope === 'account').map((rule) => rule.destination)),
+  };
+}
+
 /** Every dependency cycle across the catalog (steps would wait for each other forever), one finding per cycle. */
 function dependencyCycles(catalog: Catalog): Finding[] {
   const steps = allSteps(catalog);
@@ -251,10 +296,14 @@ function dependencyCycles(catalog: Catalog): Finding[] {
         severity: 'error',
         rule: LINT_RULES.dependencyCycle,
         path: `${stepPath(byKey.get(cycle[0])!)}.dependsOn`,
-        message: `dependency cycle (each step waits for the next): ${cycle.join(' → ')}`,
+        message: `dependency cycle (each step waits for the next): ${cycle.join(' → ')}${spansWorkspaces(cycle) ? '; it runs across workspaces, so it stalls whether they land in one fulfillment order or in several (a cycle across plans)' : ''}`,
         fix: 'remove one of the dependencies in the cycle',
       };
     });
+}
+
+function spansWorkspaces(cycle: string[]): boolean {
+  return new Set(cycle.map((key) => key.slice(0, key.indexOf('.')))).size > 1;
 }
 
 /** Tarjan's algorithm; components come out with their nodes in catalog order, components ordered by their first node. */

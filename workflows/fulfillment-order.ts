@@ -15,19 +15,21 @@ import { chooseFalloutQueue } from '../domain/fallout';
 import { credentialTrail } from '../domain/operator-signature';
 import type { FulfillmentLineItem } from '../domain/plan';
 import { plannedSchedule, slaDeadlines } from '../domain/schedule';
+import { isCrossPlanRef } from '../domain/cross-plan';
 import { conditionHolds } from '../domain/step-conditions';
 import { isoTime, msOf, now, nowMs } from './clock';
 import { compensateStep } from './compensation';
 import { listenToOrder } from './fulfillment-order-messages';
+import { keepRefusal } from './message-checks';
 import { countSteps, initialStatus, SplitRun } from './fulfillment-order-run';
-import { fulfillmentOrderPlanQuery, fulfillmentOrderProgressSignal, ponrRequestSignal, type AmendPlanRequest } from './messages';
+import { crossPlanStepFinishedSignal, fulfillmentOrderPlanQuery, fulfillmentOrderProgressSignal, ponrRequestSignal, upstreamStepFinishedSignal, type AmendPlanRequest } from './messages';
 import { listenToOperators, OperatorInbox } from './operator-messages';
 import { PlanScheduler } from './scheduler';
 import { QUIET_SPLIT_ATTRIBUTES, splitQueueAttributes } from './search-attributes';
 import { SlaWatch, type SlaStage } from './sla';
 import { moveStep } from './state-machines';
 import { attemptWithPolicy, type StepContext } from './steps';
-import { FINISHED_STEP_STATES, UNBLOCKING_STEP_STATES, type FulfillmentOrderInput, type FulfillmentOrderPlan, type StepStatus } from './types';
+import { FINISHED_STEP_STATES, UNBLOCKING_STEP_STATES, type CrossPlanInput, type FulfillmentOrderInput, type FulfillmentOrderPlan, type StepStatus, type UpstreamStep } from './types';
 import { givenBehaviour } from './versions';
 
 const { sendAlert, assignManualTask } = proxyActivities<OrdoActivities>({
@@ -61,10 +63,22 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const stepScope = new CancellationScope();
   const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, lineItems, outputs };
   const sla = new SlaWatch(onSlaStage);
+  /**
+   * Cross-plan dependencies (workflows/cross-plan-relay.ts): steps of other splits this one waits for, as the order
+   * relayed them, and this split's steps that others wait for. Each upstream step is a node of the scheduler's
+   * graph that finishes when the order says it did. Since `cross-plan-dependencies`, asked only when the order
+   * sends such data, which no order did before it.
+   */
+  const upstream = new Map<string, UpstreamStep>();
+  const watched = new Set<string>();
+  let crossPlanOn = false;
   const scheduler = new PlanScheduler({
-    run: runStep,
-    unblocks: (id) => UNBLOCKING_STEP_STATES.has(steps.get(id)!.state),
-    blocked: (id) => markCancelled(steps.get(id)!),
+    run: (id) => (isCrossPlanRef(id) ? waitForUpstream(id) : runStep(id).then(() => reportIfWatched(id))),
+    unblocks: (id) => UNBLOCKING_STEP_STATES.has(isCrossPlanRef(id) ? upstream.get(id)!.state : steps.get(id)!.state),
+    blocked: (id) => {
+      markCancelled(steps.get(id)!);
+      reportIfWatched(id);
+    },
   });
   // Since lean-history the split starts with these values (its starter sets them), so none is written until one changes.
   let lastSearchAttributes = behaviour.startedWith('lean-history') ? signature(QUIET_SPLIT_ATTRIBUTES) : '';
@@ -78,13 +92,24 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   }
 
   setHandler(fulfillmentOrderPlanQuery, snapshot);
+  setHandler(upstreamStepFinishedSignal, (finished) => {
+    // From the order only; anyone with the Web UI can signal, so a ref no step waits for or a state that is not a
+    // finished one is refused into the plan, never taken.
+    const waitedFor = finished && typeof finished.ref === 'string' && [...steps.values()].some((s) => s.dependsOn.includes(finished.ref));
+    if (!waitedFor || !FINISHED_STEP_STATES.has(finished.state)) {
+      keepRefusal(rejectedMessages, 'upstreamStepFinished', undefined, 'not a finished upstream step that a step of this split waits for');
+      return;
+    }
+    if (!upstream.has(finished.ref)) upstream.set(finished.ref, { state: finished.state, at: String(finished.at) });
+  });
+  takeCrossPlan(input.crossPlan);
   listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail, operators: input.operators }, inbox);
   listenToOrder(split, { changesInFlight, stopSteps: () => stepScope.cancel(), applyAmendedPlan, rejectedMessages });
 
   // ---- The main line: run the plan until every step has finished ----
 
   const slaRunning = peopleAndTime ? sla.run() : Promise.resolve();
-  scheduler.setNodes(fo.steps);
+  scheduler.setNodes(graphOf(fo.steps));
   await scheduler.whenAllFinished();
   // Since lean-history the SLA timer is left as it is: Temporal drops a closed workflow's timers, and cancelling
   // it would cost two history events per split for nothing.
@@ -98,6 +123,43 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   function snapshot(): FulfillmentOrderPlan {
     return split.snapshot(rejectedMessages);
+  }
+
+  // ---- Cross-plan dependencies ----
+
+  function takeCrossPlan(crossPlan: CrossPlanInput | undefined): void {
+    if (!crossPlan || !(crossPlanOn ||= behaviour.has('cross-plan-dependencies'))) return;
+    for (const [ref, finished] of Object.entries(crossPlan.finished)) if (!upstream.has(ref)) upstream.set(ref, finished);
+    watched.clear();
+    for (const id of crossPlan.watched) watched.add(id);
+    // A step that finished before another split came to wait for it (an amendment) is reported now.
+    for (const id of watched) reportIfWatched(id);
+  }
+
+  /** The scheduler's graph: the steps, and one node per upstream step of another split that they wait for. */
+  function graphOf(stepList: readonly StepStatus[] | typeof fo.steps): Array<{ id: string; dependsOn: readonly string[] }> {
+    if (!crossPlanOn) return [...stepList];
+    const refs = new Set(stepList.flatMap((step) => step.dependsOn.filter(isCrossPlanRef)));
+    return [...stepList, ...[...refs].map((id) => ({ id, dependsOn: [] }))];
+  }
+
+  /** Waits for the order to relay that an upstream step finished; a cancelled split stops waiting (its dependents are cancelled). */
+  async function waitForUpstream(ref: string): Promise<void> {
+    try {
+      await stepScope.run(() => condition(() => upstream.has(ref)));
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      if (!upstream.has(ref)) upstream.set(ref, { state: 'Cancelled', at: now() });
+    }
+  }
+
+  function reportIfWatched(id: string): void {
+    const step = steps.get(id);
+    const parent = workflowInfo().parent;
+    if (!watched.has(id) || !step || !FINISHED_STEP_STATES.has(step.state) || !parent) return;
+    getExternalWorkflowHandle(parent.workflowId)
+      .signal(crossPlanStepFinishedSignal, { fulfillmentOrderId: fo.id, stepId: id, state: step.state, at: step.completedAt ?? now() })
+      .catch((error: Error) => log.warn('cross-plan completion not delivered to the order', { stepId: id, error: error.message }));
   }
 
   // ---- Running a step: runStep → runStepWork → the step type's runner ----
@@ -189,7 +251,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   function dueOf(step: StepStatus, since: number): number {
     let due = step.notBefore !== undefined ? msOf(step.notBefore) : -Infinity;
     if (step.startAfter !== undefined) {
-      const met = step.dependsOn.map((id) => steps.get(id)?.completedAt).filter((at): at is string => at !== undefined);
+      const met = step.dependsOn.map((id) => (isCrossPlanRef(id) ? upstream.get(id)?.at : steps.get(id)?.completedAt)).filter((at): at is string => at !== undefined);
       const from = met.length > 0 ? Math.max(...met.map((at) => msOf(at))) : since;
       due = Math.max(due, from + step.startAfter);
     }
@@ -304,6 +366,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     lineItems.clear();
     for (const [id, li] of nextLineItems) lineItems.set(id, li);
     for (const item of request.orderItems ?? []) orderItems.set(item.id, item);
+    takeCrossPlan(request.crossPlan);
 
     const nextIds = new Set(next.steps.map((p) => p.id));
     for (const step of steps.values()) {
@@ -323,7 +386,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       current.startAfter = planned.startAfter;
       if (changed.has(planned.id)) amend(current, ran);
     }
-    scheduler.setNodes([...steps.values()].filter((s) => nextIds.has(s.id)));
+    scheduler.setNodes(graphOf([...steps.values()].filter((s) => nextIds.has(s.id))));
     refreshSearchAttributes();
   }
 
@@ -354,6 +417,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     moveStep(step, 'Discarded');
     step.completedAt = now();
     sla.release(step.id);
+    reportIfWatched(step.id);
     if (wasCompleted) await compensateStep(input.orderId, ran, step, definitionOf(step));
   }
 

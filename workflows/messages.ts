@@ -6,7 +6,7 @@ import type { FalloutRule } from '../domain/catalog';
 import type { FulfillmentOrder } from '../domain/plan';
 import type { OperatorCredential, OperatorRecord } from '../domain/operator-signature';
 import type { QueueDirectory } from '../domain/queues';
-import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary, StepCounts, FulfillmentOrderState } from './types';
+import type { FulfillmentOrderPlan, OrderPlanView, OrderSummary, StepCounts, FulfillmentOrderState, CrossPlanInput, UpstreamStep } from './types';
 
 /**
  * Message definitions shared by the workflows and the client: one typed definition per name of DESIGN.md.
@@ -165,8 +165,27 @@ export const orderRecordQuery = defineQuery<OrderRecord>('order');
 export interface AmendPlanRequest {
   fulfillmentOrder: FulfillmentOrder;
   orderItems?: OrderItem[];
+  /** Since `cross-plan-dependencies`: what the split reports and what it waits for has already finished, under the new plan. */
+  crossPlan?: CrossPlanInput;
 }
 export const amendPlanSignal = defineSignal<[AmendPlanRequest]>('amendPlan');
+
+/**
+ * Cross-plan dependencies (DESIGN.md "Decomposition" step 5; workflows/cross-plan-relay.ts): a step of one split
+ * waits for steps of another, named `FO-ID/step-id`. The order is the one decider: each split reports the steps
+ * others wait for when they finish, and the order relays that to the splits that wait.
+ */
+/** Fulfillment order → order: a step another split waits for has finished. */
+export interface CrossPlanStepFinished extends UpstreamStep {
+  fulfillmentOrderId: string;
+  stepId: string;
+}
+export const crossPlanStepFinishedSignal = defineSignal<[CrossPlanStepFinished]>('crossPlanStepFinished');
+/** Order → fulfillment order: a step it waits for (`ref`, `FO-ID/step-id`) has finished. */
+export interface UpstreamStepFinished extends UpstreamStep {
+  ref: string;
+}
+export const upstreamStepFinishedSignal = defineSignal<[UpstreamStepFinished]>('upstreamStepFinished');
 
 /** Order: order actions on items not past PONR (DESIGN.md `amend`). */
 export interface AmendAnswer {

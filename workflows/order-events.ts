@@ -23,6 +23,8 @@ const { notifyOrderEvent } = proxyActivities<OrderEventActivities>({
 
 export class OrderEvents {
   private seenState: string | undefined;
+  /** How often the order has entered each state: a state entered again (held, then inProgress again) is a new event. */
+  private readonly entries = new Map<string, number>();
   private seenJeopardy = 0;
   private jeopardySequence = 0;
   private readonly seenPonr = new Set<string>();
@@ -36,7 +38,12 @@ export class OrderEvents {
     const events: OrderEvent[] = [];
     if (summary.state !== this.seenState) {
       this.seenState = summary.state;
-      events.push(this.event('ProductOrderStateChangeEvent', summary.state, { productOrder: this.productOrder() }));
+      const entered = (this.entries.get(summary.state) ?? 0) + 1;
+      this.entries.set(summary.state, entered);
+      // The first entry keeps the plain state as its id's end; later ones add `#<n>`, so a subscriber that
+      // deduplicates on eventId does not drop the order's return to a state it was in before.
+      const discriminator = entered === 1 ? summary.state : `${summary.state}#${entered}`;
+      events.push(this.event('ProductOrderStateChangeEvent', discriminator, { productOrder: this.productOrder() }));
       const cancel = cancelState(summary.state);
       if (cancel && summary.cancellation) {
         events.push(this.event('CancelProductOrderStateChangeEvent', cancel, {

@@ -29,6 +29,7 @@ import {
   type CancelRequest,
   type PonrRequest,
 } from './messages';
+import type { CrossPlanRelay } from './cross-plan-relay';
 import type { OrderRun } from './order-run';
 import { isFinal, ORDER_MACHINE } from './state-machines';
 
@@ -41,6 +42,8 @@ export interface OrderWork {
   decomposeOrder: (order: Order) => Promise<Plan>;
   startSplit: (fo: FulfillmentOrder, from: Plan) => Promise<void>;
   joinAccountWorks: (from: Plan) => Promise<void>;
+  /** The relay of cross-plan completions, made when the first plan that needs one comes (workflows/cross-plan-relay.ts). */
+  crossPlanRelay: (from: Plan) => CrossPlanRelay | undefined;
 }
 
 /**
@@ -51,7 +54,7 @@ export interface OrderWork {
  */
 export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
   const { order, summary, ponr, pendingPonr, stoppedSplits, finalPlans } = run;
-  const { changesInFlight, assessesCancellation, decomposeOrder, startSplit, joinAccountWorks } = work;
+  const { changesInFlight, assessesCancellation, decomposeOrder, startSplit, joinAccountWorks, crossPlanRelay } = work;
 
   /** Why the order cannot be cancelled now, as an error the caller can act on; undefined when it can. */
   const whyNotCancellable = (): ApplicationFailure | undefined => {
@@ -252,7 +255,6 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
         fulfillmentOrders: { started: [], updated: [], stopped: [] },
       };
       run.current = applied.order;
-      run.plan = next;
       summary.unfulfilledItems = next.unfulfilledItems;
       for (const fo of before.fulfillmentOrders) {
         if (!beforeIds.has(fo.id) || nextIds.has(fo.id)) continue;
@@ -262,12 +264,20 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
           .signal(cancelFulfillmentSignal, { reason: 'no longer needed after an amendment', actor: request.actor })
           .catch(() => undefined);
       }
+      // Watched steps under the old plan, read before the relay (if any) sees the new one.
+      const relay = crossPlanRelay(next);
+      const watchedBefore = new Map(before.fulfillmentOrders.map((fo) => [fo.id, [...(relay?.watchedIn(fo.id) ?? [])]]));
+      run.plan = next;
       for (const fo of next.fulfillmentOrders) {
         if (beforeIds.has(fo.id)) {
           const old = before.fulfillmentOrders.find((f) => f.id === fo.id);
-          if (JSON.stringify(old) === JSON.stringify(fo)) continue;
-          answer.fulfillmentOrders.updated.push(fo.id);
-          await getExternalWorkflowHandle(fulfillmentOrderWorkflowId(order.id, fo.id)).signal(amendPlanSignal, { fulfillmentOrder: fo, orderItems: sourceItemsOf(fo, run.current) });
+          const crossPlan = relay?.inputFor(fo);
+          // A split whose plan is unchanged may still be watched by a new step of another split: it is told so.
+          const newlyWatched = crossPlan && JSON.stringify(crossPlan.watched) !== JSON.stringify(watchedBefore.get(fo.id) ?? []);
+          const samePlan = JSON.stringify(old) === JSON.stringify(fo);
+          if (samePlan && !newlyWatched) continue;
+          if (!samePlan) answer.fulfillmentOrders.updated.push(fo.id);
+          await getExternalWorkflowHandle(fulfillmentOrderWorkflowId(order.id, fo.id)).signal(amendPlanSignal, { fulfillmentOrder: fo, orderItems: sourceItemsOf(fo, run.current), ...(crossPlan ? { crossPlan } : {}) });
           const split = summary.fulfillmentOrders.find((f) => f.id === fo.id);
           if (split) split.steps = { ...split.steps, total: fo.steps.length };
         } else {

@@ -2,6 +2,7 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { Order } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now } from './clock';
+import type { CrossPlanRelay } from './cross-plan-relay';
 import { fulfillmentOrderWorkflowId } from './ids';
 import { keepRefusal } from './message-checks';
 import type { PonrRequest } from './messages';
@@ -32,6 +33,8 @@ export class OrderRun {
   readonly stoppedSplits = new Map<string, Plan>();
   /** What each finished split returned. */
   readonly finalPlans = new Map<string, FulfillmentOrderPlan>();
+  /** Since `cross-plan-dependencies`, once a plan has such a dependency: relays completions between splits. */
+  crossPlan: CrossPlanRelay | undefined;
   /** Told after each change that may be an event for the order's subscribers (workflows/order-events.ts). */
   changed: () => void = () => undefined;
 

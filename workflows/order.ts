@@ -14,6 +14,7 @@ import { actionOf, type Order } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now, today } from './clock';
 import { compensateCompletedSteps } from './compensation';
+import { CrossPlanRelay } from './cross-plan-relay';
 import { FulfillmentOrderWorkflow } from './fulfillment-order';
 import { fulfillmentOrderWorkflowId } from './ids';
 import { cancelSplits, listenToOrderMessages, sourceItemsOf } from './order-messages';
@@ -76,7 +77,9 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
   const run = new OrderRun(input);
   const { order, summary } = run;
   if (everyTmfState) run.keepStateLog();
-  listenToOrderMessages(run, { changesInFlight, assessesCancellation: everyTmfState, decomposeOrder, startSplit, joinAccountWorks });
+  /** Splits started and not ended: where cross-plan completions are relayed. */
+  const liveSplits = new Set<string>();
+  listenToOrderMessages(run, { changesInFlight, assessesCancellation: everyTmfState, decomposeOrder, startSplit, joinAccountWorks, crossPlanRelay });
 
   // ---- The main line: plan, run the splits, wait for them, bill once ----
 
@@ -109,6 +112,7 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
   summary.fulfillmentOrders = plan.fulfillmentOrders.map((fo) => run.splitSummary(fo, 'pending'));
   run.setState('inProgress');
 
+  crossPlanRelay(plan);
   await Promise.all(plan.fulfillmentOrders.map((fo) => startSplit(fo, plan)));
   // A split may already have reported (held, even finished) while the others were starting: only those not heard from move.
   for (const split of summary.fulfillmentOrders) if (split.state === 'pending') run.setSplitState(split, 'inProgress');
@@ -235,6 +239,17 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
     }
   }
 
+  /**
+   * Since `cross-plan-dependencies`, asked only of a plan that has such a dependency (no plan decomposed before
+   * it has): the relay of completions between the splits, made once, when the first such plan comes.
+   */
+  function crossPlanRelay(from: Plan): CrossPlanRelay | undefined {
+    if (!run.crossPlan && CrossPlanRelay.needed(from) && behaviour.has('cross-plan-dependencies')) {
+      run.crossPlan = new CrossPlanRelay(order.id, () => run.plan, liveSplits, now, (reason) => run.refuse('crossPlanStepFinished', undefined, reason));
+    }
+    return run.crossPlan;
+  }
+
   /** Starts one split as a child workflow and follows it to its end. */
   async function startSplit(fo: FulfillmentOrder, from: Plan): Promise<void> {
     const child = await startChild(FulfillmentOrderWorkflow, {
@@ -249,6 +264,7 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
           queues: from.queues,
           operators: from.operators,
           ...behaviour.toInput(),
+          ...(run.crossPlan ? { crossPlan: run.crossPlan.inputFor(fo) } : {}),
         },
       ],
       typedSearchAttributes: [
@@ -259,8 +275,12 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
       ],
     });
     run.runningSplits++;
+    liveSplits.add(fo.id);
+    run.crossPlan?.started(fo.id);
     child.result().then(
       async (result) => {
+        liveSplits.delete(fo.id);
+        run.crossPlan?.ended(fo.id, result);
         run.finalPlans.set(result.fulfillmentOrderId, result);
         run.updateSplit(result.fulfillmentOrderId, { state: result.state, steps: result.counts }, 'result');
         // A split an amendment stopped undoes its own completed work; the order goes on without it.
@@ -272,6 +292,8 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
         run.runningSplits--;
       },
       (error: Error) => {
+        liveSplits.delete(fo.id);
+        run.crossPlan?.ended(fo.id);
         run.failures.push(error);
         const split = summary.fulfillmentOrders.find((s) => s.id === fo.id);
         if (split && !run.stoppedSplits.has(fo.id)) run.setSplitState(split, 'failed');

@@ -70,6 +70,10 @@ export const PATCHES = {
     since: 4,
     why: 'a cancellation passes through `assessingCancellation` while it is weighed against the point of no return (to `pendingCancellation`, or back where it was when a cancel signal is refused); an order with ordered items no rule fulfils (unfulfilledItems of action Add) ends `partial` and bills only what was fulfilled; the summary keeps a state log',
   },
+  'cross-plan-dependencies': {
+    since: 5,
+    why: 'a step may wait for steps of another split of its order (`FO-ID/step-id` in dependsOn): each split reports the steps others wait for when they finish and the order relays that to the splits that wait (workflows/cross-plan-relay.ts); asked only when a plan has such a dependency, which no plan decomposed before it has',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

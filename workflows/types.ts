@@ -97,6 +97,19 @@ export interface StepCounts {
   inJeopardy: number;
 }
 
+/** A step of another split that a step of this one waits for, as it finished (workflows/cross-plan-relay.ts). */
+export interface UpstreamStep {
+  /** How it finished: Completed or Skipped let the waiting step go; anything else (its split is gone) cancels it. */
+  state: StepState;
+  at: string;
+}
+/** What a split is told about cross-plan dependencies when it starts or its plan is amended. */
+export interface CrossPlanInput {
+  /** This split's steps that steps of other splits wait for: it reports each when it finishes. */
+  watched: string[];
+  /** Upstream steps (`FO-ID/step-id`) this split waits for that had already finished when it started or was amended. */
+  finished: Record<string, UpstreamStep>;
+}
 export interface FulfillmentOrderInput {
   orderId: string;
   accountId: string;
@@ -109,6 +122,8 @@ export interface FulfillmentOrderInput {
   operators?: OperatorRecord;
   /** Set by the order (workflows/versions.ts): the behaviour to run without asking patched(). Absent in older histories. */
   behaviourVersion?: number;
+  /** Only when the order's plan has cross-plan dependencies that involve this split (workflows/cross-plan-relay.ts). */
+  crossPlan?: CrossPlanInput;
 }
 
 /** What the fulfillment order workflow answers to `plan` and returns when done. */

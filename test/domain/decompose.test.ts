@@ -688,10 +688,13 @@ describe('decompose: step scopes and dependency joins', () => {
     assert.deepEqual(deps['other.k-bundle[P1]'], ['join.b-bundle[P1]']);
   });
 
-  it('drops dependencies on workspaces that are not in the fulfillment order', () => {
+  it('drops dependencies on workspaces in no fulfillment order of the order', () => {
     assert.deepEqual(deps['join.a-on-absent'], ['join.b-plan']);
     assert.ok(!provisioning.steps.some((s) => s.workspace === 'absent'));
-    assert.deepEqual(dependencies(fo(plan, 'FO-warranty')), { 'elsewhere.x': [] });
+  });
+
+  it('writes a dependency on a workspace in another fulfillment order as FO-ID/step-id', () => {
+    assert.deepEqual(dependencies(fo(plan, 'FO-warranty')), { 'elsewhere.x': ['FO-provisioning/join.b-plan'] });
   });
 
   it('orders steps topologically, otherwise by workspace, group and step order', () => {
