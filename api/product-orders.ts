@@ -30,6 +30,8 @@ export function productOrderOf(summary: OrderSummary, order: Order | undefined):
     state: tmfState(summary.state),
     'ordo:state': summary.state,
     ...(summary.reason ? { 'ordo:stateReason': summary.reason } : {}),
+    // The approval the catalog asks for (POST productOrder/{id}/approval, api/approvals.ts): who may give it, its state.
+    ...(summary.approval ? { 'ordo:approval': summary.approval } : {}),
     ...(summary.submittedAt ? { orderDate: summary.submittedAt } : {}),
     ...(summary.completedAt ? { completionDate: summary.completedAt } : {}),
     relatedParty: [{ id: summary.accountId, role: 'customer', '@referredType': 'Organization' }],

@@ -129,6 +129,7 @@ export async function buildOrderView(context: ConsoleContext, orderId: string, c
     ...(summary.submittedAt ? { submittedAt: summary.submittedAt } : {}),
     ...(summary.completedAt ? { completedAt: summary.completedAt } : {}),
     ...(summary.changeOf ? { changeOf: summary.changeOf } : {}),
+    ...(summary.approval ? { approval: { ...summary.approval, members: Object.fromEntries(summary.approval.queues.map((queue) => [queue, context.config.queues[queue]?.members ?? []])) } } : {}),
     webUiUrl: webUi(orderWorkflowId(summary.orderId)),
     splits,
     unfulfilledItems: summary.unfulfilledItems.map(({ itemId, product, reason }) => ({ itemId, product, reason })),

@@ -20,6 +20,7 @@ import { conditionHolds } from '../domain/step-conditions';
 import { isoTime, msOf, now, nowMs } from './clock';
 import { compensateStep } from './compensation';
 import { listenToOrder } from './fulfillment-order-messages';
+import { keepRefusal } from './message-checks';
 import { countSteps, initialStatus, SplitRun } from './fulfillment-order-run';
 import { crossPlanStepFinishedSignal, fulfillmentOrderPlanQuery, fulfillmentOrderProgressSignal, ponrRequestSignal, upstreamStepFinishedSignal, type AmendPlanRequest } from './messages';
 import { listenToOperators, OperatorInbox } from './operator-messages';
@@ -92,7 +93,14 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   setHandler(fulfillmentOrderPlanQuery, snapshot);
   setHandler(upstreamStepFinishedSignal, (finished) => {
-    if (finished && typeof finished.ref === 'string' && !upstream.has(finished.ref)) upstream.set(finished.ref, { state: finished.state, at: finished.at });
+    // From the order only; anyone with the Web UI can signal, so a ref no step waits for or a state that is not a
+    // finished one is refused into the plan, never taken.
+    const waitedFor = finished && typeof finished.ref === 'string' && [...steps.values()].some((s) => s.dependsOn.includes(finished.ref));
+    if (!waitedFor || !FINISHED_STEP_STATES.has(finished.state)) {
+      keepRefusal(rejectedMessages, 'upstreamStepFinished', undefined, 'not a finished upstream step that a step of this split waits for');
+      return;
+    }
+    if (!upstream.has(finished.ref)) upstream.set(finished.ref, { state: finished.state, at: String(finished.at) });
   });
   takeCrossPlan(input.crossPlan);
   listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail, operators: input.operators }, inbox);

@@ -1,14 +1,16 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { useJson, useLive } from './api';
+import { postJson, useJson, useLive } from './api';
 import type { PageUser } from './auth-types';
+import type { OrderState } from '../../workflows/types';
 import { LoadStatus } from './load-status';
-import type { OrderListAnswer, OrderView, SplitView, StepView } from './order-types';
+import type { ApprovalAnswer, OrderListAnswer, OrderView, SplitView, StepView } from './order-types';
 import { SwimlaneLegend, Swimlanes, type SwimlaneStep } from './swimlanes';
 import { stubTarget, upstreamStubs } from './upstream-stubs';
 
 /** Recent orders, and one order live: splits, swimlanes, PONR, actions, invoices (docs/console.md "Order page"). */
 
-const ORDER_STATES = ['acknowledged', 'inProgress', 'held', 'pendingCancellation', 'completed', 'cancelled', 'rejected', 'failed'];
+/** The order states to filter on: workflows/types.ts ORDER_STATES (a copy: the page bundles no server module). */
+const ORDER_STATES: readonly OrderState[] = ['acknowledged', 'pending', 'rejected', 'inProgress', 'held', 'assessingCancellation', 'pendingCancellation', 'cancelled', 'completed', 'partial', 'failed'];
 
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : '');
 
@@ -88,7 +90,7 @@ export function OrderList() {
   );
 }
 
-export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
+export function OrderPage({ orderId, user }: { orderId: string; user: PageUser }) {
   const live = useLive<OrderView>(`/api/orders/${encodeURIComponent(orderId)}/live`);
   const [selected, setSelected] = useState<{ split: string; step: string }>();
   const order = live.data;
@@ -142,6 +144,7 @@ export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
       </header>
       <LoadStatus of={live} refusalTestId="order-refusal" />
       {order.reason && <p className="order-reason">{order.reason}</p>}
+      {order.approval && <ApprovalPanel order={order} user={user} />}
       {order.unfulfilledItems.length > 0 && (
         <p className="refusal">Unfulfilled: {order.unfulfilledItems.map((item) => `${item.itemId} (${item.product}): ${item.reason}`).join('; ')}</p>
       )}
@@ -157,6 +160,67 @@ export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
       <PonrTable order={order} />
       <Timeline order={order} />
       <Documents order={order} />
+    </section>
+  );
+}
+
+/**
+ * The approval a pending order waits for: who may give it and the items that ask; for a member of one of its queues,
+ * Approve and Refuse (with a reason). The order decides (it checks membership again); its refusal is shown as given.
+ */
+function ApprovalPanel({ order, user }: { order: OrderView; user: PageUser }) {
+  const approval = order.approval!;
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string>();
+  const [taken, setTaken] = useState<string>();
+  const member = approval.queues.some((queue) => user.queues.includes(queue));
+  const mayApprove = member && approval.state === 'waiting' && order.state === 'pending';
+  const who = approval.queues.map((queue) => `${queue} (${approval.members[queue]?.join(', ') || 'no members'})`).join(' or ');
+  const send = async (approved: boolean) => {
+    setRefusal(undefined);
+    if (!approved && !reason.trim()) {
+      setRefusal('say why the order is refused: it ends rejected with this reason');
+      return;
+    }
+    setBusy(true);
+    try {
+      const answer = await postJson<ApprovalAnswer>(`/api/orders/${encodeURIComponent(order.orderId)}/approval`, { approved, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      setTaken(answer.approved ? `Approved by ${answer.actor}: fulfillment starts.` : `Refused by ${answer.actor}: the order ends rejected.`);
+    } catch (error) {
+      setRefusal((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="approval" data-testid="approval" data-state={approval.state}>
+      <h2>Approval</h2>
+      <p>
+        {approval.state === 'waiting' ? 'Waiting for an approval by ' : 'Asked of '}
+        <span data-testid="approval-who">{who}</span> for items <span data-testid="approval-items">{approval.itemIds.join(', ')}</span>.
+      </p>
+      {approval.state !== 'waiting' && (
+        <p data-testid="approval-outcome">
+          {approval.state === 'approved' ? 'Approved' : 'Refused'} by {approval.actor}
+          {approval.at ? ` at ${when(approval.at)}` : ''}
+          {approval.reason ? `: ${approval.reason}` : ''}
+        </p>
+      )}
+      {mayApprove && !taken && (
+        <div className="approval-actions">
+          <input data-testid="approval-reason" value={reason} placeholder="Reason (required to refuse)" disabled={busy} onChange={(e) => setReason(e.target.value)} />
+          <button type="button" data-testid="approval-approve" disabled={busy} onClick={() => void send(true)}>
+            Approve
+          </button>
+          <button type="button" data-testid="approval-refuse" disabled={busy} onClick={() => void send(false)}>
+            Refuse
+          </button>
+        </div>
+      )}
+      {approval.state === 'waiting' && !member && <p className="hint" data-testid="approval-not-yours">Only a member of {approval.queues.join(' or ')} may approve; you are not.</p>}
+      {taken && <p className="hint" data-testid="approval-taken">{taken}</p>}
+      {refusal && <p className="refusal" data-testid="approval-refusal">{refusal}</p>}
     </section>
   );
 }

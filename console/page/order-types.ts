@@ -89,6 +89,30 @@ export interface DocumentRow {
   lines?: number;
 }
 
+/**
+ * The approval the order's catalog asks for before orchestration (the summary's, with who may give it): while
+ * `waiting`, a member of one of `queues` approves or refuses it (POST /api/orders/:id/approval).
+ */
+export interface ApprovalView {
+  queues: string[];
+  /** The members of each queue (temporal-config.yaml `queues`): who may approve. */
+  members: Record<string, string[]>;
+  /** The order items whose products ask for it. */
+  itemIds: string[];
+  state: 'waiting' | 'approved' | 'refused';
+  actor?: string;
+  at?: string;
+  reason?: string;
+}
+
+/** POST /api/orders/:id/approval's answer: taken (the live view shows what the order does next). */
+export interface ApprovalAnswer {
+  orderId: string;
+  approved: boolean;
+  actor: string;
+  reason?: string;
+}
+
 /** GET /api/orders/:id and each event of GET /api/orders/:id/live. */
 export interface OrderView {
   orderId: string;
@@ -102,6 +126,8 @@ export interface OrderView {
   submittedAt?: string;
   completedAt?: string;
   changeOf?: string;
+  /** Products of the order asked for an approval (catalog `approval`): who may give it, and whether it was. */
+  approval?: ApprovalView;
   webUiUrl: string;
   splits: SplitView[];
   unfulfilledItems: Array<{ itemId: string; product: string; reason: string }>;
