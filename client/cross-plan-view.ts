@@ -55,6 +55,23 @@ export function upstreamSteps(steps: ReadonlyArray<{ dependsOn: readonly string[
   return [...found.values()];
 }
 
+/**
+ * The other side of the same edges: `<split id>/<step id>` → the splits (ids, in the splits' order) whose steps wait
+ * for that step. Only upstream steps found in a known split are keyed.
+ */
+export function awaitedBy(splits: ReadonlyArray<{ id: string; steps: ReadonlyArray<{ id: string; state?: string; dependsOn: readonly string[] }> }>): Map<string, string[]> {
+  const waiting = new Map<string, string[]>();
+  for (const split of splits) {
+    for (const { splitId, stepId } of upstreamSteps(split.steps, splits)) {
+      if (splitId === undefined) continue;
+      const key = `${splitId}/${stepId}`;
+      const ids = waiting.get(key) ?? [];
+      if (!ids.includes(split.id)) waiting.set(key, [...ids, split.id]);
+    }
+  }
+  return waiting;
+}
+
 /** `FO-WH-EAST-DG-1/device-delivery.ship[…] (Completed)`: how a printout names an upstream step and its state. */
 export function describeUpstream(upstream: UpstreamView): string {
   const where = upstream.splitId && upstream.splitId !== upstream.fulfillmentOrderId ? `${upstream.splitId}/${upstream.stepId}` : upstream.ref;

@@ -5,6 +5,7 @@ import { mayTake } from '../client/worklists';
 import { parseDuration } from '../domain/duration';
 import type { QueueDirectory } from '../domain/queues';
 import { parseSyncWorkflowId } from '../workflows/ids';
+import type { FulfillmentOrderPlan } from '../workflows/types';
 import type { DeskTask, Incident, IncidentFilter, Pause } from './page/desk-types';
 import { INCIDENT_FILTERS } from './page/desk-types';
 import { readOrderPlans, readSplitPlans } from './plan-reads';
@@ -103,7 +104,7 @@ export async function waitingPauses(temporal: Client): Promise<Pause[]> {
 }
 
 /** The live plans of the running splits, found through visibility; a split that closed meanwhile is left out. */
-async function runningSplitPlans(temporal: Client) {
+async function runningSplitPlans(temporal: Client): Promise<FulfillmentOrderPlan[]> {
   const ids: string[] = [];
   for await (const execution of temporal.workflow.list({ query: RUNNING_SPLITS })) ids.push(execution.workflowId);
   return readSplitPlans(temporal, ids);

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { orderEntries, splitEntries } from '../client/audit';
 import { mapConcurrently } from '../client/concurrency';
-import { upstreamSteps, type KnownSplit } from '../client/cross-plan-view';
+import { awaitedBy, upstreamSteps, type KnownSplit } from '../client/cross-plan-view';
 import { OrdoError } from '../client/errors';
 import { visibilityLiteral } from '../client/worklists';
 import type { AuditEntry } from '../domain/audit-chain';
@@ -157,16 +157,16 @@ async function readSplit(temporal: Client, fo: FulfillmentOrderSummary, cache: V
  */
 export function withUpstream(splits: SplitView[]): void {
   const known: KnownSplit[] = splits;
-  const byId = new Map(splits.map((split) => [split.id, split]));
   for (const split of splits) {
     const upstream = upstreamSteps(split.steps, known);
-    if (upstream.length === 0) continue;
-    split.upstream = upstream;
-    for (const { splitId, stepId } of upstream) {
-      const holder = splitId === undefined ? undefined : byId.get(splitId);
-      if (!holder) continue;
-      const waiting = ((holder.awaitedBy ??= {})[stepId] ??= []);
-      if (!waiting.includes(split.id)) waiting.push(split.id);
+    if (upstream.length > 0) split.upstream = upstream;
+  }
+  const waiting = awaitedBy(splits);
+  if (waiting.size === 0) return;
+  for (const split of splits) {
+    for (const step of split.steps) {
+      const ids = waiting.get(`${split.id}/${step.id}`);
+      if (ids) (split.awaitedBy ??= {})[step.id] = ids;
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Finding } from '../../domain/lint';
 import type { Plan } from '../../domain/plan';
 import { FINISHED_STEP_STATES, type FulfillmentOrderPlan, type OrderPlanView, type OrderSummary, type StepStatus } from '../../workflows/types';
 import { parseCrossPlanRef } from '../../domain/cross-plan';
-import { describeUpstream, upstreamStep, type KnownSplit } from '../cross-plan-view';
+import { awaitedBy, describeUpstream, upstreamStep, type KnownSplit } from '../cross-plan-view';
 import { jeopardyNote } from './format-operator';
 
 /** Human-readable renderings of what the CLI prints; `--json` prints the objects themselves. */
@@ -79,12 +79,13 @@ export function formatPlanView(view: OrderPlanView, now = Date.now()): string {
   // The live splits with their states, then the decomposition's splits that have not started (steps, no states).
   const live: KnownSplit[] = view.fulfillmentOrders.map((fo) => ({ id: fo.fulfillmentOrderId, steps: fo.steps }));
   const splits = [...live, ...(view.plan?.fulfillmentOrders ?? []).filter((fo) => !live.some((split) => split.id === fo.id))];
-  for (const fo of view.fulfillmentOrders) lines.push(...formatFulfillmentOrderPlan(fo, splits, now));
+  const waiting = awaitedBy(view.fulfillmentOrders.map((fo) => ({ id: fo.fulfillmentOrderId, steps: fo.steps })));
+  for (const fo of view.fulfillmentOrders) lines.push(...formatFulfillmentOrderPlan(fo, splits, waiting, now));
   if (view.fulfillmentOrders.length === 0) lines.push('  (no fulfillment orders yet)');
   return lines.join('\n');
 }
 
-function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan, splits: readonly KnownSplit[], now: number): string[] {
+function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan, splits: readonly KnownSplit[], waiting: ReadonlyMap<string, string[]>, now: number): string[] {
   const lines = [``, `${fo.fulfillmentOrderId}  ${fo.state}  (${fo.location ? `${fo.location} → ${fo.deliveryGroupId}` : fo.system})`];
   for (const [group, steps] of groupBy(fo.steps, (s) => `${s.workspace} / ${s.group}`)) {
     lines.push(`  ${group}`);
@@ -95,6 +96,7 @@ function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan, splits: readonly K
         step.falloutQueue ? `fallout queue ${step.falloutQueue}` : '',
         step.error && step.state !== 'Completed' ? `error: ${step.error.message}` : '',
         ...dependencies(step.dependsOn, (entry) => describeUpstream(upstreamStep(entry, splits)!)),
+        waitedForBy(waiting.get(`${fo.fulfillmentOrderId}/${step.id}`)),
       ].filter(Boolean);
       lines.push(`    ${stateMark(step.state)} ${step.id.padEnd(40)} ${step.state.padEnd(13)} ${details.join('; ')}`);
       lines.push(...stepNotes(step, now).map((note) => `        ${note}`));
@@ -167,6 +169,11 @@ function dependencies(dependsOn: readonly string[], describeCrossPlan: (entry: s
   const own = dependsOn.filter((entry) => !parseCrossPlanRef(entry));
   const other = dependsOn.filter((entry) => parseCrossPlanRef(entry));
   return [own.length ? `after ${own.join(', ')}` : '', other.length ? `waits for ${other.map(describeCrossPlan).join(', ')}` : ''].filter(Boolean);
+}
+
+/** `FO-provisioning waits for it`: the other end of a cross-plan dependency, on the step waited for. */
+function waitedForBy(splitIds: readonly string[] | undefined): string {
+  return splitIds?.length ? `${splitIds.join(', ')} wait${splitIds.length > 1 ? '' : 's'} for it` : '';
 }
 
 export function formatFindings(findings: Finding[]): string {

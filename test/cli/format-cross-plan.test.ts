@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { formatDecomposition, formatPlanView } from '../../client/cli/format';
-import { describeUpstream, upstreamStep, upstreamSteps } from '../../client/cross-plan-view';
+import { awaitedBy, describeUpstream, upstreamStep, upstreamSteps } from '../../client/cross-plan-view';
 import { parseCrossPlanRef } from '../../domain/cross-plan';
 import type { Plan } from '../../domain/plan';
 import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
@@ -40,11 +40,13 @@ describe('ordo plan and decompose, human output: dependencies across plans', () 
     assert.equal(describeUpstream(upstreamStep(CROSS, [{ id: 'FO-WH-EAST-DG-1', steps: [{ id: SHIP }] }])!), `${CROSS} (not started)`);
     assert.equal(describeUpstream(upstreamStep(CROSS, [])!), `${CROSS} (no such split in the order)`);
     assert.deepEqual(upstreamSteps(activation.steps, splits).map((u) => u.ref), [CROSS], 'once per entry, same-plan entries left out');
+    assert.deepEqual(awaitedBy([{ id: 'FO-activation', steps: activation.steps }, { id: 'FO-other', steps: activation.steps }, { ...splits[0], steps: [{ ...splits[0].steps[0], dependsOn: [] }] }]), new Map([[`FO-WH-EAST-DG-1/${SHIP}`, ['FO-activation', 'FO-other']]]));
   });
 
   it('prints a waiting step’s own dependencies, then what it waits for in another split and how far that is', () => {
     const shipping = formatPlanView({ orderId: 'ORD-1', state: 'inProgress', fulfillmentOrders: [activation, warehouse('InProgress')] });
     assert.match(line(shipping, 'licence.activate[L:OI-3]'), new RegExp(`Pending +after licence\\.prepare\\[L:OI-3\\]; waits for ${escape(CROSS)} \\(InProgress\\)$`));
+    assert.match(line(shipping, SHIP), /InProgress +FO-activation waits for it$/, 'the other end says who waits for it');
     const shipped = formatPlanView({ orderId: 'ORD-1', state: 'inProgress', fulfillmentOrders: [activation, warehouse('Completed')] });
     assert.match(line(shipped, 'licence.activate[L:OI-3]'), new RegExp(`waits for ${escape(CROSS)} \\(Completed\\)$`));
     // The warehouse split has not started: the decomposition knows it, the live plan does not yet.

@@ -52,6 +52,8 @@ describe('ordo plan: a dependency on a step of another split (real dev server)',
     const waiting = await plan(order.id);
     assert.equal(waiting.code, 0, describeRun(waiting));
     assert.ok(activateLine(waiting.stdout).endsWith(`Pending       waits for ${SHIP} (Pending)`), activateLine(waiting.stdout));
+    const shipLine = waiting.stdout.split('\n').find((line) => line.includes(' router-delivery.ship[SHIP-ROUTER:R1] '));
+    assert.match(shipLine ?? '', /Pending +after router-delivery\.pack\[SHIP-ROUTER:R1\]; FO-provisioning waits for it$/, 'the other end says who waits for it');
     const json = jsonOf<OrderPlanView>(await plan(order.id, '--json'));
     assert.deepEqual(json.fulfillmentOrders.flatMap((fo) => fo.steps).find((s) => s.id === ACTIVATE)?.dependsOn, [SHIP], '--json keeps the plan’s entry');
 
