@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { itemsOfBundles } from '../domain/bundles';
+import { itemsShippingTo } from '../domain/delivery-groups';
 import type { Order } from '../domain/order';
 import type { AmendRequest, AppliedActions } from '../domain/order-actions';
 import { whyNotAuthentic, withoutCredential } from '../domain/operator-signature';
@@ -207,7 +208,8 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
       if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
       throw error;
     }
-    const touched = [...applied.changedItemIds, ...applied.removedItemIds, ...applied.addedItemIds];
+    // A new address touches every item that ships to its group (ChangeDeliveryAddress), though no item field changes.
+    const touched = [...applied.changedItemIds, ...applied.removedItemIds, ...applied.addedItemIds, ...applied.readdressedItemIds];
     const both = { ...run.current, items: [...run.current.items, ...applied.order.items.filter((i) => !run.current.items.some((c) => c.id === i.id))] };
     // A split that has already finished cannot change in place: its items need a change order, as after PONR.
     const finishedSplits = (run.plan?.fulfillmentOrders ?? []).filter((fo) => finalPlans.get(fo.id)?.state === 'completed');
@@ -252,6 +254,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
         addedItemIds: applied.addedItemIds,
         changedItemIds: applied.changedItemIds,
         removedItemIds: applied.removedItemIds,
+        ...(applied.changedDeliveryGroupIds.length ? { changedDeliveryGroupIds: applied.changedDeliveryGroupIds } : {}),
         fulfillmentOrders: { started: [], updated: [], stopped: [] },
       };
       run.current = applied.order;
@@ -298,8 +301,14 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
         getExternalWorkflowHandle(share.workflowId).signal(leaveAccountWorkSignal, { orderId: order.id, reason: 'removed by an amendment' }).catch(() => undefined);
       }
       for (const action of request.actions) {
+        const note = 'amendment before the point of no return';
+        if (action.type === 'ChangeDeliveryAddress') {
+          const itemIds = itemsShippingTo(run.current, action.deliveryGroupId);
+          summary.actions.push({ type: action.type, at: now(), actor: request.actor, itemIds, deliveryGroupId: action.deliveryGroupId, note });
+          continue;
+        }
         const itemIds = action.type === 'Add' ? [action.item.id] : [action.itemId];
-        summary.actions.push({ type: action.type, at: now(), actor: request.actor, itemIds, note: 'amendment before the point of no return' });
+        summary.actions.push({ type: action.type, at: now(), actor: request.actor, itemIds, note });
       }
       return answer;
     } catch (error) {
