@@ -40,7 +40,10 @@ export async function approveOrder(client: OrdoClient, orderId: string, request:
   return sendChange(client, orderId, 'approve', () => handle.executeUpdate(approveOrderUpdate, { args: [payload] }));
 }
 
-/** Order actions (Add, Amend, Cancel of items) before the point of no return; refused with ChangeOrderRequired after it. */
+/**
+ * Order actions (Add, Amend, Cancel of items, ChangeDeliveryAddress of a delivery group) before the point of no
+ * return; refused with ChangeOrderRequired after it.
+ */
 export async function amendOrder(client: OrdoClient, orderId: string, input: unknown, signer?: OperatorSigner): Promise<AmendAnswer> {
   let request: AmendRequest;
   try {

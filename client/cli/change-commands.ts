@@ -54,8 +54,9 @@ export const changeCommands: Record<string, (args: string[]) => Promise<number>>
     return withClient(cfg, async (client) => {
       const answer = await amendOrder(client, positionals[0], request, signer);
       const splits = answer.fulfillmentOrders;
+      const readdressed = answer.changedDeliveryGroupIds?.length ? ` New delivery address for ${answer.changedDeliveryGroupIds.join(', ')}.` : '';
       const human = [
-        `Order ${answer.orderId} amended: added ${answer.addedItemIds.join(', ') || 'none'}, changed ${answer.changedItemIds.join(', ') || 'none'}, removed ${answer.removedItemIds.join(', ') || 'none'}.`,
+        `Order ${answer.orderId} amended: added ${answer.addedItemIds.join(', ') || 'none'}, changed ${answer.changedItemIds.join(', ') || 'none'}, removed ${answer.removedItemIds.join(', ') || 'none'}.${readdressed}`,
         `Fulfillment orders started ${splits.started.join(', ') || 'none'}, updated ${splits.updated.join(', ') || 'none'}, stopped ${splits.stopped.join(', ') || 'none'}. \`ordo plan ${answer.orderId}\` shows the steps.`,
       ].join('\n');
       print({ json: !!values.json }, human, answer);

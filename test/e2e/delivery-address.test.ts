@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { amendOrder } from '../../client/changes';
+import { OrdoError } from '../../client/errors';
+import type { OrdoClient } from '../../client/ordo-client';
+import type { Address, Order } from '../../domain/order';
+import { completeManualTaskUpdate, fulfillmentOrderPlanQuery, orderRecordQuery } from '../../workflows/messages';
+import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
+import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
+import { eventually } from './eventually';
+import { getHarness, simulatorGet, type Harness } from './harness';
+
+/**
+ * A delivery address changed in flight (issue 14): an amendment (ChangeDeliveryAddress) before the point of no
+ * return reaches the shipping system; after it, the change is refused with ChangeOrderRequired. Catalog:
+ * test/fixtures/delivery-address.yaml (a router shipped from stock, the shipment its point of no return), on its own lane.
+ */
+const CATALOG = path.resolve(__dirname, '../fixtures/delivery-address.yaml');
+const HQ: Address = { line1: '1 Main St', city: 'Austin', region: 'TX', country: 'US' };
+const BRANCH: Address = { line1: '9 Harbor Rd', city: 'Seattle', region: 'WA', country: 'US' };
+const MOVED: Address = { line1: '200 Elm St', city: 'Dallas', region: 'TX', postalCode: '75201', country: 'US' };
+const FO_HQ = 'FO-WH-EAST-DG-HQ';
+const FO_BRANCH = 'FO-WH-EAST-DG-BRANCH';
+
+function orderOf(): Order {
+  return {
+    id: `ADDR-${process.pid}-${Date.now()}`,
+    accountId: 'TEST',
+    channel: 'b2b',
+    currency: 'USD',
+    deliveryGroups: [
+      { id: 'DG-HQ', name: 'Headquarters', address: HQ },
+      { id: 'DG-BRANCH', name: 'Branch', address: BRANCH },
+    ],
+    items: [
+      { id: 'OI-1', product: 'ROUTER', quantity: 1, unitPrice: '300.00', deliveryGroupId: 'DG-HQ' },
+      { id: 'OI-2', product: 'ROUTER', quantity: 1, unitPrice: '300.00', deliveryGroupId: 'DG-BRANCH' },
+    ],
+  };
+}
+
+describe('delivery address changes (real Temporal dev server, delivery-address lane)', function () {
+  this.timeout(120_000);
+
+  let h: Harness;
+  let lane: OrdoClient;
+
+  const foHandle = (orderId: string, fo: string) => h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(orderId, fo));
+  const step = async (orderId: string, fo: string, stepId: string): Promise<StepStatus | undefined> =>
+    ((await foHandle(orderId, fo).query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan).steps.find((s) => s.id === stepId);
+  const waitFor = (orderId: string, fo: string, stepId: string, state: StepStatus['state']) =>
+    eventually(`${fo} ${stepId} ${state}`, async () => ((await step(orderId, fo, stepId))?.state === state ? true : undefined));
+  const complete = (orderId: string, fo: string, stepId: string) => foHandle(orderId, fo).executeUpdate(completeManualTaskUpdate, { args: [{ stepId, actor: 'ann' }] });
+  const shipments = async (orderId: string) =>
+    (await simulatorGet<{ calls: Array<{ operation: string; status: number; body: { fulfillmentOrderId: string; deliveryGroupId?: string; deliveryAddress?: Address } }> }>(h, `/shipping/calls?orderId=${orderId}`)).calls.filter(
+      (call) => call.operation === 'ship' && call.status === 200,
+    );
+  const readdress = (orderId: string, deliveryGroupId: string, address: Address) =>
+    amendOrder(lane, orderId, { actor: 'cpq', actions: [{ type: 'ChangeDeliveryAddress', deliveryGroupId, address }] });
+
+  before(async function () {
+    this.timeout(600_000);
+    h = await getHarness();
+    lane = await h.startLane({ taskQueue: 'ordo-delivery-address', catalogFiles: [CATALOG], config: { queues: { desk: { members: ['ann'], assignment: 'none' } } } });
+  });
+
+  it('takes a new address before PONR: only the group\'s split is updated, and the shipping system gets the new address', async () => {
+    const order = orderOf();
+    await lane.startOrder(order);
+    await waitFor(order.id, FO_HQ, 'delivery.hold', 'InProgress');
+    await waitFor(order.id, FO_BRANCH, 'delivery.hold', 'InProgress');
+
+    const answer = await readdress(order.id, 'DG-HQ', MOVED);
+    assert.deepEqual(answer.changedDeliveryGroupIds, ['DG-HQ']);
+    assert.deepEqual([answer.addedItemIds, answer.changedItemIds, answer.removedItemIds], [[], [], []]);
+    assert.deepEqual(answer.fulfillmentOrders, { started: [], updated: [FO_HQ], stopped: [] }, 'the branch split is not touched');
+    assert.equal((await step(order.id, FO_HQ, 'delivery.hold'))!.state, 'InProgress', 'no step re-runs for an address');
+
+    await complete(order.id, FO_HQ, 'delivery.hold');
+    await complete(order.id, FO_BRANCH, 'delivery.hold');
+    await waitFor(order.id, FO_HQ, 'delivery.after', 'InProgress');
+    await waitFor(order.id, FO_BRANCH, 'delivery.after', 'InProgress');
+    const shipped = Object.fromEntries((await shipments(order.id)).map((call) => [call.body.fulfillmentOrderId, call.body.deliveryAddress]));
+    assert.deepEqual(shipped, { [FO_HQ]: MOVED, [FO_BRANCH]: BRANCH });
+
+    await complete(order.id, FO_HQ, 'delivery.after');
+    await complete(order.id, FO_BRANCH, 'delivery.after');
+    const done = await lane.waitForCompletion(order.id, { timeoutMs: 30_000 });
+    assert.equal(done.state, 'completed');
+    const recorded = done.actions.find((action) => action.type === 'ChangeDeliveryAddress')!;
+    assert.deepEqual([recorded.itemIds, recorded.deliveryGroupId, recorded.actor], [['OI-1'], 'DG-HQ', 'cpq']);
+    const record = await h.env.client.workflow.getHandle(orderWorkflowId(order.id)).query(orderRecordQuery);
+    assert.deepEqual(record.order.deliveryGroups!.map((group) => group.address), [MOVED, BRANCH]);
+  });
+
+  it('refuses a new address after PONR with ChangeOrderRequired, naming the shipped item, and changes nothing', async () => {
+    const order = orderOf();
+    await lane.startOrder(order);
+    await waitFor(order.id, FO_HQ, 'delivery.hold', 'InProgress');
+    await complete(order.id, FO_HQ, 'delivery.hold');
+    await waitFor(order.id, FO_HQ, 'delivery.after', 'InProgress');
+
+    await assert.rejects(readdress(order.id, 'DG-HQ', MOVED), (error: unknown) => {
+      assert.ok(error instanceof OrdoError, String(error));
+      assert.equal(error.code, 'change-order-required');
+      assert.match(error.message, /OI-1 \(delivery\.ship\) is past the point of no return/);
+      return true;
+    });
+    // The other group has not shipped: its address still changes.
+    const answer = await readdress(order.id, 'DG-BRANCH', MOVED);
+    assert.deepEqual(answer.fulfillmentOrders.updated, [FO_BRANCH]);
+    await assert.rejects(readdress(order.id, 'DG-NOWHERE', MOVED), /no delivery group DG-NOWHERE in order .*name one of: DG-HQ, DG-BRANCH/s);
+
+    await complete(order.id, FO_BRANCH, 'delivery.hold');
+    await waitFor(order.id, FO_BRANCH, 'delivery.after', 'InProgress');
+    const shipped = Object.fromEntries((await shipments(order.id)).map((call) => [call.body.fulfillmentOrderId, call.body.deliveryAddress]));
+    assert.deepEqual(shipped, { [FO_HQ]: HQ, [FO_BRANCH]: MOVED });
+    await complete(order.id, FO_HQ, 'delivery.after');
+    await complete(order.id, FO_BRANCH, 'delivery.after');
+    assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
+  });
+});
