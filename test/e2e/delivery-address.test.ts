@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { sha256 } from '../../api/keys';
+import { startApi, type RunningApi } from '../../api/server';
 import { amendOrder } from '../../client/changes';
 import { OrdoError } from '../../client/errors';
 import type { OrdoClient } from '../../client/ordo-client';
@@ -9,6 +13,8 @@ import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids
 import type { FulfillmentOrderPlan, StepStatus } from '../../workflows/types';
 import { eventually } from './eventually';
 import { getHarness, simulatorGet, type Harness } from './harness';
+import { answerProblems, openapi } from '../api/openapi-check';
+import { testSecret } from '../log-capture';
 
 /**
  * A delivery address changed in flight (issue 14): an amendment (ChangeDeliveryAddress) before the point of no
@@ -22,9 +28,11 @@ const MOVED: Address = { line1: '200 Elm St', city: 'Dallas', region: 'TX', post
 const FO_HQ = 'FO-WH-EAST-DG-HQ';
 const FO_BRANCH = 'FO-WH-EAST-DG-BRANCH';
 
+let serial = 0;
+
 function orderOf(): Order {
   return {
-    id: `ADDR-${process.pid}-${Date.now()}`,
+    id: `ADDR-${process.pid}-${++serial}`,
     accountId: 'TEST',
     channel: 'b2b',
     currency: 'USD',
@@ -58,11 +66,29 @@ describe('delivery address changes (real Temporal dev server, delivery-address l
   const readdress = (orderId: string, deliveryGroupId: string, address: Address) =>
     amendOrder(lane, orderId, { actor: 'cpq', actions: [{ type: 'ChangeDeliveryAddress', deliveryGroupId, address }] });
 
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-address-'));
+  const KEY = testSecret('the API key of the delivery-address test');
+  let api: RunningApi;
+
   before(async function () {
     this.timeout(600_000);
     h = await getHarness();
-    lane = await h.startLane({ taskQueue: 'ordo-delivery-address', catalogFiles: [CATALOG], config: { queues: { desk: { members: ['ann'], assignment: 'none' } } } });
+    lane = await h.startLane({ taskQueue: 'ordo-delivery-address', catalogFiles: [CATALOG], config: { queues: { desk: { members: ['ann'], assignment: 'none' } }, dataDir } });
+    api = await startApi({ client: lane, keys: [{ name: 'cos', hash: sha256(KEY) }], dataDir }, { port: 0 });
   });
+  after(async () => {
+    await api?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** One request to the TMF622 API, its answer checked against the served OpenAPI document. */
+  async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const answer = await fetch(`${api.url}${route}`, { method, headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await answer.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    assert.deepEqual(answerProblems(openapi(), method, route, answer.status, parsed), [], `${method} ${route} → ${answer.status} ${text}`);
+    return { status: answer.status, body: parsed };
+  }
 
   it('takes a new address before PONR: only the group\'s split is updated, and the shipping system gets the new address', async () => {
     const order = orderOf();
@@ -115,6 +141,40 @@ describe('delivery address changes (real Temporal dev server, delivery-address l
     await waitFor(order.id, FO_BRANCH, 'delivery.after', 'InProgress');
     const shipped = Object.fromEntries((await shipments(order.id)).map((call) => [call.body.fulfillmentOrderId, call.body.deliveryAddress]));
     assert.deepEqual(shipped, { [FO_HQ]: HQ, [FO_BRANCH]: MOVED });
+    await complete(order.id, FO_HQ, 'delivery.after');
+    await complete(order.id, FO_BRANCH, 'delivery.after');
+    assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
+  });
+
+  it('takes a new address over PATCH /productOrder as an item\'s delivery place, and answers 409 change-order-required after PONR', async () => {
+    const order = orderOf();
+    await lane.startOrder(order);
+    await waitFor(order.id, FO_HQ, 'delivery.hold', 'InProgress');
+    await waitFor(order.id, FO_BRANCH, 'delivery.hold', 'InProgress');
+    const read = await call('GET', `/productOrder/${order.id}`);
+    assert.deepEqual(read.body.productOrderItem[1].product.place, [{ id: 'DG-BRANCH', role: 'deliveryAddress', '@type': 'GeographicAddress', streetName: '9 Harbor Rd', city: 'Seattle', stateOrProvince: 'WA', country: 'US' }]);
+
+    const place = { role: 'deliveryAddress', streetNr: '200', streetName: 'Elm St', city: 'Dallas', stateOrProvince: 'TX', postcode: '75201', country: 'US' };
+    const bad = await call('PATCH', `/productOrder/${order.id}`, { productOrderItem: [{ id: 'OI-2', product: { place: [{ ...place, country: 'USA' }] } }] });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body['ordo:problems'].map((p: { path: string }) => p.path), ['productOrderItem[0].product.place[0].country']);
+
+    const amended = await call('PATCH', `/productOrder/${order.id}`, { productOrderItem: [{ id: 'OI-2', product: { place: [place] } }] });
+    assert.equal(amended.status, 200, JSON.stringify(amended.body));
+    assert.deepEqual(amended.body['ordo:amendment'].changedDeliveryGroupIds, ['DG-BRANCH']);
+    assert.equal(amended.body.productOrderItem[1].product.place[0].city, 'Dallas');
+    assert.equal(amended.body.productOrderItem[0].product.place[0].city, 'Austin', 'the other group keeps its address');
+
+    await complete(order.id, FO_BRANCH, 'delivery.hold');
+    await waitFor(order.id, FO_BRANCH, 'delivery.after', 'InProgress');
+    const shipped = (await shipments(order.id)).find((call) => call.body.fulfillmentOrderId === FO_BRANCH)!;
+    assert.deepEqual(shipped.body.deliveryAddress, MOVED);
+
+    const late = await call('PATCH', `/productOrder/${order.id}`, { ordo: { deliveryGroups: [{ id: 'DG-BRANCH', address: BRANCH }] } });
+    assert.equal(late.status, 409);
+    assert.equal(late.body.code, 'change-order-required');
+    await complete(order.id, FO_HQ, 'delivery.hold');
+    await waitFor(order.id, FO_HQ, 'delivery.after', 'InProgress');
     await complete(order.id, FO_HQ, 'delivery.after');
     await complete(order.id, FO_BRANCH, 'delivery.after');
     assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
