@@ -211,6 +211,10 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     // A new address touches every item that ships to its group (ChangeDeliveryAddress), though no item field changes.
     const touched = [...applied.changedItemIds, ...applied.removedItemIds, ...applied.addedItemIds, ...applied.readdressedItemIds];
     const both = { ...run.current, items: [...run.current.items, ...applied.order.items.filter((i) => !run.current.items.some((c) => c.id === i.id))] };
+    // A shipment that left cannot be re-addressed: the change order returns its items and adds them again elsewhere.
+    const readdress = applied.changedDeliveryGroupIds.length
+      ? ' (an address cannot follow items that are past it: the change order returns them and adds them to a delivery group with the new address)'
+      : '';
     // A split that has already finished cannot change in place: its items need a change order, as after PONR.
     const finishedSplits = (run.plan?.fulfillmentOrders ?? []).filter((fo) => finalPlans.get(fo.id)?.state === 'completed');
     const inFinished = finishedSplits.flatMap((fo) => {
@@ -219,7 +223,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     });
     if (inFinished.length) {
       throw ApplicationFailure.nonRetryable(
-        `ChangeOrderRequired: ${inFinished.join('; ')} already fulfilled; submit a change order with "changeOf": "${order.id}" instead`,
+        `ChangeOrderRequired: ${inFinished.join('; ')} already fulfilled; submit a change order with "changeOf": "${order.id}" instead${readdress}`,
         'ChangeOrderRequired',
         { orderId: order.id },
       );
@@ -227,7 +231,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     const pastPonr = itemsOfBundles(both, touched).filter((id) => ponr.has(id));
     if (pastPonr.length) {
       throw ApplicationFailure.nonRetryable(
-        `ChangeOrderRequired: ${pastPonr.map((id) => `${id} (${ponr.get(id)!.stepId})`).join(', ')} ${pastPonr.length === 1 ? 'is' : 'are'} past the point of no return; submit a change order with "changeOf": "${order.id}" instead`,
+        `ChangeOrderRequired: ${pastPonr.map((id) => `${id} (${ponr.get(id)!.stepId})`).join(', ')} ${pastPonr.length === 1 ? 'is' : 'are'} past the point of no return; submit a change order with "changeOf": "${order.id}" instead${readdress}`,
         'ChangeOrderRequired',
         { orderId: order.id, items: pastPonr.map((id) => ponr.get(id)) },
       );

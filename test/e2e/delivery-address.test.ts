@@ -129,7 +129,7 @@ describe('delivery address changes (real Temporal dev server, delivery-address l
     await assert.rejects(readdress(order.id, 'DG-HQ', MOVED), (error: unknown) => {
       assert.ok(error instanceof OrdoError, String(error));
       assert.equal(error.code, 'change-order-required');
-      assert.match(error.message, /OI-1 \(delivery\.ship\) is past the point of no return/);
+      assert.match(error.message, /OI-1 \(delivery\.ship\) is past the point of no return; submit a change order .* adds them to a delivery group with the new address/);
       return true;
     });
     // The other group has not shipped: its address still changes.
