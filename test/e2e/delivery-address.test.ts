@@ -146,6 +146,27 @@ describe('delivery address changes (real Temporal dev server, delivery-address l
     assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
   });
 
+  it('moves an item to another delivery group with Amend deliveryGroupId: its split stops, the other ships it to its address', async () => {
+    const order = orderOf();
+    await lane.startOrder(order);
+    await waitFor(order.id, FO_HQ, 'delivery.hold', 'InProgress');
+    await waitFor(order.id, FO_BRANCH, 'delivery.hold', 'InProgress');
+
+    const answer = await amendOrder(lane, order.id, { actor: 'cpq', actions: [{ type: 'Amend', itemId: 'OI-2', deliveryGroupId: 'DG-HQ' }] });
+    assert.deepEqual(answer.changedItemIds, ['OI-2']);
+    assert.deepEqual(answer.fulfillmentOrders, { started: [], updated: [FO_HQ], stopped: [FO_BRANCH] });
+    await eventually('the branch split stopped', async () => (((await foHandle(order.id, FO_BRANCH).query(fulfillmentOrderPlanQuery)) as FulfillmentOrderPlan).state === 'cancelled' ? true : undefined));
+
+    await waitFor(order.id, FO_HQ, 'delivery.hold', 'InProgress');
+    await complete(order.id, FO_HQ, 'delivery.hold');
+    await waitFor(order.id, FO_HQ, 'delivery.after', 'InProgress');
+    const shipped = await shipments(order.id);
+    assert.deepEqual(shipped.map((call) => [call.body.fulfillmentOrderId, call.body.deliveryAddress]), [[FO_HQ, HQ]]);
+    assert.deepEqual((shipped[0].body as { lineItems?: Array<{ id: string }> }).lineItems?.map((li) => li.id).sort(), ['SHIP-ROUTER:OI-1', 'SHIP-ROUTER:OI-2']);
+    await complete(order.id, FO_HQ, 'delivery.after');
+    assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 30_000 })).state, 'completed');
+  });
+
   it('takes a new address over PATCH /productOrder as an item\'s delivery place, and answers 409 change-order-required after PONR', async () => {
     const order = orderOf();
     await lane.startOrder(order);
