@@ -61,7 +61,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const { completions, resolutions, resumedNames, resumedSteps, rejectedMessages } = inbox;
   /** Every step runs in this scope, so cancelling the split cancels running activities, timers and waits at once. */
   const stepScope = new CancellationScope();
-  const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, lineItems, outputs };
+  const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, lineItems, outputs, deliveryAddress: fo.deliveryAddress };
   const sla = new SlaWatch(onSlaStage);
   /**
    * Cross-plan dependencies (workflows/cross-plan-relay.ts): steps of other splits this one waits for, as the order
@@ -367,6 +367,8 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     for (const [id, li] of nextLineItems) lineItems.set(id, li);
     for (const item of request.orderItems ?? []) orderItems.set(item.id, item);
     takeCrossPlan(request.crossPlan);
+    // A new address (ChangeDeliveryAddress) goes with the callouts still to run; it changes no step, so none re-runs.
+    context.deliveryAddress = next.deliveryAddress;
 
     const nextIds = new Set(next.steps.map((p) => p.id));
     for (const step of steps.values()) {

@@ -38,7 +38,7 @@ function formatChanges(summary: OrderSummary): string[] {
   if (summary.actions.length) {
     lines.push('  Order actions:');
     for (const action of summary.actions) {
-      lines.push(`    ${action.at}  ${action.type.padEnd(8)} ${action.itemIds.join(', ')}${action.actor ? `  by ${action.actor}` : ''}${action.note ? `: ${action.note}` : ''}`);
+      lines.push(`    ${action.at}  ${action.type.padEnd(8)} ${action.itemIds.join(', ')}${action.deliveryGroupId ? ` (delivery group ${action.deliveryGroupId})` : ''}${action.actor ? `  by ${action.actor}` : ''}${action.note ? `: ${action.note}` : ''}`);
     }
   }
   const ponr = summary.pointOfNoReturn ?? [];
