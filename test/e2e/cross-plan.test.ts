@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { amendOrder } from '../../client/changes';
+import { amendOrder, cancelOrder } from '../../client/changes';
 import { OrdoOperator } from '../../client/operator';
 import type { OrdoClient } from '../../client/ordo-client';
 import type { Order } from '../../domain/order';
@@ -106,6 +106,18 @@ describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog 
     await h.env.client.workflow.getHandle(split.workflowId).terminate('the warehouse system was decommissioned');
     const summary: OrderSummary = await lane.waitForCompletion(order.id, { timeoutMs: 60_000 });
     assert.equal(summary.state, 'failed');
+    const provisioning = await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(order.id, 'FO-provisioning')).result();
+    assert.equal(provisioning.steps.find((s: StepStatus) => s.definition === 'firewall-activation.activate')?.state, 'Cancelled');
+    assert.deepEqual(await activations(order.id), []);
+  });
+
+  it('a cancelled order stops the waiting licence with everything else: cancelled, nothing activated', async () => {
+    const order = orderOf([1]);
+    await lane.startOrder(order);
+    await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress');
+    await cancelOrder(lane, order.id, { reason: 'customer changed their mind', actor: 'sales' });
+    const summary = await lane.waitForCompletion(order.id, { timeoutMs: 60_000 });
+    assert.equal(summary.state, 'cancelled');
     const provisioning = await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(order.id, 'FO-provisioning')).result();
     assert.equal(provisioning.steps.find((s: StepStatus) => s.definition === 'firewall-activation.activate')?.state, 'Cancelled');
     assert.deepEqual(await activations(order.id), []);
