@@ -49,12 +49,13 @@ export async function approveProductOrder(client: OrdoClient, settings: Approval
 }
 
 /**
- * In `signed` mode the approval is signed with `<operators.keys>/<actor>.key`, as the console signs for its users
- * (the API's host holds the keys of the actors its keys act for); without that file it is refused naming the fix.
+ * In `signed` mode every order action the API sends (approval, amendment, cancellation) is signed with
+ * `<operators.keys>/<actor>.key`, as the console signs for its users (the API's host holds the keys of the actors
+ * its keys act for); without that file it is refused naming the fix. Elsewhere: nothing to sign.
  */
-function signerFor(settings: ApprovalSettings | undefined, actor: string): OperatorSigner | undefined {
+export function signerFor(settings: ApprovalSettings | undefined, actor: string, what = 'an approval'): OperatorSigner | undefined {
   if (!settings || settings.operators.authentication !== 'signed') return undefined;
   const file = privateKeyFile(settings.operatorKeysDir, actor);
-  if (!fs.existsSync(file)) throw new OrdoError('refused', `${actor} has no operator key (${file}), and in signed mode an approval is signed with its actor's key. Fix: an admin runs \`ordo operators init ${actor}\` on the API's host`);
+  if (!fs.existsSync(file)) throw new OrdoError('refused', `${actor} has no operator key (${file}), and in signed mode ${what} is signed with its actor's key. Fix: an admin runs \`ordo operators init ${actor}\` on the API's host`);
   return operatorIdentity({ actor, keysDir: settings.operatorKeysDir, authentication: 'signed', env: {} }).signer;
 }

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { amendOrder, cancelOrder } from '../client/changes';
+import type { OperatorSigner } from '../client/operator-credentials';
 import { checkOrder } from '../client/check-order';
 import { OrdoError } from '../client/errors';
 import type { OrdoClient } from '../client/ordo-client';
@@ -128,14 +129,14 @@ export async function listProductOrders(client: OrdoClient, options: { state?: s
  * address may change TMF's way (an item's product.place) or as a POST gives it (ordo.deliveryGroups): see
  * amendmentFromPatch. Problems are named in the body's words.
  */
-export async function amendProductOrder(client: OrdoClient, orderId: string, body: Record<string, unknown>, keyName: string) {
+export async function amendProductOrder(client: OrdoClient, orderId: string, body: Record<string, unknown>, keyName: string, signer?: () => OperatorSigner | undefined) {
   // An address change reads the order: the group an item ships to, and the groups it has.
   const order = body.productOrderItem !== undefined || body.ordo !== undefined ? await orderRecord(client, orderId) : undefined;
   const { amendment, problems, tmfPath } = amendmentFromPatch(body, order);
   if (problems.length) throw new OrdoError('invalid', renderProblems(`the amendment of ProductOrder ${orderId}`, problems), problems);
   let answer;
   try {
-    answer = await amendOrder(client, orderId, { actor: keyName, ...amendment });
+    answer = await amendOrder(client, orderId, { actor: keyName, ...amendment }, signer?.());
   } catch (error) {
     // A problem of an action this body's places or extension made is named where the body gave it.
     if (error instanceof OrdoError && error.problems.some((p) => tmfPath(p.path) !== p.path)) {
@@ -148,7 +149,7 @@ export async function amendProductOrder(client: OrdoClient, orderId: string, bod
 }
 
 /** POST /cancelProductOrder: the order's cancellation, weighed against the point of no return by the order. */
-export async function cancelProductOrder(client: OrdoClient, body: Record<string, unknown>, keyName: string): Promise<Record<string, unknown>> {
+export async function cancelProductOrder(client: OrdoClient, body: Record<string, unknown>, keyName: string, signer?: () => OperatorSigner | undefined): Promise<Record<string, unknown>> {
   const productOrder = body.productOrder as { id?: unknown } | undefined;
   if (typeof productOrder?.id !== 'string' || !productOrder.id) {
     throw new OrdoError('invalid', 'productOrder.id is required: name the order to cancel, e.g. { "productOrder": { "id": "ORD-1" }, "cancellationReason": "…" }', [{ path: 'productOrder.id', message: 'is required', fix: 'give the id of the order to cancel' }]);
@@ -156,7 +157,7 @@ export async function cancelProductOrder(client: OrdoClient, body: Record<string
   if (typeof body.cancellationReason !== 'string' || !body.cancellationReason.trim()) {
     throw new OrdoError('invalid', 'cancellationReason is required: say why the order is cancelled', [{ path: 'cancellationReason', message: 'is required', fix: 'say why the order is cancelled' }]);
   }
-  await cancelOrder(client, productOrder.id, { reason: body.cancellationReason, actor: keyName });
+  await cancelOrder(client, productOrder.id, { reason: body.cancellationReason, actor: keyName }, signer?.());
   return readCancellation(client, productOrder.id);
 }
 

@@ -18,7 +18,7 @@ import { testSecret } from '../log-capture';
  * against the served OpenAPI document. Catalog: test/fixtures/approvals.yaml, own lane.
  */
 const CATALOG = path.resolve(__dirname, '../fixtures/approvals.yaml');
-const KEYS = { cos: testSecret('the cos API key'), credit: testSecret('the credit-service API key'), portal: testSecret('the portal API key') };
+const KEYS = { cos: testSecret('the cos API key'), credit: testSecret('the credit-service API key'), portal: testSecret('the portal API key'), grace: testSecret('the grace API key') };
 const doc = openapi();
 
 describe('the TMF622 API: approvals (Ordo extension, real Temporal dev server, approvals catalog lane)', function () {
@@ -41,6 +41,7 @@ describe('the TMF622 API: approvals (Ordo extension, real Temporal dev server, a
       { name: 'cos', hash: sha256(KEYS.cos) },
       { name: 'credit-service', hash: sha256(KEYS.credit) },
       { name: 'portal', hash: sha256(KEYS.portal), actors: ['grace'] },
+      { name: 'grace', hash: sha256(KEYS.grace) },
     ];
     api = await startApi({ client: lane, keys, dataDir, approvals: { queues, operatorKeysDir: h.config.operatorKeysDir, operators: h.config.operators } }, { port: 0 });
   });
@@ -144,6 +145,7 @@ describe('the TMF622 API: approvals in signed operator mode', function () {
     const keys = [
       { name: 'credit-service', hash: sha256(KEYS.credit) },
       { name: 'portal', hash: sha256(KEYS.portal), actors: ['grace'] },
+      { name: 'grace', hash: sha256(KEYS.grace) },
     ];
     api = await startApi({ client: lane, keys, dataDir, approvals: { queues, operatorKeysDir: h.config.operatorKeysDir, operators } }, { port: 0 });
   });
@@ -176,5 +178,30 @@ describe('the TMF622 API: approvals in signed operator mode', function () {
     const byGrace = await send('POST', `/productOrder/${id}/approval`, { approved: true, actor: 'grace' }, KEYS.portal);
     assert.equal(byGrace.status, 200, JSON.stringify(byGrace.body));
     assert.equal(byGrace.body['ordo:approval'].actor, 'grace');
+  });
+
+  it('signs a cancellation as the key’s name too; a key whose name has no operator key is refused naming the fix', async () => {
+    const send = async (body: unknown, key: string) => {
+      const answer = await fetch(`${api.url}/cancelProductOrder`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const parsed = await answer.json();
+      assert.deepEqual(answerProblems(doc, 'POST', '/cancelProductOrder', answer.status, parsed), []);
+      return { status: answer.status, body: parsed as any };
+    };
+    const id = `API-CANCEL-SIGNED-${process.pid}`;
+    const created = await fetch(`${api.url}/productOrder`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEYS.grace, 'content-type': 'application/json' },
+      body: JSON.stringify({ externalId: id, relatedParty: [{ id: 'TEST', role: 'customer' }], productOrderItem: [{ id: 'OI-1', quantity: 1, product: { id: 'CREDIT-KIT' }, itemPrice: [{ price: { dutyFreeAmount: { unit: 'USD', value: 100 } } }] }] }),
+    });
+    assert.equal(created.status, 201);
+    const unsigned = await send({ productOrder: { id }, cancellationReason: 'no longer wanted' }, KEYS.portal);
+    assert.equal(unsigned.status, 409);
+    assert.match(unsigned.body.message, /portal has no operator key .*a cancellation is signed.*`ordo operators init portal`/);
+    const signed = await send({ productOrder: { id }, cancellationReason: 'no longer wanted' }, KEYS.grace);
+    assert.equal(signed.status, 201, JSON.stringify(signed.body));
+    await eventually('the order cancelled', async () => {
+      const answer = await fetch(`${api.url}/productOrder/${id}`, { headers: { 'x-api-key': KEYS.grace } });
+      return ((await answer.json()) as { state: string }).state === 'cancelled' ? true : undefined;
+    });
   });
 });
