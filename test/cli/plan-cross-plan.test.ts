@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { OrdoOperator } from '../../client/operator';
 import type { OrdoClient } from '../../client/ordo-client';
-import type { Order } from '../../domain/order';
 import type { OrderPlanView } from '../../workflows/types';
 import { eventually } from '../e2e/eventually';
 import { getHarness, type Harness } from '../e2e/harness';
 import { cleanEnv, describeRun, jsonOf, ordo } from './run-ordo';
+import { routerKitOrder } from '../fixtures/cross-plan-order';
 
 /**
  * `bin/ordo plan` on the real stack (catalog test/fixtures/cross-plan.yaml, its own lane): the licence activation
@@ -34,18 +34,7 @@ describe('ordo plan: a dependency on a step of another split (real dev server)',
   const activateLine = (stdout: string) => stdout.split('\n').find((line) => line.includes(` ${ACTIVATE} `)) ?? assert.fail(`no line for ${ACTIVATE}:\n${stdout}`);
 
   it('prints what the licence waits for in the warehouse split and that step’s state, as it moves on', async () => {
-    const order = {
-      id: `CLI-XPLAN-${process.pid}`,
-      accountId: 'TEST',
-      channel: 'cpq',
-      currency: 'USD',
-      deliveryGroups: [{ id: 'DG-1' }],
-      items: [
-        { id: 'K1', product: 'ROUTER-KIT', quantity: 1, unitPrice: '0.00', deliveryGroupId: 'DG-1' },
-        { id: 'R1', product: 'ROUTER', quantity: 1, unitPrice: '100.00', parentItemId: 'K1' },
-        { id: 'L1', product: 'FIREWALL-LICENCE', quantity: 1, unitPrice: '20.00', parentItemId: 'K1' },
-      ],
-    } as Order;
+    const order = routerKitOrder(`CLI-XPLAN-${process.pid}`);
     await lane.startOrder(order);
     await eventually('the router waits to be packed', async () => ((await lane.getPlan(order.id)).fulfillmentOrders.some((fo) => fo.steps.some((s) => s.definition === 'router-delivery.pack' && s.state === 'InProgress')) ? true : undefined));
 

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { OrdoOperator } from '../../client/operator';
 import type { OrdoClient } from '../../client/ordo-client';
-import type { Order } from '../../domain/order';
 import { browserMissing, getBrowser, getConsole, signedInPage, type ConsoleHarness } from './harness';
+import { routerKitOrder } from '../fixtures/cross-plan-order';
 
 /**
  * A cross-plan dependency on the order page, on the real stack in Chromium (catalog cross-plan-catalog.yaml, its own
@@ -14,7 +14,7 @@ import { browserMissing, getBrowser, getConsole, signedInPage, type ConsoleHarne
  * click on it opens the shipment's detail.
  */
 
-const CATALOG = path.resolve(__dirname, 'cross-plan-catalog.yaml');
+const CATALOG = path.resolve(__dirname, '../fixtures/cross-plan.yaml');
 const QUEUE = 'ordo-console-cross-plan';
 const WAREHOUSE = 'FO-WH-EAST-DG-1';
 const SHIP = 'router-delivery.ship[SHIP-ROUTER:R1]';
@@ -41,18 +41,7 @@ describe('console: the order page shows dependencies across plans', function () 
       console.log(`      ${browserMissing}`);
       return this.skip();
     }
-    const order: Order = {
-      id: `CONSOLE-XPLAN-${process.pid}`,
-      accountId: 'TEST',
-      channel: 'cpq',
-      currency: 'USD',
-      deliveryGroups: [{ id: 'DG-1' }],
-      items: [
-        { id: 'K1', product: 'ROUTER-KIT', quantity: 1, unitPrice: '0.00', deliveryGroupId: 'DG-1' },
-        { id: 'R1', product: 'ROUTER', quantity: 1, unitPrice: '100.00', parentItemId: 'K1' },
-        { id: 'L1', product: 'FIREWALL-LICENCE', quantity: 1, unitPrice: '20.00', parentItemId: 'K1' },
-      ],
-    } as Order;
+    const order = routerKitOrder(`CONSOLE-XPLAN-${process.pid}`);
     await lane.startOrder(order);
     const { page, context } = await signedInPage(cons.url, 'visitor');
     opened.push(context);

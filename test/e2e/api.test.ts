@@ -194,16 +194,7 @@ describe('the TMF622 order API (real Temporal dev server, changes catalog lane)'
   it('refuses an amendment past the point of no return with ChangeOrderRequired, and sends the PONR event', async () => {
     const id = orderId();
     const received: Array<{ eventId: string }> = [];
-    const subscriber = http.createServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk) => (text += chunk));
-      request.on('end', () => {
-        received.push(JSON.parse(text));
-        response.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => subscriber.listen(0, '127.0.0.1', resolve));
-    const { port } = subscriber.address() as AddressInfo;
+    const { subscriber, port } = await listenForEvents(received);
     const subscription = await call('POST', '/hub', { callback: `http://127.0.0.1:${port}/`, query: `id=${id}&eventType=ProductOrderPointOfNoReturnEvent,ProductOrderStateChangeEvent` });
     try {
       assert.equal((await call('POST', '/productOrder', productOrder(id))).status, 201);
@@ -228,16 +219,7 @@ describe('the TMF622 order API (real Temporal dev server, changes catalog lane)'
   it('gives a state entered again a new eventId, so a subscriber that deduplicates sees the order come back', async () => {
     const id = orderId();
     const received: Array<{ eventId: string }> = [];
-    const subscriber = http.createServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk) => (text += chunk));
-      request.on('end', () => {
-        received.push(JSON.parse(text));
-        response.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => subscriber.listen(0, '127.0.0.1', resolve));
-    const { port } = subscriber.address() as AddressInfo;
+    const { subscriber, port } = await listenForEvents(received);
     const subscription = await call('POST', '/hub', { callback: `http://127.0.0.1:${port}/`, query: `id=${id}&eventType=ProductOrderStateChangeEvent` });
     // The first callout is refused once (a 4xx: no retry), so the order is held until an operator retries it.
     await simulatorSend(h, 'PUT', '/_faults/provisioning', { operation: 'activate', failNext: 1, errorStatus: 422, errorCode: 'bad-port' });
@@ -259,3 +241,17 @@ describe('the TMF622 order API (real Temporal dev server, changes catalog lane)'
     }
   });
 });
+
+/** A subscriber's listener on a free port that keeps every event posted to it. */
+async function listenForEvents(received: unknown[]): Promise<{ subscriber: http.Server; port: number }> {
+  const subscriber = http.createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk) => (text += chunk));
+    request.on('end', () => {
+      received.push(JSON.parse(text));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => subscriber.listen(0, '127.0.0.1', resolve));
+  return { subscriber, port: (subscriber.address() as AddressInfo).port };
+}

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { amendOrder, cancelOrder } from '../../client/changes';
 import { OrdoOperator } from '../../client/operator';
 import type { OrdoClient } from '../../client/ordo-client';
-import type { Order } from '../../domain/order';
+import { routerKit, routerKitOrder } from '../fixtures/cross-plan-order';
 import { fulfillmentOrderWorkflowId } from '../../workflows/ids';
 import type { OrderSummary, StepStatus } from '../../workflows/types';
 import { eventually } from './eventually';
@@ -19,15 +19,7 @@ const QUEUE = 'ordo-cross-plan';
 const WAREHOUSE = 'FO-WH-EAST-DG-1';
 let serial = 0;
 
-const kit = (n: number) => [
-  { id: `K${n}`, product: 'ROUTER-KIT', quantity: 1, unitPrice: '0.00', deliveryGroupId: 'DG-1' },
-  { id: `R${n}`, product: 'ROUTER', quantity: 1, unitPrice: '100.00', parentItemId: `K${n}` },
-  { id: `L${n}`, product: 'FIREWALL-LICENCE', quantity: 1, unitPrice: '20.00', parentItemId: `K${n}` },
-];
-
-function orderOf(kits: number[]): Order {
-  return { id: `XPLAN-${process.pid}-${++serial}`, accountId: 'TEST', channel: 'cpq', currency: 'USD', deliveryGroups: [{ id: 'DG-1' }], items: kits.flatMap(kit) };
-}
+const orderOf = (kits: number[]) => routerKitOrder(`XPLAN-${process.pid}-${++serial}`, kits);
 
 describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog lane)', function () {
   this.timeout(180_000);
@@ -86,7 +78,7 @@ describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog 
     const order = orderOf([1]);
     await lane.startOrder(order);
     await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress');
-    await amendOrder(lane, order.id, { actor: 'sales', actions: kit(3).map((item) => ({ type: 'Add' as const, item })) });
+    await amendOrder(lane, order.id, { actor: 'sales', actions: routerKit(3).map((item) => ({ type: 'Add' as const, item })) });
     const activate3 = 'FO-provisioning/firewall-activation.activate[ACTIVATE-FIREWALL:L3]';
     await eventually('the new kit is planned', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R3]`)) === 'InProgress');
     assert.deepEqual((await steps(order.id)).get(activate3)?.dependsOn, [`${WAREHOUSE}/router-delivery.ship[SHIP-ROUTER:R3]`]);
