@@ -4,7 +4,7 @@ import { baselineContender, ordoContender } from './contenders';
 import { commandLine, machineInfo } from './machine';
 import { writeReport } from './output';
 import { comparisonTable, machineLine, sweepTable, targetsTable } from './report';
-import { baselineShape, stepsPerOrder } from './shapes';
+import { planSteps } from './shapes';
 import { runSideBySide, type Comparison } from './side-by-side';
 import { startBenchStack, type BenchStack } from './stack';
 import { serverTargets } from './targets';
@@ -25,11 +25,11 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
     const settings = args.sweep
       ? args.sweep.values.map((value) => ({ value, tuning: { ...base, [TUNING_FLAGS[args.sweep!.flag]]: value } }))
       : [{ value: undefined, tuning: base }];
-    const shape = baselineShape(args.shape, stack.catalog);
+    const steps = planSteps(args.shape, stack.catalog);
     const runs: Array<{ value?: number; tuning: Tuning; comparison: Comparison }> = [];
     for (const [i, setting] of settings.entries()) {
       log(`\nSetting ${i + 1}/${settings.length}: ${describeTuning(setting.tuning)}; ${args.orders} ${args.shape} orders per contender in ${args.rounds} rounds`);
-      const comparison = await runSetting(stack, args, setting.tuning, shape, `s${i + 1}`);
+      const comparison = await runSetting(stack, args, setting.tuning, steps, `s${i + 1}`);
       runs.push({ ...setting, comparison });
       console.log(`\n${describeTuning(setting.tuning)}\n${comparisonTable(comparison)}`);
     }
@@ -46,7 +46,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
         command,
         machine,
         server: stack.dbFile ? { devServer: true, dbFile: 'temp file (file-backed SQLite)' } : { address: process.env.TEMPORAL_ADDRESS },
-        settings: { orders: args.orders, shape: args.shape, concurrency: args.concurrency, rounds: args.rounds, warmup: args.warmup, solo: args.solo, stepsPerOrder: stepsPerOrder(shape), baselineShape: shape },
+        settings: { orders: args.orders, shape: args.shape, concurrency: args.concurrency, rounds: args.rounds, warmup: args.warmup, solo: args.solo, stepsPerOrder: steps },
         runs,
         targets,
       },
@@ -63,7 +63,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
   }
 }
 
-async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, shape: ReturnType<typeof baselineShape>, tag: string): Promise<Comparison> {
+async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, steps: number, tag: string): Promise<Comparison> {
   const workers = await startBenchWorkers({
     connection: stack.env.nativeConnection,
     client: stack.ordoClient,
@@ -77,14 +77,14 @@ async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuni
   try {
     return await runSideBySide({
       ordo: ordoContender({ temporal: stack.ordoClient, taskQueue: workers.ordoTaskQueue, catalog: stack.catalog, shape: args.shape }),
-      baseline: baselineContender({ temporal: stack.baselineClient, taskQueue: workers.baselineTaskQueue, shape }),
+      baseline: baselineContender({ temporal: stack.baselineClient, taskQueue: workers.baselineTaskQueue, shape: args.shape }),
       temporal: stack.ordoClient,
       orders: args.orders,
       rounds: args.rounds,
       warmup: args.warmup,
       solo: args.solo,
       concurrency: args.concurrency,
-      stepsPerOrder: stepsPerOrder(shape),
+      stepsPerOrder: steps,
       runTag: `BENCH-${tag}`,
       historySample: args.historySample,
       quiet: args.quiet,
