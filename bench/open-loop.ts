@@ -114,8 +114,9 @@ export async function runOpenLoop(options: {
 export function backlogOf(submittedAt: readonly number[], closedAt: readonly number[], t0: number, windowMs: number, rate: number): Backlog {
   const seconds = Math.max(1, Math.floor(windowMs / 1000));
   const perSecond = Array.from({ length: seconds }, (_, s) => {
+    // Just before the second ends: an arrival due on the boundary belongs to the next second (or after the window).
     const at = t0 + (s + 1) * 1000;
-    return submittedAt.filter((t) => t <= at).length - closedAt.filter((t) => t <= at).length;
+    return submittedAt.filter((t) => t < at).length - closedAt.filter((t) => t < at).length;
   });
   const half = perSecond.slice(Math.floor(seconds / 2));
   const slopePerSecond = slope(half);
