@@ -68,7 +68,7 @@ export function steadyTable(result: SteadyResult): string {
     ...rows,
   ]) +
     `\n(latency in ms; backlog: orders submitted and not closed at the window's end, and its slope over the window's second half)` +
-    `\nknee: baseline ${knee.baseline ?? 'none'} orders/s, Ordo ${knee.ordo ?? 'none'} orders/s: ${x(knee.ratio)}` +
+    `\nknee: baseline ${knee.atLeast.baseline ? '≥ ' : ''}${knee.baseline ?? 'none'} orders/s, Ordo ${knee.atLeast.ordo ? '≥ ' : ''}${knee.ordo ?? 'none'} orders/s: ${x(knee.ratio)}` +
     (half ? `\np95 at half the baseline's knee (${half.rate}/s): ${x(half.p95Ratio)}` : '') +
     (result.stoppedAt !== undefined ? `\nstopped at ${result.stoppedAt} orders/s: both backlogs grew` : '');
 }

@@ -59,17 +59,22 @@ export interface SteadyResult {
   probe?: { orders: number; baselineThroughput: number; fractions: number[] };
   rates: number[];
   rows: SteadyRow[];
-  /** Highest rate each side sustains (every lower rate sustained too); null when it sustains none of them. */
-  knee: { baseline: number | null; ordo: number | null; ratio: number };
+  /**
+   * Highest rate each side sustains (every lower rate sustained too); null when it sustains none of them. `atLeast`:
+   * the side kept up at the highest rate run, so its knee is that rate or more (the ratio is then only a bound).
+   */
+  knee: { baseline: number | null; ordo: number | null; ratio: number; atLeast: { baseline: boolean; ordo: boolean } };
   /** The phases at half the baseline's knee, run after the sweep; absent when the baseline has no knee. */
   halfKnee?: { rate: number; baseline: SideAtRate; ordo: SideAtRate; p95Ratio: number; p95Spread: Spread };
-  /** Whether the sweep ended early because both sides had stopped keeping up (the rates past that were not run). */
+  /** The rate at which the sweep ended early because both sides had stopped keeping up (the rates past it were not run). */
   stoppedAt?: number;
 }
 
 /** Rates of an automatic sweep, as fractions of the baseline's burst throughput: fine steps around the knee, up to past it. */
 export const AUTO_FRACTIONS = [0.4, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25];
 const PROBE_ORDERS = 30;
+/** Rates an automatic sweep may add past its list (each 1.2× the last) while a side still keeps up. */
+const MAX_EXTRA_RATES = 3;
 
 export async function runSteady(options: SteadyOptions): Promise<SteadyResult> {
   const log = options.log ?? (() => undefined);
@@ -117,19 +122,29 @@ export async function runSteady(options: SteadyOptions): Promise<SteadyResult> {
 
   const rows: SteadyRow[] = [];
   let stoppedAt: number | undefined;
-  for (const [i, rate] of rates.entries()) {
+  for (let i = 0; i < rates.length; i++) {
+    const rate = rates[i];
     log(`Rate ${rate} orders/s (${i + 1}/${rates.length}), ${options.windowMs / 1000} s per phase`);
     const row = { rate, ...(await measure(rate, `r${i + 1}`)) };
     rows.push(row);
     log(`  baseline ${describe(row.baseline)}; Ordo ${describe(row.ordo)}`);
     // Past saturation for both: higher rates only lengthen the drain.
-    if (row.baseline.grows && row.ordo.grows && i < rates.length - 1) {
-      stoppedAt = rate;
+    if (row.baseline.grows && row.ordo.grows) {
+      if (i < rates.length - 1) stoppedAt = rate;
       break;
     }
+    // Automatic rates go on past the list until both sides stop keeping up, so that each knee is found, not capped.
+    if (options.rates === 'auto' && i === rates.length - 1 && rates.length < AUTO_FRACTIONS.length + MAX_EXTRA_RATES) rates.push(round(rate * 1.2, 2));
   }
 
-  const knee = { baseline: kneeOf(rows, 'baseline'), ordo: kneeOf(rows, 'ordo'), ratio: Number.NaN };
+  const lastRow = rows[rows.length - 1];
+  const knee = {
+    baseline: kneeOf(rows, 'baseline'),
+    ordo: kneeOf(rows, 'ordo'),
+    ratio: Number.NaN,
+    // A side that kept up at the highest rate run has a knee of at least that: the sweep did not reach it.
+    atLeast: { baseline: !lastRow.baseline.grows, ordo: !lastRow.ordo.grows },
+  };
   knee.ratio = knee.baseline !== null && knee.ordo !== null ? ratio(knee.ordo, knee.baseline) : knee.baseline !== null ? 0 : Number.NaN;
   let halfKnee: SteadyResult['halfKnee'];
   if (knee.baseline !== null) {
