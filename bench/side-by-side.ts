@@ -77,7 +77,8 @@ export async function runSideBySide(options: SideBySideOptions): Promise<Compari
   }
   const soloLatencies: Record<Contender['name'], number[]> = { ordo: [], baseline: [] };
   for (let i = 0; i < (options.solo ?? 3); i++) {
-    for (const contender of [options.baseline, options.ordo]) {
+    // Alternating which side goes first, as the rounds do.
+    for (const contender of i % 2 === 0 ? [options.baseline, options.ordo] : [options.ordo, options.baseline]) {
       const alone = await phase(contender, 1, `solo-${contender.name}-${i + 1}`, `solo ${contender.name} ${i + 1}`);
       soloLatencies[contender.name].push(...alone.latenciesMs);
     }
