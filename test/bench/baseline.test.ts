@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { baselineContender, ordoContender, type Contender } from '../../bench/contenders';
 import { countHistories } from '../../bench/histories';
 import { bundleBaselineWorkflows, startBenchWorkers, type BenchWorkers } from '../../bench/workers';
-import { getHarness, simulatorGet, type Harness } from '../e2e/harness';
+import { getHarness, simulatorGet, simulatorSend, type Harness } from '../e2e/harness';
 
 /** The systems a laptop order calls (the availability read is a GET, which the call logs do not keep). */
 const SYSTEMS = ['inventory', 'shipping', 'provisioning', 'warranty', 'billing'];
@@ -31,6 +31,7 @@ async function callsOf(h: Harness, orderId: string): Promise<LoggedCall[]> {
 describe('bench: the like-for-like baseline makes the same calls as Ordo', function () {
   this.timeout(180_000);
   let workers: BenchWorkers | undefined;
+  let baseline: Contender;
   const orderIds = { ordo: '', baseline: '' };
   const runs: Record<Contender['name'], { id: string; childIds: string[] }> = {} as never;
 
@@ -48,10 +49,8 @@ describe('bench: the like-for-like baseline makes the same calls as Ordo', funct
       baselineBundle: await bundleBaselineWorkflows(),
       tag,
     });
-    const contenders = [
-      ordoContender({ temporal: h.env.client, taskQueue: workers.ordoTaskQueue, catalog: h.catalog, shape: 'laptop' }),
-      baselineContender({ temporal: h.env.client, taskQueue: workers.baselineTaskQueue, shape: 'laptop' }),
-    ];
+    baseline = baselineContender({ temporal: h.env.client, taskQueue: workers.baselineTaskQueue, shape: 'laptop' });
+    const contenders = [ordoContender({ temporal: h.env.client, taskQueue: workers.ordoTaskQueue, catalog: h.catalog, shape: 'laptop' }), baseline];
     await Promise.all(contenders.map(async (contender) => {
       const orderId = (orderIds[contender.name] = `LIKE-${tag}-${contender.name}`);
       const id = await contender.start(orderId);
@@ -86,5 +85,37 @@ describe('bench: the like-for-like baseline makes the same calls as Ordo', funct
     // The point of no return: the split asks, the order answers (a signal each way), as in Ordo.
     assert.equal(baseline.byType.signalExternalWorkflowExecutionInitiated, 2);
     assert.equal(runs.baseline.childIds.length, runs.ordo.childIds.length, 'one child workflow per split');
+  });
+
+  describe('the baseline keeps the point of no return: the order alone decides against a cancellation', () => {
+    afterEach(async () => {
+      const h = await getHarness();
+      await simulatorSend(h, 'DELETE', '/_faults');
+    });
+
+    it('a cancellation before the split asks is accepted: nothing ships, nothing is billed', async () => {
+      const h = await getHarness();
+      await simulatorSend(h, 'PUT', '/_faults/inventory', { operation: 'reserve', latencyMs: 3000 });
+      const orderId = `PONR-${Date.now().toString(36)}-before`;
+      const id = await baseline.start(orderId);
+      assert.equal(await h.env.client.workflow.getHandle(id).executeUpdate('baselineCancel', { args: ['changed mind'] }), 'cancelled');
+      assert.equal((await baseline.finish(id)).ok, false, 'the order ends cancelled');
+      const calls = await callsOf(h, orderId);
+      assert.deepEqual(calls.map((c) => `${c.system}/${c.operation}`), ['inventory/reserve', 'provisioning/activate', 'warranty/register'], 'no ship, no invoice');
+    });
+
+    it('a cancellation after the order let the split pass is refused, and the order completes', async () => {
+      const h = await getHarness();
+      await simulatorSend(h, 'PUT', '/_faults/shipping', { operation: 'ship', latencyMs: 3000 });
+      const orderId = `PONR-${Date.now().toString(36)}-after`;
+      const id = await baseline.start(orderId);
+      const handle = h.env.client.workflow.getHandle(id);
+      // The split's request is in the order's history: the order answers it before it sees a later update.
+      for (let asked = false; !asked; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        asked = ((await handle.fetchHistory()).events ?? []).some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'baselinePonrRequest');
+      }
+      await assert.rejects(handle.executeUpdate('baselineCancel', { args: ['too late'] }), (error: Error) => /past the point of no return/.test(String((error.cause as Error | undefined)?.message)));
+      assert.equal((await baseline.finish(id)).ok, true);
+    });
   });
 });
