@@ -46,7 +46,8 @@ export async function BaselineOrderWorkflow(order: BaselineOrder): Promise<Basel
   setHandler(baselinePonrRequest, ({ splitId, stepId }) => {
     const granted = !cancelled;
     if (granted) pastPonr.add(stepId);
-    void getExternalWorkflowHandle(baselineChildId(workflowId, splitId)).signal(baselinePonrDecision, { stepId, granted });
+    // A split that is gone (terminated) needs no answer.
+    getExternalWorkflowHandle(baselineChildId(workflowId, splitId)).signal(baselinePonrDecision, { stepId, granted }).catch(() => undefined);
   });
   setHandler(baselineCancel, (_reason: string) => ((cancelled = true), 'cancelled' as const), {
     validator: (_reason: string) => {
