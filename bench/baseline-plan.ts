@@ -11,6 +11,7 @@ export interface BaselineOrder {
   id: string;
   accountId: string;
   currency: string;
+  deliveryGroups?: Array<{ id: string; address?: Record<string, unknown> }>;
   items: Array<{ id: string; product: string; quantity: number; deliveryGroupId?: string; parentItemId?: string; attributes?: Record<string, string | number | boolean> }>;
 }
 
@@ -30,7 +31,7 @@ export interface BaselineLine {
 
 /** The three kinds of split of a laptop order, each run by its own child workflow (bench/baseline-workflows.ts). */
 export type BaselineSplit =
-  | { kind: 'device'; id: string; location: string; deliveryGroupId: string; lines: BaselineLine[] }
+  | { kind: 'device'; id: string; location: string; deliveryGroupId: string; deliveryAddress?: Record<string, unknown>; lines: BaselineLine[] }
   | { kind: 'license'; id: 'FO-provisioning'; system: 'provisioning'; lines: BaselineLine[] }
   | { kind: 'warranty'; id: 'FO-warranty'; system: 'warranty'; lines: BaselineLine[] };
 
@@ -81,7 +82,9 @@ export function planLaptopOrder(order: BaselineOrder, stock: Stock): BaselineSpl
   const splits: BaselineSplit[] = [];
   for (const [deliveryGroupId, lines] of devices) {
     const location = warehouseFor(lines, stock, deliveryGroupId);
-    splits.push({ kind: 'device', id: `FO-${location}-${deliveryGroupId}`, location, deliveryGroupId, lines });
+    // Where the laptops go: the delivery group's address, which the callouts send as Ordo's do.
+    const deliveryAddress = order.deliveryGroups?.find((group) => group.id === deliveryGroupId)?.address;
+    splits.push({ kind: 'device', id: `FO-${location}-${deliveryGroupId}`, location, deliveryGroupId, ...(deliveryAddress ? { deliveryAddress } : {}), lines });
   }
   if (licenses.length > 0) splits.push({ kind: 'license', id: 'FO-provisioning', system: 'provisioning', lines: licenses });
   if (warranties.length > 0) splits.push({ kind: 'warranty', id: 'FO-warranty', system: 'warranty', lines: warranties });

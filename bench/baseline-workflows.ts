@@ -120,7 +120,10 @@ function call(orderId: string, split: BaselineSplit, stepId: string, system: str
     lineItems: lines,
     input,
   };
-  const body = split.kind === 'device' ? { ...common, deliveryGroupId: split.deliveryGroupId, items: stockItems(lines) } : common;
+  const body =
+    split.kind === 'device'
+      ? { ...common, deliveryGroupId: split.deliveryGroupId, ...(split.deliveryAddress ? { deliveryAddress: split.deliveryAddress } : {}), items: stockItems(lines) }
+      : common;
   return { system, operation, idempotencyKey: `${orderId}/${split.id}/${stepId}`, body };
 }
 
