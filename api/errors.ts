@@ -18,10 +18,11 @@ export interface TmfError {
   'ordo:problems'?: Problem[];
 }
 
-type Status = 400 | 401 | 404 | 409 | 500 | 503 | 504;
-const ANSWERS: Record<OrdoErrorCode | 'unauthorized' | 'internal', { status: Status; reason: string }> = {
+type Status = 400 | 401 | 403 | 404 | 409 | 500 | 503 | 504;
+const ANSWERS: Record<OrdoErrorCode | 'unauthorized' | 'forbidden' | 'internal', { status: Status; reason: string }> = {
   invalid: { status: 400, reason: 'Invalid request' },
   unauthorized: { status: 401, reason: 'Missing or unknown API key' },
+  forbidden: { status: 403, reason: 'Forbidden: the key may not do this' },
   'not-found': { status: 404, reason: 'Not found' },
   'already-exists': { status: 409, reason: 'Conflict: the order id is taken' },
   refused: { status: 409, reason: 'Refused by the order' },
@@ -33,10 +34,10 @@ const ANSWERS: Record<OrdoErrorCode | 'unauthorized' | 'internal', { status: Sta
 
 const DOCS = 'docs/api.md#errors';
 
-/** A refusal the API itself makes (no key, bad key), answered like an OrdoError. */
+/** A refusal the API itself makes (no key, bad key; a key that may not act as it asks), answered like an OrdoError. */
 export class ApiRefusal extends Error {
   constructor(
-    readonly code: 'unauthorized',
+    readonly code: 'unauthorized' | 'forbidden',
     message: string,
   ) {
     super(message);

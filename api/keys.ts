@@ -10,6 +10,8 @@ import { ApiRefusal } from './errors';
 export interface ActiveKey {
   name: string;
   hash: Buffer;
+  /** The operators the key may name as an approval's actor (api.keys `actors`); none: only its own name. */
+  actors?: string[];
 }
 
 export const sha256 = (key: string) => createHash('sha256').update(key, 'utf8').digest();
@@ -20,8 +22,9 @@ export function activeKeys(keys: ApiKey[], env: NodeJS.ProcessEnv = process.env)
   const active: ActiveKey[] = [];
   const inactive: string[] = [];
   for (const key of keys) {
-    if ('keyHash' in key) active.push({ name: key.name, hash: Buffer.from(key.keyHash.slice('sha256:'.length), 'hex') });
-    else if (env[key.keyEnv]) active.push({ name: key.name, hash: sha256(env[key.keyEnv]!) });
+    const actors = key.actors ? { actors: key.actors } : {};
+    if ('keyHash' in key) active.push({ name: key.name, hash: Buffer.from(key.keyHash.slice('sha256:'.length), 'hex'), ...actors });
+    else if (env[key.keyEnv]) active.push({ name: key.name, hash: sha256(env[key.keyEnv]!), ...actors });
     else inactive.push(`${key.name} (${key.keyEnv} is not set)`);
   }
   return { active, inactive };

@@ -1,11 +1,14 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { amendOrder, cancelOrder } from '../client/changes';
+import type { OperatorSigner } from '../client/operator-credentials';
 import { checkOrder } from '../client/check-order';
 import { OrdoError } from '../client/errors';
 import type { OrdoClient } from '../client/ordo-client';
 import { canonicalJson } from '../domain/canonical-json';
+import { deliveryGroupOf } from '../domain/delivery-groups';
 import type { Order } from '../domain/order';
-import { orderFromProductOrder, tmfState, TMF_STATE } from '../domain/tmf622';
+import { renderProblems } from '../domain/problems';
+import { amendmentFromPatch, deliveryPlaceOf, orderFromProductOrder, tmfState, TMF_STATE } from '../domain/tmf622';
 import { orderWorkflowId } from '../workflows/ids';
 import { orderRecordQuery } from '../workflows/messages';
 import { OrderIdKey, OrderStateKey } from '../workflows/search-attributes';
@@ -22,6 +25,12 @@ const TMF_ACTIONS: Record<string, string> = { Add: 'add', Amend: 'modify', Cance
 
 /** A ProductOrder as the API answers it: TMF's fields, and Ordo's own under `ordo:` names. */
 export function productOrderOf(summary: OrderSummary, order: Order | undefined): Record<string, unknown> {
+  // An item's delivery address is its group's (TMF's product.place, role deliveryAddress; domain/tmf622.ts).
+  const placeOf = (itemId: string) => {
+    const groupId = order ? deliveryGroupOf(order, itemId) : undefined;
+    const address = order?.deliveryGroups?.find((group) => group.id === groupId)?.address;
+    return groupId && address ? { place: [deliveryPlaceOf(groupId, address)] } : {};
+  };
   return {
     id: summary.orderId,
     href: `${BASE_PATH}/productOrder/${summary.orderId}`,
@@ -30,6 +39,8 @@ export function productOrderOf(summary: OrderSummary, order: Order | undefined):
     state: tmfState(summary.state),
     'ordo:state': summary.state,
     ...(summary.reason ? { 'ordo:stateReason': summary.reason } : {}),
+    // The approval the catalog asks for (POST productOrder/{id}/approval, api/approvals.ts): who may give it, its state.
+    ...(summary.approval ? { 'ordo:approval': summary.approval } : {}),
     ...(summary.submittedAt ? { orderDate: summary.submittedAt } : {}),
     ...(summary.completedAt ? { completionDate: summary.completedAt } : {}),
     relatedParty: [{ id: summary.accountId, role: 'customer', '@referredType': 'Organization' }],
@@ -38,7 +49,7 @@ export function productOrderOf(summary: OrderSummary, order: Order | undefined):
       id: item.id,
       action: TMF_ACTIONS[item.action ?? 'Add'] ?? 'add',
       quantity: item.quantity,
-      product: { id: item.product, ...(item.attributes ? { productCharacteristic: Object.entries(item.attributes).map(([name, value]) => ({ name, value })) } : {}) },
+      product: { id: item.product, ...(item.attributes ? { productCharacteristic: Object.entries(item.attributes).map(([name, value]) => ({ name, value })) } : {}), ...placeOf(item.id) },
       itemPrice: [{ priceType: 'oneTime', price: { dutyFreeAmount: { unit: summary.currency, value: Number(item.unitPrice) } } }],
       ...(item.parentItemId ? { productOrderItemRelationship: [{ id: item.parentItemId, relationshipType: 'bundled' }] } : {}),
       ...(summary.pointOfNoReturn?.some((p) => p.orderItemId === item.id) ? { 'ordo:pointOfNoReturn': true } : {}),
@@ -114,15 +125,31 @@ export async function listProductOrders(client: OrdoClient, options: { state?: s
 
 /**
  * PATCH /productOrder/{id}: Ordo's amendment (`{ actions: [...] }`, docs/api.md "Amending"), before the point of no
- * return; after it, 409 ChangeOrderRequired. The actor is the API key's name unless the body names one.
+ * return; after it, 409 ChangeOrderRequired. The actor is the API key's name unless the body names one. A delivery
+ * address may change TMF's way (an item's product.place) or as a POST gives it (ordo.deliveryGroups): see
+ * amendmentFromPatch. Problems are named in the body's words.
  */
-export async function amendProductOrder(client: OrdoClient, orderId: string, body: Record<string, unknown>, keyName: string) {
-  const amendment = await amendOrder(client, orderId, { actor: keyName, ...body });
-  return { ...(await readProductOrder(client, orderId)), 'ordo:amendment': amendment };
+export async function amendProductOrder(client: OrdoClient, orderId: string, body: Record<string, unknown>, keyName: string, signer?: () => OperatorSigner | undefined) {
+  // An address change reads the order: the group an item ships to, and the groups it has.
+  const order = body.productOrderItem !== undefined || body.ordo !== undefined ? await orderRecord(client, orderId) : undefined;
+  const { amendment, problems, tmfPath } = amendmentFromPatch(body, order);
+  if (problems.length) throw new OrdoError('invalid', renderProblems(`the amendment of ProductOrder ${orderId}`, problems), problems);
+  let answer;
+  try {
+    answer = await amendOrder(client, orderId, { actor: keyName, ...amendment }, signer?.());
+  } catch (error) {
+    // A problem of an action this body's places or extension made is named where the body gave it.
+    if (error instanceof OrdoError && error.problems.some((p) => tmfPath(p.path) !== p.path)) {
+      const named = error.problems.map((p) => ({ ...p, path: tmfPath(p.path) }));
+      throw new OrdoError(error.code, renderProblems(`the amendment of ProductOrder ${orderId}`, named), named);
+    }
+    throw error;
+  }
+  return { ...(await readProductOrder(client, orderId)), 'ordo:amendment': answer };
 }
 
 /** POST /cancelProductOrder: the order's cancellation, weighed against the point of no return by the order. */
-export async function cancelProductOrder(client: OrdoClient, body: Record<string, unknown>, keyName: string): Promise<Record<string, unknown>> {
+export async function cancelProductOrder(client: OrdoClient, body: Record<string, unknown>, keyName: string, signer?: () => OperatorSigner | undefined): Promise<Record<string, unknown>> {
   const productOrder = body.productOrder as { id?: unknown } | undefined;
   if (typeof productOrder?.id !== 'string' || !productOrder.id) {
     throw new OrdoError('invalid', 'productOrder.id is required: name the order to cancel, e.g. { "productOrder": { "id": "ORD-1" }, "cancellationReason": "…" }', [{ path: 'productOrder.id', message: 'is required', fix: 'give the id of the order to cancel' }]);
@@ -130,7 +157,7 @@ export async function cancelProductOrder(client: OrdoClient, body: Record<string
   if (typeof body.cancellationReason !== 'string' || !body.cancellationReason.trim()) {
     throw new OrdoError('invalid', 'cancellationReason is required: say why the order is cancelled', [{ path: 'cancellationReason', message: 'is required', fix: 'say why the order is cancelled' }]);
   }
-  await cancelOrder(client, productOrder.id, { reason: body.cancellationReason, actor: keyName });
+  await cancelOrder(client, productOrder.id, { reason: body.cancellationReason, actor: keyName }, signer?.());
   return readCancellation(client, productOrder.id);
 }
 

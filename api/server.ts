@@ -7,6 +7,7 @@ import { addSubscription, hubFile, removeSubscription } from '../activities/orde
 import { OrdoError } from '../client/errors';
 import type { OrdoClient } from '../client/ordo-client';
 import { queryProblems } from '../domain/tmf622';
+import { approveProductOrder, signerFor, type ApprovalSettings } from './approvals';
 import { errorAnswer, jsonObject, tmfError } from './errors';
 import { authenticate, type ActiveKey } from './keys';
 import { amendProductOrder, BASE_PATH, cancelProductOrder, createProductOrder, listProductOrders, readCancellation, readProductOrder } from './product-orders';
@@ -21,6 +22,8 @@ export interface ApiContext {
   keys: ActiveKey[];
   /** Where the hub keeps its subscriptions: the workers' `notifyOrderEvent` reads the same file. */
   dataDir: string;
+  /** The queues (a non-member's approval is 403) and operator keys (signed mode) for approvals; without it the order alone decides. */
+  approvals?: ApprovalSettings;
 }
 
 type ApiEnv = { Variables: { keyName: string } };
@@ -50,9 +53,16 @@ export function apiApp(context: ApiContext) {
   });
   app.get('/productOrder', async (c) => c.json(await listProductOrders(client, { state: c.req.query('state'), limit: limitOf(c) })));
   app.get('/productOrder/:id', async (c) => c.json(await readProductOrder(client, c.req.param('id'))));
-  app.patch('/productOrder/:id', async (c) => c.json(await amendProductOrder(client, c.req.param('id'), await jsonObject(c), c.get('keyName'))));
+  // In signed mode an amendment or a cancellation is signed as the key's name (api/approvals.ts signerFor).
+  app.patch('/productOrder/:id', async (c) => c.json(await amendProductOrder(client, c.req.param('id'), await jsonObject(c), c.get('keyName'), () => signerFor(context.approvals, c.get('keyName'), 'an amendment'))));
 
-  app.post('/cancelProductOrder', async (c) => c.json(await cancelProductOrder(client, await jsonObject(c), c.get('keyName')), 201));
+  // Ordo's extension (TMF622 has no approve operation): approve or refuse an order waiting pending (api/approvals.ts).
+  app.post('/productOrder/:id/approval', async (c) => {
+    const key = context.keys.find((k) => k.name === c.get('keyName'))!;
+    return c.json(await approveProductOrder(client, context.approvals, c.req.param('id'), await jsonObject(c), key));
+  });
+
+  app.post('/cancelProductOrder', async (c) => c.json(await cancelProductOrder(client, await jsonObject(c), c.get('keyName'), () => signerFor(context.approvals, c.get('keyName'), 'a cancellation')), 201));
   app.get('/cancelProductOrder/:id', async (c) => c.json(await readCancellation(client, c.req.param('id'))));
 
   app.post('/hub', async (c) => {

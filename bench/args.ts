@@ -3,16 +3,26 @@ import { SHAPES, type ShapeName } from './shapes';
 import { TUNING_FLAGS, type TuningFlag } from './tuning';
 
 export const USAGE = `usage: npm run bench -- [options]
+       npm run bench -- --steady [--rates auto|A,B,…] [--window 30] [--settle 5] [--rounds 1]
        npm run bench -- --large [--items 2000]
        npm run bench -- --decompose [--shape large|fleet] [--sizes 10,1000,10000] [--runs 7]   (also: npm run bench:decompose)
 
-Runs Ordo and a bare-Temporal baseline side by side against a file-backed Temporal dev server, simulators
-with no latency and one in-process worker each, and reports Ordo ÷ baseline.
+Runs Ordo and a like-for-like baseline (the laptop order written by hand on Temporal: bench/baseline-workflows.ts)
+side by side against a file-backed Temporal dev server, simulators with no latency and one in-process worker each,
+and reports Ordo ÷ baseline: the median of the rounds' ratios, with their spread.
 
-  --orders N               orders per contender (default 200), split over the rounds
-  --shape laptop|saas      the reference order (default laptop: 3 fulfillment orders, 8 steps, 1 invoice)
+  --orders N               orders per contender (default 240), split over the rounds; each round's orders come as one burst
+  --shape laptop           the reference order (laptop: 3 fulfillment orders, 8 steps, 1 invoice; the only one with a
+                           like-for-like baseline)
   --concurrency N          start calls in flight at once (default 32)
-  --rounds N               rounds; they alternate which contender goes first (default 4)
+  --rounds N               rounds; they alternate which contender goes first (default 8; with --steady 1: pairs of
+                           phases per rate)
+  --settle S               seconds of pause before every measured phase (default 2; with --steady 5)
+  --steady                 steady load instead: orders arrive at fixed rates (open loop) for --window seconds per rate
+                           and side; p50/p95/p99 and backlog per rate, each side's knee (highest rate without a growing
+                           backlog), and p95 at half the baseline's knee
+  --rates auto|A,B,…       arrival rates in orders/s for --steady (default auto: 0.4–1.25× a burst probe of the baseline)
+  --window S               seconds each --steady phase offers its rate (default 30)
   --warmup N               orders per contender before measuring, not counted (default 5)
   --solo N                 orders per contender run one at a time, for latency with no queue (default 3)
   --max-activities N       worker.maxConcurrentActivityTaskExecutions (default from temporal-config.yaml)
@@ -31,7 +41,8 @@ with no latency and one in-process worker each, and reports Ordo ÷ baseline.
                            both: large at --sizes and fleet at 2,000 items
   --sizes A,B,…            order sizes in items for --decompose (default 10,1000,10000; with --shape fleet 2000)
   --runs N                 timed runs per size for --decompose, after warm-up (default 7)
-  --out FILE               where the JSON report goes (default .ordo/bench/latest.json, or decompose-latest.json)
+  --out FILE               where the JSON report goes (default .ordo/bench/latest.json, steady-latest.json, …)
+  --commit NAME            also write the report to docs/bench/NAME.json, to be committed with the docs that quote it
   --quiet                  no progress bar
   -h, --help               this text`;
 
@@ -45,6 +56,9 @@ export interface ServerBenchArgs {
   shape: ShapeName;
   concurrency: number;
   rounds: number;
+  /** Seconds of pause before every measured phase. */
+  settle: number;
+  commit?: string;
   warmup: number;
   solo: number;
   tuning: Partial<Record<TuningFlag, number>>;
@@ -70,6 +84,7 @@ export interface DecomposeBenchArgs {
   fleetSizes: number[];
   runs: number;
   out?: string;
+  commit?: string;
   quiet: boolean;
 }
 
@@ -78,10 +93,26 @@ export interface LargeBenchArgs {
   items: number;
   tuning: Partial<Record<TuningFlag, number>>;
   out?: string;
+  commit?: string;
   quiet: boolean;
 }
 
-export type BenchArgs = ServerBenchArgs | DecomposeBenchArgs | LargeBenchArgs | { mode: 'help' };
+/** Steady load (bench/steady.ts): open-loop arrivals at each rate, both sides in turn. */
+export interface SteadyBenchArgs {
+  mode: 'steady';
+  shape: ShapeName;
+  rates: number[] | 'auto';
+  windowSeconds: number;
+  settle: number;
+  rounds: number;
+  warmup: number;
+  tuning: Partial<Record<TuningFlag, number>>;
+  out?: string;
+  commit?: string;
+  quiet: boolean;
+}
+
+export type BenchArgs = ServerBenchArgs | DecomposeBenchArgs | LargeBenchArgs | SteadyBenchArgs | { mode: 'help' };
 
 /** Parses the command line; anything unknown or malformed is a UsageError naming the flag. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -110,6 +141,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         sizes: { type: 'string' },
         runs: { type: 'string' },
         out: { type: 'string' },
+        commit: { type: 'string' },
+        steady: { type: 'boolean' },
+        rates: { type: 'string' },
+        window: { type: 'string' },
+        settle: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -119,12 +155,33 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   }
   if (values.help) return { mode: 'help' };
   const out = values.out as string | undefined;
+  const commit = commitName(values.commit);
   const quiet = !!values.quiet;
-  if (values.large && values.decompose) throw new UsageError('--large and --decompose are separate benchmarks: choose one');
+  if ([values.large, values.decompose, values.steady].filter(Boolean).length > 1) throw new UsageError('--large, --decompose and --steady are separate benchmarks: choose one');
+  if (!values.steady) refuseFlags(values, ['rates', 'window'], 'applies only to --steady');
+  if (values.steady) {
+    refuseFlags(values, ['orders', 'concurrency', 'solo', 'sweep', 'history-sample', 'items', 'sizes', 'runs'], 'does not apply to --steady');
+    const shape = (values.shape as string | undefined) ?? 'laptop';
+    if (!(shape in SHAPES)) throw new UsageError(`--shape must be one of ${Object.keys(SHAPES).join(', ')} (got ${JSON.stringify(shape)})`);
+    return {
+      mode: 'steady',
+      shape: shape as ShapeName,
+      rates: ratesOf(values.rates as string | undefined),
+      windowSeconds: whole(values.window, '--window', 30, 1),
+      settle: whole(values.settle, '--settle', 5, 0),
+      rounds: whole(values.rounds, '--rounds', 1, 1),
+      warmup: whole(values.warmup, '--warmup', 5, 0),
+      tuning: tuningOf(values),
+      out,
+      commit,
+      quiet,
+    };
+  }
+  if (values.large || values.decompose) refuseFlags(values, ['settle'], 'applies only to the side-by-side and --steady runs');
   if (!values.large) refuseFlags(values, ['items'], 'applies only to --large');
   if (values.large) {
     refuseFlags(values, ['orders', 'shape', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', 'sizes', 'runs', 'worker-processes'], 'does not apply to --large');
-    return { mode: 'large', items: whole(values.items, '--items', 2000, 1), tuning: tuningOf(values), out, quiet };
+    return { mode: 'large', items: whole(values.items, '--items', 2000, 1), tuning: tuningOf(values), out, ...(commit ? { commit } : {}), quiet };
   }
   if (values.decompose) {
     refuseFlags(values, ['orders', 'concurrency', 'rounds', 'warmup', 'solo', 'sweep', 'history-sample', 'worker-processes', ...Object.keys(TUNING_FLAGS)], 'does not apply to --decompose');
@@ -139,6 +196,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       fleetSizes: shape === 'fleet' ? (sizes ?? DEFAULT_FLEET_SIZES) : shape === 'large' ? [] : DEFAULT_FLEET_SIZES,
       runs: whole(values.runs, '--runs', 7, 1),
       out,
+      ...(commit ? { commit } : {}),
       quiet,
     };
   }
@@ -146,8 +204,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const shape = (values.shape as string | undefined) ?? 'laptop';
   if (!(shape in SHAPES)) throw new UsageError(`--shape must be one of ${Object.keys(SHAPES).join(', ')} (got ${JSON.stringify(shape)})`);
   const tuning = tuningOf(values);
-  const orders = whole(values.orders, '--orders', 200, 1);
-  const rounds = whole(values.rounds, '--rounds', 4, 1);
+  const orders = whole(values.orders, '--orders', 240, 1);
+  const rounds = whole(values.rounds, '--rounds', 8, 1);
   if (rounds > orders) throw new UsageError(`--rounds (${rounds}) cannot exceed --orders (${orders}): every round runs at least one order`);
   return {
     mode: 'server',
@@ -155,6 +213,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     shape: shape as ShapeName,
     concurrency: whole(values.concurrency, '--concurrency', 32, 1),
     rounds,
+    settle: whole(values.settle, '--settle', 2, 0),
+    ...(commit ? { commit } : {}),
     warmup: whole(values.warmup, '--warmup', 5, 0),
     solo: whole(values.solo, '--solo', 3, 0),
     tuning,
@@ -164,6 +224,24 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     out,
     quiet,
   };
+}
+
+/** `--commit NAME`: a file name under docs/bench/, so letters, digits and dashes only. */
+function commitName(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const name = String(value);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`--commit takes a report name of lower-case letters, digits and dashes, e.g. side-by-side (got ${JSON.stringify(name)})`);
+  return name;
+}
+
+/** `--rates auto` or ascending positive rates in orders/s, decimals allowed (`0.5,1,1.5`). */
+function ratesOf(text: string | undefined): number[] | 'auto' {
+  if (text === undefined || text === 'auto') return 'auto';
+  const rates = text.split(',').map((part) => part.trim());
+  if (rates.some((r) => !/^\d+(\.\d+)?$/.test(r) || Number(r) <= 0)) throw new UsageError(`--rates takes auto or positive numbers of orders per second, comma-separated (got ${JSON.stringify(text)})`);
+  const numbers = rates.map(Number);
+  if (numbers.some((n, i) => i > 0 && n <= numbers[i - 1])) throw new UsageError(`--rates must go up, each rate higher than the one before (got ${JSON.stringify(text)})`);
+  return numbers;
 }
 
 /** The first of `flags` given on the command line is a UsageError: `--<flag> <why>`. */

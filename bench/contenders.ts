@@ -3,7 +3,8 @@ import type { Catalog } from '../domain/catalog';
 import { OrdoClient } from '../client/ordo-client';
 import { accountRunWorkflowId } from '../workflows/ids';
 import type { OrderSummary } from '../workflows/types';
-import type { BaselineShape } from './baseline-workflows';
+import type { BaselineOrder } from './baseline-plan';
+import type { BaselineResult } from './baseline-workflows';
 import { referenceOrder, type ShapeName } from './shapes';
 
 /** One side of the comparison: how to start an order of the reference shape, and what counts as done. */
@@ -30,21 +31,21 @@ export function ordoContender(options: { temporal: Client; taskQueue: string; ca
   };
 }
 
-/** The bare-Temporal program: a client with Temporal's default data converter starts BaselineOrderWorkflow. */
-export function baselineContender(options: { temporal: Client; taskQueue: string; shape: BaselineShape }): Contender {
+/** The like-for-like baseline: a client with Temporal's default data converter starts BaselineOrderWorkflow with the same order. */
+export function baselineContender(options: { temporal: Client; taskQueue: string; shape: ShapeName }): Contender {
   return {
     name: 'baseline',
     async start(orderId) {
       const handle = await options.temporal.workflow.start('BaselineOrderWorkflow', {
         workflowId: `baseline-${orderId}`,
         taskQueue: options.taskQueue,
-        args: [options.shape],
+        args: [referenceOrder(options.shape, orderId) as unknown as BaselineOrder],
       });
       return handle.workflowId;
     },
     async finish(workflowId) {
-      const childIds = (await options.temporal.workflow.getHandle(workflowId).result()) as string[];
-      return { ok: childIds.length === options.shape.children.length, childIds };
+      const result = (await options.temporal.workflow.getHandle(workflowId).result()) as BaselineResult;
+      return { ok: result.state === 'completed', childIds: result.childIds };
     },
   };
 }

@@ -7,16 +7,31 @@ export interface MachineInfo {
   cpuModel: string;
   node: string;
   platform: string;
+  /** The load averages when the run started and when it ended: a busy machine shows here, and its figures are suspect. */
+  load?: { before: LoadAverage; after: LoadAverage };
 }
 
-/** What a figure was measured on: it goes in every report, next to the exact command. */
-export function machineInfo(): MachineInfo {
+/** `/proc/loadavg`'s three figures: runnable processes averaged over 1, 5 and 15 minutes. */
+export interface LoadAverage {
+  oneMinute: number;
+  fiveMinutes: number;
+  fifteenMinutes: number;
+}
+
+export function loadAverage(): LoadAverage {
+  const [oneMinute, fiveMinutes, fifteenMinutes] = os.loadavg().map((n) => Math.round(n * 100) / 100);
+  return { oneMinute, fiveMinutes, fifteenMinutes };
+}
+
+/** What a figure was measured on: it goes in every report, next to the exact command. `loadBefore`: taken when the run started. */
+export function machineInfo(loadBefore?: LoadAverage): MachineInfo {
   return {
     nproc: os.availableParallelism(),
     totalMemoryBytes: os.totalmem(),
     cpuModel: cpuModel(),
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    ...(loadBefore ? { load: { before: loadBefore, after: loadAverage() } } : {}),
   };
 }
 

@@ -2,8 +2,9 @@ import { parseBenchArgs, USAGE, UsageError } from './args';
 import { runDecomposeCommand } from './run-decompose';
 import { runLargeBench } from './run-large';
 import { runServerBench } from './run-server';
+import { runSteadyBench } from './run-steady';
 
-/** `npm run bench` and `npm run bench:decompose`. Exit 0 done, 1 failed, 2 usage error. */
+/** `npm run bench` (side by side, `--steady`, `--large`) and `npm run bench:decompose`. Exit 0 done, 1 failed, 2 usage error. */
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
@@ -19,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.mode === 'decompose') return runDecomposeCommand(args);
   if (args.mode === 'large') return runLargeBench(args);
+  if (args.mode === 'steady') return runSteadyBench(args);
   return runServerBench(args);
 }
 

@@ -1,6 +1,8 @@
 import type { DecomposeReport } from './decompose-bench';
 import { formatBytes, type MachineInfo } from './machine';
 import type { Comparison } from './side-by-side';
+import { spreadText } from './spread';
+import type { SideAtRate, SteadyResult } from './steady';
 import type { TargetCheck } from './targets';
 
 /** Plain-text tables for the terminal. */
@@ -25,12 +27,14 @@ export function comparisonTable(c: Comparison): string {
     ['workflow tasks / order', f(b.history.workflowTasksPerOrder), f(o.history.workflowTasksPerOrder), x(r.workflowTasksPerOrder)],
     ['activities / order', f(b.history.activitiesPerOrder), f(o.history.activitiesPerOrder), ''],
     ['local activities / order', f(b.history.localActivitiesPerOrder), f(o.history.localActivitiesPerOrder), ''],
-    ['history events / order', f(b.history.eventsPerOrder), f(o.history.eventsPerOrder), ''],
+    ['history events / order', f(b.history.eventsPerOrder), f(o.history.eventsPerOrder), x(r.eventsPerOrder)],
     ['history events / step', f(b.eventsPerStep, 2), f(o.eventsPerStep, 2), x(r.eventsPerStep)],
     ['max orders in flight', String(b.maxInFlight), String(o.maxInFlight), ''],
     ['peak RSS (process)', formatBytes(b.peakRssBytes), formatBytes(o.peakRssBytes), ''],
   ]) +
+    `\nthroughput, p50 and p95 ratios: the median of the rounds' (pooled over all rounds: throughput ${x(c.pooled.throughput)}, p95 ${x(c.pooled.p95)})` +
     `\nround by round, Ordo ÷ baseline: throughput ${c.roundRatios.map((r) => x(r.throughput)).join(' ')}; p95 ${c.roundRatios.map((r) => x(r.p95)).join(' ')}` +
+    `\nspread: throughput ${spreadText(c.spread.throughput)}; p95 ${spreadText(c.spread.p95)}` +
     `\none order at a time (median of ${c.solo.orders}): baseline ${f(c.solo.baselineMs, 0)} ms, Ordo ${f(c.solo.ordoMs, 0)} ms, ${x(c.solo.ratio)}` +
     `\nprocess RSS with both workers idle, before the first order: ${formatBytes(c.idleRssBytes)}`;
 }
@@ -50,6 +54,23 @@ export function sweepTable(flag: string, rows: Array<{ value: number; comparison
       formatBytes(c.ordo.peakRssBytes),
     ]),
   ]);
+}
+
+/** One row per rate of a steady-load sweep, both sides, then the knees and the half-knee phases. */
+export function steadyTable(result: SteadyResult): string {
+  const side = (s: SideAtRate) => [f(s.latencyMs.p50, 0), f(s.latencyMs.p95, 0), f(s.latencyMs.p99, 0), f(s.completedPerSecond, 2), `${s.backlogAtEnd} (${s.backlogSlopePerSecond >= 0 ? '+' : ''}${f(s.backlogSlopePerSecond, 2)}/s)${s.grows ? ' grows' : ''}`];
+  const rows = result.rows.map((r) => [String(r.rate), ...side(r.baseline), ...side(r.ordo), x(r.p95Ratio.median), r.firstSides.map((s) => s[0].toUpperCase()).join(' ')]);
+  const half = result.halfKnee;
+  if (half) rows.push([`${half.rate} (½ knee)`, ...side(half.baseline), ...side(half.ordo), x(half.p95Ratio), '']);
+  const { knee } = result;
+  return table([
+    ['rate/s', 'B p50', 'B p95', 'B p99', 'B done/s', 'B backlog', 'O p50', 'O p95', 'O p99', 'O done/s', 'O backlog', 'p95 O÷B', 'first'],
+    ...rows,
+  ]) +
+    `\n(latency in ms; backlog: orders submitted and not closed at the window's end, and its slope over the window's second half)` +
+    `\nknee: baseline ${knee.atLeast.baseline ? '≥ ' : ''}${knee.baseline ?? 'none'} orders/s, Ordo ${knee.atLeast.ordo ? '≥ ' : ''}${knee.ordo ?? 'none'} orders/s: ${x(knee.ratio)}` +
+    (half ? `\np95 at half the baseline's knee (${half.rate}/s): ${x(half.p95Ratio)}` : '') +
+    (result.stoppedAt !== undefined ? `\nstopped at ${result.stoppedAt} orders/s: both backlogs grew` : '');
 }
 
 export function decomposeTable(report: DecomposeReport): string {
@@ -72,9 +93,10 @@ export function decomposeTable(report: DecomposeReport): string {
 }
 
 export function targetsTable(checks: TargetCheck[]): string {
-  return table([['target', 'measured', ''], ...checks.map((c) => [c.target, c.measured, c.met === undefined ? 'not measured (--orders 1000 --rounds 1)' : c.met ? 'met' : 'NOT met'])]);
+  return table([['target', 'measured', ''], ...checks.map((c) => [c.target, c.measured, c.met === undefined ? 'not measured' : c.met ? 'met' : 'NOT met'])]);
 }
 
 export function machineLine(m: MachineInfo): string {
-  return `${m.cpuModel}, ${m.nproc} cores, ${formatBytes(m.totalMemoryBytes)}, Node ${m.node}`;
+  const load = m.load ? `; load average ${m.load.before.oneMinute} before, ${m.load.after.oneMinute} after (1 min)` : '';
+  return `${m.cpuModel}, ${m.nproc} cores, ${formatBytes(m.totalMemoryBytes)}, Node ${m.node}${load}`;
 }

@@ -2,13 +2,14 @@ import { loadCatalogFiles } from '../config/catalog-files';
 import { loadConfig } from '../config/load';
 import type { DecomposeBenchArgs } from './args';
 import { runDecomposeBench, TEMPORAL_PAYLOAD_LIMIT_BYTES, type DecomposeFigures } from './decompose-bench';
-import { commandLine, formatBytes, machineInfo } from './machine';
+import { commandLine, formatBytes, loadAverage, machineInfo } from './machine';
 import { writeReport } from './output';
 import { decomposeTable, machineLine, targetsTable } from './report';
 import { decomposeTargets } from './targets';
 
 /** `npm run bench:decompose`: generated orders through decomposition and plan building, no server. */
 export function runDecomposeCommand(args: DecomposeBenchArgs): number {
+  const loadBefore = loadAverage();
   const config = loadConfig();
   const catalog = loadCatalogFiles(config.catalogFiles);
   const onSize = (s: DecomposeFigures) => {
@@ -21,9 +22,9 @@ export function runDecomposeCommand(args: DecomposeBenchArgs): number {
   console.log(`(splits: workflows, parts of partitioned splits included; largest split: steps / JSON; plan: the decomposition activity's result, Temporal's payload limit is ${formatBytes(TEMPORAL_PAYLOAD_LIMIT_BYTES)})`);
   if (report.growth) console.log(`\nGrowth ${report.growth.from} → ${report.growth.to} items (${report.growth.itemsRatio}×): ${report.growth.timeRatio.toFixed(1)}× the time`);
   if (targets.length) console.log(`\n${targetsTable(targets)}`);
-  const machine = machineInfo();
+  const machine = machineInfo(loadBefore);
   const command = commandLine();
-  const file = writeReport({ kind: 'decompose', at: new Date().toISOString(), command, machine, ...report, targets }, 'decompose-latest', args.out);
+  const file = writeReport({ kind: 'decompose', at: new Date().toISOString(), command, machine, ...report, targets }, 'decompose-latest', args.out, args.commit);
   console.log(`\n${machineLine(machine)}\n${command}\nReport: ${file}`);
   return 0;
 }

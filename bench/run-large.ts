@@ -3,7 +3,7 @@ import { OrdoClient } from '../client/ordo-client';
 import type { LargeBenchArgs } from './args';
 import { fleetOrder } from './large-order';
 import { largeOrderProblems, largeOrderTable, runLargeOrder } from './large-run';
-import { commandLine, machineInfo } from './machine';
+import { commandLine, loadAverage, machineInfo } from './machine';
 import { writeReport } from './output';
 import { machineLine } from './report';
 import { sampleRss } from './rss';
@@ -14,6 +14,7 @@ import { startBenchWorkers } from './workers';
 /** `npm run bench -- --large`: one fleet order of --items sensor kits on the bench stack. Answers the exit code. */
 export async function runLargeBench(args: LargeBenchArgs): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  const loadBefore = loadAverage();
   process.stderr.write('Starting a file-backed Temporal dev server, the simulators (no latency) and the workflow bundles…\n');
   const stack = await startBenchStack();
   const tuning: Tuning = { ...stack.config.worker };
@@ -32,9 +33,9 @@ export async function runLargeBench(args: LargeBenchArgs): Promise<number> {
     console.log(`\n${describeTuning(tuning)}; decomposition.maxStepsPerFulfillmentOrder ${stack.config.decomposition.maxStepsPerFulfillmentOrder}`);
     console.log(`${largeOrderTable(figures)}\npeak RSS (process)  ${(peakRssBytes / 1024 / 1024).toFixed(0)} MiB`);
     console.log(problems.length ? `\nNOT within the limits: ${problems.join('; ')}` : '\nCompleted within every limit.');
-    const machine = machineInfo();
+    const machine = machineInfo(loadBefore);
     const command = commandLine();
-    const file = writeReport({ kind: 'large-order', at: new Date().toISOString(), command, machine, tuning, figures, peakRssBytes, problems }, 'large-latest', args.out);
+    const file = writeReport({ kind: 'large-order', at: new Date().toISOString(), command, machine, tuning, figures, peakRssBytes, problems }, 'large-latest', args.out, args.commit);
     console.log(`\n${machineLine(machine)}\n${command}\nReport: ${file}`);
     return problems.length ? 1 : 0;
   } finally {

@@ -1,13 +1,13 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { ServerBenchArgs } from './args';
 import { baselineContender, ordoContender } from './contenders';
-import { commandLine, machineInfo } from './machine';
+import { commandLine, loadAverage, machineInfo } from './machine';
 import { writeReport } from './output';
 import { comparisonTable, machineLine, sweepTable, targetsTable } from './report';
-import { baselineShape, stepsPerOrder } from './shapes';
+import { planSteps } from './shapes';
 import { runSideBySide, type Comparison } from './side-by-side';
 import { startBenchStack, type BenchStack } from './stack';
-import { serverTargets } from './targets';
+import { serverTargets, type TargetCheck } from './targets';
 import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
 import { describeCpuUsage, startCpuUsage, type CpuUsage } from './cpu-usage';
 import { serverInfo } from './server-info';
@@ -17,9 +17,10 @@ import { startBenchWorkers } from './workers';
 /** Distinguishes this run's order ids from an earlier run's on a server that keeps its data (TEMPORAL_ADDRESS, PostgreSQL). */
 const RUN = Date.now().toString(36);
 
-/** `npm run bench`: Ordo and the bare-Temporal baseline side by side, once per tuning setting. Answers the exit code. */
+/** `npm run bench`: Ordo and the like-for-like baseline side by side, once per tuning setting. Answers the exit code. */
 export async function runServerBench(args: ServerBenchArgs): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  const loadBefore = loadAverage();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log('Starting a file-backed Temporal dev server, the simulators (no latency) and the workflow bundles…');
   const stack = await startBenchStack();
@@ -31,19 +32,20 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
     const settings = args.sweep
       ? args.sweep.values.map((value) => ({ value, tuning: { ...base, [TUNING_FLAGS[args.sweep!.flag]]: value } }))
       : [{ value: undefined, tuning: base }];
-    const shape = baselineShape(args.shape, stack.catalog);
-    const runs: Array<{ value?: number; tuning: Tuning; comparison: Comparison; cpu?: CpuUsage }> = [];
+    const steps = planSteps(args.shape, stack.catalog);
+    const runs: Array<{ value?: number; tuning: Tuning; comparison: Comparison; targets: TargetCheck[]; cpu?: CpuUsage }> = [];
     for (const [i, setting] of settings.entries()) {
       log(`\nSetting ${i + 1}/${settings.length}: ${describeTuning(setting.tuning)}; ${args.orders} ${args.shape} orders per contender in ${args.rounds} rounds`);
-      const { comparison, cpu } = await runSetting(stack, args, setting.tuning, shape, `s${i + 1}`);
-      runs.push({ ...setting, comparison, cpu });
-      console.log(`\n${describeTuning(setting.tuning)}\n${comparisonTable(comparison)}${cpu ? `\n${describeCpuUsage(cpu)}` : ''}`);
+      const { comparison, cpu } = await runSetting(stack, args, setting.tuning, steps, `s${i + 1}`);
+      // Every target judged on every setting: a sweep that meets them at one setting only says so.
+      const targets = serverTargets(comparison);
+      runs.push({ ...setting, comparison, targets, cpu });
+      console.log(`\n${describeTuning(setting.tuning)}\n${comparisonTable(comparison)}${cpu ? `\n${describeCpuUsage(cpu)}` : ''}\n\nTargets\n${targetsTable(targets)}`);
     }
     if (args.sweep) console.log(`\nSweep of ${args.sweep.flag}\n${sweepTable(args.sweep.flag, runs.map((r) => ({ value: r.value!, comparison: r.comparison })))}`);
-    const targets = serverTargets(runs[runs.length - 1].comparison);
-    console.log(`\nTargets (${args.sweep ? 'last setting' : 'this run'})\n${targetsTable(targets)}`);
+    const targets = runs.flatMap((r) => r.targets.map((t) => (args.sweep ? { ...t, target: `${t.target} (${args.sweep.flag} ${r.value})` } : t)));
 
-    const machine = machineInfo();
+    const machine = machineInfo(loadBefore);
     const command = commandLine();
     const file = writeReport(
       {
@@ -52,12 +54,13 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
         command,
         machine,
         server: { ...(stack.dbFile ? { devServer: true, dbFile: 'temp file (file-backed SQLite)' } : { address: process.env.TEMPORAL_ADDRESS }), ...(await serverInfo(stack.ordoClient)) },
-        settings: { orders: args.orders, shape: args.shape, concurrency: args.concurrency, rounds: args.rounds, warmup: args.warmup, solo: args.solo, workerProcesses: args.workerProcesses, stepsPerOrder: stepsPerOrder(shape), baselineShape: shape },
+        settings: { orders: args.orders, shape: args.shape, concurrency: args.concurrency, rounds: args.rounds, settleSeconds: args.settle, warmup: args.warmup, solo: args.solo, workerProcesses: args.workerProcesses, stepsPerOrder: steps },
         runs,
         targets,
       },
       'latest',
       args.out,
+      args.commit,
     );
     console.log(`\n${machineLine(machine)}\n${command}\nReport: ${file}`);
     const failed = runs.some((r) => r.comparison.ordo.failed > 0 || r.comparison.baseline.failed > 0);
@@ -69,7 +72,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
   }
 }
 
-async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, shape: ReturnType<typeof baselineShape>, tag: string): Promise<{ comparison: Comparison; cpu?: CpuUsage }> {
+async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, steps: number, tag: string): Promise<{ comparison: Comparison; cpu?: CpuUsage }> {
   // --worker-processes N: the same two workers, in N processes of their own (bench/worker-processes.ts).
   const processes = args.workerProcesses ? await startWorkerProcesses({ count: args.workerProcesses, config: stack.config, tuning, tag }) : undefined;
   const workers =
@@ -89,15 +92,16 @@ async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuni
   try {
     const comparison = await runSideBySide({
       ordo: ordoContender({ temporal: stack.ordoClient, taskQueue: workers.ordoTaskQueue, catalog: stack.catalog, shape: args.shape }),
-      baseline: baselineContender({ temporal: stack.baselineClient, taskQueue: workers.baselineTaskQueue, shape }),
+      baseline: baselineContender({ temporal: stack.baselineClient, taskQueue: workers.baselineTaskQueue, shape: args.shape }),
       temporal: stack.ordoClient,
       orders: args.orders,
       rounds: args.rounds,
       warmup: args.warmup,
       solo: args.solo,
       concurrency: args.concurrency,
-      stepsPerOrder: stepsPerOrder(shape),
+      stepsPerOrder: steps,
       runTag: `BENCH-${RUN}-${tag}`,
+      settleMs: args.settle * 1000,
       historySample: args.historySample,
       quiet: args.quiet,
     });

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Contender } from './contenders';
 import { countHistories, type HistoryCounts } from './histories';
 import { runPhase, type PhaseResult } from './phase';
+import { spreadOf, type Spread } from './spread';
 import { percentile, ratio } from './stats';
 
 /** One contender's figures over every round of a side-by-side run. */
@@ -23,10 +24,18 @@ export interface ContenderFigures {
 export interface Comparison {
   ordo: ContenderFigures;
   baseline: ContenderFigures;
-  /** Ordo ÷ baseline, from phases run alternately in one process against one server. */
-  ratios: { throughput: number; p50: number; p95: number; p99: number; eventsPerStep: number; workflowTasksPerOrder: number };
+  /**
+   * Ordo ÷ baseline, from phases run alternately in one process against one server. Throughput, p50 and p95 are the
+   * medians of the round-by-round ratios (`spread`): a round's two phases ran back to back, so a round's ratio is the
+   * one least touched by the machine's drift. p99 is over all orders pooled; history counts are per order.
+   */
+  ratios: { throughput: number; p50: number; p95: number; p99: number; eventsPerStep: number; eventsPerOrder: number; workflowTasksPerOrder: number };
   /** The same ratios round by round: how much the machine's noise moves them. */
   roundRatios: Array<{ throughput: number; p50: number; p95: number }>;
+  /** Median, min and max of the round ratios: the headline is the median, the spread says how far to trust it. */
+  spread: { throughput: Spread; p50: Spread; p95: Spread };
+  /** Ordo ÷ baseline over all rounds pooled (throughput from the summed phase times), for comparison with the medians. */
+  pooled: { throughput: number; p50: number; p95: number };
   /** Latency of orders run one at a time (no queueing): the critical path alone, median and Ordo ÷ baseline. */
   solo: { orders: number; baselineMs: number; ordoMs: number; ratio: number };
   /** Process RSS with both workers started and idle, before the first order: what every peak starts from. */
@@ -50,13 +59,17 @@ export interface SideBySideOptions {
   stepsPerOrder: number;
   /** Unique per run on the server: order ids are `<runTag>-<round>-<i>`. */
   runTag: string;
+  /** Pause before every measured phase (ms), so one phase's leftovers (history writes, timers) do not land on the next. */
+  settleMs?: number;
   historySample?: number;
   quiet?: boolean;
 }
 
 export async function runSideBySide(options: SideBySideOptions): Promise<Comparison> {
-  const phase = (contender: Contender, count: number, id: string, label: string) =>
-    runPhase({ contender, temporal: options.temporal, count, concurrency: options.concurrency, idPrefix: `${options.runTag}-${id}`, label, quiet: options.quiet });
+  const phase = async (contender: Contender, count: number, id: string, label: string) => {
+    if (options.settleMs) await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+    return runPhase({ contender, temporal: options.temporal, count, concurrency: options.concurrency, idPrefix: `${options.runTag}-${id}`, label, quiet: options.quiet });
+  };
 
   const idleRssBytes = process.memoryUsage.rss();
   if (options.warmup > 0) {
@@ -64,7 +77,8 @@ export async function runSideBySide(options: SideBySideOptions): Promise<Compari
   }
   const soloLatencies: Record<Contender['name'], number[]> = { ordo: [], baseline: [] };
   for (let i = 0; i < (options.solo ?? 3); i++) {
-    for (const contender of [options.baseline, options.ordo]) {
+    // Alternating which side goes first, as the rounds do.
+    for (const contender of i % 2 === 0 ? [options.baseline, options.ordo] : [options.ordo, options.baseline]) {
       const alone = await phase(contender, 1, `solo-${contender.name}-${i + 1}`, `solo ${contender.name} ${i + 1}`);
       soloLatencies[contender.name].push(...alone.latenciesMs);
     }
@@ -79,21 +93,34 @@ export async function runSideBySide(options: SideBySideOptions): Promise<Compari
   }
   const ordo = await figures(options, results.ordo);
   const baseline = await figures(options, results.baseline);
+  const roundRatios = ordo.rounds.map((o, r) => {
+    const b = baseline.rounds[r];
+    return { throughput: ratio(o.throughput, b.throughput), p50: ratio(o.p50, b.p50), p95: ratio(o.p95, b.p95) };
+  });
+  const spread = {
+    throughput: spreadOf(roundRatios.map((r) => r.throughput)),
+    p50: spreadOf(roundRatios.map((r) => r.p50)),
+    p95: spreadOf(roundRatios.map((r) => r.p95)),
+  };
   return {
     ordo,
     baseline,
     ratios: {
+      throughput: spread.throughput.median,
+      p50: spread.p50.median,
+      p95: spread.p95.median,
+      p99: ratio(ordo.latencyMs.p99, baseline.latencyMs.p99),
+      eventsPerStep: ratio(ordo.eventsPerStep, baseline.eventsPerStep),
+      eventsPerOrder: ratio(ordo.history.eventsPerOrder, baseline.history.eventsPerOrder),
+      workflowTasksPerOrder: ratio(ordo.history.workflowTasksPerOrder, baseline.history.workflowTasksPerOrder),
+    },
+    roundRatios,
+    spread,
+    pooled: {
       throughput: ratio(ordo.throughput, baseline.throughput),
       p50: ratio(ordo.latencyMs.p50, baseline.latencyMs.p50),
       p95: ratio(ordo.latencyMs.p95, baseline.latencyMs.p95),
-      p99: ratio(ordo.latencyMs.p99, baseline.latencyMs.p99),
-      eventsPerStep: ratio(ordo.eventsPerStep, baseline.eventsPerStep),
-      workflowTasksPerOrder: ratio(ordo.history.workflowTasksPerOrder, baseline.history.workflowTasksPerOrder),
     },
-    roundRatios: ordo.rounds.map((o, r) => {
-      const b = baseline.rounds[r];
-      return { throughput: ratio(o.throughput, b.throughput), p50: ratio(o.p50, b.p50), p95: ratio(o.p95, b.p95) };
-    }),
     solo: {
       orders: soloLatencies.ordo.length,
       baselineMs: percentile(soloLatencies.baseline, 50),

@@ -5,7 +5,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { loadCatalogFiles } from '../config/catalog-files';
-import { dataConverterFor } from '../config/connection';
+import { dataConverterFor, payloadCodecsFor } from '../config/connection';
 import { ensureKeyring } from '../config/keyring';
 import { loadConfig, type LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
@@ -19,7 +19,7 @@ export interface BenchStack {
   env: TestWorkflowEnvironment;
   /** Ordo's client (Ordo's data converter). */
   ordoClient: Client;
-  /** A bare client (Temporal's default data converter) for the baseline. */
+  /** The baseline's client: Temporal's default payload converter, and the same codecs as Ordo's (its histories are encrypted too). */
   baselineClient: Client;
   config: LoadedConfig;
   catalog: Catalog;
@@ -56,7 +56,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     temporal: { ...base.temporal, address: env.address, namespace: env.namespace ?? 'default' },
     systems: Object.fromEntries(Object.entries(base.systems).map(([name, endpoint]) => [name, { ...endpoint, url: `${simulators.url}/${name}` }])),
   };
-  const baselineClient = new Client({ connection: env.connection, namespace: config.temporal.namespace });
+  const baselineClient = new Client({ connection: env.connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: payloadCodecsFor(config) } });
   return {
     env,
     ordoClient: env.client,

@@ -4,12 +4,12 @@ import { payloadCodecsFor } from '../config/connection';
 import type { LoadedConfig } from '../config/load';
 import type { Catalog } from '../domain/catalog';
 import { createOrdoWorker } from '../workers/create';
-import * as baselineActivities from './baseline-activities';
+import { createBaselineActivities } from './baseline-activities';
 import type { Tuning } from './tuning';
 
 export const BASELINE_WORKFLOWS_PATH = require.resolve('./baseline-workflows');
 
-/** The baseline's own workflow bundle: no Ordo code and Temporal's default data converter. */
+/** The like-for-like baseline's own workflow bundle: no Ordo code and Temporal's default data converter. */
 export function bundleBaselineWorkflows(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({ workflowsPath: BASELINE_WORKFLOWS_PATH, logger: silentLogger });
 }
@@ -49,7 +49,7 @@ export async function startBenchWorkers(options: {
     namespace: options.config.temporal.namespace,
     taskQueue: baselineTaskQueue,
     workflowBundle: options.baselineBundle,
-    activities: baselineActivities,
+    activities: createBaselineActivities(options.config),
     // The bench's client encrypts every payload (Ordo's data, and an app keeping customer data would have to as well),
     // so the baseline decodes with the same codecs; its payload converter stays Temporal's default.
     dataConverter: { payloadCodecs: payloadCodecsFor(options.config) },

@@ -40,21 +40,28 @@ export async function approveOrder(client: OrdoClient, orderId: string, request:
   return sendChange(client, orderId, 'approve', () => handle.executeUpdate(approveOrderUpdate, { args: [payload] }));
 }
 
-/** Order actions (Add, Amend, Cancel of items) before the point of no return; refused with ChangeOrderRequired after it. */
+/**
+ * Order actions (Add, Amend, Cancel of items, ChangeDeliveryAddress of a delivery group) before the point of no
+ * return; refused with ChangeOrderRequired after it.
+ */
 export async function amendOrder(client: OrdoClient, orderId: string, input: unknown, signer?: OperatorSigner): Promise<AmendAnswer> {
-  let request: AmendRequest;
-  try {
-    const tooLarge = amendmentLimitProblems(input);
-    if (tooLarge.length > 0) throw new InvalidInput('amendment', tooLarge);
-    request = parseWith(AmendRequest, input, 'amendment');
-  } catch (error) {
-    if (error instanceof InvalidInput) throw new OrdoError('invalid', error.message, error.problems);
-    throw error;
-  }
+  const request = checkAmendment(input);
   if (signer && request.actor !== signer.operator) throw new OrdoError('refused', `the amendment says actor ${request.actor}, but you act as ${signer.operator} (your credential)`);
   const workflowId = orderWorkflowId(orderId);
   await refuseOutsideCatalog(client, workflowId, request);
   return sendChange(client, orderId, 'amend', () => client.temporal.workflow.getHandle(workflowId).executeUpdate(amendUpdate, { args: [signRequest(signer, 'amend', workflowId, request)] }));
+}
+
+/** An amendment's shape and size, checked without the order (`ordo amend` checks its file before it connects). */
+export function checkAmendment(input: unknown): AmendRequest {
+  try {
+    const tooLarge = amendmentLimitProblems(input);
+    if (tooLarge.length > 0) throw new InvalidInput('amendment', tooLarge);
+    return parseWith(AmendRequest, input, 'amendment');
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new OrdoError('invalid', error.message, error.problems);
+    throw error;
+  }
 }
 
 /**

@@ -120,9 +120,15 @@ export const StackSettings = z.strictObject({
  * One API key of the TMF622 order API (docs/api.md "Keys"): never the key itself in this file, but the environment
  * variable that holds it (`keyEnv`) or its SHA-256 (`keyHash: sha256:<64 hex>`, from `ordo api key-hash`).
  */
+/**
+ * `actors`: the operators a key may name as the actor of an approval (a portal that signs in its own users says who
+ * approved); without it the key acts only as its `name`. Either way the order checks that the actor is a member of
+ * the approval queue (`queues`), so a key approves only what its actor, or its own name, may.
+ */
+const ApiKeyActors = z.array(z.string().min(1)).optional();
 export const ApiKey = z.union([
-  z.strictObject({ name: z.string().min(1), keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, such as ORDO_API_KEY') }),
-  z.strictObject({ name: z.string().min(1), keyHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" and 64 lowercase hex digits: `ordo api key-hash` prints it') }),
+  z.strictObject({ name: z.string().min(1), keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, such as ORDO_API_KEY'), actors: ApiKeyActors }),
+  z.strictObject({ name: z.string().min(1), keyHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" and 64 lowercase hex digits: `ordo api key-hash` prints it'), actors: ApiKeyActors }),
 ]);
 
 export const ApiSettings = z.strictObject({

@@ -1,16 +1,14 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { mapConcurrently } from '../client/concurrency';
+import type { Client } from '@temporalio/client';
 import { OrdoError } from '../client/errors';
 import type { OrdoOperator } from '../client/operator';
 import { mayTake } from '../client/worklists';
-import type { Plan } from '../domain/plan';
 import { parseDuration } from '../domain/duration';
 import type { QueueDirectory } from '../domain/queues';
-import { parseSyncWorkflowId, orderWorkflowId } from '../workflows/ids';
-import { fulfillmentOrderPlanQuery, orderPlanQuery } from '../workflows/messages';
+import { parseSyncWorkflowId } from '../workflows/ids';
 import type { FulfillmentOrderPlan } from '../workflows/types';
 import type { DeskTask, Incident, IncidentFilter, Pause } from './page/desk-types';
 import { INCIDENT_FILTERS } from './page/desk-types';
+import { readOrderPlans, readSplitPlans } from './plan-reads';
 
 /**
  * What the desks show, read from Temporal when asked (docs/console.md "Desks"): tasks and fallout through the
@@ -18,8 +16,6 @@ import { INCIDENT_FILTERS } from './page/desk-types';
  * (its account, each step's definition and system, what a pause step resumes on). No copy is kept.
  */
 
-/** How many workflow queries run at once. */
-const QUERY_CONCURRENCY = 8;
 const RUNNING_SPLITS = 'ExecutionStatus = "Running" AND WorkflowType = "FulfillmentOrderWorkflow"';
 
 /** Open manual tasks: of `queue` when given (anyone's, to look at), else those `user` may take (all, for a read-only user). */
@@ -52,7 +48,7 @@ export function incidentFilter(raw: Record<string, unknown>): IncidentFilter {
 export async function incidents(operator: Pick<OrdoOperator, 'listFallout'>, temporal: Client, filter: IncidentFilter, now = Date.now()): Promise<Incident[]> {
   // Queue and order narrow the visibility query itself; the rest need the plan.
   const fallout = await operator.listFallout({ ...(filter.queue ? { queue: filter.queue } : {}), ...(filter.order ? { orderId: filter.order } : {}) });
-  const plans = await orderPlans(temporal, fallout.map((step) => step.orderId).filter((id) => !parseSyncWorkflowId(id)));
+  const plans = await readOrderPlans(temporal, fallout.map((step) => step.orderId).filter((id) => !parseSyncWorkflowId(id)));
   const all = fallout.map((step): Incident => {
     const plan = plans.get(step.orderId);
     const split = plan?.fulfillmentOrders.find((fo) => fo.id === step.fulfillmentOrderId);
@@ -86,9 +82,9 @@ export async function incidents(operator: Pick<OrdoOperator, 'listFallout'>, tem
  * pause steps resume on: one query per running split and per order with a pause waiting.
  */
 export async function waitingPauses(temporal: Client): Promise<Pause[]> {
-  const splits = await splitPlans(temporal, RUNNING_SPLITS);
+  const splits = await runningSplitPlans(temporal);
   const waiting = splits.flatMap((plan) => plan.steps.filter((step) => step.type === 'pause' && step.state === 'InProgress').map((step) => ({ plan, step })));
-  const plans = await orderPlans(temporal, waiting.map(({ plan }) => plan.orderId));
+  const plans = await readOrderPlans(temporal, waiting.map(({ plan }) => plan.orderId));
   return waiting
     .map(({ plan, step }): Pause => {
       const resumeOn = plans.get(plan.orderId)?.fulfillmentOrders.find((fo) => fo.id === plan.fulfillmentOrderId)?.definitions[step.definition]?.resumeOn;
@@ -107,31 +103,9 @@ export async function waitingPauses(temporal: Client): Promise<Pause[]> {
     .sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.orderId.localeCompare(b.orderId) || a.stepId.localeCompare(b.stepId));
 }
 
-/** Each order's decomposed plan (its `plan` query), once per order; an order gone or not decomposed is left out. */
-async function orderPlans(temporal: Client, orderIds: string[]): Promise<Map<string, Plan>> {
-  const unique = [...new Set(orderIds)];
-  const found = await mapConcurrently(unique, QUERY_CONCURRENCY, async (orderId) => {
-    try {
-      return [orderId, (await temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderPlanQuery)).plan] as const;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return [orderId, undefined] as const;
-      throw error;
-    }
-  });
-  return new Map(found.filter((entry): entry is readonly [string, Plan] => entry[1] !== undefined));
-}
-
-/** The live plans of the splits a visibility query finds; a split that closed meanwhile is left out. */
-async function splitPlans(temporal: Client, query: string): Promise<FulfillmentOrderPlan[]> {
+/** The live plans of the running splits, found through visibility; a split that closed meanwhile is left out. */
+async function runningSplitPlans(temporal: Client): Promise<FulfillmentOrderPlan[]> {
   const ids: string[] = [];
-  for await (const execution of temporal.workflow.list({ query })) ids.push(execution.workflowId);
-  const found = await mapConcurrently(ids, QUERY_CONCURRENCY, async (workflowId) => {
-    try {
-      return await temporal.workflow.getHandle(workflowId).query(fulfillmentOrderPlanQuery);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
-  });
-  return found.filter((plan): plan is FulfillmentOrderPlan => plan !== undefined);
+  for await (const execution of temporal.workflow.list({ query: RUNNING_SPLITS })) ids.push(execution.workflowId);
+  return readSplitPlans(temporal, ids);
 }

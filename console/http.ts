@@ -8,10 +8,11 @@ import type { ConsoleEnv, ConsoleUser } from './context';
  * the status below, the same words the CLI prints; never a stack trace.
  */
 
-const STATUS: Record<OrdoErrorCode | 'signed-out' | 'read-only', 400 | 401 | 403 | 404 | 409 | 503 | 504> = {
+const STATUS: Record<OrdoErrorCode | 'signed-out' | 'read-only' | 'forbidden', 400 | 401 | 403 | 404 | 409 | 503 | 504> = {
   invalid: 400,
   'signed-out': 401,
   'read-only': 403,
+  forbidden: 403,
   'not-found': 404,
   'already-exists': 409,
   refused: 409,
@@ -26,10 +27,10 @@ export interface ApiError {
   problems?: { path: string; message: string; fix?: string }[];
 }
 
-/** A refusal the console itself makes (signed out, read-only), answered like an OrdoError. */
+/** A refusal the console itself makes (signed out, read-only, not a member of the queue an action needs), answered like an OrdoError. */
 export class ConsoleRefusal extends Error {
   constructor(
-    readonly code: 'signed-out' | 'read-only',
+    readonly code: 'signed-out' | 'read-only' | 'forbidden',
     message: string,
   ) {
     super(message);

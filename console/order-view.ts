@@ -1,16 +1,17 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { orderEntries, splitEntries } from '../client/audit';
 import { mapConcurrently } from '../client/concurrency';
+import { awaitedBy, upstreamSteps, type KnownSplit } from '../client/cross-plan-view';
 import { OrdoError } from '../client/errors';
 import { visibilityLiteral } from '../client/worklists';
 import type { AuditEntry } from '../domain/audit-chain';
 import type { Plan } from '../domain/plan';
-import { fulfillmentOrderPlanQuery, orderPlanQuery } from '../workflows/messages';
 import { orderIdOfWorkflowId, orderWorkflowId } from '../workflows/ids';
 import { AccountIdKey, ChannelKey, OrderStateKey } from '../workflows/search-attributes';
 import { FINAL_ORDER_STATES, ORDER_STATES, type FulfillmentOrderPlan, type FulfillmentOrderSummary, type OrderSummary } from '../workflows/types';
 import type { ConsoleContext } from './context';
 import type { DocumentRow, OrderListAnswer, OrderListRow, OrderView, PonrItem, SplitView, TimelineEntry } from './page/order-types';
+import { QUERY_CONCURRENCY, readOrderPlan, readSplitPlan } from './plan-reads';
 
 /**
  * The order page's data, read from Temporal when asked (docs/console.md "Order page"): the order list from
@@ -90,7 +91,7 @@ export async function buildOrderView(context: ConsoleContext, orderId: string, c
   const temporal = context.client.temporal;
   // A live view knows the splits from its last poll: their plans are read alongside the summary, not after it.
   // The decomposition (for PONR per item) is read alongside the summary too, once per live view.
-  const decomposition = cache.lineSources ? undefined : readDecomposition(temporal, orderId);
+  const decomposition = cache.lineSources ? undefined : readOrderPlan(temporal, orderId);
   decomposition?.catch(() => undefined);
   const early = new Map((cache.splits ?? []).filter((fo) => fo.state !== 'pending').map((fo) => [fo.workflowId, readSplit(temporal, fo, cache)]));
   for (const read of early.values()) read.catch(() => undefined);
@@ -98,10 +99,10 @@ export async function buildOrderView(context: ConsoleContext, orderId: string, c
   cache.splits = summary.fulfillmentOrders;
   // The final view is the last one a live view sends: its plans are read after the summary, so none is older.
   if (FINAL_ORDER_STATES.has(summary.state)) early.clear();
-  const plans = await mapConcurrently(summary.fulfillmentOrders, 8, (fo) => early.get(fo.workflowId) ?? readSplit(temporal, fo, cache));
+  const plans = await mapConcurrently(summary.fulfillmentOrders, QUERY_CONCURRENCY, (fo) => early.get(fo.workflowId) ?? readSplit(temporal, fo, cache));
   // An amendment may change the decomposition: read it again when the order's actions change.
   if (cache.lineSources?.actions !== summary.actions.length) {
-    cache.lineSources = { actions: summary.actions.length, bySplitLine: lineSourcesOf(await (decomposition ?? readDecomposition(temporal, orderId))) };
+    cache.lineSources = { actions: summary.actions.length, bySplitLine: lineSourcesOf(await (decomposition ?? readOrderPlan(temporal, orderId))) };
   }
   const lineSources = cache.lineSources.bySplitLine;
   const webUi = (workflowId: string) => `${context.webUiUrl}/namespaces/${encodeURIComponent(context.config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
@@ -115,6 +116,7 @@ export async function buildOrderView(context: ConsoleContext, orderId: string, c
     counts: plans[i]?.counts ?? fo.steps,
     steps: plans[i]?.steps ?? [],
   }));
+  withUpstream(splits);
   const entries = [...orderEntries(summary), ...plans.flatMap((plan, i) => (plan ? splitEntries(plan, summary.fulfillmentOrders[i].workflowId) : []))];
   return {
     orderId: summary.orderId,
@@ -127,6 +129,7 @@ export async function buildOrderView(context: ConsoleContext, orderId: string, c
     ...(summary.submittedAt ? { submittedAt: summary.submittedAt } : {}),
     ...(summary.completedAt ? { completedAt: summary.completedAt } : {}),
     ...(summary.changeOf ? { changeOf: summary.changeOf } : {}),
+    ...(summary.approval ? { approval: { ...summary.approval, members: Object.fromEntries(summary.approval.queues.map((queue) => [queue, context.config.queues[queue]?.members ?? []])) } } : {}),
     webUiUrl: webUi(orderWorkflowId(summary.orderId)),
     splits,
     unfulfilledItems: summary.unfulfilledItems.map(({ itemId, product, reason }) => ({ itemId, product, reason })),
@@ -142,23 +145,29 @@ async function readSplit(temporal: Client, fo: FulfillmentOrderSummary, cache: V
   if (fo.state === 'pending') return undefined;
   const kept = cache.closedSplits.get(fo.workflowId);
   if (kept) return kept;
-  try {
-    const plan = await temporal.workflow.getHandle(fo.workflowId).query(fulfillmentOrderPlanQuery);
-    if (CLOSED_SPLIT_STATES.has(plan.state)) cache.closedSplits.set(fo.workflowId, plan);
-    return plan;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
+  const plan = await readSplitPlan(temporal, fo.workflowId);
+  if (plan && CLOSED_SPLIT_STATES.has(plan.state)) cache.closedSplits.set(fo.workflowId, plan);
+  return plan;
 }
 
-/** The order's decomposition (orderPlanQuery's plan): which order items each split's lines come from. */
-async function readDecomposition(temporal: Client, orderId: string): Promise<Plan | undefined> {
-  try {
-    return (await temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderPlanQuery)).plan;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
+/**
+ * Gives each split that waits for steps of other splits (cross-plan dependencies, DESIGN.md "Decomposition" step 5)
+ * its `upstream`: those steps, where they are and their state, from the splits' plans already read; and each split
+ * holding such a step its `awaitedBy`: which splits wait for which of its steps.
+ */
+export function withUpstream(splits: SplitView[]): void {
+  const known: KnownSplit[] = splits;
+  for (const split of splits) {
+    const upstream = upstreamSteps(split.steps, known);
+    if (upstream.length > 0) split.upstream = upstream;
+  }
+  const waiting = awaitedBy(splits);
+  if (waiting.size === 0) return;
+  for (const split of splits) {
+    for (const step of split.steps) {
+      const ids = waiting.get(`${split.id}/${step.id}`);
+      if (ids) (split.awaitedBy ??= {})[step.id] = ids;
+    }
   }
 }
 

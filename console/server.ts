@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { authRoutes, signedInUser } from './auth';
 import { bundlePage, INDEX_HTML } from './bundle';
+import { approvalRoutes } from './approval-routes';
 import type { ConsoleContext, ConsoleEnv, ConsoleRoutes } from './context';
 import { dashboardRoutes } from './dashboard-routes';
 import { deskRoutes } from './desk-routes';
@@ -29,7 +30,7 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
-const PARTS: ConsoleRoutes[] = [orderRoutes, deskRoutes, dashboardRoutes];
+const PARTS: ConsoleRoutes[] = [orderRoutes, approvalRoutes, deskRoutes, dashboardRoutes];
 
 export function consoleApp(context: ConsoleContext, page: { script: string; css: string }) {
   const app = new Hono<ConsoleEnv>();

@@ -76,7 +76,8 @@ export function attributeValueProblems(product: Product, attributes: Record<stri
   if (!product.attributes || !attributes) return [];
   return Object.entries(attributes).flatMap(([name, value]) => {
     const allowed = Object.hasOwn(product.attributes!, name) ? product.attributes![name] : undefined;
-    if (!allowed || allowed.some((candidate) => String(candidate) === String(value))) return [];
+    // An empty list declares the attribute without constraining it (a date a step starts at, a free text).
+    if (!allowed || allowed.length === 0 || allowed.some((candidate) => String(candidate) === String(value))) return [];
     const shown = allowed.map((candidate) => JSON.stringify(candidate)).join(', ');
     return [
       {

@@ -17,7 +17,7 @@ export const Product = z.strictObject({
   name: z.string().optional(),
   kind: z.enum(['simple', 'bundle']).default('simple'),
   components: z.array(Code).optional(),
-  /** Allowed values per attribute; an order item's attribute outside them is an error. */
+  /** Allowed values per attribute; an order item's attribute outside them is an error. `[]`: declared, any value. */
   attributes: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()]))).optional(),
   /** `none`: billed, never fulfilled, so it needs no decomposition rule. */
   fulfillment: z.enum(['required', 'none']).default('required'),

@@ -39,7 +39,7 @@ export function decompose(order: Order, catalog: Catalog, availability?: Availab
   const locations = routeByDeliveryGroup(order, routed.items, lookups.locationOrder, availability);
   const { fulfillmentOrders: whole, accountLineItems } = fulfillmentOrdersOf(matched.contributions, locations, tree, routed.deliveryGroups);
   const counter = new PlanStepCounter(catalog);
-  const fulfillmentOrders = whole.flatMap((fulfillmentOrder) => withPlans(catalog, counter, fulfillmentOrder, maxSteps));
+  const fulfillmentOrders = whole.flatMap((fulfillmentOrder) => withPlans(catalog, counter, fulfillmentOrder, maxSteps)).map((fo) => withDeliveryAddress(fo, order));
   linkAcrossPlans(catalog, fulfillmentOrders);
   const plan: Plan = { orderId: order.id, accountId: order.accountId, fulfillmentOrders, accountLineItems, unfulfilledItems: matched.unfulfilled };
   if (accountLineItems.length > 0) plan.accountFulfillmentOrders = accountFulfillmentOrders(catalog, accountLineItems);
@@ -47,6 +47,15 @@ export function decompose(order: Order, catalog: Catalog, availability?: Availab
   const approval = approvalOf(order, lookups);
   if (approval) plan.approval = approval;
   return plan;
+}
+
+/**
+ * The split with its delivery group's address, for the shipping callouts. Routing never reads an address (it routes
+ * by delivery group id and stock), so an address change re-plans every split exactly as before but for this field.
+ */
+function withDeliveryAddress(fo: FulfillmentOrder, order: Order): FulfillmentOrder {
+  const address = fo.deliveryGroupId === undefined ? undefined : order.deliveryGroups?.find((group) => group.id === fo.deliveryGroupId)?.address;
+  return address ? { ...fo, deliveryAddress: address } : fo;
 }
 
 /** The approval the order's products ask for before orchestration (catalog `approval`), if any does. */

@@ -24,6 +24,11 @@ export interface LintOptions {
    * `ordo lint` passes the configuration's `billing.systems`.
    */
   billingSystems?: string[];
+  /**
+   * The queues the configuration defines (temporal-config.yaml `queues`): a product's `approval.queue` must be one.
+   * Absent (no configuration at hand): approval queues are not checked, rather than guessed at.
+   */
+  queues?: readonly string[];
 }
 
 export const LINT_RULES = {
@@ -33,8 +38,11 @@ export const LINT_RULES = {
   billsBeforeConsolidation: 'bills-before-consolidation',
   dependencyCycle: 'dependency-cycle',
   danglingDependency: 'dangling-dependency',
+  unsatisfiableDependency: 'unsatisfiable-dependency',
   fulfillmentProductWithoutScenario: 'fulfillment-product-without-scenario',
   priceBookMissesProduct: 'price-book-misses-product',
+  unknownApprovalQueue: 'unknown-approval-queue',
+  undeclaredStartAttribute: 'undeclared-start-attribute',
   catalogLoad: 'catalog-load',
 } as const;
 
@@ -49,11 +57,14 @@ export function lintCatalog(catalog: Catalog, options: LintOptions = {}): Findin
     ...productsWithoutRules(catalog),
     ...fulfillmentProductsWithoutScenario(catalog),
     ...productsMissingFromPriceBooks(catalog),
+    ...(options.queues ? unknownApprovalQueues(catalog, options.queues) : []),
+    ...undeclaredStartAttributes(catalog),
     ...allSteps(catalog).flatMap((location) => [
       ...missingFallout(catalog, location),
       ...missingEstimatedDuration(location),
       ...billingCalls(location, billingSystems),
       ...danglingDependencyFindings(catalog, location),
+      ...unsatisfiableDependencies(catalog, location),
     ]),
     ...dependencyCycles(catalog),
   ];
@@ -112,6 +123,42 @@ function productsMissingFromPriceBooks(catalog: Catalog): Finding[] {
         fix: `add ${product.code}: "<unit price>" to the book's prices`,
       }));
   });
+}
+
+/**
+ * An approval queue the configuration does not have: nobody is a member, so nobody may approve (the order workflow
+ * checks membership), and every order with the product would wait `pending` until it is cancelled.
+ */
+function unknownApprovalQueues(catalog: Catalog, queues: readonly string[]): Finding[] {
+  const known = new Set(queues);
+  const listed = queues.length ? [...queues].sort().join(', ') : 'none';
+  return catalog.products
+    .filter((product) => product.approval && !known.has(product.approval.queue))
+    .map((product) => ({
+      severity: 'error' as const,
+      rule: LINT_RULES.unknownApprovalQueue,
+      path: `products[${product.code}].approval.queue`,
+      message: `product ${product.code} asks for an approval by queue ${product.approval!.queue}, which the configuration's queues do not have: nobody could approve its orders, which would wait pending until cancelled`,
+      fix: `name one of the configured queues (${listed}), or add ${product.approval!.queue} with its members under queues in temporal-config.yaml`,
+    }));
+}
+
+/**
+ * A step that starts at an order-item attribute (`startAt: { attribute }`) no product declares (`attributes:
+ * { NAME: [...] }`, or `NAME: []` for any value): most likely a typo, and then the step never waits (an item without
+ * the date starts at once). A warning: an order may still carry attributes its products do not declare.
+ */
+function undeclaredStartAttributes(catalog: Catalog): Finding[] {
+  const declared = new Set(catalog.products.flatMap((product) => Object.keys(product.attributes ?? {})));
+  return allSteps(catalog)
+    .filter(({ step }) => step.startAt?.attribute !== undefined && !declared.has(step.startAt.attribute))
+    .map((location) => ({
+      severity: 'warning' as const,
+      rule: LINT_RULES.undeclaredStartAttribute,
+      path: `${stepPath(location)}.startAt.attribute`,
+      message: `step ${location.step.id} starts at attribute ${location.step.startAt!.attribute}, which no product declares: if the name is wrong, the step never waits for its date`,
+      fix: `check the name against the products' attributes${declared.size ? ` (${[...declared].sort().join(', ')})` : ''}, or declare it on the product that carries the date: attributes: { ${location.step.startAt!.attribute}: [] } (any value)`,
+    }));
 }
 
 /** A callout or auto task that fails for good needs a queue where a person sees it. */
@@ -184,6 +231,49 @@ function danglingDependencyFindings(catalog: Catalog, location: StepLocation): F
   }));
 }
 
+/**
+ * A dependency on another workspace that no order can ever honour, so the step silently never waits: the target's
+ * workspace fulfils no product (no scenario links it, or no Add rule makes its products), or the two workspaces only
+ * ever meet across the account boundary (account-scope work runs in the account's own plan, shared by every order of
+ * the account, which takes no part in an order's cross-plan dependencies; docs/decomposition.md).
+ */
+function unsatisfiableDependencies(catalog: Catalog, location: StepLocation): Finding[] {
+  const findings: Finding[] = [];
+  location.step.dependsOn.forEach((entry, index) => {
+    const target = resolveDependency(catalog, location.workspace, entry);
+    if (!target || target.workspace.id === location.workspace.id) return;
+    const waiter = reachOf(catalog, location.workspace.id);
+    const upstream = reachOf(catalog, target.workspace.id);
+    const inOrderPlans = waiter.orderLevel && upstream.orderLevel;
+    const inOneAccountPlan = [...waiter.accountProducts].some((product) => upstream.accountProducts.has(product));
+    if (inOrderPlans || inOneAccountPlan) return;
+    const why = upstream.linked
+      ? `workspace ${target.workspace.id} and workspace ${location.workspace.id} never take part in the same order's plans (one only fulfils account-scope work, which runs in the account's shared plan)`
+      : `workspace ${target.workspace.id} is in no plan: no scenario links it to a fulfillment product that an Add rule makes`;
+    findings.push({
+      severity: 'error',
+      rule: LINT_RULES.unsatisfiableDependency,
+      path: `${stepPath(location)}.dependsOn[${index}]`,
+      message: `step ${location.step.id} depends on ${entry}, which no decomposition can satisfy: ${why}, so the dependency is always dropped and the step never waits`,
+      fix: upstream.linked
+        ? 'depend on a step of a workspace that order-level work reaches, or move both into the account-scope workspace'
+        : `add a scenario linking workspace ${target.workspace.id} to a fulfillment product, or remove the dependency`,
+    });
+  });
+  return findings;
+}
+
+/** Where a workspace's steps can run: in orders' own plans, and/or in account plans (per account-scope product). */
+function reachOf(catalog: Catalog, workspaceId: string): { linked: boolean; orderLevel: boolean; accountProducts: Set<string> } {
+  const products = new Set(catalog.scenarios.filter((s) => s.workspace === workspaceId).map((s) => s.fulfillmentProduct));
+  const rules = catalog.decompositionRules.filter((rule) => rule.action === 'Add' && products.has(rule.destination));
+  return {
+    linked: rules.length > 0,
+    orderLevel: rules.some((rule) => rule.scope !== 'account'),
+    accountProducts: new Set(rules.filter((rule) => rule.scope === 'account').map((rule) => rule.destination)),
+  };
+}
+
 /** Every dependency cycle across the catalog (steps would wait for each other forever), one finding per cycle. */
 function dependencyCycles(catalog: Catalog): Finding[] {
   const steps = allSteps(catalog);
@@ -206,10 +296,14 @@ function dependencyCycles(catalog: Catalog): Finding[] {
         severity: 'error',
         rule: LINT_RULES.dependencyCycle,
         path: `${stepPath(byKey.get(cycle[0])!)}.dependsOn`,
-        message: `dependency cycle (each step waits for the next): ${cycle.join(' → ')}`,
+        message: `dependency cycle (each step waits for the next): ${cycle.join(' → ')}${spansWorkspaces(cycle) ? '; it runs across workspaces, so it stalls whether they land in one fulfillment order or in several (a cycle across plans)' : ''}`,
         fix: 'remove one of the dependencies in the cycle',
       };
     });
+}
+
+function spansWorkspaces(cycle: string[]): boolean {
+  return new Set(cycle.map((key) => key.slice(0, key.indexOf('.')))).size > 1;
 }
 
 /** Tarjan's algorithm; components come out with their nodes in catalog order, components ordered by their first node. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BundleIndex } from './bundles';
-import { AttributeValue, Identifier, IsoDate, OrderItem, type Order } from './order';
+import { itemsShippingTo } from './delivery-groups';
+import { Address, AttributeValue, Identifier, IsoDate, OrderItem, type DeliveryGroup, type Order } from './order';
 import { InvalidInput, parseWith, type Problem } from './problems';
 import { validateOrder } from './validate-order';
 
@@ -15,7 +16,10 @@ import { validateOrder } from './validate-order';
 /** `Add` a new item to the order. */
 export const AddAction = z.strictObject({ type: z.literal('Add'), item: OrderItem });
 
-/** `Amend` an item: the given fields replace the item's; attributes merge key by key (a given key wins). */
+/**
+ * `Amend` an item: the given fields replace the item's; attributes merge key by key (a given key wins). A
+ * `deliveryGroupId` moves the item (and the components that inherit its group) to another of the order's groups.
+ */
 export const AmendAction = z
   .strictObject({
     type: z.literal('Amend'),
@@ -24,16 +28,30 @@ export const AmendAction = z
     attributes: z.record(z.string(), AttributeValue).optional(),
     startDate: IsoDate.optional(),
     endDate: IsoDate.optional(),
+    deliveryGroupId: Identifier.optional(),
   })
-  .refine((action) => action.quantity !== undefined || action.attributes !== undefined || action.startDate !== undefined || action.endDate !== undefined, {
-    message: 'an Amend must change something: give quantity, attributes, startDate or endDate',
-  });
+  .refine(
+    (action) => action.quantity !== undefined || action.attributes !== undefined || action.startDate !== undefined || action.endDate !== undefined || action.deliveryGroupId !== undefined,
+    { message: 'an Amend must change something: give quantity, attributes, startDate, endDate or deliveryGroupId' },
+  );
 
 /** `Cancel` an item, and with it every component of it (items whose parentItemId chain leads to it). */
 export const CancelAction = z.strictObject({ type: z.literal('Cancel'), itemId: Identifier });
 
-export const OrderActionInput = z.discriminatedUnion('type', [AddAction, AmendAction, CancelAction], {
-  error: 'must be an order action: { type: "Add", item }, { type: "Amend", itemId, … } or { type: "Cancel", itemId }',
+/**
+ * `ChangeDeliveryAddress`: a delivery group ships to a new address (issue 14). Routing does not read addresses, so
+ * the splits stay where they are; the splits of the group get the new address for the callouts still to run. It
+ * touches every item that ships to the group: refused, like the other actions, once one is past the point of no
+ * return or in a finished split.
+ */
+export const ChangeDeliveryAddressAction = z.strictObject({
+  type: z.literal('ChangeDeliveryAddress'),
+  deliveryGroupId: Identifier,
+  address: Address,
+});
+
+export const OrderActionInput = z.discriminatedUnion('type', [AddAction, AmendAction, CancelAction, ChangeDeliveryAddressAction], {
+  error: 'must be an order action: { type: "Add", item }, { type: "Amend", itemId, … }, { type: "Cancel", itemId } or { type: "ChangeDeliveryAddress", deliveryGroupId, address }',
 });
 
 export const AmendRequest = z.strictObject({
@@ -45,6 +63,7 @@ export const AmendRequest = z.strictObject({
 export type AddAction = z.infer<typeof AddAction>;
 export type AmendAction = z.infer<typeof AmendAction>;
 export type CancelAction = z.infer<typeof CancelAction>;
+export type ChangeDeliveryAddressAction = z.infer<typeof ChangeDeliveryAddressAction>;
 export type OrderActionInput = z.infer<typeof OrderActionInput>;
 export type AmendRequest = z.infer<typeof AmendRequest>;
 
@@ -57,6 +76,10 @@ export interface AppliedActions {
   removedItemIds: string[];
   /** Items that are new, in the amended order's item order. */
   addedItemIds: string[];
+  /** Delivery groups whose address changed, in the order's group order. */
+  changedDeliveryGroupIds: string[];
+  /** Items of the amended order that ship to a group in changedDeliveryGroupIds: touched, though their fields are not. */
+  readdressedItemIds: string[];
 }
 
 /**
@@ -67,7 +90,7 @@ export interface AppliedActions {
  * (`items[3].unitPrice`), as validateOrder reports them.
  *
  * Whether an item may still change (the point of no return) is the workflow's call: every item the amendment
- * touches is in changedItemIds, removedItemIds, or (for an added component) the bundle of its parent.
+ * touches is in changedItemIds, removedItemIds, readdressedItemIds, or (for an added component) the bundle of its parent.
  */
 export function applyOrderActions(order: Order, request: AmendRequest): AppliedActions {
   const subject = `amendment of order ${order.id}`;
@@ -78,6 +101,15 @@ export function applyOrderActions(order: Order, request: AmendRequest): AppliedA
   const cancelledBy = new Map<string, number>();
   // The working list holds the input's own item objects until an action replaces one with a new object.
   let items: OrderItem[] = [...order.items];
+  let groups: DeliveryGroup[] = [...(order.deliveryGroups ?? [])];
+
+  /** A problem when the order has no delivery group `groupId`, naming the ones it has. */
+  const unknownGroup = (groupId: string, path: string): Problem | undefined => {
+    if (groups.some((group) => group.id === groupId)) return undefined;
+    return groups.length === 0
+      ? { path, message: `order ${order.id} has no delivery groups, so none is named ${groupId}`, fix: 'an order without deliveryGroups ships nothing: submit a change order to add one' }
+      : { path, message: `no delivery group ${groupId} in order ${order.id}`, fix: `name one of: ${groups.map((group) => group.id).join(', ')}` };
+  };
 
   const missing = (itemId: string, path: string): Problem => {
     const by = cancelledBy.get(itemId);
@@ -107,6 +139,11 @@ export function applyOrderActions(order: Order, request: AmendRequest): AppliedA
           return;
         }
         const current = items[position];
+        const noGroup = action.deliveryGroupId === undefined ? undefined : unknownGroup(action.deliveryGroupId, `${at}.deliveryGroupId`);
+        if (noGroup) {
+          problems.push(noGroup);
+          return;
+        }
         const amended = amendedItem(current, action);
         if (sameValue(amended, current)) {
           problems.push({ path: at, message: `changes nothing: item ${current.id} already has every value it gives`, fix: 'give a value that differs from the item, or leave the action out' });
@@ -125,6 +162,20 @@ export function applyOrderActions(order: Order, request: AmendRequest): AppliedA
         items = items.filter((item) => !gone.has(item.id));
         return;
       }
+      case 'ChangeDeliveryAddress': {
+        const noGroup = unknownGroup(action.deliveryGroupId, `${at}.deliveryGroupId`);
+        if (noGroup) {
+          problems.push(noGroup);
+          return;
+        }
+        const current = groups.find((group) => group.id === action.deliveryGroupId)!;
+        if (sameValue(current.address, action.address)) {
+          problems.push({ path: `${at}.address`, message: `changes nothing: delivery group ${current.id} already ships to this address`, fix: 'give the new address, or leave the action out' });
+          return;
+        }
+        groups = groups.map((group) => (group.id === current.id ? { ...group, address: action.address } : group));
+        return;
+      }
     }
   });
   if (items.length === 0) {
@@ -135,7 +186,7 @@ export function applyOrderActions(order: Order, request: AmendRequest): AppliedA
   let amendedOrder: Order;
   try {
     // validateOrder parses into a fresh object: the result shares nothing with the input order or the request.
-    amendedOrder = validateOrder({ ...order, items });
+    amendedOrder = validateOrder({ ...order, ...(order.deliveryGroups ? { deliveryGroups: groups } : {}), items });
   } catch (error) {
     if (error instanceof InvalidInput) throw new InvalidInput(subject, error.problems);
     throw error;
@@ -143,11 +194,16 @@ export function applyOrderActions(order: Order, request: AmendRequest): AppliedA
 
   const byId = new Map(order.items.map((item) => [item.id, item] as const));
   const resultIds = new Set(items.map((item) => item.id));
+  const groupsBefore = new Map((order.deliveryGroups ?? []).map((group) => [group.id, group] as const));
+  const changedDeliveryGroupIds = groups.filter((group) => !sameValue(group.address, groupsBefore.get(group.id)?.address)).map((group) => group.id);
+  const readdressed = new Set(changedDeliveryGroupIds.flatMap((groupId) => itemsShippingTo(amendedOrder, groupId)));
   return {
     order: amendedOrder,
     changedItemIds: items.filter((item) => byId.has(item.id) && !sameValue(item, byId.get(item.id))).map((item) => item.id),
     removedItemIds: order.items.filter((item) => !resultIds.has(item.id)).map((item) => item.id),
     addedItemIds: items.filter((item) => !byId.has(item.id)).map((item) => item.id),
+    changedDeliveryGroupIds,
+    readdressedItemIds: amendedOrder.items.filter((item) => readdressed.has(item.id)).map((item) => item.id),
   };
 }
 
@@ -157,6 +213,7 @@ function amendedItem(item: OrderItem, action: AmendAction): OrderItem {
   if (action.quantity !== undefined) amended.quantity = action.quantity;
   if (action.startDate !== undefined) amended.startDate = action.startDate;
   if (action.endDate !== undefined) amended.endDate = action.endDate;
+  if (action.deliveryGroupId !== undefined) amended.deliveryGroupId = action.deliveryGroupId;
   if (action.attributes !== undefined) amended.attributes = { ...item.attributes, ...action.attributes };
   return amended;
 }

@@ -145,6 +145,7 @@ export type Contract = z.infer<typeof Contract>;
 export type OrderLinks = z.infer<typeof OrderLinks>;
 export type OrderPayment = z.infer<typeof OrderPayment>;
 export type ContractLine = z.infer<typeof ContractLine>;
+export type Address = z.infer<typeof Address>;
 export type DeliveryGroup = z.infer<typeof DeliveryGroup>;
 export type Billing = z.infer<typeof Billing>;
 export type AttributeValue = z.infer<typeof AttributeValue>;

@@ -1,4 +1,4 @@
-import type { AttributeValue } from './order';
+import type { Address, AttributeValue } from './order';
 import type { FalloutRule, Scope, StepDefinition, StepScope, StepType } from './catalog';
 import type { OperatorRecord } from './operator-signature';
 import type { QueueDirectory } from './queues';
@@ -55,6 +55,11 @@ export interface FulfillmentOrder {
   location?: string;
   system?: string;
   deliveryGroupId?: string;
+  /**
+   * The address of its delivery group, when the order gives one: what the shipping callouts send. An amendment that
+   * changes it (ChangeDeliveryAddress) reaches the split's callouts still to run; it never moves the split.
+   */
+  deliveryAddress?: Address;
   /**
    * Only on the parts of a fulfillment order that decomposition divided because its plan had more steps than
    * `maxStepsPerFulfillmentOrder` (docs/decomposition.md "Large fulfillment orders are partitioned"): the id the

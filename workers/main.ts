@@ -16,8 +16,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const dataConverter = dataConverterFor(config); // a missing keyring fails here, before connecting
   const catalog = loadCatalogFiles(config.catalogFiles);
-  // Lint's errors (with the configured billing systems) are said at start, not fatal: `ordo lint` is the gate before go-live.
-  for (const finding of lintCatalog(catalog, { billingSystems: config.billing.systems }).filter((f) => f.severity === 'error')) {
+  // Lint's errors (with the configured billing systems and queues) are said at start, not fatal: `ordo lint` is the gate before go-live.
+  for (const finding of lintCatalog(catalog, { billingSystems: config.billing.systems, queues: Object.keys(config.queues) }).filter((f) => f.severity === 'error')) {
     console.error(`catalog lint error ${finding.rule} at ${finding.path}: ${finding.message} (fix: ${finding.fix})`);
   }
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));

@@ -29,10 +29,14 @@ export class CrossPlanRelay {
     /** The splits that have started and not ended, kept by the order. */
     private readonly running: ReadonlySet<string>,
     private readonly now: () => string,
+    /** Keeps a refused signal where operators look (the summary's rejectedMessages). */
+    refuse: (reason: string) => void,
   ) {
     setHandler(crossPlanStepFinishedSignal, (report) => {
-      if (!report || typeof report.fulfillmentOrderId !== 'string' || typeof report.stepId !== 'string') return;
-      this.record(crossPlanRef(report.fulfillmentOrderId, report.stepId), { state: report.state, at: report.at });
+      // Internal, but anyone with the Web UI can signal: only a finished step another split waits for is taken.
+      const known = report && typeof report.stepId === 'string' && this.watchedIn(String(report.fulfillmentOrderId)).has(report.stepId);
+      if (!known || !FINISHED_STEP_STATES.has(report.state)) return refuse('not a finished step of a split that another split waits for');
+      this.record(crossPlanRef(report.fulfillmentOrderId, report.stepId), { state: report.state, at: String(report.at) });
     });
   }
 

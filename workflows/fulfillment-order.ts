@@ -20,6 +20,7 @@ import { conditionHolds } from '../domain/step-conditions';
 import { isoTime, msOf, now, nowMs } from './clock';
 import { compensateStep } from './compensation';
 import { listenToOrder } from './fulfillment-order-messages';
+import { keepRefusal } from './message-checks';
 import { countSteps, initialStatus, SplitRun } from './fulfillment-order-run';
 import { crossPlanStepFinishedSignal, fulfillmentOrderPlanQuery, fulfillmentOrderProgressSignal, ponrRequestSignal, upstreamStepFinishedSignal, type AmendPlanRequest } from './messages';
 import { listenToOperators, OperatorInbox } from './operator-messages';
@@ -60,7 +61,7 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   const { completions, resolutions, resumedNames, resumedSteps, rejectedMessages } = inbox;
   /** Every step runs in this scope, so cancelling the split cancels running activities, timers and waits at once. */
   const stepScope = new CancellationScope();
-  const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, lineItems, outputs };
+  const context: StepContext = { orderId: input.orderId, fulfillmentOrder: fo, lineItems, outputs, deliveryAddress: fo.deliveryAddress };
   const sla = new SlaWatch(onSlaStage);
   /**
    * Cross-plan dependencies (workflows/cross-plan-relay.ts): steps of other splits this one waits for, as the order
@@ -92,7 +93,14 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   setHandler(fulfillmentOrderPlanQuery, snapshot);
   setHandler(upstreamStepFinishedSignal, (finished) => {
-    if (finished && typeof finished.ref === 'string' && !upstream.has(finished.ref)) upstream.set(finished.ref, { state: finished.state, at: finished.at });
+    // From the order only; anyone with the Web UI can signal, so a ref no step waits for or a state that is not a
+    // finished one is refused into the plan, never taken.
+    const waitedFor = finished && typeof finished.ref === 'string' && [...steps.values()].some((s) => s.dependsOn.includes(finished.ref));
+    if (!waitedFor || !FINISHED_STEP_STATES.has(finished.state)) {
+      keepRefusal(rejectedMessages, 'upstreamStepFinished', undefined, 'not a finished upstream step that a step of this split waits for');
+      return;
+    }
+    if (!upstream.has(finished.ref)) upstream.set(finished.ref, { state: finished.state, at: String(finished.at) });
   });
   takeCrossPlan(input.crossPlan);
   listenToOperators({ fulfillmentOrder: fo, steps, directory, definitionOf, lineItems, orderItems, peopleAndTime, operatorTrail, operators: input.operators }, inbox);
@@ -359,6 +367,8 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     for (const [id, li] of nextLineItems) lineItems.set(id, li);
     for (const item of request.orderItems ?? []) orderItems.set(item.id, item);
     takeCrossPlan(request.crossPlan);
+    // A new address (ChangeDeliveryAddress) goes with the callouts still to run; it changes no step, so none re-runs.
+    context.deliveryAddress = next.deliveryAddress;
 
     const nextIds = new Set(next.steps.map((p) => p.id));
     for (const step of steps.values()) {

@@ -195,6 +195,8 @@ export interface AmendAnswer {
   addedItemIds: string[];
   changedItemIds: string[];
   removedItemIds: string[];
+  /** Delivery groups whose address changed (ChangeDeliveryAddress); absent when none did. */
+  changedDeliveryGroupIds?: string[];
   fulfillmentOrders: { started: string[]; updated: string[]; stopped: string[] };
 }
 export const amendUpdate = defineUpdate<AmendAnswer, [AmendRequest]>('amend');

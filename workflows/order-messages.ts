@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { itemsOfBundles } from '../domain/bundles';
+import { itemsShippingTo } from '../domain/delivery-groups';
 import type { Order } from '../domain/order';
 import type { AmendRequest, AppliedActions } from '../domain/order-actions';
 import { whyNotAuthentic, withoutCredential } from '../domain/operator-signature';
@@ -207,8 +208,13 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
       if (error instanceof InvalidInput) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput', error.problems);
       throw error;
     }
-    const touched = [...applied.changedItemIds, ...applied.removedItemIds, ...applied.addedItemIds];
+    // A new address touches every item that ships to its group (ChangeDeliveryAddress), though no item field changes.
+    const touched = [...applied.changedItemIds, ...applied.removedItemIds, ...applied.addedItemIds, ...applied.readdressedItemIds];
     const both = { ...run.current, items: [...run.current.items, ...applied.order.items.filter((i) => !run.current.items.some((c) => c.id === i.id))] };
+    // A shipment that left cannot be re-addressed: the change order returns its items and adds them again elsewhere.
+    const readdress = applied.changedDeliveryGroupIds.length
+      ? ' (an address cannot follow items that are past it: the change order returns them and adds them to a delivery group with the new address)'
+      : '';
     // A split that has already finished cannot change in place: its items need a change order, as after PONR.
     const finishedSplits = (run.plan?.fulfillmentOrders ?? []).filter((fo) => finalPlans.get(fo.id)?.state === 'completed');
     const inFinished = finishedSplits.flatMap((fo) => {
@@ -217,7 +223,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     });
     if (inFinished.length) {
       throw ApplicationFailure.nonRetryable(
-        `ChangeOrderRequired: ${inFinished.join('; ')} already fulfilled; submit a change order with "changeOf": "${order.id}" instead`,
+        `ChangeOrderRequired: ${inFinished.join('; ')} already fulfilled; submit a change order with "changeOf": "${order.id}" instead${readdress}`,
         'ChangeOrderRequired',
         { orderId: order.id },
       );
@@ -225,7 +231,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     const pastPonr = itemsOfBundles(both, touched).filter((id) => ponr.has(id));
     if (pastPonr.length) {
       throw ApplicationFailure.nonRetryable(
-        `ChangeOrderRequired: ${pastPonr.map((id) => `${id} (${ponr.get(id)!.stepId})`).join(', ')} ${pastPonr.length === 1 ? 'is' : 'are'} past the point of no return; submit a change order with "changeOf": "${order.id}" instead`,
+        `ChangeOrderRequired: ${pastPonr.map((id) => `${id} (${ponr.get(id)!.stepId})`).join(', ')} ${pastPonr.length === 1 ? 'is' : 'are'} past the point of no return; submit a change order with "changeOf": "${order.id}" instead${readdress}`,
         'ChangeOrderRequired',
         { orderId: order.id, items: pastPonr.map((id) => ponr.get(id)) },
       );
@@ -252,6 +258,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
         addedItemIds: applied.addedItemIds,
         changedItemIds: applied.changedItemIds,
         removedItemIds: applied.removedItemIds,
+        ...(applied.changedDeliveryGroupIds.length ? { changedDeliveryGroupIds: applied.changedDeliveryGroupIds } : {}),
         fulfillmentOrders: { started: [], updated: [], stopped: [] },
       };
       run.current = applied.order;
@@ -298,8 +305,14 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
         getExternalWorkflowHandle(share.workflowId).signal(leaveAccountWorkSignal, { orderId: order.id, reason: 'removed by an amendment' }).catch(() => undefined);
       }
       for (const action of request.actions) {
+        const note = 'amendment before the point of no return';
+        if (action.type === 'ChangeDeliveryAddress') {
+          const itemIds = itemsShippingTo(run.current, action.deliveryGroupId);
+          summary.actions.push({ type: action.type, at: now(), actor: request.actor, itemIds, deliveryGroupId: action.deliveryGroupId, note });
+          continue;
+        }
         const itemIds = action.type === 'Add' ? [action.item.id] : [action.itemId];
-        summary.actions.push({ type: action.type, at: now(), actor: request.actor, itemIds, note: 'amendment before the point of no return' });
+        summary.actions.push({ type: action.type, at: now(), actor: request.actor, itemIds, note });
       }
       return answer;
     } catch (error) {

@@ -245,7 +245,7 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
    */
   function crossPlanRelay(from: Plan): CrossPlanRelay | undefined {
     if (!run.crossPlan && CrossPlanRelay.needed(from) && behaviour.has('cross-plan-dependencies')) {
-      run.crossPlan = new CrossPlanRelay(order.id, () => run.plan, liveSplits, now);
+      run.crossPlan = new CrossPlanRelay(order.id, () => run.plan, liveSplits, now, (reason) => run.refuse('crossPlanStepFinished', undefined, reason));
     }
     return run.crossPlan;
   }

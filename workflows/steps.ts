@@ -27,6 +27,8 @@ export interface StepContext {
   lineItems: ReadonlyMap<string, FulfillmentLineItem>;
   /** Outputs of the finished steps, by step id. */
   outputs: ReadonlyMap<string, unknown>;
+  /** Where the split ships now: the plan's, or the latest amended plan's (ChangeDeliveryAddress). */
+  deliveryAddress?: FulfillmentOrder['deliveryAddress'];
 }
 
 export type AttemptOutcome = { ok: true; output: unknown } | { ok: false; error: StepError };
@@ -59,7 +61,7 @@ function doWork(step: StepStatus, definition: StepDefinition, context: StepConte
       call: definition.call!,
       // Stable across retries and operator retries of this step: the system deduplicates on it.
       idempotencyKey: stepCallKey(context.orderId, fo.id, step),
-      body: { ...common, deliveryGroupId: fo.deliveryGroupId, ...(fo.location ? { items: stockItems(lineItems) } : {}) },
+      body: { ...common, deliveryGroupId: fo.deliveryGroupId, ...(context.deliveryAddress ? { deliveryAddress: context.deliveryAddress } : {}), ...(fo.location ? { items: stockItems(lineItems) } : {}) },
     });
   }
   return runAutoTask({ handler: definition.handler!, context: common });

@@ -159,11 +159,13 @@ export interface FulfillmentOrderSummary {
 }
 
 export interface OrderAction {
-  /** DESIGN.md's order actions, plus Return for a change order's returned items. */
-  type: 'Add' | 'Amend' | 'Cancel' | 'Renew' | 'NoChange' | 'Return';
+  /** DESIGN.md's order actions, plus Return for a change order's returned items and an amendment's ChangeDeliveryAddress. */
+  type: 'Add' | 'Amend' | 'Cancel' | 'Renew' | 'NoChange' | 'Return' | 'ChangeDeliveryAddress';
   at: string;
   actor?: string;
   itemIds: string[];
+  /** ChangeDeliveryAddress: the delivery group whose address changed (itemIds: the items that ship to it). */
+  deliveryGroupId?: string;
   note?: string;
 }
 

@@ -31,7 +31,7 @@ export const apiCommands: Record<string, (args: string[]) => Promise<number>> = 
     }
     const { startApi } = require('../../api/server') as typeof import('../../api/server');
     return withClient(cfg, async (client) => {
-      const running = await startApi({ client, keys: active, dataDir: cfg.dataDir }, { port });
+      const running = await startApi({ client, keys: active, dataDir: cfg.dataDir, approvals: cfg }, { port });
       console.log(`TMF622 API on ${running.url} (OpenAPI: ${running.url}/openapi.json; keys: ${active.map((k) => k.name).join(', ')}${inactive.length ? `; inactive: ${inactive.join(', ')}` : ''}). Ctrl-C stops it.`);
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
       await running.close();

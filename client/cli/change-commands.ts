@@ -46,7 +46,9 @@ export const changeCommands: Record<string, (args: string[]) => Promise<number>>
     const { values, positionals } = parse(args, {});
     if (positionals.length !== 2) throw new UsageError('amend takes ORDER and CHANGES.json');
     const request = readJsonFile(positionals[1], 'amendment file');
-    const { amendOrder } = require('../changes') as typeof import('../changes');
+    const { amendOrder, checkAmendment } = require('../changes') as typeof import('../changes');
+    // A bad file (an unknown action, an address without its country) is named before anything connects.
+    checkAmendment(request);
     const cfg = config(values.config);
     // The amendment's actor signs it: <operators.keys>/ACTOR.key, or ORDO_OPERATOR_KEY's when it names none.
     const named = typeof (request as { actor?: unknown })?.actor === 'string' ? (request as { actor: string }).actor : undefined;
@@ -54,8 +56,9 @@ export const changeCommands: Record<string, (args: string[]) => Promise<number>>
     return withClient(cfg, async (client) => {
       const answer = await amendOrder(client, positionals[0], request, signer);
       const splits = answer.fulfillmentOrders;
+      const readdressed = answer.changedDeliveryGroupIds?.length ? ` New delivery address for ${answer.changedDeliveryGroupIds.join(', ')}.` : '';
       const human = [
-        `Order ${answer.orderId} amended: added ${answer.addedItemIds.join(', ') || 'none'}, changed ${answer.changedItemIds.join(', ') || 'none'}, removed ${answer.removedItemIds.join(', ') || 'none'}.`,
+        `Order ${answer.orderId} amended: added ${answer.addedItemIds.join(', ') || 'none'}, changed ${answer.changedItemIds.join(', ') || 'none'}, removed ${answer.removedItemIds.join(', ') || 'none'}.${readdressed}`,
         `Fulfillment orders started ${splits.started.join(', ') || 'none'}, updated ${splits.updated.join(', ') || 'none'}, stopped ${splits.stopped.join(', ') || 'none'}. \`ordo plan ${answer.orderId}\` shows the steps.`,
       ].join('\n');
       print({ json: !!values.json }, human, answer);

@@ -1,6 +1,8 @@
 import type { Finding } from '../../domain/lint';
 import type { Plan } from '../../domain/plan';
 import { FINISHED_STEP_STATES, type FulfillmentOrderPlan, type OrderPlanView, type OrderSummary, type StepStatus } from '../../workflows/types';
+import { parseCrossPlanRef } from '../../domain/cross-plan';
+import { awaitedBy, describeUpstream, upstreamStep, type KnownSplit } from '../cross-plan-view';
 import { jeopardyNote } from './format-operator';
 
 /** Human-readable renderings of what the CLI prints; `--json` prints the objects themselves. */
@@ -36,7 +38,7 @@ function formatChanges(summary: OrderSummary): string[] {
   if (summary.actions.length) {
     lines.push('  Order actions:');
     for (const action of summary.actions) {
-      lines.push(`    ${action.at}  ${action.type.padEnd(8)} ${action.itemIds.join(', ')}${action.actor ? `  by ${action.actor}` : ''}${action.note ? `: ${action.note}` : ''}`);
+      lines.push(`    ${action.at}  ${action.type.padEnd(8)} ${action.itemIds.join(', ')}${action.deliveryGroupId ? ` (delivery group ${action.deliveryGroupId})` : ''}${action.actor ? `  by ${action.actor}` : ''}${action.note ? `: ${action.note}` : ''}`);
     }
   }
   const ponr = summary.pointOfNoReturn ?? [];
@@ -74,12 +76,16 @@ function twinsLine(links: NonNullable<OrderSummary['links']>): string {
 export function formatPlanView(view: OrderPlanView, now = Date.now()): string {
   const lines = [`Order ${view.orderId}  ${view.state}`];
   for (const p of view.pointOfNoReturn ?? []) lines.push(`  ${p.orderItemId} past the point of no return since ${p.at} (${p.stepId} in ${p.fulfillmentOrderId})`);
-  for (const fo of view.fulfillmentOrders) lines.push(...formatFulfillmentOrderPlan(fo, now));
+  // The live splits with their states, then the decomposition's splits that have not started (steps, no states).
+  const live: KnownSplit[] = view.fulfillmentOrders.map((fo) => ({ id: fo.fulfillmentOrderId, steps: fo.steps }));
+  const splits = [...live, ...(view.plan?.fulfillmentOrders ?? []).filter((fo) => !live.some((split) => split.id === fo.id))];
+  const waiting = awaitedBy(view.fulfillmentOrders.map((fo) => ({ id: fo.fulfillmentOrderId, steps: fo.steps })));
+  for (const fo of view.fulfillmentOrders) lines.push(...formatFulfillmentOrderPlan(fo, splits, waiting, now));
   if (view.fulfillmentOrders.length === 0) lines.push('  (no fulfillment orders yet)');
   return lines.join('\n');
 }
 
-function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan, now: number): string[] {
+function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan, splits: readonly KnownSplit[], waiting: ReadonlyMap<string, string[]>, now: number): string[] {
   const lines = [``, `${fo.fulfillmentOrderId}  ${fo.state}  (${fo.location ? `${fo.location} → ${fo.deliveryGroupId}` : fo.system})`];
   for (const [group, steps] of groupBy(fo.steps, (s) => `${s.workspace} / ${s.group}`)) {
     lines.push(`  ${group}`);
@@ -89,7 +95,8 @@ function formatFulfillmentOrderPlan(fo: FulfillmentOrderPlan, now: number): stri
         step.attempts > 1 ? `attempt ${step.attempts}` : '',
         step.falloutQueue ? `fallout queue ${step.falloutQueue}` : '',
         step.error && step.state !== 'Completed' ? `error: ${step.error.message}` : '',
-        step.dependsOn.length ? `after ${step.dependsOn.join(', ')}` : '',
+        ...dependencies(step.dependsOn, (entry) => describeUpstream(upstreamStep(entry, splits)!)),
+        waitedForBy(waiting.get(`${fo.fulfillmentOrderId}/${step.id}`)),
       ].filter(Boolean);
       lines.push(`    ${stateMark(step.state)} ${step.id.padEnd(40)} ${step.state.padEnd(13)} ${details.join('; ')}`);
       lines.push(...stepNotes(step, now).map((note) => `        ${note}`));
@@ -141,7 +148,8 @@ export function formatDecomposition(plan: Plan): string {
     for (const [group, steps] of groupBy(fo.steps, (s) => `${s.workspace} / ${s.group}`)) {
       lines.push(`  ${group}`);
       for (const step of steps) {
-        lines.push(`    ${step.id.padEnd(44)} ${step.type.padEnd(10)} ${step.scope.padEnd(8)}${step.dependsOn.length ? ` after ${step.dependsOn.join(', ')}` : ''}${step.pointOfNoReturn ? '  [PONR]' : ''}`);
+        const after = dependencies(step.dependsOn, (entry) => `${entry} (another split)`).join('; ');
+        lines.push(`    ${step.id.padEnd(44)} ${step.type.padEnd(10)} ${step.scope.padEnd(8)}${after ? ` ${after}` : ''}${step.pointOfNoReturn ? '  [PONR]' : ''}`);
       }
     }
   }
@@ -151,6 +159,21 @@ export function formatDecomposition(plan: Plan): string {
   }
   for (const item of plan.unfulfilledItems) lines.push('', `Unfulfilled: ${item.itemId} (${item.product}): ${item.reason}`);
   return lines.join('\n');
+}
+
+/**
+ * A step's dependencies in words: `after a, b` for steps of its own plan, then `waits for FO-X/step (state)` for
+ * steps of other splits (DESIGN.md "Decomposition" step 5), so a reader sees it waits on another consignment.
+ */
+function dependencies(dependsOn: readonly string[], describeCrossPlan: (entry: string) => string): string[] {
+  const own = dependsOn.filter((entry) => !parseCrossPlanRef(entry));
+  const other = dependsOn.filter((entry) => parseCrossPlanRef(entry));
+  return [own.length ? `after ${own.join(', ')}` : '', other.length ? `waits for ${other.map(describeCrossPlan).join(', ')}` : ''].filter(Boolean);
+}
+
+/** `FO-provisioning waits for it`: the other end of a cross-plan dependency, on the step waited for. */
+function waitedForBy(splitIds: readonly string[] | undefined): string {
+  return splitIds?.length ? `${splitIds.join(', ')} wait${splitIds.length > 1 ? '' : 's'} for it` : '';
 }
 
 export function formatFindings(findings: Finding[]): string {

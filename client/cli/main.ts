@@ -95,7 +95,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const files = positionals.length ? positionals.map((f) => path.resolve(f)) : cfg.catalogFiles;
     // Reference problems that would stop the catalog from loading are findings too, reported with lint's own in one pass.
     const { catalog, problems } = loadCatalogFilesForLint(files);
-    const findings = [...problems.map(loadProblemFinding), ...lintCatalog(catalog, { billingSystems: cfg.billing.systems })];
+    const findings = [...problems.map(loadProblemFinding), ...lintCatalog(catalog, { billingSystems: cfg.billing.systems, queues: Object.keys(cfg.queues) })];
     print({ json: !!values.json }, formatFindings(findings), { findings });
     return findings.some((f) => f.severity === 'error') ? 1 : 0;
   },

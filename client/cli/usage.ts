@@ -48,7 +48,9 @@ Changes (before the point of no return; after it, submit a change order):
                                     its catalog asks for (a product's approval: { queue }); queue members only
   ordo amend ORDER CHANGES.json [--json]
                                     order actions before PONR: {"actor", "actions": [{"type": "Add", "item"},
-                                    {"type": "Amend", "itemId", "quantity"?, "attributes"?, …}, {"type": "Cancel", "itemId"}]}
+                                    {"type": "Amend", "itemId", "quantity"?, "attributes"?, "deliveryGroupId"?, …},
+                                    {"type": "Cancel", "itemId"}, {"type": "ChangeDeliveryAddress", "deliveryGroupId",
+                                    "address": {"line1", "city", "country", …}}]}
   ordo change-order submit CHANGE.json [--wait] [--json]
                                     a change order ("changeOf": ORDER): returns, cancellations of items,
                                     quantity changes; bills its delta (credit memo and/or invoice)

@@ -4,6 +4,7 @@ import { useJson } from './api';
 import { ChartBox } from './chart';
 import { Heatmap } from './dashboard-heatmap';
 import { DASHBOARD_WINDOWS, type AdherenceRow, type CountRow, type DashboardFigures, type DashboardWindow } from './dashboard-types';
+import { LoadStatus } from './load-status';
 import { JEOPARDY_COLOURS, STATE_COLOURS } from './states';
 
 /**
@@ -49,8 +50,8 @@ export function Dashboards() {
           </span>
         )}
       </div>
-      {figures.error && <p className="refusal">{figures.error.message}</p>}
-      {figures.data ? <Figures figures={figures.data} /> : !figures.error && <p className="loading">Reading Temporal…</p>}
+      <LoadStatus of={figures} loading="Reading Temporal…" />
+      {figures.data && <Figures figures={figures.data} />}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { postJson, useJson } from './api';
 import type { PageUser } from './auth-types';
 import { ago, DESK_REFRESH_MS, isJson, ReadOnlyNote, Refusal, Sla, useNow } from './desk-parts';
 import { INCIDENT_FILTERS, type Incident, type IncidentAction, type IncidentFilter, type IncidentList, type ItemResult, type ResolveAnswer } from './desk-types';
+import { LoadStatus } from './load-status';
 import { PauseDesk } from './pause-desk';
 
 /**
@@ -129,8 +130,7 @@ export function IncidentDesk({ user }: { user: PageUser }) {
         )}
       </div>
       <Refusal message={refusal} onDismiss={() => setRefusal(undefined)} />
-      {list.error && <Refusal message={list.error.message} testId="desk-list-error" />}
-      {!list.data && !list.error && <p className="loading">Loading…</p>}
+      <LoadStatus of={list} refusalTestId="desk-list-error" />
       {list.data && (
         <table data-testid="incident-table">
           <thead>

@@ -1,12 +1,16 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { useJson, useLive } from './api';
+import { postJson, useJson, useLive } from './api';
 import type { PageUser } from './auth-types';
-import type { OrderListAnswer, OrderView, SplitView, StepView } from './order-types';
+import type { OrderState } from '../../workflows/types';
+import { LoadStatus } from './load-status';
+import type { ApprovalAnswer, OrderListAnswer, OrderView, SplitView, StepView } from './order-types';
 import { SwimlaneLegend, Swimlanes, type SwimlaneStep } from './swimlanes';
+import { stubTarget, upstreamStubs } from './upstream-stubs';
 
 /** Recent orders, and one order live: splits, swimlanes, PONR, actions, invoices (docs/console.md "Order page"). */
 
-const ORDER_STATES = ['acknowledged', 'inProgress', 'held', 'pendingCancellation', 'completed', 'cancelled', 'rejected', 'failed'];
+/** The order states to filter on: workflows/types.ts ORDER_STATES (a copy: the page bundles no server module). */
+const ORDER_STATES: readonly OrderState[] = ['acknowledged', 'pending', 'rejected', 'inProgress', 'held', 'assessingCancellation', 'pendingCancellation', 'cancelled', 'completed', 'partial', 'failed'];
 
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : '');
 
@@ -44,8 +48,7 @@ export function OrderList() {
         <input placeholder="Account" {...field('account')} />
         <button type="submit" data-testid="filter-apply">Filter</button>
       </form>
-      {list.error && <p className="refusal">{list.error.message}</p>}
-      {!list.data && !list.error && <p className="loading">Loading…</p>}
+      <LoadStatus of={list} />
       {list.data && (
         <table data-testid="order-list">
           <thead>
@@ -87,13 +90,18 @@ export function OrderList() {
   );
 }
 
-export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
+export function OrderPage({ orderId, user }: { orderId: string; user: PageUser }) {
   const live = useLive<OrderView>(`/api/orders/${encodeURIComponent(orderId)}/live`);
   const [selected, setSelected] = useState<{ split: string; step: string }>();
   const order = live.data;
   if (!order) {
-    return live.error ? <p className="refusal" data-testid="order-refusal">{live.error.message}</p> : <p className="loading">Loading order {orderId}…</p>;
+    return <LoadStatus of={live} loading={`Loading order ${orderId}…`} refusalTestId="order-refusal" />;
   }
+  // A stub's click selects the step in the split that holds it, and brings that split into view.
+  const select = (split: string, step: string, scroll: boolean) => {
+    setSelected({ split, step });
+    if (scroll) document.querySelector(`[data-testid="split-${CSS.escape(split)}"]`)?.scrollIntoView({ behavior: 'smooth' });
+  };
   const selectedSplit = order.splits.find((s) => s.id === selected?.split);
   const selectedStep = selectedSplit?.steps.find((s) => s.id === selected?.step);
   return (
@@ -134,16 +142,17 @@ export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
           {order.final ? 'final' : 'live'}
         </span>
       </header>
-      {live.error && <p className="refusal">{live.error.message}</p>}
+      <LoadStatus of={live} refusalTestId="order-refusal" />
       {order.reason && <p className="order-reason">{order.reason}</p>}
+      {order.approval && <ApprovalPanel order={order} user={user} />}
       {order.unfulfilledItems.length > 0 && (
         <p className="refusal">Unfulfilled: {order.unfulfilledItems.map((item) => `${item.itemId} (${item.product}): ${item.reason}`).join('; ')}</p>
       )}
-      <SwimlaneLegend />
+      <SwimlaneLegend crossPlan={order.splits.some((split) => split.upstream?.length)} />
       <div className="order-body">
         <div className="splits">
           {order.splits.map((split) => (
-            <SplitSection key={split.id} split={split} selectedStep={selected?.split === split.id ? selected.step : undefined} onSelect={(step) => setSelected({ split: split.id, step })} />
+            <SplitSection key={split.id} split={split} selectedStep={selected?.split === split.id ? selected.step : undefined} onSelect={(step, other = split.id) => select(other, step, other !== split.id)} />
           ))}
         </div>
         {selectedSplit && selectedStep && <StepDetail split={selectedSplit} step={selectedStep} onClose={() => setSelected(undefined)} />}
@@ -155,10 +164,73 @@ export function OrderPage({ orderId }: { orderId: string; user: PageUser }) {
   );
 }
 
-function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; selectedStep?: string; onSelect: (stepId: string) => void }) {
+/**
+ * The approval a pending order waits for: who may give it and the items that ask; for a member of one of its queues,
+ * Approve and Refuse (with a reason). The order decides (it checks membership again); its refusal is shown as given.
+ */
+function ApprovalPanel({ order, user }: { order: OrderView; user: PageUser }) {
+  const approval = order.approval!;
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string>();
+  const [taken, setTaken] = useState<string>();
+  const member = approval.queues.some((queue) => user.queues.includes(queue));
+  const mayApprove = member && approval.state === 'waiting' && order.state === 'pending';
+  const who = approval.queues.map((queue) => `${queue} (${approval.members[queue]?.join(', ') || 'no members'})`).join(' or ');
+  const send = async (approved: boolean) => {
+    setRefusal(undefined);
+    if (!approved && !reason.trim()) {
+      setRefusal('say why the order is refused: it ends rejected with this reason');
+      return;
+    }
+    setBusy(true);
+    try {
+      const answer = await postJson<ApprovalAnswer>(`/api/orders/${encodeURIComponent(order.orderId)}/approval`, { approved, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      setTaken(answer.approved ? `Approved by ${answer.actor}: fulfillment starts.` : `Refused by ${answer.actor}: the order ends rejected.`);
+    } catch (error) {
+      setRefusal((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="approval" data-testid="approval" data-state={approval.state}>
+      <h2>Approval</h2>
+      <p>
+        {approval.state === 'waiting' ? 'Waiting for an approval by ' : 'Asked of '}
+        <span data-testid="approval-who">{who}</span> for items <span data-testid="approval-items">{approval.itemIds.join(', ')}</span>.
+      </p>
+      {approval.state !== 'waiting' && (
+        <p data-testid="approval-outcome">
+          {approval.state === 'approved' ? 'Approved' : 'Refused'} by {approval.actor}
+          {approval.at ? ` at ${when(approval.at)}` : ''}
+          {approval.reason ? `: ${approval.reason}` : ''}
+        </p>
+      )}
+      {mayApprove && !taken && (
+        <div className="approval-actions">
+          <input data-testid="approval-reason" value={reason} placeholder="Reason (required to refuse)" disabled={busy} onChange={(e) => setReason(e.target.value)} />
+          <button type="button" data-testid="approval-approve" disabled={busy} onClick={() => void send(true)}>
+            Approve
+          </button>
+          <button type="button" data-testid="approval-refuse" disabled={busy} onClick={() => void send(false)}>
+            Refuse
+          </button>
+        </div>
+      )}
+      {approval.state === 'waiting' && !member && <p className="hint" data-testid="approval-not-yours">Only a member of {approval.queues.join(' or ')} may approve; you are not.</p>}
+      {taken && <p className="hint" data-testid="approval-taken">{taken}</p>}
+      {refusal && <p className="refusal" data-testid="approval-refusal">{refusal}</p>}
+    </section>
+  );
+}
+
+function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; selectedStep?: string; onSelect: (stepId: string, splitId?: string) => void }) {
   const steps = useMemo(
-    () =>
-      split.steps.map(
+    () => [
+      // What it waits for in other splits first: stubs whose edges run to the steps that wait (upstream-stubs.ts).
+      ...upstreamStubs(split.upstream, stepLabel),
+      ...split.steps.map(
         (step): SwimlaneStep => ({
           id: step.id,
           label: stepLabel(step.id),
@@ -168,10 +240,17 @@ function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; sel
           state: step.state,
           jeopardy: step.jeopardy,
           pointOfNoReturn: step.pointOfNoReturn,
+          ...(split.awaitedBy?.[step.id] ? { awaitedBy: split.awaitedBy[step.id] } : {}),
         }),
       ),
-    [split.steps],
+    ],
+    [split.steps, split.upstream, split.awaitedBy],
   );
+  const follow = (step: SwimlaneStep) => {
+    const target = stubTarget(step, split.upstream);
+    if (target) onSelect(target.stepId, target.splitId);
+    else if (!step.stub) onSelect(step.id);
+  };
   return (
     <section className="split" data-testid={`split-${split.id}`}>
       <h2>
@@ -189,7 +268,7 @@ function SplitSection({ split, selectedStep, onSelect }: { split: SplitView; sel
           Web UI ↗
         </a>
       </p>
-      {steps.length ? <Swimlanes steps={steps} selectedId={selectedStep} onSelect={(step) => onSelect(step.id)} /> : <p className="empty">Not started yet.</p>}
+      {split.steps.length ? <Swimlanes steps={steps} selectedId={selectedStep} onSelect={follow} /> : <p className="empty">Not started yet.</p>}
     </section>
   );
 }

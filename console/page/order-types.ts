@@ -2,7 +2,11 @@
  * The order page's API as JSON (docs/console.md "Order page"): what console/order-view.ts builds on the server and
  * console/page/order-page.tsx draws. One file imported by both, so the two cannot disagree on a field.
  */
+import type { UpstreamView } from '../../client/cross-plan-view';
 import type { OrderState, StepCounts, StepStatus } from '../../workflows/types';
+
+/** A step of another split of the order, as client/cross-plan-view.ts finds it: where it is and how far. */
+export type { UpstreamView };
 
 /** GET /api/orders: one row per order found in Temporal visibility, newest first. */
 export interface OrderListRow {
@@ -38,7 +42,15 @@ export interface SplitView {
   counts: StepCounts;
   /** Empty while the split has not started (state `pending`) or when its history is gone. */
   steps: StepView[];
+  /**
+   * The steps of other splits that this one's steps wait for (cross-plan dependencies, `FO-ID/step-id` in a step's
+   * `dependsOn`; `ref` is that entry), each with the split that holds it and its state when known. Absent when none.
+   */
+  upstream?: UpstreamView[];
+  /** The other side: this split's steps that steps of other splits wait for, each with those splits' ids. Absent when none. */
+  awaitedBy?: Record<string, string[]>;
 }
+
 
 /** An order item and its point of no return: passed (by which step, when) or the steps that will pass it. */
 export interface PonrItem {
@@ -77,6 +89,30 @@ export interface DocumentRow {
   lines?: number;
 }
 
+/**
+ * The approval the order's catalog asks for before orchestration (the summary's, with who may give it): while
+ * `waiting`, a member of one of `queues` approves or refuses it (POST /api/orders/:id/approval).
+ */
+export interface ApprovalView {
+  queues: string[];
+  /** The members of each queue (temporal-config.yaml `queues`): who may approve. */
+  members: Record<string, string[]>;
+  /** The order items whose products ask for it. */
+  itemIds: string[];
+  state: 'waiting' | 'approved' | 'refused';
+  actor?: string;
+  at?: string;
+  reason?: string;
+}
+
+/** POST /api/orders/:id/approval's answer: taken (the live view shows what the order does next). */
+export interface ApprovalAnswer {
+  orderId: string;
+  approved: boolean;
+  actor: string;
+  reason?: string;
+}
+
 /** GET /api/orders/:id and each event of GET /api/orders/:id/live. */
 export interface OrderView {
   orderId: string;
@@ -90,6 +126,8 @@ export interface OrderView {
   submittedAt?: string;
   completedAt?: string;
   changeOf?: string;
+  /** Products of the order asked for an approval (catalog `approval`): who may give it, and whether it was. */
+  approval?: ApprovalView;
   webUiUrl: string;
   splits: SplitView[];
   unfulfilledItems: Array<{ itemId: string; product: string; reason: string }>;

@@ -3,6 +3,7 @@ import { postJson, useJson } from './api';
 import type { PageUser } from './auth-types';
 import { ago, DESK_REFRESH_MS, Refusal, Sla, useNow } from './desk-parts';
 import type { Pause, PauseList, ResumeAnswer } from './desk-types';
+import { LoadStatus } from './load-status';
 
 /**
  * Pause steps waiting across running orders (docs/console.md "Desks"), shown on the incident desk. One waiting for a
@@ -38,8 +39,7 @@ export function PauseDesk({ user }: { user: PageUser }) {
       <h2>Pause steps</h2>
       <Refusal message={refusal} onDismiss={() => setRefusal(undefined)} />
       {done && <p className="desk-done" data-testid="pause-done">{done}</p>}
-      {list.error && <Refusal message={list.error.message} testId="desk-list-error" />}
-      {!list.data && !list.error && <p className="loading">Loading…</p>}
+      <LoadStatus of={list} refusalTestId="desk-list-error" />
       {list.data && (
         <table data-testid="pause-table">
           <thead>

@@ -6,6 +6,11 @@ import dagre from '@dagrejs/dagre';
  * dependency graph (rank left → right, so a step is right of everything it depends on); rows from the lanes: one
  * horizontal band per workspace and group, in the plan's order, each as tall as its fullest column. Within a
  * column of a lane, steps keep dagre's top-to-bottom order, which keeps edges from crossing where it can.
+ *
+ * A step of another split that this plan waits for (a cross-plan dependency, `FO-ID/step-id` in `dependsOn`) is a
+ * stub: a step like the others whose id is that entry, so the edge to its dependent is drawn as any other; stubs
+ * get lanes of their own (one per upstream split), above the plan's. An entry with no step or stub of that id is
+ * left out, never an error.
  */
 
 export interface LayoutStep {
@@ -13,6 +18,8 @@ export interface LayoutStep {
   workspace: string;
   group?: string;
   dependsOn: string[];
+  /** A step of another split (its `workspace` is that split's id): laid out in a stub lane, above the plan's own. */
+  stub?: boolean;
 }
 
 export interface PlacedStep {
@@ -20,11 +27,15 @@ export interface PlacedStep {
   x: number;
   y: number;
   lane: number;
+  stub?: true;
 }
 
 export interface Lane {
+  /** The workspace, or for a stub lane the other split's id. */
   workspace: string;
   group?: string;
+  /** The lane of another split's steps that this plan waits for. */
+  stub?: true;
   y: number;
   height: number;
 }
@@ -51,7 +62,8 @@ const LANE_PADDING = 14;
  */
 export type LaneMode = 'group' | 'workspace';
 
-export const laneKey = (step: Pick<LayoutStep, 'workspace' | 'group'>, mode: LaneMode = 'group'): string => (mode === 'group' ? `${step.workspace}\u0000${step.group ?? ''}` : step.workspace);
+export const laneKey = (step: Pick<LayoutStep, 'workspace' | 'group' | 'stub'>, mode: LaneMode = 'group'): string =>
+  step.stub ? `\u0001${step.workspace}` : mode === 'group' ? `${step.workspace}\u0000${step.group ?? ''}` : step.workspace;
 
 /** The layout's identity: what it depends on (ids, lanes, dependencies), never the states. */
 export function layoutKey(steps: readonly LayoutStep[], mode: LaneMode = 'group'): string {
@@ -80,19 +92,17 @@ export function layoutSwimlanes(steps: readonly LayoutStep[], mode: LaneMode = '
   const columns = [...new Set(xOf)].sort((a, b) => a - b);
   const columnOf = new Map(columns.map((x, i) => [x, i]));
 
-  // Lanes in the order their first step appears in the plan (the catalog's order of workspaces and groups).
+  // Lanes: the stubs' first (what the plan waits for in other splits), then in the order their first step appears in
+  // the plan (the catalog's order of workspaces and groups).
   const laneIndex = new Map<string, number>();
   const lanes: Lane[] = [];
-  const laneOf = steps.map((step) => {
+  for (const step of [...steps.filter((s) => s.stub), ...steps.filter((s) => !s.stub)]) {
     const key = laneKey(step, mode);
-    let lane = laneIndex.get(key);
-    if (lane === undefined) {
-      lane = lanes.length;
-      laneIndex.set(key, lane);
-      lanes.push({ workspace: step.workspace, ...(step.group && mode === 'group' ? { group: step.group } : {}), y: 0, height: 0 });
-    }
-    return lane;
-  });
+    if (laneIndex.has(key)) continue;
+    laneIndex.set(key, lanes.length);
+    lanes.push({ workspace: step.workspace, ...(step.stub ? { stub: true as const } : step.group && mode === 'group' ? { group: step.group } : {}), y: 0, height: 0 });
+  }
+  const laneOf = steps.map((step) => laneIndex.get(laneKey(step, mode))!);
 
   // Rows: within each lane and column, in dagre's vertical order.
   const cells = new Map<string, number[]>();
@@ -120,6 +130,7 @@ export function layoutSwimlanes(steps: readonly LayoutStep[], mode: LaneMode = '
   const placed = steps.map((step, i) => ({
     id: step.id,
     lane: laneOf[i],
+    ...(step.stub ? { stub: true as const } : {}),
     x: LANE_LABEL_WIDTH + COLUMN_GAP / 2 + columnOf.get(xOf[i])! * (BOX.width + COLUMN_GAP),
     y: lanes[laneOf[i]].y + LANE_PADDING + rowOf[i] * (BOX.height + ROW_GAP),
   }));

@@ -9,6 +9,10 @@ import { JEOPARDY_COLOURS, STATE_COLOURS, stateColour, STEP_STATE_NAMES } from '
  *
  * Fast for 500 steps: the layout (swimlane-layout.ts) is computed once per plan shape (ids, lanes, dependencies),
  * not per state change; the drawing is plain SVG with no state per box, and one click handler for all of them.
+ *
+ * A step of another split that this plan waits for (a cross-plan dependency) is a stub (`stub: true`, made by
+ * upstream-stubs.ts): a dashed box in a lane named after that split, coloured by the upstream step's state, with a
+ * dashed edge to the steps that wait for it. A click on it goes to the split that holds it.
  */
 
 export interface SwimlaneStep {
@@ -22,6 +26,10 @@ export interface SwimlaneStep {
   state?: string;
   jeopardy?: 'none' | 'inJeopardy' | 'late';
   pointOfNoReturn?: boolean;
+  /** A step of another split this plan waits for (its `workspace` is that split's id): see upstream-stubs.ts. */
+  stub?: boolean;
+  /** The other splits that wait for this step (the far end of their stubs): marked on its box. */
+  awaitedBy?: string[];
 }
 
 export interface SwimlanesProps {
@@ -101,11 +109,16 @@ const Lanes = memo(function Lanes({ layout }: { layout: SwimlaneLayout }) {
     <g className="lanes">
       {layout.lanes.map((lane, i) => (
         <g key={i}>
-          <rect x={0} y={lane.y} width={layout.width} height={lane.height} className={i % 2 ? 'lane lane-odd' : 'lane'} />
+          <rect x={0} y={lane.y} width={layout.width} height={lane.height} className={lane.stub ? 'lane lane-stub' : i % 2 ? 'lane lane-odd' : 'lane'} />
           <text x={8} y={lane.y + 18} className="lane-workspace">
-            {truncate(lane.workspace, 24)}
-            <title>{lane.workspace}</title>
+            {truncate(lane.stub ? `↤ ${lane.workspace}` : lane.workspace, 24)}
+            <title>{lane.stub ? `Steps of split ${lane.workspace} that this split waits for` : lane.workspace}</title>
           </text>
+          {lane.stub && (
+            <text x={8} y={lane.y + 34} className="lane-group">
+              another split
+            </text>
+          )}
           {lane.group && (
             <text x={8} y={lane.y + 34} className="lane-group">
               {truncate(lane.group, 24)}
@@ -119,9 +132,21 @@ const Lanes = memo(function Lanes({ layout }: { layout: SwimlaneLayout }) {
   );
 });
 
-/** Dependency edges: one path element for all of them, drawn once per layout. */
+/** Dependency edges: one path element for those inside the plan, one (dashed) for those from other splits; once per layout. */
 const Edges = memo(function Edges({ layout }: { layout: SwimlaneLayout }) {
-  const d = layout.edges
+  const own = layout.edges.filter(([from]) => !layout.steps[from].stub);
+  const crossPlan = layout.edges.filter(([from]) => layout.steps[from].stub);
+  // Edges always run left to right (a step is right of its dependencies), so they need no arrowheads.
+  return (
+    <>
+      <path d={edgePath(layout, own)} className="edges" />
+      {crossPlan.length > 0 && <path d={edgePath(layout, crossPlan)} className="edges edges-cross-plan" data-testid="cross-plan-edges" />}
+    </>
+  );
+});
+
+function edgePath(layout: SwimlaneLayout, edges: SwimlaneLayout['edges']): string {
+  return edges
     .map(([from, to]) => {
       const a = layout.steps[from];
       const b = layout.steps[to];
@@ -133,9 +158,7 @@ const Edges = memo(function Edges({ layout }: { layout: SwimlaneLayout }) {
       return `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`;
     })
     .join(' ');
-  // Edges always run left to right (a step is right of its dependencies), so they need no arrowheads.
-  return <path d={d} className="edges" />;
-});
+}
 
 interface StepBoxProps {
   step: SwimlaneStep;
@@ -155,6 +178,8 @@ const sameBox = (a: StepBoxProps, b: StepBoxProps): boolean =>
   a.step.state === b.step.state &&
   a.step.jeopardy === b.step.jeopardy &&
   a.step.pointOfNoReturn === b.step.pointOfNoReturn &&
+  a.step.stub === b.step.stub &&
+  a.step.awaitedBy === b.step.awaitedBy &&
   a.index === b.index &&
   a.x === b.x &&
   a.y === b.y &&
@@ -167,7 +192,8 @@ const StepBox = memo(function StepBox({ step, index, x, y, selected, fill, badge
   const jeopardy = step.jeopardy && step.jeopardy !== 'none' ? step.jeopardy : undefined;
   const colour = fill ?? (step.state ? stateColour(step.state) : '#e4e7eb');
   const dark = step.state === 'InProgress' || step.state === 'Completed' || step.state === 'FatallyFailed' || step.state === 'Cancelled';
-  const tip = [step.id, step.label !== step.id ? step.label : undefined, step.state, jeopardy, step.pointOfNoReturn ? 'point of no return' : undefined].filter(Boolean).join(' · ');
+  const awaited = step.awaitedBy?.length ? `${step.awaitedBy.join(', ')} wait${step.awaitedBy.length > 1 ? '' : 's'} for it` : undefined;
+  const tip = [step.stub ? `waits for ${step.id}` : step.id, step.label !== step.id ? step.label : undefined, step.state, jeopardy, step.pointOfNoReturn ? 'point of no return' : undefined, awaited].filter(Boolean).join(' · ');
   return (
     <g
       transform={`translate(${x},${y})`}
@@ -175,7 +201,8 @@ const StepBox = memo(function StepBox({ step, index, x, y, selected, fill, badge
       data-state={step.state ?? ''}
       data-jeopardy={jeopardy ?? 'none'}
       data-index={index}
-      className={`step${selected ? ' selected' : ''}${clickable ? ' clickable' : ''}`}
+      {...(step.stub ? { 'data-stub': 'true' } : {})}
+      className={`step${step.stub ? ' stub' : ''}${selected ? ' selected' : ''}${clickable ? ' clickable' : ''}`}
     >
       <title>{tip}</title>
       {jeopardy && <rect x={-4} y={-4} width={BOX.width + 8} height={BOX.height + 8} rx={8} fill="none" stroke={JEOPARDY_COLOURS[jeopardy]} strokeWidth={3} strokeDasharray={jeopardy === 'late' ? undefined : '6 3'} />}
@@ -184,6 +211,12 @@ const StepBox = memo(function StepBox({ step, index, x, y, selected, fill, badge
         {truncate(step.label, LABEL_CHARS)}
       </text>
       {step.pointOfNoReturn && <path d={`M${BOX.width - 14},0 L${BOX.width},0 L${BOX.width},14 Z`} className="ponr-marker" />}
+      {awaited && (
+        // Just right of the box, like the start of an edge that leaves for another split.
+        <text x={BOX.width + 3} y={BOX.height / 2 + 4} className="awaited-marker" data-testid="awaited-marker">
+          ↦
+        </text>
+      )}
       {badge !== undefined && badge !== null && badge !== false && <Badge badge={badge} />}
     </g>
   );
@@ -204,8 +237,8 @@ function Badge({ badge }: { badge: ReactNode }) {
   );
 }
 
-/** What the colours and marks mean. */
-export function SwimlaneLegend({ states = STEP_STATE_NAMES }: { states?: readonly string[] }) {
+/** What the colours and marks mean; the stub's mark when some split waits for another (`crossPlan`). */
+export function SwimlaneLegend({ states = STEP_STATE_NAMES, crossPlan = false }: { states?: readonly string[]; crossPlan?: boolean }) {
   return (
     <div className="swimlane-legend" data-testid="swimlane-legend">
       {states.map((state) => (
@@ -226,6 +259,18 @@ export function SwimlaneLegend({ states = STEP_STATE_NAMES }: { states?: readonl
         <i className="legend-ponr" />
         point of no return
       </span>
+      {crossPlan && (
+        <>
+          <span>
+            <i className="legend-stub" />
+            waits for a step of another split
+          </span>
+          <span>
+            <b className="legend-awaited">↦</b>
+            another split waits for it
+          </span>
+        </>
+      )}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { postJson, useJson } from './api';
 import type { PageUser } from './auth-types';
 import { ago, DESK_REFRESH_MS, isJson, ReadOnlyNote, Refusal, Sla, useNow } from './desk-parts';
 import type { DeskTask, TaskList } from './desk-types';
+import { LoadStatus } from './load-status';
 
 /**
  * The operator's task inbox (docs/console.md "Desks"): open manual tasks of the user's queues (or of one queue, to
@@ -61,8 +62,7 @@ export function TaskInbox({ user }: { user: PageUser }) {
       </div>
       <Refusal message={refusal} onDismiss={() => setRefusal(undefined)} />
       {done && <p className="desk-done" data-testid="desk-done">{done}</p>}
-      {list.error && <Refusal message={list.error.message} testId="desk-list-error" />}
-      {!list.data && !list.error && <p className="loading">Loading…</p>}
+      <LoadStatus of={list} refusalTestId="desk-list-error" />
       {list.data && (
         <table data-testid="task-table">
           <thead>

@@ -6,11 +6,18 @@ import { parseBenchArgs, UsageError } from '../../bench/args';
 describe('bench: command line', () => {
   it('has defaults for every setting, and takes worker tuning overrides', () => {
     assert.deepEqual(parseBenchArgs([]), {
-      mode: 'server', orders: 200, shape: 'laptop', concurrency: 32, rounds: 4, warmup: 5, solo: 3, tuning: {}, sweep: undefined, historySample: 50, workerProcesses: 0, out: undefined, quiet: false,
+      mode: 'server', orders: 240, shape: 'laptop', concurrency: 32, rounds: 8, settle: 2, warmup: 5, solo: 3, tuning: {}, sweep: undefined, historySample: 50, workerProcesses: 0, out: undefined, quiet: false,
     });
-    const args = parseBenchArgs(['--orders', '50', '--shape', 'saas', '--cache', '0', '--max-workflow-tasks', '10']);
-    assert.equal(args.mode === 'server' && args.shape, 'saas');
-    assert.deepEqual(args.mode === 'server' && args.tuning, { cache: 0, 'max-workflow-tasks': 10 });
+    const args = parseBenchArgs(['--orders', '50', '--cache', '0', '--max-workflow-tasks', '10', '--settle', '0', '--commit', 'side-by-side']);
+    assert.deepEqual(args.mode === 'server' && [args.tuning, args.settle, args.commit], [{ cache: 0, 'max-workflow-tasks': 10 }, 0, 'side-by-side']);
+  });
+
+  it('runs a steady-load sweep: automatic rates by default, or the rates given', () => {
+    assert.deepEqual(parseBenchArgs(['--steady']), {
+      mode: 'steady', shape: 'laptop', rates: 'auto', windowSeconds: 30, settle: 5, rounds: 1, warmup: 5, tuning: {}, out: undefined, commit: undefined, quiet: false,
+    });
+    const args = parseBenchArgs(['--steady', '--rates', '0.5,1,2.25', '--window', '10', '--rounds', '2', '--cache', '50', '--commit', 'steady']);
+    assert.deepEqual(args.mode === 'steady' && [args.rates, args.windowSeconds, args.rounds, args.tuning, args.commit], [[0.5, 1, 2.25], 10, 2, { cache: 50 }, 'steady']);
   });
 
   it('runs one large order of --items sensor kits (2,000 by default), with tuning overrides', () => {
@@ -38,6 +45,16 @@ describe('bench: command line', () => {
     ['--orders', '0'],
     ['--orders', 'many'],
     ['--shape', 'boat'],
+    ['--shape', 'saas'],
+    ['--rates', '1,2'],
+    ['--window', '10'],
+    ['--steady', '--rates', '2,1'],
+    ['--steady', '--rates', '0,1'],
+    ['--steady', '--rates', 'fast'],
+    ['--steady', '--orders', '10'],
+    ['--steady', '--large'],
+    ['--large', '--settle', '1'],
+    ['--commit', 'Docs/../x'],
     ['--sweep', 'colour=1,2'],
     ['--sweep', 'cache='],
     ['--cache', '5', '--sweep', 'cache=1,2'],

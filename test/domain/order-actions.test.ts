@@ -142,8 +142,8 @@ describe('applyOrderActions', () => {
     );
     assert.deepEqual(pathsAndMessages(problems), [
       ['actor', 'must not be empty'],
-      ['actions[0]', 'an Amend must change something: give quantity, attributes, startDate or endDate'],
-      ['actions[1].type', 'must be an order action: { type: "Add", item }, { type: "Amend", itemId, … } or { type: "Cancel", itemId }'],
+      ['actions[0]', 'an Amend must change something: give quantity, attributes, startDate, endDate or deliveryGroupId'],
+      ['actions[1].type', 'must be an order action: { type: "Add", item }, { type: "Amend", itemId, … }, { type: "Cancel", itemId } or { type: "ChangeDeliveryAddress", deliveryGroupId, address }'],
       ['actions[2].quantity', 'must be at least 1'],
     ]);
     assert.deepEqual(pathsAndMessages(problemsOf(() => applyOrderActions(order, request([]))).problems), [['actions', 'list at least one order action']]);

@@ -8,12 +8,12 @@ import { sha256 } from '../../api/keys';
 import { BASE_PATH } from '../../api/product-orders';
 import { apiApp, startApi, type RunningApi } from '../../api/server';
 import type { OrdoClient } from '../../client/ordo-client';
-import { completeManualTaskUpdate, fulfillmentOrderPlanQuery } from '../../workflows/messages';
+import { completeManualTaskUpdate, fulfillmentOrderPlanQuery, resolveFalloutUpdate } from '../../workflows/messages';
 import { fulfillmentOrderWorkflowId } from '../../workflows/ids';
 import type { FulfillmentOrderPlan } from '../../workflows/types';
 import { answerProblems, documentedRoutes, openapi } from '../api/openapi-check';
 import { eventually } from './eventually';
-import { getHarness, type Harness } from './harness';
+import { getHarness, simulatorSend, type Harness } from './harness';
 import { testSecret } from '../log-capture';
 
 /**
@@ -194,16 +194,7 @@ describe('the TMF622 order API (real Temporal dev server, changes catalog lane)'
   it('refuses an amendment past the point of no return with ChangeOrderRequired, and sends the PONR event', async () => {
     const id = orderId();
     const received: Array<{ eventId: string }> = [];
-    const subscriber = http.createServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk) => (text += chunk));
-      request.on('end', () => {
-        received.push(JSON.parse(text));
-        response.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => subscriber.listen(0, '127.0.0.1', resolve));
-    const { port } = subscriber.address() as AddressInfo;
+    const { subscriber, port } = await listenForEvents(received);
     const subscription = await call('POST', '/hub', { callback: `http://127.0.0.1:${port}/`, query: `id=${id}&eventType=ProductOrderPointOfNoReturnEvent,ProductOrderStateChangeEvent` });
     try {
       assert.equal((await call('POST', '/productOrder', productOrder(id))).status, 201);
@@ -224,4 +215,43 @@ describe('the TMF622 order API (real Temporal dev server, changes catalog lane)'
       await new Promise<void>((resolve) => subscriber.close(() => resolve()));
     }
   });
+
+  it('gives a state entered again a new eventId, so a subscriber that deduplicates sees the order come back', async () => {
+    const id = orderId();
+    const received: Array<{ eventId: string }> = [];
+    const { subscriber, port } = await listenForEvents(received);
+    const subscription = await call('POST', '/hub', { callback: `http://127.0.0.1:${port}/`, query: `id=${id}&eventType=ProductOrderStateChangeEvent` });
+    // The first callout is refused once (a 4xx: no retry), so the order is held until an operator retries it.
+    await simulatorSend(h, 'PUT', '/_faults/provisioning', { operation: 'activate', failNext: 1, errorStatus: 422, errorCode: 'bad-port' });
+    try {
+      assert.equal((await call('POST', '/productOrder', productOrder(id))).status, 201);
+      await waitForStep(id, 'change.first', 'FatallyFailed');
+      await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(id, 'FO-provisioning')).executeUpdate(resolveFalloutUpdate, { args: [{ stepId: 'change.first', actor: 'ann', action: 'retry' }] });
+      await waitForStep(id, 'change.hold', 'InProgress');
+      const ids = await eventually('inProgress twice', async () => {
+        const seen = received.map((e) => e.eventId);
+        return seen.includes(`${id}:ProductOrderStateChangeEvent:inProgress#2`) ? seen : undefined;
+      }, 30_000);
+      for (const state of ['acknowledged', 'inProgress', 'held']) assert.ok(ids.includes(`${id}:ProductOrderStateChangeEvent:${state}`), `${state} in ${ids.join(', ')}`);
+    } finally {
+      await simulatorSend(h, 'DELETE', '/_faults/provisioning');
+      await call('DELETE', `/hub/${subscription.body.id}`);
+      await new Promise<void>((resolve) => subscriber.close(() => resolve()));
+      await call('POST', '/cancelProductOrder', { productOrder: { id }, cancellationReason: 'test done' });
+    }
+  });
 });
+
+/** A subscriber's listener on a free port that keeps every event posted to it. */
+async function listenForEvents(received: unknown[]): Promise<{ subscriber: http.Server; port: number }> {
+  const subscriber = http.createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk) => (text += chunk));
+    request.on('end', () => {
+      received.push(JSON.parse(text));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => subscriber.listen(0, '127.0.0.1', resolve));
+  return { subscriber, port: (subscriber.address() as AddressInfo).port };
+}

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { amendOrder } from '../../client/changes';
+import { amendOrder, cancelOrder } from '../../client/changes';
 import { OrdoOperator } from '../../client/operator';
 import type { OrdoClient } from '../../client/ordo-client';
-import type { Order } from '../../domain/order';
+import { routerKit, routerKitOrder } from '../fixtures/cross-plan-order';
 import { fulfillmentOrderWorkflowId } from '../../workflows/ids';
 import type { OrderSummary, StepStatus } from '../../workflows/types';
 import { eventually } from './eventually';
@@ -19,15 +19,7 @@ const QUEUE = 'ordo-cross-plan';
 const WAREHOUSE = 'FO-WH-EAST-DG-1';
 let serial = 0;
 
-const kit = (n: number) => [
-  { id: `K${n}`, product: 'ROUTER-KIT', quantity: 1, unitPrice: '0.00', deliveryGroupId: 'DG-1' },
-  { id: `R${n}`, product: 'ROUTER', quantity: 1, unitPrice: '100.00', parentItemId: `K${n}` },
-  { id: `L${n}`, product: 'FIREWALL-LICENCE', quantity: 1, unitPrice: '20.00', parentItemId: `K${n}` },
-];
-
-function orderOf(kits: number[]): Order {
-  return { id: `XPLAN-${process.pid}-${++serial}`, accountId: 'TEST', channel: 'cpq', currency: 'USD', deliveryGroups: [{ id: 'DG-1' }], items: kits.flatMap(kit) };
-}
+const orderOf = (kits: number[]) => routerKitOrder(`XPLAN-${process.pid}-${++serial}`, kits);
 
 describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog lane)', function () {
   this.timeout(180_000);
@@ -59,6 +51,15 @@ describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog 
     assert.equal(plan.get(activate1)?.state, 'Pending', 'the licence waits while its router is not shipped');
     assert.deepEqual(await activations(order.id), []);
 
+    // The relay's signals are internal: forged ones (anyone with the Web UI can signal) release nothing.
+    const ship2 = `${WAREHOUSE}/router-delivery.ship[SHIP-ROUTER:R2]`;
+    await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(order.id, 'FO-provisioning')).signal('upstreamStepFinished', { ref: ship2, state: 'Shipped', at: 'now' });
+    await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(order.id, 'FO-provisioning')).signal('upstreamStepFinished', { ref: 'FO-X/nothing', state: 'Completed', at: 'now' });
+    await h.env.client.workflow.getHandle(`order-${order.id}`).signal('crossPlanStepFinished', { fulfillmentOrderId: WAREHOUSE, stepId: 'router-delivery.pack[SHIP-ROUTER:R2]', state: 'Completed', at: 'now' });
+    await eventually('the forged signals refused', async () => ((await lane.getSummary(order.id)).rejectedMessages?.some((m) => m.message === 'crossPlanStepFinished') ? true : undefined));
+    const provisioningPlan = (await lane.getPlan(order.id)).fulfillmentOrders.find((fo) => fo.fulfillmentOrderId === 'FO-provisioning')!;
+    assert.equal(provisioningPlan.rejectedMessages?.filter((m) => m.message === 'upstreamStepFinished').length, 2);
+
     await operator.completeTask(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`, 'wendy');
     await eventually('licence 1 to be activated', async () => (await stateOf(order.id, activate1)) === 'Completed');
     assert.equal(await stateOf(order.id, activate2), 'Pending', "licence 2 still waits: its router is not packed");
@@ -77,7 +78,7 @@ describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog 
     const order = orderOf([1]);
     await lane.startOrder(order);
     await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress');
-    await amendOrder(lane, order.id, { actor: 'sales', actions: kit(3).map((item) => ({ type: 'Add' as const, item })) });
+    await amendOrder(lane, order.id, { actor: 'sales', actions: routerKit(3).map((item) => ({ type: 'Add' as const, item })) });
     const activate3 = 'FO-provisioning/firewall-activation.activate[ACTIVATE-FIREWALL:L3]';
     await eventually('the new kit is planned', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R3]`)) === 'InProgress');
     assert.deepEqual((await steps(order.id)).get(activate3)?.dependsOn, [`${WAREHOUSE}/router-delivery.ship[SHIP-ROUTER:R3]`]);
@@ -97,6 +98,18 @@ describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog 
     await h.env.client.workflow.getHandle(split.workflowId).terminate('the warehouse system was decommissioned');
     const summary: OrderSummary = await lane.waitForCompletion(order.id, { timeoutMs: 60_000 });
     assert.equal(summary.state, 'failed');
+    const provisioning = await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(order.id, 'FO-provisioning')).result();
+    assert.equal(provisioning.steps.find((s: StepStatus) => s.definition === 'firewall-activation.activate')?.state, 'Cancelled');
+    assert.deepEqual(await activations(order.id), []);
+  });
+
+  it('a cancelled order stops the waiting licence with everything else: cancelled, nothing activated', async () => {
+    const order = orderOf([1]);
+    await lane.startOrder(order);
+    await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress');
+    await cancelOrder(lane, order.id, { reason: 'customer changed their mind', actor: 'sales' });
+    const summary = await lane.waitForCompletion(order.id, { timeoutMs: 60_000 });
+    assert.equal(summary.state, 'cancelled');
     const provisioning = await h.env.client.workflow.getHandle(fulfillmentOrderWorkflowId(order.id, 'FO-provisioning')).result();
     assert.equal(provisioning.steps.find((s: StepStatus) => s.definition === 'firewall-activation.activate')?.state, 'Cancelled');
     assert.deepEqual(await activations(order.id), []);

@@ -36,7 +36,7 @@ function independentAmendments(order: Order, picks: { what: number; amount: numb
     if (kind === 3 && i > 0) cancelled.add(item.id); // the first item stays: an amendment may not cancel everything
   });
   const gone = new Set([...cancelled].flatMap((id) => [id, ...bundles.descendantsOf(id)]));
-  const kept = actions.filter((action) => action.type !== 'Add' && !gone.has(action.itemId));
+  const kept = actions.filter((action) => (action.type === 'Amend' || action.type === 'Cancel') && !gone.has(action.itemId));
   const cancels = [...cancelled].filter((id) => ![...bundles.ancestorsOf(id)].some((ancestor) => cancelled.has(ancestor))).map((itemId): OrderActionInput => ({ type: 'Cancel', itemId }));
   const survivors = order.items.filter((item) => !gone.has(item.id));
   const added = adds.map((add, k): OrderActionInput => {

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { attributeValueProblems } from '../../domain/catalog-guards';
+import { lintCatalog, type Finding } from '../../domain/lint';
+import { catalogOf } from './fixtures';
+
+/**
+ * Two lint rules issue 14 asked for: a product's approval queue the configuration does not have (an error: nobody
+ * could approve, the order would wait pending), and a step dated by an attribute no product declares (a warning:
+ * a typo makes the step start at once).
+ */
+
+function catalogWith(products: unknown[], steps: unknown[] = [{ id: 'ship', type: 'callout', call: { system: 'shipping', operation: 'ship' }, estimatedDuration: '1h', fallout: { queue: 'desk' } }]) {
+  return catalogOf({
+    products,
+    fulfillmentProducts: [{ code: 'SHIP-WIDGET', fulfilledBy: { locations: ['WH-1'] } }],
+    decompositionRules: products.map((product, i) => ({ id: `r-${i}`, source: (product as { code: string }).code, destination: 'SHIP-WIDGET' })),
+    workspaces: [{ id: 'delivery', groups: [{ name: 'Main', steps }] }],
+    scenarios: [{ fulfillmentProduct: 'SHIP-WIDGET', workspace: 'delivery' }],
+  });
+}
+
+const ofRule = (findings: Finding[], rule: string) => findings.filter((f) => f.rule === rule);
+
+describe('lint: approval queues', () => {
+  const catalog = catalogWith([{ code: 'KIT', approval: { queue: 'credit' } }, { code: 'GADGET', approval: { queue: 'credt' } }, { code: 'PLAIN' }]);
+
+  it('errors on an approval queue the configuration does not have, naming the product, the queue and the known queues', () => {
+    const findings = lintCatalog(catalog, { queues: ['credit', 'desk'] });
+    assert.deepEqual(ofRule(findings, 'unknown-approval-queue'), [
+      {
+        severity: 'error',
+        rule: 'unknown-approval-queue',
+        path: 'products[GADGET].approval.queue',
+        message: 'product GADGET asks for an approval by queue credt, which the configuration\'s queues do not have: nobody could approve its orders, which would wait pending until cancelled',
+        fix: 'name one of the configured queues (credit, desk), or add credt with its members under queues in temporal-config.yaml',
+      },
+    ]);
+  });
+
+  it('with a configuration that has no queues, every approval queue is unknown', () => {
+    const findings = ofRule(lintCatalog(catalog, { queues: [] }), 'unknown-approval-queue');
+    assert.deepEqual(findings.map((f) => f.path), ['products[KIT].approval.queue', 'products[GADGET].approval.queue']);
+    assert.match(findings[0].fix, /configured queues \(none\)/);
+  });
+
+  it('without a configuration says nothing about approval queues rather than guess', () => {
+    assert.deepEqual(ofRule(lintCatalog(catalog), 'unknown-approval-queue'), []);
+  });
+});
+
+describe('lint: dated steps', () => {
+  const steps = [
+    { id: 'ship', type: 'callout', call: { system: 'shipping', operation: 'ship' }, estimatedDuration: '1h', fallout: { queue: 'desk' } },
+    { id: 'go-live', type: 'milestone', dependsOn: ['ship'], startAt: { attribute: 'goLive' } },
+    { id: 'check-in', type: 'milestone', dependsOn: ['ship'], startAt: { attribute: 'goLiv' } },
+    { id: 'activate', type: 'milestone', dependsOn: ['ship'], startAt: { field: 'startDate' } },
+  ];
+
+  it('warns on a startAt attribute no product declares, and not on a declared one or on startDate', () => {
+    const findings = lintCatalog(catalogWith([{ code: 'SERVICE', attributes: { goLive: [], tier: ['gold'] } }], steps));
+    assert.deepEqual(findings, [
+      {
+        severity: 'warning',
+        rule: 'undeclared-start-attribute',
+        path: 'workspaces[delivery].steps[check-in].startAt.attribute',
+        message: 'step check-in starts at attribute goLiv, which no product declares: if the name is wrong, the step never waits for its date',
+        fix: 'check the name against the products\' attributes (goLive, tier), or declare it on the product that carries the date: attributes: { goLiv: [] } (any value)',
+      },
+    ]);
+  });
+
+  it('warns on every attribute-dated step when no product declares attributes', () => {
+    const findings = lintCatalog(catalogWith([{ code: 'SERVICE' }], steps));
+    assert.deepEqual(findings.map((f) => [f.severity, f.rule, f.path]), [
+      ['warning', 'undeclared-start-attribute', 'workspaces[delivery].steps[go-live].startAt.attribute'],
+      ['warning', 'undeclared-start-attribute', 'workspaces[delivery].steps[check-in].startAt.attribute'],
+    ]);
+    assert.doesNotMatch(findings[0].fix, /\(\)/);
+  });
+
+  it('an attribute declared with no values ([]) takes any value at submission', () => {
+    const [service] = catalogWith([{ code: 'SERVICE', attributes: { goLive: [], tier: ['gold'] } }]).products;
+    assert.deepEqual(attributeValueProblems(service, { goLive: '2027-01-05', tier: 'gold' }, 'items[0].attributes'), []);
+    assert.deepEqual(attributeValueProblems(service, { tier: 'tin' }, 'items[0].attributes').map((p) => p.path), ['items[0].attributes.tier']);
+  });
+});
