@@ -107,6 +107,8 @@ export interface SteadyBenchArgs {
   rounds: number;
   warmup: number;
   tuning: Partial<Record<TuningFlag, number>>;
+  /** As ServerBenchArgs.workerProcesses. */
+  workerProcesses: number;
   out?: string;
   commit?: string;
   quiet: boolean;
@@ -172,6 +174,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       rounds: whole(values.rounds, '--rounds', 1, 1),
       warmup: whole(values.warmup, '--warmup', 5, 0),
       tuning: tuningOf(values),
+      workerProcesses: whole(values['worker-processes'], '--worker-processes', 0, 0),
       out,
       commit,
       quiet,

@@ -9,6 +9,9 @@ import { GROWTH_TOLERANCE } from './open-loop';
 import { runSteady } from './steady';
 import { steadyTargets } from './targets';
 import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
+import { describeCpuUsage, startCpuUsage } from './cpu-usage';
+import { serverInfo } from './server-info';
+import { startWorkerProcesses } from './worker-processes';
 import { startBenchWorkers } from './workers';
 
 /** `npm run bench -- --steady`: both sides under open-loop load, a sweep of rates. Answers the exit code. */
@@ -23,17 +26,24 @@ export async function runSteadyBench(args: SteadyBenchArgs): Promise<number> {
   try {
     const tuning: Tuning = { ...stack.config.worker };
     for (const [flag, value] of Object.entries(args.tuning)) tuning[TUNING_FLAGS[flag as keyof typeof TUNING_FLAGS]] = value;
-    const workers = await startBenchWorkers({
-      connection: stack.env.nativeConnection,
-      client: stack.ordoClient,
-      config: stack.config,
-      catalog: stack.catalog,
-      tuning,
-      ordoBundle: stack.ordoBundle,
-      baselineBundle: stack.baselineBundle,
-      tag: 'steady',
-    });
+    // --worker-processes N: the same two workers, in N processes of their own (bench/worker-processes.ts).
+    const processes = args.workerProcesses ? await startWorkerProcesses({ count: args.workerProcesses, config: stack.config, tuning, tag: 'steady' }) : undefined;
+    const workers =
+      processes ??
+      (await startBenchWorkers({
+        connection: stack.env.nativeConnection,
+        client: stack.ordoClient,
+        config: stack.config,
+        catalog: stack.catalog,
+        tuning,
+        ordoBundle: stack.ordoBundle,
+        baselineBundle: stack.baselineBundle,
+        tag: 'steady',
+      }));
+    // Which process held the cores over the whole sweep (docs/production-temporal.md).
+    const cpuUsage = startCpuUsage();
     let result;
+    let cpu;
     try {
       log(`${describeTuning(tuning)}; ${args.windowSeconds} s per rate and side, ${args.rounds} round(s) per rate, ${args.settle} s settle`);
       result = await runSteady({
@@ -49,11 +59,13 @@ export async function runSteadyBench(args: SteadyBenchArgs): Promise<number> {
         quiet: args.quiet,
         log,
       });
+      cpu = cpuUsage.stop();
     } finally {
       await workers.stop();
+      if (processes) log(`Worker processes' peak RSS: ${processes.peakRssBytes().map((b) => `${Math.round(b / 2 ** 20)} MiB`).join(', ')}`);
     }
     const targets = steadyTargets(result);
-    console.log(`\n${describeTuning(tuning)}\n${steadyTable(result)}\n\nTargets\n${targetsTable(targets)}`);
+    console.log(`\n${describeTuning(tuning)}\n${steadyTable(result)}${cpu ? `\n${describeCpuUsage(cpu)}` : ''}\n\nTargets\n${targetsTable(targets)}`);
     const machine = machineInfo(loadBefore);
     const command = commandLine();
     const file = writeReport(
@@ -62,9 +74,10 @@ export async function runSteadyBench(args: SteadyBenchArgs): Promise<number> {
         at: new Date().toISOString(),
         command,
         machine,
-        server: stack.dbFile ? { devServer: true, dbFile: 'temp file (file-backed SQLite)' } : { address: process.env.TEMPORAL_ADDRESS },
-        settings: { shape: args.shape, rates: args.rates, windowSeconds: args.windowSeconds, settleSeconds: args.settle, rounds: args.rounds, warmup: args.warmup, growthTolerance: GROWTH_TOLERANCE, tuning },
+        server: { ...(stack.dbFile ? { devServer: true, dbFile: 'temp file (file-backed SQLite)' } : { address: process.env.TEMPORAL_ADDRESS }), ...(await serverInfo(stack.ordoClient)) },
+        settings: { shape: args.shape, rates: args.rates, windowSeconds: args.windowSeconds, settleSeconds: args.settle, rounds: args.rounds, warmup: args.warmup, growthTolerance: GROWTH_TOLERANCE, tuning, workerProcesses: args.workerProcesses },
         result,
+        cpu,
         targets,
       },
       'steady-latest',

@@ -14,7 +14,7 @@ describe('bench: command line', () => {
 
   it('runs a steady-load sweep: automatic rates by default, or the rates given', () => {
     assert.deepEqual(parseBenchArgs(['--steady']), {
-      mode: 'steady', shape: 'laptop', rates: 'auto', windowSeconds: 30, settle: 5, rounds: 1, warmup: 5, tuning: {}, out: undefined, commit: undefined, quiet: false,
+      mode: 'steady', shape: 'laptop', rates: 'auto', windowSeconds: 30, settle: 5, rounds: 1, warmup: 5, tuning: {}, workerProcesses: 0, out: undefined, commit: undefined, quiet: false,
     });
     const args = parseBenchArgs(['--steady', '--rates', '0.5,1,2.25', '--window', '10', '--rounds', '2', '--cache', '50', '--commit', 'steady']);
     assert.deepEqual(args.mode === 'steady' && [args.rates, args.windowSeconds, args.rounds, args.tuning, args.commit], [[0.5, 1, 2.25], 10, 2, { cache: 50 }, 'steady']);

@@ -13,9 +13,11 @@ import { getHarness } from '../e2e/harness';
 describe('bench: --worker-processes', function () {
   this.timeout(120_000);
 
-  it('takes a whole number (0: the workers stay in the bench process) and only for the side-by-side run', () => {
+  it('takes a whole number (0: the workers stay in the bench process) and only for the side-by-side and steady runs', () => {
     const args = parseBenchArgs(['--worker-processes', '4']);
     assert.equal(args.mode === 'server' && args.workerProcesses, 4);
+    const steady = parseBenchArgs(['--steady', '--worker-processes', '2']);
+    assert.equal(steady.mode === 'steady' && steady.workerProcesses, 2);
     assert.throws(() => parseBenchArgs(['--worker-processes', 'two']), (e: Error) => e instanceof UsageError && /--worker-processes must be a whole number/.test(e.message));
     assert.throws(() => parseBenchArgs(['--large', '--worker-processes', '2']), (e: Error) => e instanceof UsageError && /--worker-processes does not apply to --large/.test(e.message));
   });
