@@ -42,6 +42,7 @@ export const LINT_RULES = {
   fulfillmentProductWithoutScenario: 'fulfillment-product-without-scenario',
   priceBookMissesProduct: 'price-book-misses-product',
   unknownApprovalQueue: 'unknown-approval-queue',
+  unknownQueue: 'unknown-queue',
   undeclaredStartAttribute: 'undeclared-start-attribute',
   catalogLoad: 'catalog-load',
 } as const;
@@ -58,6 +59,7 @@ export function lintCatalog(catalog: Catalog, options: LintOptions = {}): Findin
     ...fulfillmentProductsWithoutScenario(catalog),
     ...productsMissingFromPriceBooks(catalog),
     ...(options.queues ? unknownApprovalQueues(catalog, options.queues) : []),
+    ...(options.queues ? unknownWorkQueues(catalog, options.queues) : []),
     ...undeclaredStartAttributes(catalog),
     ...allSteps(catalog).flatMap((location) => [
       ...missingFallout(catalog, location),
@@ -141,6 +143,39 @@ function unknownApprovalQueues(catalog: Catalog, queues: readonly string[]): Fin
       message: `product ${product.code} asks for an approval by queue ${product.approval!.queue}, which the configuration's queues do not have: nobody could approve its orders, which would wait pending until cancelled`,
       fix: `name one of the configured queues (${listed}), or add ${product.approval!.queue} with its members under queues in temporal-config.yaml`,
     }));
+}
+
+/**
+ * A queue a step sends work to (a manual task's `queue`, a fallout queue, a jeopardy `reassign` or `escalate`) that
+ * the configuration does not have: it has no members, so only the step's `runAs` identity could act on that work.
+ * A warning: a deployment may add the queue's members before go-live.
+ */
+function unknownWorkQueues(catalog: Catalog, queues: readonly string[]): Finding[] {
+  const known = new Set(queues);
+  const listed = queues.length ? [...queues].sort().join(', ') : 'none';
+  const finding = (path: string, queue: string, what: string): Finding => ({
+    severity: 'warning',
+    rule: LINT_RULES.unknownQueue,
+    path,
+    message: `${what} goes to queue ${queue}, which the configuration's queues do not have: no operator is a member, so nobody could act on it`,
+    fix: `name one of the configured queues (${listed}), or add ${queue} with its members under queues in temporal-config.yaml`,
+  });
+  const findings: Finding[] = [];
+  for (const location of allSteps(catalog)) {
+    const { step } = location;
+    const at = stepPath(location);
+    if (step.type === 'manualTask' && !known.has(step.queue ?? 'manual')) findings.push(finding(`${at}.queue`, step.queue ?? 'manual', `manual task ${step.id}`));
+    if (step.fallout?.queue && !known.has(step.fallout.queue)) findings.push(finding(`${at}.fallout.queue`, step.fallout.queue, `fallout of step ${step.id}`));
+    for (const stage of ['onJeopardy', 'onLate'] as const) {
+      (step.jeopardy?.[stage] ?? []).forEach((action, index) => {
+        if (action.action !== 'alert' && !known.has(action.queue)) findings.push(finding(`${at}.jeopardy.${stage}[${index}]`, action.queue, `${action.action} of step ${step.id}`));
+      });
+    }
+  }
+  catalog.falloutRules.forEach((rule, index) => {
+    if (!known.has(rule.queue)) findings.push(finding(`falloutRules[${index}].queue`, rule.queue, 'a fallout rule'));
+  });
+  return findings;
 }
 
 /**

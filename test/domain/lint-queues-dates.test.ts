@@ -84,3 +84,44 @@ describe('lint: dated steps', () => {
     assert.deepEqual(attributeValueProblems(service, { tier: 'tin' }, 'items[0].attributes').map((p) => p.path), ['items[0].attributes.tier']);
   });
 });
+
+describe('lint: work queues the configuration lacks', () => {
+  const catalog = catalogOf({
+    products: [{ code: 'THING' }],
+    fulfillmentProducts: [{ code: 'THING-WORK', fulfilledBy: { system: 'provisioning' } }],
+    decompositionRules: [{ id: 'r', source: 'THING', destination: 'THING-WORK' }],
+    workspaces: [
+      {
+        id: 'w',
+        groups: [
+          {
+            name: 'G',
+            steps: [
+              { id: 'check', type: 'manualTask', queue: 'checkers', estimatedDuration: '1h', jeopardy: { onLate: [{ escalate: 'leads' }, { alert: 'ops' }] } },
+              { id: 'call', type: 'callout', dependsOn: ['check'], estimatedDuration: '1h', call: { system: 'provisioning', operation: 'go' }, fallout: { queue: 'desk' } },
+            ],
+          },
+        ],
+      },
+    ],
+    scenarios: [{ fulfillmentProduct: 'THING-WORK', workspace: 'w' }],
+    falloutRules: [{ system: 'provisioning', queue: 'nowhere' }],
+  });
+  const unknown = (queues: string[]) => lintCatalog(catalog, { queues }).filter((f) => f.rule === 'unknown-queue');
+
+  it('warns for each manual task, fallout, escalation and fallout-rule queue that has no members', () => {
+    const findings = unknown(['desk']);
+    assert.deepEqual(findings.map((f) => [f.severity, f.path]), [
+      ['warning', 'workspaces[w].steps[check].queue'],
+      ['warning', 'workspaces[w].steps[check].jeopardy.onLate[0]'],
+      ['warning', 'falloutRules[0].queue'],
+    ]);
+    assert.match(findings[0].message, /manual task check goes to queue checkers, which the configuration's queues do not have/);
+    assert.match(findings[0].fix, /name one of the configured queues \(desk\), or add checkers/);
+  });
+
+  it('says nothing when every queue is configured, or when no configuration is at hand', () => {
+    assert.deepEqual(unknown(['checkers', 'leads', 'desk', 'nowhere']), []);
+    assert.deepEqual(lintCatalog(catalog).filter((f) => f.rule === 'unknown-queue'), []);
+  });
+});
