@@ -60,7 +60,9 @@ describe('a PONR-per-bundle order (200 kits, batched PONR requests)', function (
     const signals = await countPonrSignals(h.env.client, orderWorkflowId(orderId));
     console.log(`      ${ITEMS} PONR steps: ${signals.requests} requests, ${signals.decisions} decisions, ${signals.orderEvents} events in the order's history`);
     assert.equal(signals.decisions, signals.requests, 'one decision per request');
-    assert.ok(signals.requests >= 1 && signals.requests <= ITEMS / 4, `the ${ITEMS} steps asked in batches (${signals.requests} requests; unbatched: ${ITEMS})`);
+    // How many steps share a batch depends on how many `prepare` completions the server hands over in one workflow
+    // task (2 batches on a quiet machine, about one per 5 steps on a busy one); unbatched it was one per step.
+    assert.ok(signals.requests >= 1 && signals.requests <= ITEMS / 2, `the ${ITEMS} steps asked in batches (${signals.requests} requests; unbatched: ${ITEMS})`);
 
     await split.executeUpdate(completeManualTaskUpdate, { args: [{ stepId: 'seal-held.hold', actor: 'ann' }] });
     const done = await lane.waitForCompletion(orderId, { timeoutMs: 60_000 });
