@@ -123,7 +123,7 @@ function planSize(run: () => Plan, gc: () => void) {
 }
 
 /** `global.gc` without needing `--expose-gc` on the command line (the flag set at run time, read from a fresh context). */
-function exposeGc(): () => void {
+export function exposeGc(): () => void {
   const existing = (globalThis as { gc?: () => void }).gc;
   if (existing) return existing;
   v8.setFlagsFromString('--expose-gc');
