@@ -78,6 +78,8 @@ export interface ParkedOptions {
   /** Evicted orders probed for the cache-miss cost (default 20). */
   probes?: number;
   concurrency?: number;
+  /** How long the worker is left quiet before each memory reading (default 3 s). */
+  settleMs?: number;
   tag?: string;
   quiet?: boolean;
 }
@@ -131,7 +133,7 @@ export async function runParkedBench(options: ParkedOptions): Promise<ParkedFigu
   };
   try {
     await park(0, warmup, `warm-up (cache ${options.cache})`);
-    const before = await settledMemory(gc);
+    const before = await settledMemory(gc, options.settleMs ?? 3000);
     const startedAt = Date.now();
     let peakRssBytes = before.rss;
     const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss())), 250);
@@ -139,13 +141,13 @@ export async function runParkedBench(options: ParkedOptions): Promise<ParkedFigu
     let middle = before;
     try {
       await park(warmup, half, `parking ${half} of ${options.orders}`);
-      middle = await settledMemory(gc);
+      middle = await settledMemory(gc, options.settleMs ?? 3000);
       await park(warmup + half, options.orders - half, `parking ${options.orders - half} more`);
     } finally {
       clearInterval(sampler);
     }
     const parkSeconds = (Date.now() - startedAt) / 1000;
-    const after = await settledMemory(gc);
+    const after = await settledMemory(gc, options.settleMs ?? 3000);
     const perOrder = (after.rss - before.rss) / options.orders;
     const perOrderSecondHalf = (after.rss - middle.rss) / Math.max(1, options.orders - half);
 
@@ -207,13 +209,13 @@ async function parkedCount(temporal: Client): Promise<number> {
 }
 
 /** RSS and heap after the worker has gone quiet: a few seconds, then full collections, the lowest of three readings. */
-async function settledMemory(gc: () => void): Promise<{ rss: number; heap: number }> {
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+async function settledMemory(gc: () => void, settleMs: number): Promise<{ rss: number; heap: number }> {
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
   let rss = Infinity;
   let heap = Infinity;
   for (let i = 0; i < 3; i++) {
     gc();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, settleMs / 6));
     rss = Math.min(rss, process.memoryUsage.rss());
     heap = Math.min(heap, process.memoryUsage().heapUsed);
   }
