@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { CancellationScope, condition } from '@temporalio/workflow';
 import type { PonrRequest, PonrRequestStep } from './messages';
 
 /**
@@ -11,7 +11,7 @@ import type { PonrRequest, PonrRequestStep } from './messages';
  * it took the requests one by one (an amendment or a cancellation that came first still wins for the whole batch).
  */
 export class PonrBatch {
-  private readonly waiting: PonrRequestStep[] = [];
+  private readonly waiting: Array<{ step: PonrRequestStep; scope: CancellationScope }> = [];
   private sending: Promise<void> | undefined;
 
   constructor(
@@ -20,13 +20,19 @@ export class PonrBatch {
     private readonly send: (request: PonrRequest) => Promise<void>,
   ) {}
 
-  /** Joins the batch of this round; resolves when the batch's signal is sent (the answer comes as a decision). */
+  /**
+   * Joins the batch of this round; resolves when the batch's signal is sent (the answer comes as a decision).
+   * The batch is sent outside any one step's cancellation scope, so a step stopped meanwhile (an amendment, a
+   * cancelled split) neither cancels its neighbours' request nor asks for itself: it is left out of the batch.
+   */
   ask(step: PonrRequestStep): Promise<void> {
-    this.waiting.push(step);
-    this.sending ??= nextRound().then(() => {
-      const steps = this.waiting.splice(0);
+    this.waiting.push({ step, scope: CancellationScope.current() });
+    this.sending ??= CancellationScope.nonCancellable(async () => {
+      await nextRound();
       this.sending = undefined;
-      return this.send({ fulfillmentOrderId: this.fulfillmentOrderId, stepId: steps[0].stepId, orderItemIds: steps[0].orderItemIds, steps });
+      const steps = this.waiting.splice(0).filter((asker) => !asker.scope.consideredCancelled).map((asker) => asker.step);
+      if (steps.length === 0) return;
+      await this.send({ fulfillmentOrderId: this.fulfillmentOrderId, stepId: steps[0].stepId, orderItemIds: steps[0].orderItemIds, steps });
     });
     return this.sending;
   }
