@@ -52,6 +52,12 @@ export interface ParkedFigures {
    */
   kibPerParkedOrderSecondHalf: number;
   /**
+   * (heap after − before) ÷ orders, after full collections. Only with `workflowsInMainThread` does it see the workflows'
+   * memory: then it is what each parked order keeps in JS, with no garbage a workflow thread has not collected yet.
+   */
+  heapKibPerParkedOrder: number;
+  workflowsInMainThread: boolean;
+  /**
    * RSS with 10,000 parked: measured when this run parked that many (warm-up included), else RSS after plus the
    * orders missing times the second half's slope (the first half's includes the process growing into its arenas).
    */
@@ -80,6 +86,11 @@ export interface ParkedOptions {
   concurrency?: number;
   /** How long the worker is left quiet before each memory reading (default 3 s). */
   settleMs?: number;
+  /**
+   * Runs the workflows on the main thread (the SDK's debug mode), so the full collections before each reading reach
+   * them and the heap figures are what parked orders keep, not what a workflow thread has yet to collect.
+   */
+  workflowsInMainThread?: boolean;
   tag?: string;
   quiet?: boolean;
 }
@@ -104,6 +115,9 @@ export async function runParkedBench(options: ParkedOptions): Promise<ParkedFigu
     worker: { ...options.config.worker, maxCachedWorkflows: options.cache },
     temporal: { ...options.config.temporal, taskQueue },
   };
+  // The SDK reads TEMPORAL_DEBUG when the worker is made: debug mode runs workflows on this thread.
+  const debugBefore = process.env.TEMPORAL_DEBUG;
+  if (options.workflowsInMainThread) process.env.TEMPORAL_DEBUG = '1';
   const worker = await createOrdoWorker({
     connection: options.connection,
     client: options.temporal,
@@ -111,6 +125,10 @@ export async function runParkedBench(options: ParkedOptions): Promise<ParkedFigu
     catalog: options.catalog,
     workflowBundle: options.bundle,
   });
+  if (options.workflowsInMainThread) {
+    if (debugBefore === undefined) delete process.env.TEMPORAL_DEBUG;
+    else process.env.TEMPORAL_DEBUG = debugBefore;
+  }
   const running = worker.run();
   const gc = exposeGc();
   const ordo = new OrdoClient(options.temporal, taskQueue, options.catalog);
@@ -182,6 +200,8 @@ export async function runParkedBench(options: ParkedOptions): Promise<ParkedFigu
       rssMiddleBytes: middle.rss,
       kibPerParkedOrder: round(perOrder / 1024, 2),
       kibPerParkedOrderSecondHalf: round(perOrderSecondHalf / 1024, 2),
+      heapKibPerParkedOrder: round((after.heap - before.heap) / options.orders / 1024, 2),
+      workflowsInMainThread: !!options.workflowsInMainThread || !!debugBefore,
       projectedRssAt10kBytes: Math.round(after.rss + Math.max(0, 10_000 - warmup - options.orders) * Math.max(0, perOrderSecondHalf)),
       cacheMiss: {
         probes,
