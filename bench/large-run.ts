@@ -8,6 +8,8 @@ import { ProgressBar } from './progress';
 export const HISTORY_EVENTS_WARNING = 10_240;
 export const HISTORY_BYTES_WARNING = 10 * 1024 * 1024;
 export const PENDING_LIMIT = 1_000;
+/** Temporal's default cap on the signals one workflow execution may receive (`limit.maximumSignalsPerExecution`). */
+export const SIGNALS_PER_EXECUTION_LIMIT = 10_000;
 
 export interface LargeOrderFigures {
   orderId: string;
@@ -24,6 +26,9 @@ export interface LargeOrderFigures {
   /** The most pending activities seen in one split, and pending children in the order, sampled while it ran. */
   maxPendingActivities: number;
   maxPendingChildren: number;
+  /** From the histories: the most signals one workflow had sent and not yet seen delivered, and the most it received. */
+  maxPendingSignals: number;
+  maxSignalsReceived: number;
 }
 
 /**
@@ -67,6 +72,7 @@ export async function runLargeOrder(options: {
       return { workflowId, events: Number(info?.historyLength ?? 0), historyBytes: Number(info?.historySizeBytes ?? 0) };
     }),
   );
+  const signals = await Promise.all(ids.map(async (workflowId) => signalsOf(await temporal.workflow.getHandle(workflowId).fetchHistory())));
   const steps = summary.fulfillmentOrders.reduce((n, fo) => n + fo.steps.total, 0);
   return {
     orderId,
@@ -81,7 +87,25 @@ export async function runLargeOrder(options: {
     maxHistoryBytes: Math.max(...workflows.map((w) => w.historyBytes)),
     maxPendingActivities: pending.activities,
     maxPendingChildren: pending.children,
+    maxPendingSignals: Math.max(...signals.map((s) => s.maxPending)),
+    maxSignalsReceived: Math.max(...signals.map((s) => s.received)),
   };
+}
+
+/**
+ * Signals in one history: those received, and the most sent signals outstanding at once (initiated, not yet
+ * signaled or failed), which Temporal limits like pending activities.
+ */
+function signalsOf(history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>): { received: number; maxPending: number } {
+  let received = 0;
+  let pending = 0;
+  let maxPending = 0;
+  for (const event of history.events ?? []) {
+    if (event.workflowExecutionSignaledEventAttributes) received++;
+    if (event.signalExternalWorkflowExecutionInitiatedEventAttributes) maxPending = Math.max(maxPending, ++pending);
+    if (event.externalWorkflowExecutionSignaledEventAttributes || event.signalExternalWorkflowExecutionFailedEventAttributes) pending--;
+  }
+  return { received, maxPending };
 }
 
 /** What the order and its running splits have pending right now; keeps the maxima. */
@@ -104,6 +128,8 @@ export function largeOrderTable(f: LargeOrderFigures): string {
     ['largest history', mib(f.maxHistoryBytes), `limit ${mib(HISTORY_BYTES_WARNING)}`],
     ['most pending activities in one workflow', String(f.maxPendingActivities), `limit ${PENDING_LIMIT}`],
     ['most pending children in one workflow', String(f.maxPendingChildren), `limit ${PENDING_LIMIT}`],
+    ['most pending signals sent by one workflow', String(f.maxPendingSignals), `limit ${PENDING_LIMIT}`],
+    ['most signals received by one workflow', String(f.maxSignalsReceived), `limit ${SIGNALS_PER_EXECUTION_LIMIT}`],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v, limit]) => `${k.padEnd(width)}  ${v}${limit ? `  (${limit})` : ''}`).join('\n');
@@ -117,5 +143,7 @@ export function largeOrderProblems(f: LargeOrderFigures): string[] {
   if (f.maxHistoryBytes > HISTORY_BYTES_WARNING) problems.push(`a history reached ${f.maxHistoryBytes} bytes`);
   if (f.maxPendingActivities > PENDING_LIMIT) problems.push(`${f.maxPendingActivities} activities were pending in one workflow`);
   if (f.maxPendingChildren > PENDING_LIMIT) problems.push(`${f.maxPendingChildren} children were pending in one workflow`);
+  if (f.maxPendingSignals > PENDING_LIMIT) problems.push(`${f.maxPendingSignals} signals sent by one workflow were pending at once`);
+  if (f.maxSignalsReceived > SIGNALS_PER_EXECUTION_LIMIT) problems.push(`a workflow received ${f.maxSignalsReceived} signals`);
   return problems;
 }

@@ -33,7 +33,8 @@ export function listenToOrder(split: SplitRun, work: SplitWork): void {
     work.stopSteps();
   }));
   setHandler(ponrDecisionSignal, checkedSignal<PonrDecision>('ponrDecision', refuseMalformed, (decision) => {
-    split.ponrDecisions.set(decision.stepId, decision);
+    // A batched request (`batched-ponr`) is answered once for all its steps.
+    for (const stepId of decision.stepIds ?? [decision.stepId]) split.ponrDecisions.set(stepId, { ...decision, stepId });
   }));
   setHandler(amendPlanSignal, checkedSignal<AmendPlanRequest>('amendPlan', refuseMalformed, (request) => {
     if (split.cancellation || split.state === 'completed') return;

@@ -24,6 +24,7 @@ import { keepRefusal } from './message-checks';
 import { countSteps, initialStatus, SplitRun } from './fulfillment-order-run';
 import { crossPlanStepFinishedSignal, fulfillmentOrderPlanQuery, fulfillmentOrderProgressSignal, ponrRequestSignal, upstreamStepFinishedSignal, type AmendPlanRequest } from './messages';
 import { listenToOperators, OperatorInbox } from './operator-messages';
+import { PonrBatch } from './ponr-batch';
 import { PlanScheduler } from './scheduler';
 import { QUIET_SPLIT_ATTRIBUTES, splitQueueAttributes } from './search-attributes';
 import { SlaWatch, type SlaStage } from './sla';
@@ -80,6 +81,9 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
       reportIfWatched(id);
     },
   });
+  /** The split's batch of PONR requests (`batched-ponr`), made at the first PONR step. */
+  let ponrBatch: PonrBatch | undefined;
+
   // Since lean-history the split starts with these values (its starter sets them), so none is written until one changes.
   let lastSearchAttributes = behaviour.startedWith('lean-history') ? signature(QUIET_SPLIT_ATTRIBUTES) : '';
 
@@ -330,7 +334,12 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
     const parent = workflowInfo().parent;
     if (!changesInFlight || !parent) return true;
     const orderItemIds = unique(step.lineItemIds.flatMap((id) => lineItems.get(id)?.sourceItemIds ?? []));
-    await getExternalWorkflowHandle(parent.workflowId).signal(ponrRequestSignal, { fulfillmentOrderId: fo.id, stepId: step.id, orderItemIds });
+    const order = getExternalWorkflowHandle(parent.workflowId);
+    // Since batched-ponr (asked only here, when a PONR step is about to start): the steps ready in one round ask in one signal.
+    if (behaviour.has('batched-ponr')) {
+      ponrBatch ??= new PonrBatch(fo.id, (request) => order.signal(ponrRequestSignal, request));
+      await ponrBatch.ask({ stepId: step.id, orderItemIds });
+    } else await order.signal(ponrRequestSignal, { fulfillmentOrderId: fo.id, stepId: step.id, orderItemIds });
     await condition(() => ponrDecisions.has(step.id));
     return ponrDecisions.get(step.id)!.granted;
   }

@@ -106,7 +106,7 @@ const UpdateAttributes = looseObject({
   attributes: recordOf('an object of strings, numbers and booleans', attributeValue),
 });
 const CancelFulfillment = looseObject({ reason: optionalText, actor: optionalText });
-const PonrDecision = looseObject({ stepId: text, granted: flag, reason: optionalText });
+const PonrDecision = looseObject({ stepId: text, granted: flag, reason: optionalText, stepIds: optional(texts) });
 const PlannedStep = looseObject({ id: text, dependsOn: texts, lineItemIds: texts });
 const AmendPlan = looseObject({
   fulfillmentOrder: looseObject({ id: text, lineItems: objectsWithId, steps: listOf('a list of objects', PlannedStep), definitions: recordOf('an object', anything) }),
@@ -121,7 +121,12 @@ const FulfillmentOrderProgress = looseObject({
 const Cancel = looseObject({ reason: optionalText, actor: optionalText });
 /** Only the outline: the order's validator checks every action in full (domain/order-actions.ts). */
 const Amend = looseObject({ actor: optionalText, actions: listOf('a list', anything) });
-const PonrRequest = looseObject({ fulfillmentOrderId: text, stepId: text, orderItemIds: texts });
+const PonrRequest = looseObject({
+  fulfillmentOrderId: text,
+  stepId: text,
+  orderItemIds: texts,
+  steps: optional(listOf('a list of objects', looseObject({ stepId: text, orderItemIds: texts }))),
+});
 const AccountShareReady = looseObject({ destination: text, fulfillmentOrderId: text, accountWorkflowId: text });
 const JoinAccountWork = looseObject({ orderId: text, orderWorkflowId: text, fulfillmentOrder: looseObject({ id: text }) });
 const LeaveAccountWork = looseObject({ orderId: text, reason: optionalText });

@@ -102,6 +102,15 @@ export interface PonrRequest {
   stepId: string;
   /** The order items the step's lines come from; the order spreads PONR to their whole bundles. */
   orderItemIds: string[];
+  /**
+   * Since `batched-ponr`: every step of the split that asked in the same round of one workflow task, the first
+   * of them repeated in `stepId`/`orderItemIds`. The order decides them in one go and answers with one decision.
+   */
+  steps?: PonrRequestStep[];
+}
+export interface PonrRequestStep {
+  stepId: string;
+  orderItemIds: string[];
 }
 export const ponrRequestSignal = defineSignal<[PonrRequest]>('ponrRequest');
 
@@ -110,6 +119,8 @@ export interface PonrDecision {
   stepId: string;
   granted: boolean;
   reason?: string;
+  /** The answer to a batched request (`steps`): it holds for every step named here (`stepId` is the first). */
+  stepIds?: string[];
 }
 export const ponrDecisionSignal = defineSignal<[PonrDecision]>('ponrDecision');
 

@@ -181,15 +181,20 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     }
     const split = getExternalWorkflowHandle(fulfillmentOrderWorkflowId(order.id, request.fulfillmentOrderId));
     const granted = !summary.cancellation;
+    // A batched request (`batched-ponr`: data no history recorded before it has) is decided as one, answered once.
+    const asked = request.steps ?? [{ stepId: request.stepId, orderItemIds: request.orderItemIds }];
     if (granted) {
-      for (const orderItemId of itemsOfBundles(run.current, request.orderItemIds)) {
-        if (!ponr.has(orderItemId)) ponr.set(orderItemId, { orderItemId, stepId: request.stepId, fulfillmentOrderId: request.fulfillmentOrderId, at: now() });
+      for (const step of asked) {
+        for (const orderItemId of itemsOfBundles(run.current, step.orderItemIds)) {
+          if (!ponr.has(orderItemId)) ponr.set(orderItemId, { orderItemId, stepId: step.stepId, fulfillmentOrderId: request.fulfillmentOrderId, at: now() });
+        }
       }
       summary.pointOfNoReturn = [...ponr.values()];
       run.changed();
     }
+    const decision = { stepId: request.stepId, granted, reason: granted ? undefined : 'the order is being cancelled' };
     split
-      .signal(ponrDecisionSignal, { stepId: request.stepId, granted, reason: granted ? undefined : 'the order is being cancelled' })
+      .signal(ponrDecisionSignal, request.steps ? { ...decision, stepIds: asked.map((step) => step.stepId) } : decision)
       .catch((error: Error) => log.warn('PONR decision not delivered', { error: error.message }));
   }
 

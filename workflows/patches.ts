@@ -74,6 +74,10 @@ export const PATCHES = {
     since: 5,
     why: 'a step may wait for steps of another split of its order (`FO-ID/step-id` in dependsOn): each split reports the steps others wait for when they finish and the order relays that to the splits that wait (workflows/cross-plan-relay.ts); asked only when a plan has such a dependency, which no plan decomposed before it has',
   },
+  'batched-ponr': {
+    since: 5,
+    why: 'a split sends the point-of-no-return requests of the steps that become ready in one round of a workflow task as one `ponrRequest` signal (with `steps`), and the order answers them with one `ponrDecision` (with `stepIds`): a 2,000-item order with a PONR step per bundle no longer costs two signals per step (workflows/ponr-batch.ts)',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

@@ -1,0 +1,10 @@
+/**
+ * The command as the user typed it, for the reports of the benches with an entry of their own (`bench:probe`,
+ * `bench:parked`, `bench:ponr`): `npm run <script> -- …` when npm started us, else the tsx line.
+ */
+export function scriptCommand(entry: string, argv: readonly string[] = process.argv.slice(2)): string {
+  const script = process.env.npm_lifecycle_event;
+  const args = argv.join(' ');
+  if (script?.startsWith('bench:')) return `npm run ${script}${args ? ` -- ${args}` : ''}`;
+  return `npx tsx ${entry}${args ? ` ${args}` : ''}`;
+}
