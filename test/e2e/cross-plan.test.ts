@@ -45,7 +45,7 @@ describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog 
     await lane.startOrder(order);
     const activate1 = 'FO-provisioning/firewall-activation.activate[ACTIVATE-FIREWALL:L1]';
     const activate2 = 'FO-provisioning/firewall-activation.activate[ACTIVATE-FIREWALL:L2]';
-    await eventually('both routers wait to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R2]`)) === 'InProgress');
+    await eventually('both routers wait to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R2]`)) === 'InProgress' ? true : undefined);
     const plan = await steps(order.id);
     assert.deepEqual(plan.get(activate1)?.dependsOn, [`${WAREHOUSE}/router-delivery.ship[SHIP-ROUTER:R1]`]);
     assert.equal(plan.get(activate1)?.state, 'Pending', 'the licence waits while its router is not shipped');
@@ -61,30 +61,32 @@ describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog 
     assert.equal(provisioningPlan.rejectedMessages?.filter((m) => m.message === 'upstreamStepFinished').length, 2);
 
     await operator.completeTask(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`, 'wendy');
-    await eventually('licence 1 to be activated', async () => (await stateOf(order.id, activate1)) === 'Completed');
+    await eventually('licence 1 to be activated', async () => (await stateOf(order.id, activate1)) === 'Completed' ? true : undefined);
     assert.equal(await stateOf(order.id, activate2), 'Pending', "licence 2 still waits: its router is not packed");
-    const [shipped] = await shipments(order.id);
-    const [activated] = await activations(order.id);
+    // The simulators log a call once they have answered it: wait for both entries.
+    const [shipped] = await eventually('the shipment logged', async () => ((await shipments(order.id)).length ? shipments(order.id) : undefined));
+    const [activated] = await eventually('the activation logged', async () => ((await activations(order.id)).length ? activations(order.id) : undefined));
     assert.ok(shipped.at <= activated.at, `shipped ${shipped.at}, activated ${activated.at}`);
 
     await operator.completeTask(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R2]`, 'wendy');
     const summary = await lane.waitForCompletion(order.id, { timeoutMs: 60_000 });
     assert.equal(summary.state, 'completed', summary.reason);
     assert.equal(summary.invoices.length, 1);
-    assert.equal((await activations(order.id)).length, 2);
+    await eventually('both activations logged', async () => ((await activations(order.id)).length === 2 ? true : undefined));
   });
 
   it('an amendment adds a kit: its licence waits for its own new router', async () => {
     const order = orderOf([1]);
     await lane.startOrder(order);
-    await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress');
-    await amendOrder(lane, order.id, { actor: 'sales', actions: routerKit(3).map((item) => ({ type: 'Add' as const, item })) });
+    await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress' ? true : undefined);
+    // The order takes amendments once all its splits have started ("still being planned" until then): eventually retries.
+    await eventually('the amendment accepted', () => amendOrder(lane, order.id, { actor: 'sales', actions: routerKit(3).map((item) => ({ type: 'Add' as const, item })) }));
     const activate3 = 'FO-provisioning/firewall-activation.activate[ACTIVATE-FIREWALL:L3]';
-    await eventually('the new kit is planned', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R3]`)) === 'InProgress');
+    await eventually('the new kit is planned', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R3]`)) === 'InProgress' ? true : undefined);
     assert.deepEqual((await steps(order.id)).get(activate3)?.dependsOn, [`${WAREHOUSE}/router-delivery.ship[SHIP-ROUTER:R3]`]);
 
     await operator.completeTask(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`, 'wendy');
-    await eventually('licence 1 to be activated', async () => (await stateOf(order.id, 'FO-provisioning/firewall-activation.activate[ACTIVATE-FIREWALL:L1]')) === 'Completed');
+    await eventually('licence 1 to be activated', async () => (await stateOf(order.id, 'FO-provisioning/firewall-activation.activate[ACTIVATE-FIREWALL:L1]')) === 'Completed' ? true : undefined);
     assert.equal(await stateOf(order.id, activate3), 'Pending');
     await operator.completeTask(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R3]`, 'wendy');
     assert.equal((await lane.waitForCompletion(order.id, { timeoutMs: 60_000 })).state, 'completed');
@@ -93,7 +95,7 @@ describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog 
   it('a split that is gone releases the steps that wait for it: they are cancelled and the order fails, not stuck', async () => {
     const order = orderOf([1]);
     await lane.startOrder(order);
-    await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress');
+    await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress' ? true : undefined);
     const split = (await lane.getSummary(order.id)).fulfillmentOrders.find((fo) => fo.id === WAREHOUSE)!;
     await h.env.client.workflow.getHandle(split.workflowId).terminate('the warehouse system was decommissioned');
     const summary: OrderSummary = await lane.waitForCompletion(order.id, { timeoutMs: 60_000 });
@@ -106,7 +108,7 @@ describe('cross-plan dependencies (real Temporal dev server, cross-plan catalog 
   it('a cancelled order stops the waiting licence with everything else: cancelled, nothing activated', async () => {
     const order = orderOf([1]);
     await lane.startOrder(order);
-    await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress');
+    await eventually('the router waits to be packed', async () => (await stateOf(order.id, `${WAREHOUSE}/router-delivery.pack[SHIP-ROUTER:R1]`)) === 'InProgress' ? true : undefined);
     await cancelOrder(lane, order.id, { reason: 'customer changed their mind', actor: 'sales' });
     const summary = await lane.waitForCompletion(order.id, { timeoutMs: 60_000 });
     assert.equal(summary.state, 'cancelled');
