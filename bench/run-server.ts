@@ -11,8 +11,7 @@ import { serverTargets, type TargetCheck } from './targets';
 import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
 import { describeCpuUsage, startCpuUsage, type CpuUsage } from './cpu-usage';
 import { serverInfo } from './server-info';
-import { startWorkerProcesses } from './worker-processes';
-import { startBenchWorkers } from './workers';
+import { startContenderWorkers } from './contender-workers';
 
 /** Distinguishes this run's order ids from an earlier run's on a server that keeps its data (TEMPORAL_ADDRESS, PostgreSQL). */
 const RUN = Date.now().toString(36);
@@ -73,20 +72,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
 }
 
 async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, steps: number, tag: string): Promise<{ comparison: Comparison; cpu?: CpuUsage }> {
-  // --worker-processes N: the same two workers, in N processes of their own (bench/worker-processes.ts).
-  const processes = args.workerProcesses ? await startWorkerProcesses({ count: args.workerProcesses, config: stack.config, tuning, tag }) : undefined;
-  const workers =
-    processes ??
-    (await startBenchWorkers({
-      connection: stack.env.nativeConnection,
-      client: stack.ordoClient,
-      config: stack.config,
-      catalog: stack.catalog,
-      tuning,
-      ordoBundle: stack.ordoBundle,
-      baselineBundle: stack.baselineBundle,
-      tag,
-    }));
+  const workers = await startContenderWorkers(stack, tuning, args.workerProcesses, tag);
   // Which process held the cores (server, PostgreSQL, workers): measured from the workers polling to the last order.
   const cpuUsage = startCpuUsage();
   try {
@@ -108,6 +94,6 @@ async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuni
     return { comparison, cpu: cpuUsage.stop() };
   } finally {
     await workers.stop();
-    if (processes) process.stderr.write(`Worker processes' peak RSS: ${processes.peakRssBytes().map((b) => `${Math.round(b / 2 ** 20)} MiB`).join(', ')}\n`);
+    if (workers.peakRssBytes) process.stderr.write(`Worker processes' peak RSS: ${workers.peakRssBytes().map((b) => `${Math.round(b / 2 ** 20)} MiB`).join(', ')}\n`);
   }
 }

@@ -11,8 +11,7 @@ import { steadyTargets } from './targets';
 import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
 import { describeCpuUsage, startCpuUsage } from './cpu-usage';
 import { serverInfo } from './server-info';
-import { startWorkerProcesses } from './worker-processes';
-import { startBenchWorkers } from './workers';
+import { startContenderWorkers } from './contender-workers';
 
 /** `npm run bench -- --steady`: both sides under open-loop load, a sweep of rates. Answers the exit code. */
 export async function runSteadyBench(args: SteadyBenchArgs): Promise<number> {
@@ -26,20 +25,7 @@ export async function runSteadyBench(args: SteadyBenchArgs): Promise<number> {
   try {
     const tuning: Tuning = { ...stack.config.worker };
     for (const [flag, value] of Object.entries(args.tuning)) tuning[TUNING_FLAGS[flag as keyof typeof TUNING_FLAGS]] = value;
-    // --worker-processes N: the same two workers, in N processes of their own (bench/worker-processes.ts).
-    const processes = args.workerProcesses ? await startWorkerProcesses({ count: args.workerProcesses, config: stack.config, tuning, tag: 'steady' }) : undefined;
-    const workers =
-      processes ??
-      (await startBenchWorkers({
-        connection: stack.env.nativeConnection,
-        client: stack.ordoClient,
-        config: stack.config,
-        catalog: stack.catalog,
-        tuning,
-        ordoBundle: stack.ordoBundle,
-        baselineBundle: stack.baselineBundle,
-        tag: 'steady',
-      }));
+    const workers = await startContenderWorkers(stack, tuning, args.workerProcesses, 'steady');
     // Which process held the cores over the whole sweep (docs/production-temporal.md).
     const cpuUsage = startCpuUsage();
     let result;
@@ -62,7 +48,7 @@ export async function runSteadyBench(args: SteadyBenchArgs): Promise<number> {
       cpu = cpuUsage.stop();
     } finally {
       await workers.stop();
-      if (processes) log(`Worker processes' peak RSS: ${processes.peakRssBytes().map((b) => `${Math.round(b / 2 ** 20)} MiB`).join(', ')}`);
+      if (workers.peakRssBytes) log(`Worker processes' peak RSS: ${workers.peakRssBytes().map((b) => `${Math.round(b / 2 ** 20)} MiB`).join(', ')}`);
     }
     const targets = steadyTargets(result);
     console.log(`\n${describeTuning(tuning)}\n${steadyTable(result)}${cpu ? `\n${describeCpuUsage(cpu)}` : ''}\n\nTargets\n${targetsTable(targets)}`);
