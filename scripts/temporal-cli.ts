@@ -65,22 +65,7 @@ async function buildTemporalCli(target: string, log: (line: string) => void): Pr
   const started = Date.now();
   const ticker = setInterval(() => log(`  … still building (${Math.round((Date.now() - started) / 1000)}s)`), 30_000);
   try {
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(go, ['install', `${MODULE}@${TEMPORAL_CLI_VERSION}`], {
-        env: { ...process.env, GOBIN: scratch, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() },
-        stdio: ['ignore', 'inherit', 'pipe'],
-      });
-      let downloads = 0;
-      child.stderr.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) {
-          if (line.startsWith('go: downloading')) {
-            if (++downloads % 25 === 1) log(`  downloading Go modules (${downloads} so far)`);
-          } else log(`  ${line}`);
-        }
-      });
-      child.on('error', reject);
-      child.on('close', (c) => resolve(c ?? 1));
-    });
+    const code = await goInstall(go, [`${MODULE}@${TEMPORAL_CLI_VERSION}`], scratch, log);
     if (code !== 0) throw new MissingToolchain(`Building the Temporal CLI failed (go install exited ${code}); see the lines above.`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.renameSync(path.join(scratch, 'temporal'), target);
@@ -105,4 +90,27 @@ if (require.main === module) {
       process.exit(1);
     },
   );
+}
+
+/**
+ * `go install PACKAGES` into `gobin` (a scratch folder the caller renames from, so an interrupted build never leaves a
+ * half-written binary in the cache), with Go's download lines condensed. Answers go's exit code.
+ */
+export function goInstall(go: string, packages: string[], gobin: string, log: (line: string) => void): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(go, ['install', ...packages], {
+      env: { ...process.env, GOBIN: gobin, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() },
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let downloads = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        if (line.startsWith('go: downloading')) {
+          if (++downloads % 25 === 1) log(`  downloading Go modules (${downloads} so far)`);
+        } else log(`  ${line}`);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 1));
+  });
 }

@@ -6,7 +6,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { stringify } from 'yaml';
 import { startPostgres, type RunningPostgres } from './postgres';
 import { ensureSearchAttributes } from './search-attributes';
-import { cacheDir, MissingToolchain, onPath } from './temporal-cli';
+import { cacheDir, goInstall, MissingToolchain, onPath } from './temporal-cli';
 
 /**
  * A production-shaped Temporal server (docs/production-temporal.md): the real server binary, not the dev server,
@@ -51,23 +51,8 @@ export async function ensureTemporalServer(log: (line: string) => void = (l) => 
   const started = Date.now();
   const ticker = setInterval(() => log(`  … still building (${Math.round((Date.now() - started) / 1000)}s)`), 30_000);
   try {
-    const code = await new Promise<number>((resolve, reject) => {
-      const packages = [`${MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`, `${MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`];
-      const child = spawn(go, ['install', ...packages], {
-        env: { ...process.env, GOBIN: scratch, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() },
-        stdio: ['ignore', 'inherit', 'pipe'],
-      });
-      let downloads = 0;
-      child.stderr.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) {
-          if (line.startsWith('go: downloading')) {
-            if (++downloads % 25 === 1) log(`  downloading Go modules (${downloads} so far)`);
-          } else log(`  ${line}`);
-        }
-      });
-      child.on('error', reject);
-      child.on('close', (c) => resolve(c ?? 1));
-    });
+    const packages = [`${MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`, `${MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`];
+    const code = await goInstall(go, packages, scratch, log);
     if (code !== 0) throw new Error(`Building the Temporal server failed (go install exited ${code}); see the lines above.`);
     fs.mkdirSync(serverBuildDir(), { recursive: true });
     fs.renameSync(path.join(scratch, 'sql'), cached.sqlTool);
