@@ -30,6 +30,9 @@ and reports Ordo ÷ baseline: the median of the rounds' ratios, with their sprea
   --cache N                worker.maxCachedWorkflows (default from temporal-config.yaml)
   --sweep KEY=V1,V2,…      one side-by-side run per value of cache, max-activities or max-workflow-tasks
   --history-sample N       orders per contender whose histories are counted (default 50)
+  --probe-seconds N        after the side-by-side run, the ceiling probe (omes's single-no-op-activity workflow) on the
+                           same server for N seconds, so both contenders' events/s are reported as fractions of the
+                           server's ceiling (default 15; 0: no probe)
   --worker-processes N     the workers in N processes of their own (default 0: in the bench's process); for a
                            server that scales, e.g. TEMPORAL_ADDRESS at the PostgreSQL-backed one (docs/production-temporal.md)
   --large                  one large order instead (sensor kits, 5 steps each): does it complete within Temporal's
@@ -66,6 +69,8 @@ export interface ServerBenchArgs {
   historySample: number;
   /** Worker processes of their own (bench/worker-processes.ts); 0: the workers run in the bench's process. */
   workerProcesses: number;
+  /** Seconds of the ceiling probe after the run (bench/probe.ts); 0: none. */
+  probeSeconds: number;
   out?: string;
   quiet: boolean;
 }
@@ -137,6 +142,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         sweep: { type: 'string' },
         'history-sample': { type: 'string' },
         'worker-processes': { type: 'string' },
+        'probe-seconds': { type: 'string' },
         decompose: { type: 'boolean' },
         large: { type: 'boolean' },
         items: { type: 'string' },
@@ -161,6 +167,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const quiet = !!values.quiet;
   if ([values.large, values.decompose, values.steady].filter(Boolean).length > 1) throw new UsageError('--large, --decompose and --steady are separate benchmarks: choose one');
   if (!values.steady) refuseFlags(values, ['rates', 'window'], 'applies only to --steady');
+  if (values.steady || values.large || values.decompose) refuseFlags(values, ['probe-seconds'], 'applies only to the side-by-side run');
   if (values.steady) {
     refuseFlags(values, ['orders', 'concurrency', 'solo', 'sweep', 'history-sample', 'items', 'sizes', 'runs'], 'does not apply to --steady');
     const shape = (values.shape as string | undefined) ?? 'laptop';
@@ -224,6 +231,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     sweep: values.sweep === undefined ? undefined : sweepOf(values.sweep as string, tuning),
     historySample: whole(values['history-sample'], '--history-sample', 50, 1),
     workerProcesses: whole(values['worker-processes'], '--worker-processes', 0, 0),
+    probeSeconds: whole(values['probe-seconds'], '--probe-seconds', 15, 0),
     out,
     quiet,
   };

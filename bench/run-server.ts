@@ -12,6 +12,8 @@ import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
 import { describeCpuUsage, startCpuUsage, type CpuUsage } from './cpu-usage';
 import { serverInfo } from './server-info';
 import { startContenderWorkers } from './contender-workers';
+import { fractionOfCeiling, runCeilingProbe, type CeilingFigures } from './probe';
+import { probeTable } from './probe-main';
 
 /** Distinguishes this run's order ids from an earlier run's on a server that keeps its data (TEMPORAL_ADDRESS, PostgreSQL). */
 const RUN = Date.now().toString(36);
@@ -32,7 +34,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
       ? args.sweep.values.map((value) => ({ value, tuning: { ...base, [TUNING_FLAGS[args.sweep!.flag]]: value } }))
       : [{ value: undefined, tuning: base }];
     const steps = planSteps(args.shape, stack.catalog);
-    const runs: Array<{ value?: number; tuning: Tuning; comparison: Comparison; targets: TargetCheck[]; cpu?: CpuUsage }> = [];
+    const runs: Array<{ value?: number; tuning: Tuning; comparison: Comparison; targets: TargetCheck[]; cpu?: CpuUsage; ofCeiling?: { ordo: CeilingFraction; baseline: CeilingFraction } }> = [];
     for (const [i, setting] of settings.entries()) {
       log(`\nSetting ${i + 1}/${settings.length}: ${describeTuning(setting.tuning)}; ${args.orders} ${args.shape} orders per contender in ${args.rounds} rounds`);
       const { comparison, cpu } = await runSetting(stack, args, setting.tuning, steps, `s${i + 1}`);
@@ -43,6 +45,13 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
     }
     if (args.sweep) console.log(`\nSweep of ${args.sweep.flag}\n${sweepTable(args.sweep.flag, runs.map((r) => ({ value: r.value!, comparison: r.comparison })))}`);
     const targets = runs.flatMap((r) => r.targets.map((t) => (args.sweep ? { ...t, target: `${t.target} (${args.sweep.flag} ${r.value})` } : t)));
+
+    // The server's ceiling in the same run, on the same server: each contender's events/s as a fraction of it.
+    const ceiling = args.probeSeconds ? await probeCeiling(stack, args) : undefined;
+    if (ceiling) {
+      for (const run of runs) run.ofCeiling = { ordo: fractionOfCeiling(run.comparison.ordo, ceiling), baseline: fractionOfCeiling(run.comparison.baseline, ceiling) };
+      console.log(`\n${probeTable(ceiling)}\n${runs.map((r) => `of the ceiling's events/s: Ordo ${r.ofCeiling!.ordo.ofCeilingEvents}, baseline ${r.ofCeiling!.baseline.ofCeilingEvents}`).join('\n')}`);
+    }
 
     const machine = machineInfo(loadBefore);
     const command = commandLine();
@@ -55,6 +64,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
         server: { ...(stack.dbFile ? { devServer: true, dbFile: 'temp file (file-backed SQLite)' } : { address: process.env.TEMPORAL_ADDRESS }), ...(await serverInfo(stack.ordoClient)) },
         settings: { orders: args.orders, shape: args.shape, concurrency: args.concurrency, rounds: args.rounds, settleSeconds: args.settle, warmup: args.warmup, solo: args.solo, workerProcesses: args.workerProcesses, stepsPerOrder: steps },
         runs,
+        ...(ceiling ? { ceiling } : {}),
         targets,
       },
       'latest',
@@ -96,4 +106,12 @@ async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuni
     await workers.stop();
     if (workers.peakRssBytes) process.stderr.write(`Worker processes' peak RSS: ${workers.peakRssBytes().map((b) => `${Math.round(b / 2 ** 20)} MiB`).join(', ')}\n`);
   }
+}
+
+type CeilingFraction = ReturnType<typeof fractionOfCeiling>;
+
+/** The ceiling probe (bench/probe.ts) against the run's server, after both contenders' phases. */
+function probeCeiling(stack: BenchStack, args: ServerBenchArgs): Promise<CeilingFigures> {
+  process.stderr.write(`\nCeiling probe: omes's workflow_with_single_noop_activity for ${args.probeSeconds} s…\n`);
+  return runCeilingProbe({ connection: stack.env.nativeConnection, client: stack.baselineClient, namespace: stack.config.temporal.namespace, seconds: args.probeSeconds, quiet: args.quiet, tag: `${RUN}-probe` });
 }

@@ -6,7 +6,7 @@ import { parseBenchArgs, UsageError } from '../../bench/args';
 describe('bench: command line', () => {
   it('has defaults for every setting, and takes worker tuning overrides', () => {
     assert.deepEqual(parseBenchArgs([]), {
-      mode: 'server', orders: 240, shape: 'laptop', concurrency: 32, rounds: 8, settle: 2, warmup: 5, solo: 3, tuning: {}, sweep: undefined, historySample: 50, workerProcesses: 0, out: undefined, quiet: false,
+      mode: 'server', orders: 240, shape: 'laptop', concurrency: 32, rounds: 8, settle: 2, warmup: 5, solo: 3, tuning: {}, sweep: undefined, historySample: 50, workerProcesses: 0, probeSeconds: 15, out: undefined, quiet: false,
     });
     const args = parseBenchArgs(['--orders', '50', '--cache', '0', '--max-workflow-tasks', '10', '--settle', '0', '--commit', 'side-by-side']);
     assert.deepEqual(args.mode === 'server' && [args.tuning, args.settle, args.commit], [{ cache: 0, 'max-workflow-tasks': 10 }, 0, 'side-by-side']);
