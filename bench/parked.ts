@@ -136,8 +136,10 @@ export async function runParkedBench(options: ParkedOptions): Promise<ParkedFigu
   const warmup = options.warmup ?? options.cache + 50;
   const idOf = (i: number) => `PARK-${tag}-${i}`;
   const alreadyParked = await parkedCount(options.temporal);
+  let parkedSoFar = 0;
   const park = async (from: number, count: number, label: string) => {
     const progress = new ProgressBar(label, count, options.quiet);
+    parkedSoFar = Math.max(parkedSoFar, from + count);
     await runPool(count, concurrency, async (i) => {
       await ordo.startOrder(parkedOrder(idOf(from + i)));
     });
@@ -212,6 +214,9 @@ export async function runParkedBench(options: ParkedOptions): Promise<ParkedFigu
       },
     };
   } finally {
+    // The parked orders would wait forever on a task queue no worker polls: terminated (their splits with them), so a
+    // server that keeps its data, and the test suite's shared one, are not left with orders nobody can run.
+    await runPool(parkedSoFar, concurrency, (i) => options.temporal.workflow.getHandle(orderWorkflowId(idOf(i))).terminate('parked-order benchmark done').then(() => undefined, () => undefined));
     worker.shutdown();
     await running;
     fs.rmSync(keysDir, { recursive: true, force: true });

@@ -35,15 +35,32 @@ export function readSplitPlan(temporal: Client, workflowId: string): Promise<Ful
   return queryIfKnown(temporal, workflowId, fulfillmentOrderPlanQuery);
 }
 
-/** Each order's decomposition, one query per order however often it is named; unknown or undecomposed orders are left out. */
+/**
+ * Each order's decomposition, one query per order however often it is named; unknown or undecomposed orders are left
+ * out, and so is one that cannot answer now (see `unlessUnanswered`).
+ */
 export async function readOrderPlans(temporal: Client, orderIds: readonly string[]): Promise<Map<string, Plan>> {
   const unique = [...new Set(orderIds)];
-  const plans = await mapConcurrently(unique, QUERY_CONCURRENCY, (orderId) => readOrderPlan(temporal, orderId));
+  const plans = await mapConcurrently(unique, QUERY_CONCURRENCY, (orderId) => unlessUnanswered(orderWorkflowId(orderId), readOrderPlan(temporal, orderId)));
   return new Map(unique.flatMap((orderId, i) => (plans[i] ? [[orderId, plans[i]] as const] : [])));
 }
 
-/** The live plans of the given splits, in their order, one query per split; a split Temporal does not know is left out. */
+/** The live plans of the given splits, in their order, one query per split; a split Temporal does not know, or that cannot answer now, is left out. */
 export async function readSplitPlans(temporal: Client, workflowIds: readonly string[]): Promise<FulfillmentOrderPlan[]> {
-  const plans = await mapConcurrently([...new Set(workflowIds)], QUERY_CONCURRENCY, (workflowId) => readSplitPlan(temporal, workflowId));
+  const plans = await mapConcurrently([...new Set(workflowIds)], QUERY_CONCURRENCY, (workflowId) => unlessUnanswered(workflowId, readSplitPlan(temporal, workflowId)));
   return plans.filter((plan): plan is FulfillmentOrderPlan => plan !== undefined);
+}
+
+/**
+ * A list (a desk, a dashboard) reads many workflows: one that cannot answer now (no worker polls its task queue, the
+ * query timed out) is left out and logged, rather than failing the whole list for every operator. A single order's
+ * page still says why it cannot be read.
+ */
+async function unlessUnanswered<T>(workflowId: string, read: Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    console.warn(`console: ${workflowId} left out of a list: ${(error as Error).message}`);
+    return undefined;
+  }
 }

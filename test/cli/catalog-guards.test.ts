@@ -97,7 +97,7 @@ describe('ordo and the catalog guards', function () {
         '    groups:',
         '      - name: Main',
         '        steps:',
-        '          - { id: post, type: callout, call: { system: erp, operation: post }, estimatedDuration: 1h, fallout: { queue: desk } }',
+        '          - { id: post, type: callout, call: { system: erp, operation: post }, estimatedDuration: 1h, fallout: { queue: fallout } }',
         'scenarios: [{ fulfillmentProduct: SHIP-WIDGET, workspace: delivery }]',
         '',
       ].join('\n'),

@@ -120,8 +120,9 @@ describe('lint: work queues the configuration lacks', () => {
     assert.match(findings[0].fix, /name one of the configured queues \(desk\), or add checkers/);
   });
 
-  it('says nothing when every queue is configured, or when no configuration is at hand', () => {
+  it('says nothing when every queue is configured, when no configuration is at hand, or when it has no queues yet', () => {
     assert.deepEqual(unknown(['checkers', 'leads', 'desk', 'nowhere']), []);
     assert.deepEqual(lintCatalog(catalog).filter((f) => f.rule === 'unknown-queue'), []);
+    assert.deepEqual(unknown([]), [], 'a configuration with no queues at all has not set them up yet');
   });
 });
