@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { baselineContender, ordoContender, type Contender } from '../../bench/contenders';
 import { countHistories } from '../../bench/histories';
-import { bundleBaselineWorkflows, startBenchWorkers, type BenchWorkers } from '../../bench/workers';
+import type { BenchWorkers } from '../../bench/workers';
 import { getHarness, simulatorGet, simulatorSend, type Harness } from '../e2e/harness';
+import { startHarnessBenchWorkers } from './harness-workers';
 
 /** The systems a laptop order calls (the availability read is a GET, which the call logs do not keep). */
 const SYSTEMS = ['inventory', 'shipping', 'provisioning', 'warranty', 'billing'];
@@ -39,16 +40,7 @@ describe('bench: the like-for-like baseline makes the same calls as Ordo', funct
     this.timeout(600_000); // the first run may build the Temporal CLI
     const h = await getHarness();
     const tag = `l${Date.now().toString(36)}`;
-    workers = await startBenchWorkers({
-      connection: h.env.nativeConnection,
-      client: h.env.client,
-      config: h.config,
-      catalog: h.catalog,
-      tuning: h.config.worker,
-      ordoBundle: h.bundle,
-      baselineBundle: await bundleBaselineWorkflows(),
-      tag,
-    });
+    workers = await startHarnessBenchWorkers(tag);
     baseline = baselineContender({ temporal: h.env.client, taskQueue: workers.baselineTaskQueue, shape: 'laptop' });
     const contenders = [ordoContender({ temporal: h.env.client, taskQueue: workers.ordoTaskQueue, catalog: h.catalog, shape: 'laptop' }), baseline];
     await Promise.all(contenders.map(async (contender) => {

@@ -4,8 +4,9 @@ import { planSteps } from '../../bench/shapes';
 import { runSideBySide, type Comparison } from '../../bench/side-by-side';
 import { serverTargets } from '../../bench/targets';
 import { comparisonTable } from '../../bench/report';
-import { bundleBaselineWorkflows, startBenchWorkers, type BenchWorkers } from '../../bench/workers';
+import type { BenchWorkers } from '../../bench/workers';
 import { getHarness } from '../e2e/harness';
+import { startHarnessBenchWorkers } from './harness-workers';
 
 /**
  * The bench's code path on the shared test server, with a handful of orders: it must keep producing a
@@ -20,16 +21,7 @@ describe('bench: Ordo and the like-for-like baseline side by side', function () 
     this.timeout(600_000); // the first run may build the Temporal CLI
     const h = await getHarness();
     const tag = `t${Date.now().toString(36)}`;
-    workers = await startBenchWorkers({
-      connection: h.env.nativeConnection,
-      client: h.env.client,
-      config: h.config,
-      catalog: h.catalog,
-      tuning: h.config.worker,
-      ordoBundle: h.bundle,
-      baselineBundle: await bundleBaselineWorkflows(),
-      tag,
-    });
+    workers = await startHarnessBenchWorkers(tag);
     comparison = await runSideBySide({
       ordo: ordoContender({ temporal: h.env.client, taskQueue: workers.ordoTaskQueue, catalog: h.catalog, shape: 'laptop' }),
       baseline: baselineContender({ temporal: h.env.client, taskQueue: workers.baselineTaskQueue, shape: 'laptop' }),

@@ -5,8 +5,9 @@ import { steadyTable } from '../../bench/report';
 import { spreadOf } from '../../bench/spread';
 import { autoRates, kneeOf, runSteady, type SteadyResult } from '../../bench/steady';
 import { steadyTargets } from '../../bench/targets';
-import { bundleBaselineWorkflows, startBenchWorkers, type BenchWorkers } from '../../bench/workers';
+import type { BenchWorkers } from '../../bench/workers';
 import { getHarness } from '../e2e/harness';
+import { startHarnessBenchWorkers } from './harness-workers';
 
 describe('bench: steady load, figures', () => {
   it('rebuilds the backlog second by second and calls it growing when it rises faster than the tolerance allows', () => {
@@ -47,16 +48,7 @@ describe('bench: steady load, a short sweep on the test server', function () {
     this.timeout(600_000);
     const h = await getHarness();
     const tag = `s${Date.now().toString(36)}`;
-    workers = await startBenchWorkers({
-      connection: h.env.nativeConnection,
-      client: h.env.client,
-      config: h.config,
-      catalog: h.catalog,
-      tuning: h.config.worker,
-      ordoBundle: h.bundle,
-      baselineBundle: await bundleBaselineWorkflows(),
-      tag,
-    });
+    workers = await startHarnessBenchWorkers(tag);
     result = await runSteady({
       ordo: ordoContender({ temporal: h.env.client, taskQueue: workers.ordoTaskQueue, catalog: h.catalog, shape: 'laptop' }),
       baseline: baselineContender({ temporal: h.env.client, taskQueue: workers.baselineTaskQueue, shape: 'laptop' }),
