@@ -3,6 +3,7 @@ import { runDecomposeCommand } from './run-decompose';
 import { runLargeBench } from './run-large';
 import { runServerBench } from './run-server';
 import { runSteadyBench } from './run-steady';
+import { runBenchEntry } from './script-command';
 
 /** `npm run bench` (side by side, `--steady`, `--large`) and `npm run bench:decompose`. Exit 0 done, 1 failed, 2 usage error. */
 async function main(argv: string[]): Promise<number> {
@@ -24,10 +25,4 @@ async function main(argv: string[]): Promise<number> {
   return runServerBench(args);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error.stack ?? error.message);
-    process.exit(1);
-  },
-);
+runBenchEntry(main);

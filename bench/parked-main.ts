@@ -6,7 +6,7 @@ import { formatBytes, machineInfo } from './machine';
 import { writeReport } from './output';
 import { KIB_PER_PARKED_ORDER_TARGET, PARKED_CATALOG, RSS_AT_10K_TARGET_BYTES, runParkedBench, type ParkedFigures } from './parked';
 import { machineLine, table } from './report';
-import { scriptCommand } from './script-command';
+import { runBenchEntry, scriptCommand } from './script-command';
 import { startBenchStack } from './stack';
 
 const USAGE = `usage: npm run bench:parked -- [--orders 2000] [--cache 100] [--probes 20] [--concurrency 32] [--out FILE] [--quiet]
@@ -99,10 +99,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error.stack ?? error.message);
-    process.exit(1);
-  },
-);
+runBenchEntry(main);

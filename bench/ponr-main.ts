@@ -11,7 +11,7 @@ import { ponrOrder, PONR_CATALOG } from './ponr-order';
 import { countPonrSignals } from './ponr-signals';
 import { machineLine } from './report';
 import { sampleRss } from './rss';
-import { scriptCommand } from './script-command';
+import { runBenchEntry, scriptCommand } from './script-command';
 import { startBenchStack } from './stack';
 import { describeTuning } from './tuning';
 import { startBenchWorkers } from './workers';
@@ -74,10 +74,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error.stack ?? error.message);
-    process.exit(1);
-  },
-);
+runBenchEntry(main);

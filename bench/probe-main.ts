@@ -4,7 +4,7 @@ import { machineInfo } from './machine';
 import { writeReport } from './output';
 import { runCeilingProbe, type CeilingFigures } from './probe';
 import { machineLine, table } from './report';
-import { scriptCommand } from './script-command';
+import { runBenchEntry, scriptCommand } from './script-command';
 import { startBenchStack } from './stack';
 
 const USAGE = `usage: npm run bench:probe -- [--concurrency 10] [--seconds 20] [--out FILE] [--quiet]
@@ -65,12 +65,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(error.stack ?? error.message);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runBenchEntry(main);

@@ -8,7 +8,7 @@ import { writeReport } from './output';
 import { machineLine } from './report';
 import { sampleRss } from './rss';
 import { startBenchStack } from './stack';
-import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
+import { describeTuning, tuningWith } from './tuning';
 import { startBenchWorkers } from './workers';
 
 /** `npm run bench -- --large`: one fleet order of --items sensor kits on the bench stack. Answers the exit code. */
@@ -17,8 +17,7 @@ export async function runLargeBench(args: LargeBenchArgs): Promise<number> {
   const loadBefore = loadAverage();
   process.stderr.write('Starting a file-backed Temporal dev server, the simulators (no latency) and the workflow bundles…\n');
   const stack = await startBenchStack();
-  const tuning: Tuning = { ...stack.config.worker };
-  for (const [flag, value] of Object.entries(args.tuning)) tuning[TUNING_FLAGS[flag as keyof typeof TUNING_FLAGS]] = value;
+  const tuning = tuningWith(stack.config.worker, args.tuning);
   const workers = await startBenchWorkers({ connection: stack.env.nativeConnection, client: stack.ordoClient, config: stack.config, catalog: stack.catalog, tuning, ordoBundle: stack.ordoBundle, baselineBundle: stack.baselineBundle, tag: 'large' });
   try {
     const rss = sampleRss();

@@ -6,9 +6,9 @@ import { writeReport } from './output';
 import { comparisonTable, machineLine, sweepTable, targetsTable } from './report';
 import { planSteps } from './shapes';
 import { runSideBySide, type Comparison } from './side-by-side';
-import { startBenchStack, type BenchStack } from './stack';
+import { withBenchStack, type BenchStack } from './stack';
 import { serverTargets, type TargetCheck } from './targets';
-import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
+import { describeTuning, TUNING_FLAGS, tuningWith, type Tuning } from './tuning';
 import { describeCpuUsage, startCpuUsage, type CpuUsage } from './cpu-usage';
 import { serverInfo } from './server-info';
 import { startContenderWorkers } from './contender-workers';
@@ -23,13 +23,8 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const loadBefore = loadAverage();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  log('Starting a file-backed Temporal dev server, the simulators (no latency) and the workflow bundles…');
-  const stack = await startBenchStack();
-  const stopOnSignal = () => void stack.stop().finally(() => process.exit(130));
-  process.once('SIGINT', stopOnSignal);
-  try {
-    const base: Tuning = { ...stack.config.worker };
-    for (const [flag, value] of Object.entries(args.tuning)) base[TUNING_FLAGS[flag as keyof typeof TUNING_FLAGS]] = value;
+  return withBenchStack(log, async (stack) => {
+    const base = tuningWith(stack.config.worker, args.tuning);
     const settings = args.sweep
       ? args.sweep.values.map((value) => ({ value, tuning: { ...base, [TUNING_FLAGS[args.sweep!.flag]]: value } }))
       : [{ value: undefined, tuning: base }];
@@ -75,10 +70,7 @@ export async function runServerBench(args: ServerBenchArgs): Promise<number> {
     const failed = runs.some((r) => r.comparison.ordo.failed > 0 || r.comparison.baseline.failed > 0);
     if (failed) console.error('Some orders did not complete: the figures above are not comparable.');
     return failed ? 1 : 0;
-  } finally {
-    process.off('SIGINT', stopOnSignal);
-    await stack.stop();
-  }
+  });
 }
 
 async function runSetting(stack: BenchStack, args: ServerBenchArgs, tuning: Tuning, steps: number, tag: string): Promise<{ comparison: Comparison; cpu?: CpuUsage }> {

@@ -4,11 +4,11 @@ import { baselineContender, ordoContender } from './contenders';
 import { commandLine, loadAverage, machineInfo } from './machine';
 import { writeReport } from './output';
 import { machineLine, steadyTable, targetsTable } from './report';
-import { startBenchStack } from './stack';
+import { withBenchStack } from './stack';
 import { GROWTH_TOLERANCE } from './open-loop';
 import { runSteady } from './steady';
 import { steadyTargets } from './targets';
-import { describeTuning, TUNING_FLAGS, type Tuning } from './tuning';
+import { describeTuning, tuningWith } from './tuning';
 import { describeCpuUsage, startCpuUsage } from './cpu-usage';
 import { serverInfo } from './server-info';
 import { startContenderWorkers } from './contender-workers';
@@ -18,13 +18,8 @@ export async function runSteadyBench(args: SteadyBenchArgs): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const loadBefore = loadAverage();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  log('Starting a file-backed Temporal dev server, the simulators (no latency) and the workflow bundles…');
-  const stack = await startBenchStack();
-  const stopOnSignal = () => void stack.stop().finally(() => process.exit(130));
-  process.once('SIGINT', stopOnSignal);
-  try {
-    const tuning: Tuning = { ...stack.config.worker };
-    for (const [flag, value] of Object.entries(args.tuning)) tuning[TUNING_FLAGS[flag as keyof typeof TUNING_FLAGS]] = value;
+  return withBenchStack(log, async (stack) => {
+    const tuning = tuningWith(stack.config.worker, args.tuning);
     const workers = await startContenderWorkers(stack, tuning, args.workerProcesses, 'steady');
     // Which process held the cores over the whole sweep (docs/production-temporal.md).
     const cpuUsage = startCpuUsage();
@@ -74,8 +69,5 @@ export async function runSteadyBench(args: SteadyBenchArgs): Promise<number> {
     const failed = [...result.rows, ...(result.halfKnee ? [result.halfKnee] : [])].some((r) => r.baseline.failed > 0 || r.ordo.failed > 0);
     if (failed) console.error('Some orders did not complete: the figures above are not comparable.');
     return failed ? 1 : 0;
-  } finally {
-    process.off('SIGINT', stopOnSignal);
-    await stack.stop();
-  }
+  });
 }

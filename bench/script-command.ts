@@ -8,3 +8,17 @@ export function scriptCommand(entry: string, argv: readonly string[] = process.a
   if (script?.startsWith('bench:')) return `npm run ${script}${args ? ` -- ${args}` : ''}`;
   return `npx tsx ${entry}${args ? ` ${args}` : ''}`;
 }
+
+/**
+ * Runs a bench entry's `main` and exits with the code it answers; an unexpected error prints its stack (a bench
+ * failing is a developer's problem, not a user's mistake: bad flags answer usage and exit 2 inside `main`).
+ */
+export function runBenchEntry(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      console.error(error.stack ?? error.message);
+      process.exit(1);
+    },
+  );
+}

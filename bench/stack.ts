@@ -73,3 +73,20 @@ export async function startBenchStack(): Promise<BenchStack> {
     },
   };
 }
+
+/**
+ * Starts the bench stack, runs `bench` on it and stops it, on Ctrl-C too (exit 130), so no dev server outlives a
+ * side-by-side or steady run.
+ */
+export async function withBenchStack<T>(log: (line: string) => void, bench: (stack: BenchStack) => Promise<T>): Promise<T> {
+  log('Starting a file-backed Temporal dev server, the simulators (no latency) and the workflow bundles…');
+  const stack = await startBenchStack();
+  const stopOnSignal = () => void stack.stop().finally(() => process.exit(130));
+  process.once('SIGINT', stopOnSignal);
+  try {
+    return await bench(stack);
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    await stack.stop();
+  }
+}

@@ -13,3 +13,10 @@ export type TuningFlag = keyof typeof TUNING_FLAGS;
 export function describeTuning(tuning: Tuning): string {
   return `activities ${tuning.maxConcurrentActivityTaskExecutions}, workflow tasks ${tuning.maxConcurrentWorkflowTaskExecutions}, cache ${tuning.maxCachedWorkflows}`;
 }
+
+/** The configuration's worker settings with the command line's tuning flags laid over them. */
+export function tuningWith(configured: Tuning, flags: Partial<Record<TuningFlag, number>>): Tuning {
+  const tuning: Tuning = { ...configured };
+  for (const [flag, value] of Object.entries(flags)) tuning[TUNING_FLAGS[flag as TuningFlag]] = value;
+  return tuning;
+}

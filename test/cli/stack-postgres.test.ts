@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensurePostgresInstalled, portAnswers } from '../../scripts/postgres';
-import { MissingToolchain } from '../../scripts/temporal-cli';
-import { ensureTemporalServer, PORTS_PER_SERVER } from '../../scripts/temporal-server';
+import { portAnswers } from '../../scripts/postgres';
+import { PORTS_PER_SERVER } from '../../scripts/temporal-server';
 import { freePortRange } from '../e2e/free-ports';
 import { captureLogFolder } from '../log-capture';
+import { requireProductionServer } from '../production-server';
 import { cleanEnv, describeRun, jsonOf, ordo, REPO_ROOT } from './run-ordo';
 
 /**
@@ -21,15 +21,7 @@ describe('ordo stack up --persistence postgres', function () {
   const run = (...args: string[]) => ordo([...args, '--config', configFile], { env: cleanEnv(), timeoutMs: 300_000 });
 
   before(async function () {
-    this.timeout(1_800_000); // the first run may build the server and install PostgreSQL
-    try {
-      ensurePostgresInstalled();
-      await ensureTemporalServer();
-    } catch (error) {
-      if (!(error instanceof MissingToolchain)) throw error;
-      console.log(`    skipped: ${error.message}`);
-      this.skip();
-    }
+    await requireProductionServer(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-stack-pg-'));
     fs.chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the tests run as root: it must reach its folder
     const temporalPort = await freePortRange(PORTS_PER_SERVER);

@@ -8,12 +8,11 @@ import { OrdoClient } from '../../client/ordo-client';
 import { loadCatalogFiles } from '../../config/catalog-files';
 import { dataConverterFor } from '../../config/connection';
 import { loadConfig, type LoadedConfig } from '../../config/load';
-import { ensurePostgresInstalled } from '../../scripts/postgres';
-import { MissingToolchain } from '../../scripts/temporal-cli';
-import { ensureTemporalServer, HISTORY_SHARDS, PORTS_PER_SERVER, startPostgresTemporal, type RunningPostgresTemporal } from '../../scripts/temporal-server';
+import { HISTORY_SHARDS, PORTS_PER_SERVER, startPostgresTemporal, type RunningPostgresTemporal } from '../../scripts/temporal-server';
 import { startSimulators } from '../../simulators';
 import { bundleOrdoWorkflows, createOrdoWorker } from '../../workers/create';
 import { testKeyringFile } from '../encryption-keys';
+import { requireProductionServer } from '../production-server';
 import { quietRuntime } from '../quiet-runtime';
 import { eventually } from './eventually';
 import { freePortRange } from './free-ports';
@@ -39,15 +38,7 @@ describe('Ordo on the Temporal server backed by PostgreSQL', function () {
   let ordo: OrdoClient;
 
   before(async function () {
-    this.timeout(1_800_000); // the first run builds the server (several minutes) and may install PostgreSQL
-    try {
-      ensurePostgresInstalled();
-      await ensureTemporalServer();
-    } catch (error) {
-      if (!(error instanceof MissingToolchain)) throw error;
-      console.log(`    skipped: ${error.message}`);
-      this.skip();
-    }
+    await requireProductionServer(this);
     quietRuntime();
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-pg-'));
     fs.chmodSync(root, 0o755); // PostgreSQL runs as its own user when the tests run as root: it must reach its folder
