@@ -1,7 +1,15 @@
 import type { Client } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Order } from '../domain/order';
 import { orderWorkflowId } from '../workflows/ids';
+import { currentVersion, versionMarker } from '../workflows/patches';
 import { AccountIdKey, ChangeOfKey, ChannelKey, OrderIdKey, OrderStateKey } from '../workflows/search-attributes';
+
+/**
+ * Temporal's own attribute that `patched()` writes: set at start instead, so `TemporalChangeVersion = "ordo-behaviour-vN"`
+ * still finds the open orders of version N (docs/versioning.md) although they write no marker.
+ */
+const TemporalChangeVersionKey = defineSearchAttributeKey('TemporalChangeVersion', SearchAttributeType.KEYWORD_LIST);
 
 /**
  * Starts a checked order's OrderWorkflow (`order-<orderId>`), the one way every submitter does it: `ordo submit`
@@ -13,13 +21,15 @@ export async function startOrderWorkflow(temporal: Client, taskQueue: string, or
   const handle = await temporal.workflow.start('OrderWorkflow', {
     workflowId,
     taskQueue,
-    args: [{ order, submittedAt: new Date().toISOString() }],
+    // The version this build runs, so the order needs no version marker (two events) to know it.
+    args: [{ order, submittedAt: new Date().toISOString(), behaviourVersion: currentVersion() }],
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [
       { key: OrderIdKey, value: order.id },
       { key: AccountIdKey, value: order.accountId },
       { key: ChannelKey, value: order.channel },
       { key: OrderStateKey, value: 'acknowledged' },
+      { key: TemporalChangeVersionKey, value: [versionMarker(currentVersion())] },
       ...(order.changeOf ? [{ key: ChangeOfKey, value: order.changeOf }] : []),
     ],
   });

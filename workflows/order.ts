@@ -55,7 +55,7 @@ const { sendSubscriptionChange } = proxyActivities<BillingOverTimeActivities>(bi
  * its state changes are checked against the tables of workflows/state-machines.ts (docs/state-machines.md).
  */
 export async function OrderWorkflow(input: OrderWorkflowInput): Promise<OrderSummary> {
-  const behaviour = ownBehaviour();
+  const behaviour = ownBehaviour(input.behaviourVersion);
   // Since `order-events`, when its plan says the hub has a subscriber for it: the order's TMF622 events go to the
   // hub's subscribers (workflows/order-events.ts), and it returns once they are delivered.
   const events: { of?: OrderEvents } = {};

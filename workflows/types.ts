@@ -146,6 +146,11 @@ export interface OrderWorkflowInput {
   order: Order;
   /** When the client accepted it (ISO time), for the summary. */
   submittedAt?: string;
+  /**
+   * The behaviour version the submitter's build runs (activities/start-order-workflow.ts), so the order runs it
+   * without writing a version marker (workflows/versions.ts). Absent in orders submitted before it was passed.
+   */
+  behaviourVersion?: number;
 }
 
 export interface FulfillmentOrderSummary {

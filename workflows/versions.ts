@@ -60,7 +60,7 @@ export class Behaviour<Id extends string = PatchId> {
  * the current version's; a replayed one finds the marker its history has, newest first; 0 when none.
  */
 export function ownBehaviour<Id extends string = PatchId>(carried?: number, registry?: PatchRegistry<Id>): Behaviour<Id> {
-  if (carried !== undefined) return new Behaviour(carried, registry);
+  if (carried !== undefined) return new Behaviour(knownVersion(carried, registry), registry);
   for (let version = currentVersion(registry); version >= 1; version--) {
     if (patched(versionMarker(version))) return new Behaviour(version, registry);
   }
@@ -69,6 +69,17 @@ export function ownBehaviour<Id extends string = PatchId>(carried?: number, regi
 
 /** The behaviour of a split: the version its starter passed, or 0 (ask each patch) when it passed none. */
 export function givenBehaviour<Id extends string = PatchId>(behaviourVersion: number | undefined, registry?: PatchRegistry<Id>): Behaviour<Id> {
-  return new Behaviour(behaviourVersion ?? 0, registry);
+  return new Behaviour(knownVersion(behaviourVersion ?? 0, registry), registry);
+}
+
+/**
+ * A version passed in an input (by a client or parent of a newer build) that this build does not know must not
+ * run as an older one: a newer worker replaying it later would take other branches. A plain Error fails the
+ * workflow task, not the workflow, so the task is retried until a worker that knows the version takes it.
+ */
+function knownVersion<Id extends string>(version: number, registry?: PatchRegistry<Id>): number {
+  const newest = currentVersion(registry);
+  if (version > newest) throw new Error(`behaviour version ${version} is newer than this worker's (${newest}): deploy the build that started it (docs/versioning.md)`);
+  return version;
 }
 

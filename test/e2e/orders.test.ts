@@ -3,6 +3,7 @@ import { OrdoError } from '../../client/errors';
 import type { Invoice } from '../../domain/invoice';
 import { parseMoney } from '../../domain/money';
 import { orderWorkflowId } from '../../workflows/ids';
+import { currentVersion, versionMarker } from '../../workflows/patches';
 import { exampleOrder } from './examples';
 import { activityAttempts } from './history';
 import { getHarness, simulatorGet, simulatorSend, type Harness } from './harness';
@@ -63,14 +64,17 @@ describe('orders end to end (real Temporal dev server, real simulators)', functi
     assert.deepEqual(parent.searchAttributes.AccountId, [order.accountId]);
   });
 
-  it('keeps histories lean: one patch marker per order, none in its splits, and no idle search-attribute writes', async () => {
+  it('keeps histories lean: no patch marker (the version comes with the input), none in its splits, and no idle search-attribute writes', async () => {
     const order = exampleOrder('laptop-bundle.json', 'lean');
     await h.client.startOrder(order);
     const summary = await h.client.waitForCompletion(order.id);
     const historyOf = async (workflowId: string) => (await h.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     const orderEvents = await historyOf(orderWorkflowId(order.id));
     const markers = (events: typeof orderEvents, name: string) => events.filter((e) => e.markerRecordedEventAttributes?.markerName === name).length;
-    assert.equal(markers(orderEvents, 'core_patch'), 1, 'the order asks patched() once');
+    assert.equal(markers(orderEvents, 'core_patch'), 0, 'the order learns its behaviour version from its input: no marker');
+    const orderDescribed = await h.env.client.workflow.getHandle(orderWorkflowId(order.id)).describe();
+    assert.deepEqual(orderDescribed.searchAttributes.TemporalChangeVersion, [versionMarker(currentVersion())], 'found by its version all the same');
+    assert.equal(orderEvents.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length, 2, 'OrderState inProgress, then completed');
     assert.equal(markers(orderEvents, 'core_local_activity'), 3, 'decompose, prepareSubscription (it has no recurring item: no subscription to start) and invoice are local activities');
     assert.equal(orderEvents.filter((e) => e.activityTaskScheduledEventAttributes).length, 0);
     for (const fo of summary.fulfillmentOrders) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { currentVersion, PATCHES, versionMarker, type PatchRegistry } from '../../workflows/patches';
-import { Behaviour } from '../../workflows/versions';
+import { Behaviour, givenBehaviour, ownBehaviour } from '../../workflows/versions';
 
 const WORKFLOWS = path.join(__dirname, '../../workflows');
 /** The registry and the one module that asks it: the only places allowed to compare versions or call patched(). */
@@ -59,6 +59,13 @@ describe('workflows/versions.ts: the patch registry', () => {
   it('passes its version on to workflows it starts, and nothing at version 0', () => {
     assert.deepEqual(fixture(2).behaviour.toInput(), { behaviourVersion: 2 });
     assert.deepEqual(fixture(0).behaviour.toInput(), {});
+  });
+
+  it('runs a carried version without asking, and fails the workflow task (a plain Error) for a version newer than this build', () => {
+    assert.equal(ownBehaviour(currentVersion()).startedWith('lean-history'), true);
+    for (const start of [() => ownBehaviour(currentVersion() + 1), () => givenBehaviour(currentVersion() + 1)]) {
+      assert.throws(start, (error: Error) => error.constructor === Error && /newer than this worker's .*deploy the build that started it/.test(error.message));
+    }
   });
 
   it('refuses a patch that is not registered', () => {

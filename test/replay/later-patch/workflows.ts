@@ -34,7 +34,7 @@ async function later(behaviour: Behaviour<keyof typeof rightly>): Promise<void> 
 }
 
 export async function OrderWorkflow(...args: Parameters<typeof order>): ReturnType<typeof order> {
-  await later(ownBehaviour(undefined, registry()));
+  await later(ownBehaviour(args[0].behaviourVersion, registry()));
   return order(...args);
 }
 
