@@ -79,7 +79,8 @@ export async function startBenchStack(): Promise<BenchStack> {
  * side-by-side or steady run.
  */
 export async function withBenchStack<T>(log: (line: string) => void, bench: (stack: BenchStack) => Promise<T>): Promise<T> {
-  log('Starting a file-backed Temporal dev server, the simulators (no latency) and the workflow bundles…');
+  const server = process.env.TEMPORAL_ADDRESS ? `Connecting to the Temporal server at ${process.env.TEMPORAL_ADDRESS}` : 'Starting a file-backed Temporal dev server';
+  log(`${server}, the simulators (no latency) and the workflow bundles…`);
   const stack = await startBenchStack();
   const stopOnSignal = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
