@@ -4,7 +4,7 @@
  */
 
 /** Workflow modules anyone may load: definitions and names, no workflow implementation. */
-const WORKFLOW_LEAVES = '^workflows/(ids|messages|sync-messages|channel-intake-messages|subscription-messages|payment-messages|types|search-attributes|payload-converter)\\.ts$';
+const WORKFLOW_LEAVES = '^workflows/(ids|patches|messages|sync-messages|channel-intake-messages|subscription-messages|payment-messages|types|search-attributes|payload-converter)\\.ts$';
 
 /** npm packages that are pure computation: no I/O, no clock, no randomness. */
 const PURE_PACKAGES = 'node_modules/(zod|yaml|@noble/curves|@noble/hashes)/';
