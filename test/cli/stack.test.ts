@@ -82,6 +82,11 @@ describe('ordo stack: a part is up when it answers', function () {
     assert.equal((await fetch(`${apiStatus.url}/productOrder`)).status, 401);
     const healthFile = path.join(dir, 'data', 'worker.json');
     const before = JSON.parse(fs.readFileSync(healthFile, 'utf8')) as { pid: number; identity: string };
+    // The worker runs with a heap cap, so parked orders' garbage is collected (docs/benchmarks-more.md).
+    if (fs.existsSync(`/proc/${before.pid}/environ`)) {
+      const environ = fs.readFileSync(`/proc/${before.pid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.some((entry) => entry.startsWith('NODE_OPTIONS=') && /--max-old-space-size=\d+/.test(entry)), 'the worker has a heap cap in NODE_OPTIONS');
+    }
     const record = JSON.parse(fs.readFileSync(path.join(dir, 'data', 'stack.json'), 'utf8')) as { pids: { worker: number } };
 
     // Kill the worker the hard way: tsx's whole process group, the worker's node process included.
