@@ -1,15 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Order } from '../domain/order';
 import { orderWorkflowId } from '../workflows/ids';
 import { currentVersion, versionMarker } from '../workflows/patches';
-import { AccountIdKey, ChangeOfKey, ChannelKey, OrderIdKey, OrderStateKey } from '../workflows/search-attributes';
-
-/**
- * Temporal's own attribute that `patched()` writes: set at start instead, so `TemporalChangeVersion = "ordo-behaviour-vN"`
- * still finds the open orders of version N (docs/versioning.md) although they write no marker.
- */
-const TemporalChangeVersionKey = defineSearchAttributeKey('TemporalChangeVersion', SearchAttributeType.KEYWORD_LIST);
+import { AccountIdKey, ChangeOfKey, ChannelKey, OrderIdKey, OrderStateKey, TemporalChangeVersionKey } from '../workflows/search-attributes';
 
 /**
  * Starts a checked order's OrderWorkflow (`order-<orderId>`), the one way every submitter does it: `ordo submit`
@@ -29,6 +22,7 @@ export async function startOrderWorkflow(temporal: Client, taskQueue: string, or
       { key: AccountIdKey, value: order.accountId },
       { key: ChannelKey, value: order.channel },
       { key: OrderStateKey, value: 'acknowledged' },
+      // Set at start, as patched() would have written it, so visibility still finds orders by version.
       { key: TemporalChangeVersionKey, value: [versionMarker(currentVersion())] },
       ...(order.changeOf ? [{ key: ChangeOfKey, value: order.changeOf }] : []),
     ],

@@ -22,6 +22,12 @@ export const SyncRecordsKey = defineSearchAttributeKey('SyncRecords', SearchAttr
 export const NextBillingDateKey = defineSearchAttributeKey('NextBillingDate', SearchAttributeType.DATETIME);
 /** Beyond DESIGN.md's list: a subscription's state (active, ended) or an invoice payment's (Posted … Collections). */
 export const BillingStateKey = defineSearchAttributeKey('BillingState', SearchAttributeType.KEYWORD);
+/**
+ * Temporal's own attribute (not registered by Ordo) that `patched()` writes. The order's submitter sets it at start,
+ * so `TemporalChangeVersion = "ordo-behaviour-vN"` finds the orders of version N although they write no marker
+ * (docs/versioning.md).
+ */
+export const TemporalChangeVersionKey = defineSearchAttributeKey('TemporalChangeVersion', SearchAttributeType.KEYWORD_LIST);
 
 export const ORDO_SEARCH_ATTRIBUTES = [
   OrderIdKey,

@@ -6,8 +6,9 @@ type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
 /**
  * The paths a recorded history exercises, as a set of named features: every kind of event, every activity,
  * child workflow, signal and update by name (with the operator's action for fallout resolution), every
- * patch marker, every search attribute written, continue-as-new, and a behaviour version given in the input. Two histories with the same features
- * test the same code paths on replay, so a recording keeps only histories that add a feature.
+ * patch marker, every search attribute written, continue-as-new, and a behaviour version given in the input.
+ * Two histories with the same features test the same code paths on replay, so a recording keeps only histories
+ * that add a feature.
  */
 export function historyPaths(history: History): Set<string> {
   const paths = new Set<string>();
