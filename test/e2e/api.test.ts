@@ -8,8 +8,8 @@ import { sha256 } from '../../api/keys';
 import { BASE_PATH } from '../../api/product-orders';
 import { apiApp, startApi, type RunningApi } from '../../api/server';
 import type { OrdoClient } from '../../client/ordo-client';
-import { completeManualTaskUpdate, fulfillmentOrderPlanQuery, resolveFalloutUpdate } from '../../workflows/messages';
-import { fulfillmentOrderWorkflowId } from '../../workflows/ids';
+import { completeManualTaskUpdate, fulfillmentOrderPlanQuery, resolveFalloutUpdate, summaryQuery } from '../../workflows/messages';
+import { fulfillmentOrderWorkflowId, orderWorkflowId } from '../../workflows/ids';
 import type { FulfillmentOrderPlan } from '../../workflows/types';
 import { answerProblems, documentedRoutes, openapi } from '../api/openapi-check';
 import { eventually } from './eventually';
@@ -230,7 +230,10 @@ describe('the TMF622 order API (real Temporal dev server, changes catalog lane)'
       await waitForStep(id, 'change.hold', 'InProgress');
       const ids = await eventually('inProgress twice', async () => {
         const seen = received.map((e) => e.eventId);
-        return seen.includes(`${id}:ProductOrderStateChangeEvent:inProgress#2`) ? seen : undefined;
+        if (seen.includes(`${id}:ProductOrderStateChangeEvent:inProgress#2`)) return seen;
+        // Not yet: what the subscriber has and what the order went through, for the timeout's message.
+        const { stateLog } = await h.env.client.workflow.getHandle(orderWorkflowId(id)).query(summaryQuery);
+        throw new Error(`the subscriber has ${seen.join(', ') || 'nothing'}; the order went ${(stateLog ?? []).map((s) => s.state).join(' → ')}`);
       }, 30_000);
       for (const state of ['acknowledged', 'inProgress', 'held']) assert.ok(ids.includes(`${id}:ProductOrderStateChangeEvent:${state}`), `${state} in ${ids.join(', ')}`);
     } finally {
