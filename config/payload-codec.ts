@@ -5,6 +5,11 @@ import { temporal } from '@temporalio/proto';
 /** Payloads at least this big are stored gzip-compressed; smaller ones stay plain JSON, readable in the Web UI. */
 export const COMPRESS_FROM_BYTES = 128 * 1024;
 const GZIP_ENCODING = 'binary/gzip';
+/**
+ * Level 3, not zlib's default 6: on a 10,000-item plan (6 MiB of JSON) it compresses in under half the time
+ * (8 ms, not 18) for a payload 14 % larger (361 KiB, not 315). Any level decodes the same way.
+ */
+const GZIP_LEVEL = 3;
 
 /**
  * Compresses large payloads. A plan of a few thousand items is megabytes of very repetitive JSON: Temporal
@@ -21,7 +26,7 @@ export class LargePayloadCodec implements PayloadCodec {
     return payloads.map((payload) => {
       if ((payload.data?.length ?? 0) < this.fromBytes) return payload;
       const inner = temporal.api.common.v1.Payload.encode(payload).finish();
-      return { metadata: { encoding: new TextEncoder().encode(GZIP_ENCODING) }, data: gzipSync(inner) };
+      return { metadata: { encoding: new TextEncoder().encode(GZIP_ENCODING) }, data: gzipSync(inner, { level: GZIP_LEVEL }) };
     });
   }
 

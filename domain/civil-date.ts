@@ -14,12 +14,17 @@ export interface CivilDate {
 
 /** Parses "YYYY-MM-DD"; a malformed or non-existent date is InvalidInput at `path`. */
 export function parseIsoDate(text: string, path: string): CivilDate {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const date = match && { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
-  if (!date || date.month < 1 || date.month > 12 || date.day < 1 || date.day > daysInMonth(date.year, date.month)) {
-    throw new InvalidInput('term', [{ path, message: `"${text}" is not a calendar date`, fix: 'write it as YYYY-MM-DD' }]);
-  }
+  const date = civilDateOf(text);
+  if (!date) throw new InvalidInput('term', [{ path, message: `"${text}" is not a calendar date`, fix: 'write it as YYYY-MM-DD' }]);
   return date;
+}
+
+/** The date "YYYY-MM-DD" names, or undefined when it is malformed or no such day exists (a 30th of February). */
+export function civilDateOf(text: string): CivilDate | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+  return date.month >= 1 && date.month <= 12 && date.day >= 1 && date.day <= daysInMonth(date.year, date.month) ? date : undefined;
 }
 
 export function formatIsoDate({ year, month, day }: CivilDate): string {

@@ -263,4 +263,28 @@ describe('validateOrder', () => {
     assert.match(error.message, /^order ORD-1001 is invalid:\n {2}- items\[3\]\.id: "OI-1" is already the id of items\[0\] \(fix: give every item a unique id\)/);
     for (const problem of error.problems) assert.ok(problem.fix, `${problem.path} says how to fix it`);
   });
+
+  it('takes a date only if that day exists, by the Gregorian leap rules, as the calendar of Date does', () => {
+    const dateOk = (text: string) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+    for (const year of ['0000', '1900', '1999', '2000', '2024', '2026', '2100', '9999']) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          const input = designOrder();
+          input.items[2].startDate = text;
+          input.items[2].endDate = undefined;
+          const taken = (() => {
+            try {
+              validateOrder(input);
+              return true;
+            } catch {
+              return false;
+            }
+          })();
+          assert.equal(taken, dateOk(text), text);
+        }
+      }
+    }
+    assert.equal(onlyProblem({ ...designOrder(), effectiveDate: '2027-02-29' }).message, 'is not a real calendar date');
+  });
 });
