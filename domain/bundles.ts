@@ -49,6 +49,10 @@ export class BundleIndex {
 
   /** Parent, grandparent, …; stops before an item repeats, so a parent cycle cannot hang it. */
   ancestorsOf(id: string): string[] {
+    // Most components hang straight off their root: answered without the walk's set (large orders ask per item).
+    const parent = this.parent.get(id);
+    if (parent === undefined) return [];
+    if (!this.parent.has(parent)) return [parent];
     const ancestors: string[] = [];
     const seen = new Set([id]);
     for (let current = this.parent.get(id); current !== undefined && !seen.has(current); current = this.parent.get(current)) {

@@ -240,8 +240,10 @@ function effectiveAttributes(item: OrderItem, tree: ItemTree): Record<string, At
   if (!hasParent(item, tree)) return item.attributes ?? NO_ATTRIBUTES;
   let attributes = tree.attributes.get(item);
   if (!attributes) {
-    const chain = [item, ...ancestorsOf(item, tree)].reverse();
-    attributes = Object.assign({}, ...chain.map((i) => i.attributes ?? {})) as Record<string, AttributeValue>;
+    attributes = {};
+    const ancestors = ancestorsOf(item, tree);
+    for (let i = ancestors.length - 1; i >= 0; i--) Object.assign(attributes, ancestors[i].attributes);
+    Object.assign(attributes, item.attributes);
     tree.attributes.set(item, attributes);
   }
   return attributes;
@@ -320,11 +322,12 @@ function matchItems(order: Order, lookups: CatalogLookups, tree: ItemTree): Matc
  * writers disagree on whether `14` is a number or a string.
  */
 function conditionFailure(condition: Condition, attributes: Record<string, AttributeValue>): string | undefined {
+  const value = Object.hasOwn(attributes, condition.attribute) ? String(attributes[condition.attribute]) : undefined;
+  const holds = value !== undefined && (condition.in !== undefined ? condition.in.some((v) => String(v) === value) : String(condition.equals) === value);
+  if (holds) return undefined;
+  // Worded only when it fails: a large order checks the same conditions on every item.
   const wanted = condition.in !== undefined ? `one of ${condition.in.map(String).join(', ')}` : `"${String(condition.equals)}"`;
-  if (!Object.hasOwn(attributes, condition.attribute)) return `attribute ${condition.attribute} is not set (needs ${wanted})`;
-  const value = String(attributes[condition.attribute]);
-  const holds = condition.in !== undefined ? condition.in.some((v) => String(v) === value) : String(condition.equals) === value;
-  return holds ? undefined : `attribute ${condition.attribute} is "${value}", not ${wanted}`;
+  return value === undefined ? `attribute ${condition.attribute} is not set (needs ${wanted})` : `attribute ${condition.attribute} is "${value}", not ${wanted}`;
 }
 
 function scopeKeyOf(rule: DecompositionRule, item: OrderItem, tree: ItemTree): string {
@@ -549,13 +552,22 @@ class FulfillmentOrderDrafts {
  * `<destination>:<scopeKey>` (a bundle root's own lineItem line and its bundle's line), the lineItem line keeps it
  * and the others get `~<scope>`: `F:OI-1~bundle`.
  */
+const SEVERAL_SCOPES = '(several)';
+
 function lineItemIds(drafts: LineItemDraft[]): Map<LineItemDraft, string> {
   const ids = new Map<LineItemDraft, string>();
-  const scopes = new Map<string, Set<string>>();
-  for (const draft of drafts) scopes.set(draft.baseId, (scopes.get(draft.baseId) ?? new Set()).add(draft.scope));
-  const idBase = (draft: LineItemDraft) => (scopes.get(draft.baseId)!.size > 1 && draft.scope !== 'lineItem' ? `${draft.baseId}~${draft.scope}` : draft.baseId);
+  // The one scope of each baseId's lines, or SEVERAL_SCOPES (a string marker, not a set per baseId: large orders have one baseId per item).
+  const scopes = new Map<string, string>();
+  for (const draft of drafts) {
+    const known = scopes.get(draft.baseId);
+    if (known === undefined) scopes.set(draft.baseId, draft.scope);
+    else if (known !== draft.scope) scopes.set(draft.baseId, SEVERAL_SCOPES);
+  }
+  const idBases = new Map<LineItemDraft, string>();
+  for (const draft of drafts) idBases.set(draft, scopes.get(draft.baseId) === SEVERAL_SCOPES && draft.scope !== 'lineItem' ? `${draft.baseId}~${draft.scope}` : draft.baseId);
+  const idBase = (draft: LineItemDraft) => idBases.get(draft)!;
   const partCount = new Map<string, number>();
-  for (const draft of drafts) partCount.set(idBase(draft), (partCount.get(idBase(draft)) ?? 0) + 1);
+  for (const base of idBases.values()) partCount.set(base, (partCount.get(base) ?? 0) + 1);
   const split = drafts.filter((draft) => {
     if (partCount.get(idBase(draft)) !== 1) return true;
     ids.set(draft, idBase(draft));

@@ -59,11 +59,14 @@ export function notBeforeOf(startAt: StartAt, items: readonly OrderItem[], probl
 
 /** Writes `notBefore` and `startAfter` on the dated steps of every plan of the order; InvalidInput when a date is not one. */
 export function dateSteps(plan: Plan, order: Order): void {
+  const splits = [...plan.fulfillmentOrders, ...(plan.accountFulfillmentOrders ?? [])];
+  // Most catalogs date no step: then the order's items are not even indexed.
+  if (!splits.some((fo) => Object.values(fo.definitions).some(isDated))) return;
   const items = new Map(order.items.map((item) => [item.id, item]));
   const index = new Map(order.items.map((item, i) => [item, i]));
   const pathOf = (item: OrderItem) => `items[${index.get(item)}]`;
   const problems: Problem[] = [];
-  for (const fo of [...plan.fulfillmentOrders, ...(plan.accountFulfillmentOrders ?? [])]) dateFulfillmentOrder(fo, items, problems, pathOf);
+  for (const fo of splits) dateFulfillmentOrder(fo, items, problems, pathOf);
   if (problems.length > 0) throw new InvalidInput('order', dedupe(problems));
 }
 
