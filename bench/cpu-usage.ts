@@ -16,6 +16,8 @@ export interface CpuUsage {
   cores: number;
   /** Average cores busy over the interval, per kind, and `other`: everything else on the machine (other jobs). */
   coresBusy: Record<ProcessKind | 'other', number>;
+  /** CPU time over the interval, per kind, in seconds (user + system): what a phase's orders cost each kind. */
+  cpuSeconds: Record<ProcessKind, number>;
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux Node.js runs on
@@ -71,6 +73,7 @@ export function startCpuUsage(): { stop(): CpuUsage | undefined } {
         wallSeconds: Math.round(wallSeconds * 10) / 10,
         cores: (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^processor\s*:/gm) ?? []).length,
         coresBusy: { ...busy, other: Math.max(0, cores(after.machineBusy - before.machineBusy - ours)) },
+        cpuSeconds: Object.fromEntries(kinds.map((kind) => [kind, (after.perKind[kind] - before.perKind[kind]) / TICKS_PER_SECOND])) as Record<ProcessKind, number>,
       };
     },
   };

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Contender } from './contenders';
+import { startCpuUsage, type CpuUsage } from './cpu-usage';
 import { runPool } from './pool';
 import { ProgressBar } from './progress';
 import { sampleRss } from './rss';
@@ -19,6 +20,8 @@ export interface PhaseResult {
   peakRssBytes: number;
   /** Workflow ids of the orders and their children, for counting history events afterwards. */
   workflows: Array<{ id: string; childIds: string[] }>;
+  /** CPU each kind of process spent during the phase (one contender runs at a time): undefined without /proc. */
+  cpu?: CpuUsage;
 }
 
 /** Waiting for results is limited too: a long poll per open order would be a load of its own. */
@@ -45,6 +48,7 @@ export async function runPhase(options: {
   let submitted = 0;
   let finished = 0;
   const rss = sampleRss(100);
+  const cpuUsage = startCpuUsage();
 
   const submitting = runPool(count, options.concurrency, async (i) => {
     submittedAt[i] = Date.now();
@@ -68,6 +72,7 @@ export async function runPhase(options: {
     bar.update(finished, `(${submitted} submitted)`);
   });
   await Promise.all([submitting, waiting]);
+  const cpu = cpuUsage.stop();
   const memory = rss.stop();
   bar.finish();
 
@@ -84,6 +89,7 @@ export async function runPhase(options: {
     maxInFlight: maxInFlight(submittedAt, closedAt),
     peakRssBytes: memory.peakBytes,
     workflows: ids.map((id, i) => ({ id, childIds: outcomes[i].childIds })),
+    ...(cpu ? { cpu } : {}),
   };
 }
 

@@ -31,12 +31,25 @@ export function comparisonTable(c: Comparison): string {
     ['history events / step', f(b.eventsPerStep, 2), f(o.eventsPerStep, 2), x(r.eventsPerStep)],
     ['max orders in flight', String(b.maxInFlight), String(o.maxInFlight), ''],
     ['peak RSS (process)', formatBytes(b.peakRssBytes), formatBytes(o.peakRssBytes), ''],
+    ...cpuRows(c),
   ]) +
     `\nthroughput, p50 and p95 ratios: the median of the rounds' (pooled over all rounds: throughput ${x(c.pooled.throughput)}, p95 ${x(c.pooled.p95)})` +
     `\nround by round, Ordo ÷ baseline: throughput ${c.roundRatios.map((r) => x(r.throughput)).join(' ')}; p95 ${c.roundRatios.map((r) => x(r.p95)).join(' ')}` +
     `\nspread: throughput ${spreadText(c.spread.throughput)}; p95 ${spreadText(c.spread.p95)}` +
     `\none order at a time (median of ${c.solo.orders}): baseline ${f(c.solo.baselineMs, 0)} ms, Ordo ${f(c.solo.ordoMs, 0)} ms, ${x(c.solo.ratio)}` +
     `\nprocess RSS with both workers idle, before the first order: ${formatBytes(c.idleRssBytes)}`;
+}
+
+/** CPU per order, per kind of process, when the phases could read it (Linux). */
+function cpuRows(c: Comparison): string[][] {
+  const { ordo: o, baseline: b } = c;
+  if (!o.cpuMsPerOrder || !b.cpuMsPerOrder) return [];
+  const where = o.cpuMsPerOrder.workersIn === 'workerProcesses' ? 'worker processes' : 'bench process, workers and submitter';
+  return [
+    [`CPU / order: ${where} (ms)`, f(b.cpuMsPerOrder.workers), f(o.cpuMsPerOrder.workers), x(c.ratios.workerCpuPerOrder ?? NaN)],
+    ['CPU / order: Temporal server (ms)', f(b.cpuMsPerOrder.temporalServer), f(o.cpuMsPerOrder.temporalServer), x(c.ratios.serverCpuPerOrder ?? NaN)],
+    ...(o.cpuMsPerOrder.postgres > 0 || b.cpuMsPerOrder.postgres > 0 ? [['CPU / order: PostgreSQL (ms)', f(b.cpuMsPerOrder.postgres), f(o.cpuMsPerOrder.postgres), x(o.cpuMsPerOrder.postgres / b.cpuMsPerOrder.postgres)]] : []),
+  ];
 }
 
 /** One row per swept setting. */

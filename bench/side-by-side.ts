@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Contender } from './contenders';
+import type { CpuUsage } from './cpu-usage';
 import { countHistories, type HistoryCounts } from './histories';
 import { runPhase, type PhaseResult } from './phase';
 import { spreadOf, type Spread } from './spread';
@@ -19,6 +20,20 @@ export interface ContenderFigures {
   /** History events per order ÷ plan steps per order. */
   eventsPerStep: number;
   rounds: Array<{ orders: number; throughput: number; p50: number; p95: number }>;
+  /**
+   * CPU per completed order, in ms, summed over the measured phases of this contender (only one contender runs at a
+   * time, so a phase's CPU is its own): the workers (the worker processes, or the bench process when the workers run
+   * in it, its submitter included), the Temporal server and PostgreSQL. Undefined without /proc.
+   */
+  cpuMsPerOrder?: CpuPerOrder;
+}
+
+export interface CpuPerOrder {
+  workers: number;
+  /** Where `workers` was read: `workerProcesses`, or `benchProcess` (workers in the bench's process, with its submitter). */
+  workersIn: 'workerProcesses' | 'benchProcess';
+  temporalServer: number;
+  postgres: number;
 }
 
 export interface Comparison {
@@ -29,7 +44,7 @@ export interface Comparison {
    * medians of the round-by-round ratios (`spread`): a round's two phases ran back to back, so a round's ratio is the
    * one least touched by the machine's drift. p99 is over all orders pooled; history counts are per order.
    */
-  ratios: { throughput: number; p50: number; p95: number; p99: number; eventsPerStep: number; eventsPerOrder: number; workflowTasksPerOrder: number };
+  ratios: { throughput: number; p50: number; p95: number; p99: number; eventsPerStep: number; eventsPerOrder: number; workflowTasksPerOrder: number; workerCpuPerOrder?: number; serverCpuPerOrder?: number };
   /** The same ratios round by round: how much the machine's noise moves them. */
   roundRatios: Array<{ throughput: number; p50: number; p95: number }>;
   /** Median, min and max of the round ratios: the headline is the median, the spread says how far to trust it. */
@@ -113,6 +128,12 @@ export async function runSideBySide(options: SideBySideOptions): Promise<Compari
       eventsPerStep: ratio(ordo.eventsPerStep, baseline.eventsPerStep),
       eventsPerOrder: ratio(ordo.history.eventsPerOrder, baseline.history.eventsPerOrder),
       workflowTasksPerOrder: ratio(ordo.history.workflowTasksPerOrder, baseline.history.workflowTasksPerOrder),
+      ...(ordo.cpuMsPerOrder && baseline.cpuMsPerOrder
+        ? {
+            workerCpuPerOrder: ratio(ordo.cpuMsPerOrder.workers, baseline.cpuMsPerOrder.workers),
+            serverCpuPerOrder: ratio(ordo.cpuMsPerOrder.temporalServer, baseline.cpuMsPerOrder.temporalServer),
+          }
+        : {}),
     },
     roundRatios,
     spread,
@@ -147,6 +168,22 @@ async function figures(options: SideBySideOptions, phases: PhaseResult[]): Promi
     history,
     eventsPerStep: history.eventsPerOrder / options.stepsPerOrder,
     rounds: phases.map((p) => ({ orders: p.orders, throughput: p.completed / (p.elapsedMs / 1000), p50: percentile(p.latenciesMs, 50), p95: percentile(p.latenciesMs, 95) })),
+    ...cpuPerOrder(phases.map((p) => p.cpu), completed),
+  };
+}
+
+/** The phases' CPU per completed order (CpuPerOrder), or nothing when a phase has no reading. */
+function cpuPerOrder(readings: Array<CpuUsage | undefined>, completed: number): { cpuMsPerOrder?: CpuPerOrder } {
+  if (completed === 0 || readings.some((cpu) => cpu === undefined)) return {};
+  const perOrder = (pick: (cpu: CpuUsage) => number) => (sum(readings as CpuUsage[], pick) * 1000) / completed;
+  const inProcesses = perOrder((cpu) => cpu.cpuSeconds.workerProcesses) > 0;
+  return {
+    cpuMsPerOrder: {
+      workers: perOrder((cpu) => (inProcesses ? cpu.cpuSeconds.workerProcesses : cpu.cpuSeconds.bench)),
+      workersIn: inProcesses ? 'workerProcesses' : 'benchProcess',
+      temporalServer: perOrder((cpu) => cpu.cpuSeconds.temporalServer),
+      postgres: perOrder((cpu) => cpu.cpuSeconds.postgres),
+    },
   };
 }
 

@@ -69,4 +69,15 @@ describe('bench: Ordo and the like-for-like baseline side by side', function () 
     assert.deepEqual(targets.map((t) => typeof t.met), ['boolean', 'boolean', comparison.ordo.peakRssBytes >= 1024 ** 3 ? 'boolean' : 'undefined']);
     assert.match(comparisonTable(comparison), /throughput \(orders\/s\)/);
   });
+
+  it('reads each side’s CPU per order, phase by phase: its workers and the Temporal server', function () {
+    if (process.platform !== 'linux') this.skip();
+    for (const side of [comparison.ordo, comparison.baseline]) {
+      const cpu = side.cpuMsPerOrder!;
+      assert.equal(cpu.workersIn, 'benchProcess', 'the workers run in the bench process here');
+      assert.ok(cpu.workers > 0 && cpu.temporalServer > 0, JSON.stringify(cpu));
+    }
+    assert.match(comparisonTable(comparison), /CPU \/ order: bench process, workers and submitter \(ms\)/);
+    assert.match(comparisonTable(comparison), /CPU \/ order: Temporal server \(ms\)/);
+  });
 });
