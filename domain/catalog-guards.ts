@@ -1,6 +1,7 @@
 import type { Catalog, PriceBook, Product } from './catalog';
 import { sameAmount } from './money';
-import { actionOf, type AttributeValue, type Order, type OrderItem } from './order';
+import { actionOf } from './item-action';
+import type { AttributeValue, Order, OrderItem } from './order';
 import type { OrderActionInput } from './order-actions';
 import type { Problem } from './problems';
 

@@ -1,7 +1,8 @@
 import { BundleIndex } from './bundles';
 import { billableTotalProblem, billingDocumentId, buildInvoice, priceItem, type Invoice, type InvoiceLine, type InvoiceSettings } from './invoice';
 import { cumulativeShare, formatMoney, parseMoney, sumMinor } from './money';
-import { actionOf, type Order, type OrderItem, type OrderItemAction } from './order';
+import { actionOf } from './item-action';
+import type { Order, OrderItem, OrderItemAction } from './order';
 import { InvalidInput, type Problem } from './problems';
 
 /**

@@ -1,7 +1,8 @@
 import type { Catalog, Condition, DecompositionRule, FulfillmentProduct, Product } from './catalog';
 import { BundleIndex } from './bundles';
 import { groupBy, suggestName } from './catalog-index';
-import { actionOf, type AttributeValue, type Order, type OrderItem } from './order';
+import { actionOf } from './item-action';
+import type { AttributeValue, Order, OrderItem } from './order';
 import { accountFulfillmentOrderId, type Availability, type FulfillmentLineItem, type FulfillmentOrder, type Plan, type UnfulfilledItem } from './plan';
 import { linkAcrossPlans } from './cross-plan';
 import { dateSteps } from './step-dates';

@@ -150,8 +150,3 @@ export type DeliveryGroup = z.infer<typeof DeliveryGroup>;
 export type Billing = z.infer<typeof Billing>;
 export type AttributeValue = z.infer<typeof AttributeValue>;
 export type OrderItemAction = z.infer<typeof OrderItemAction>;
-
-/** An item's action, `Add` when it gives none. */
-export function actionOf(item: Pick<OrderItem, 'action'>): OrderItemAction {
-  return item.action ?? 'Add';
-}

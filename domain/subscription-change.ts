@@ -1,4 +1,5 @@
-import { actionOf, type Order, type OrderItem } from './order';
+import { actionOf } from './item-action';
+import type { Order, OrderItem } from './order';
 import type { Subscription, SubscriptionChange, SubscriptionSettings } from './subscription';
 
 /**

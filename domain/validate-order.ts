@@ -2,7 +2,8 @@ import { collectProblems } from './collect-problems';
 import { checkContract } from './contract';
 import { billableTotalProblem, priceItem, type PricedItem } from './invoice';
 import { formatMoney, parseMoney, sumMinor } from './money';
-import { actionOf, Order } from './order';
+import { actionOf } from './item-action';
+import { Order } from './order';
 import { InvalidInput, parseWith, type Problem } from './problems';
 
 /**

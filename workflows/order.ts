@@ -10,7 +10,8 @@ import {
 import type { BillingOverTimeActivities, OrdoActivities } from '../activities/types';
 import type { ChangeContext } from '../domain/change-order';
 import type { Subscription } from '../domain/subscription';
-import { actionOf, type Order } from '../domain/order';
+import { actionOf } from '../domain/item-action';
+import type { Order } from '../domain/order';
 import type { FulfillmentOrder, Plan } from '../domain/plan';
 import { now, today } from './clock';
 import { compensateCompletedSteps } from './compensation';

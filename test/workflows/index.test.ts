@@ -97,9 +97,11 @@ describe('workflows/index.ts (the workflow bundle entry)', () => {
     }
   });
 
-  // Every cached run carries its own copy of each module it loads: zod alone is ~95 modules (docs/benchmarks.md
-  // "Memory"). Only an order's amendment validates with zod; the workflows an order starts must not load it.
+  // Every cached run carries its own copy of each module it loads, and evaluates it when it starts: zod alone is ~95
+  // modules (docs/benchmarks.md "Memory"), and building its schemas was a tenth of an order workflow's CPU. Only an
+  // order's amendment validates with zod; the order and the workflows it starts must not load it with themselves.
   for (const [type, id] of [
+    ['OrderWorkflow', ORDER],
     ['FulfillmentOrderWorkflow', FULFILLMENT_ORDER],
     ['AccountFulfillmentWorkflow', ACCOUNT_FULFILLMENT],
     ['QueueRotationWorkflow', QUEUE_ROTATION],
