@@ -85,3 +85,29 @@ export function describeCpuUsage(cpu: CpuUsage): string {
   const parts = [`Temporal server ${temporalServer}`, `PostgreSQL ${postgres}`, `worker processes ${workerProcesses}`, `bench process ${bench}`, `rest of the machine ${other}`];
   return `cores busy (of ${cpu.cores}, over ${cpu.wallSeconds} s): ${parts.join(', ')}`;
 }
+
+/**
+ * CPU per completed order, in ms, over some runs of one contender (only one contender runs at a time, so a run's
+ * CPU is its own): the workers (the worker processes, or the bench process when the workers run in it, its
+ * submitter included), the Temporal server and PostgreSQL.
+ */
+export interface CpuPerOrder {
+  workers: number;
+  /** Where `workers` was read: `workerProcesses`, or `benchProcess` (workers in the bench's process, with its submitter). */
+  workersIn: 'workerProcesses' | 'benchProcess';
+  temporalServer: number;
+  postgres: number;
+}
+
+/** The runs' CPU per completed order; undefined when a run has no reading (no /proc) or nothing completed. */
+export function cpuPerOrder(readings: ReadonlyArray<CpuUsage | undefined>, completed: number): CpuPerOrder | undefined {
+  if (completed === 0 || readings.some((cpu) => cpu === undefined)) return undefined;
+  const perOrder = (pick: (cpu: CpuUsage) => number) => ((readings as CpuUsage[]).reduce((total, cpu) => total + pick(cpu), 0) * 1000) / completed;
+  const inProcesses = perOrder((cpu) => cpu.cpuSeconds.workerProcesses) > 0;
+  return {
+    workers: perOrder((cpu) => (inProcesses ? cpu.cpuSeconds.workerProcesses : cpu.cpuSeconds.bench)),
+    workersIn: inProcesses ? 'workerProcesses' : 'benchProcess',
+    temporalServer: perOrder((cpu) => cpu.cpuSeconds.temporalServer),
+    postgres: perOrder((cpu) => cpu.cpuSeconds.postgres),
+  };
+}

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Contender } from './contenders';
+import { startCpuUsage, type CpuUsage } from './cpu-usage';
 import { runPool } from './pool';
 import { ProgressBar } from './progress';
 import { percentile } from './stats';
@@ -27,6 +28,8 @@ export interface OpenLoopResult {
   submitLagMsP99: number;
   /** From the window's end to the last close: how long the queue left behind took to drain. */
   drainMs: number;
+  /** CPU each kind of process spent from the first arrival to the last close; undefined without /proc. */
+  cpu?: CpuUsage;
 }
 
 export interface Backlog {
@@ -62,6 +65,7 @@ export async function runOpenLoop(options: {
   const lag: number[] = new Array(count);
   const ids: Array<string | undefined> = new Array(count);
   const starts: Array<Promise<void>> = [];
+  const cpuUsage = startCpuUsage();
   const t0 = Date.now() + 20;
   for (let i = 0; i < count; i++) {
     const due = t0 + (i * 1000) / rate;
@@ -91,6 +95,7 @@ export async function runOpenLoop(options: {
     bar.update(++closed, '(closed)');
   });
   bar.finish();
+  const cpu = cpuUsage.stop();
 
   const windowEnd = t0 + windowMs;
   const completed = ok.filter(Boolean).length;
@@ -107,6 +112,7 @@ export async function runOpenLoop(options: {
     backlog: backlogOf(submittedAt, closedAt, t0, windowMs, rate),
     submitLagMsP99: percentile(lag, 99),
     drainMs: Math.max(0, Math.max(...closedAt) - windowEnd),
+    ...(cpu ? { cpu } : {}),
   };
 }
 

@@ -83,7 +83,23 @@ export function steadyTable(result: SteadyResult): string {
     `\n(latency in ms; backlog: orders submitted and not closed at the window's end, and its slope over the window's second half)` +
     `\nknee: baseline ${knee.atLeast.baseline ? '≥ ' : ''}${knee.baseline ?? 'none'} orders/s, Ordo ${knee.atLeast.ordo ? '≥ ' : ''}${knee.ordo ?? 'none'} orders/s: ${x(knee.ratio)}` +
     (half ? `\np95 at half the baseline's knee (${half.rate}/s): ${x(half.p95Ratio)}` : '') +
-    (result.stoppedAt !== undefined ? `\nstopped at ${result.stoppedAt} orders/s: both backlogs grew` : '');
+    (result.stoppedAt !== undefined ? `\nstopped at ${result.stoppedAt} orders/s: both backlogs grew` : '') +
+    steadyCpuTable(result);
+}
+
+/** Per rate and side: the cores each kind kept busy (median of the rounds) and the workers' CPU per order. */
+function steadyCpuTable(result: SteadyResult): string {
+  const phases = [...result.rows.map((r) => ({ label: String(r.rate), baseline: r.baseline, ordo: r.ordo })), ...(result.halfKnee ? [{ label: `${result.halfKnee.rate} (½ knee)`, baseline: result.halfKnee.baseline, ordo: result.halfKnee.ordo }] : [])];
+  if (phases.some((p) => !p.baseline.cpu || !p.ordo.cpu)) return '';
+  const cores = (s: SideAtRate) => {
+    const { temporalServer, postgres, workerProcesses, bench } = s.cpu!.coresBusy;
+    return [f(temporalServer, 2), f(postgres, 2), f(s.cpu!.msPerOrder.workersIn === 'workerProcesses' ? workerProcesses : bench, 2), f(s.cpu!.msPerOrder.workers, 0)];
+  };
+  return `\n\nCores busy per rate (median of the rounds) and the workers' CPU per order (ms${phases[0].ordo.cpu!.msPerOrder.workersIn === 'benchProcess' ? ', the bench process with its submitter' : ''}):\n` +
+    table([
+      ['rate/s', 'B server', 'B PostgreSQL', 'B workers', 'B ms/order', 'O server', 'O PostgreSQL', 'O workers', 'O ms/order'],
+      ...phases.map((p) => [p.label, ...cores(p.baseline), ...cores(p.ordo)]),
+    ]);
 }
 
 export function decomposeTable(report: DecomposeReport): string {

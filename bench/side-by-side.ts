@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Contender } from './contenders';
-import type { CpuUsage } from './cpu-usage';
+import { cpuPerOrder, type CpuPerOrder } from './cpu-usage';
 import { countHistories, type HistoryCounts } from './histories';
 import { runPhase, type PhaseResult } from './phase';
 import { spreadOf, type Spread } from './spread';
@@ -28,13 +28,6 @@ export interface ContenderFigures {
   cpuMsPerOrder?: CpuPerOrder;
 }
 
-export interface CpuPerOrder {
-  workers: number;
-  /** Where `workers` was read: `workerProcesses`, or `benchProcess` (workers in the bench's process, with its submitter). */
-  workersIn: 'workerProcesses' | 'benchProcess';
-  temporalServer: number;
-  postgres: number;
-}
 
 export interface Comparison {
   ordo: ContenderFigures;
@@ -168,24 +161,10 @@ async function figures(options: SideBySideOptions, phases: PhaseResult[]): Promi
     history,
     eventsPerStep: history.eventsPerOrder / options.stepsPerOrder,
     rounds: phases.map((p) => ({ orders: p.orders, throughput: p.completed / (p.elapsedMs / 1000), p50: percentile(p.latenciesMs, 50), p95: percentile(p.latenciesMs, 95) })),
-    ...cpuPerOrder(phases.map((p) => p.cpu), completed),
+    ...optionalCpu(cpuPerOrder(phases.map((p) => p.cpu), completed)),
   };
 }
 
-/** The phases' CPU per completed order (CpuPerOrder), or nothing when a phase has no reading. */
-function cpuPerOrder(readings: Array<CpuUsage | undefined>, completed: number): { cpuMsPerOrder?: CpuPerOrder } {
-  if (completed === 0 || readings.some((cpu) => cpu === undefined)) return {};
-  const perOrder = (pick: (cpu: CpuUsage) => number) => (sum(readings as CpuUsage[], pick) * 1000) / completed;
-  const inProcesses = perOrder((cpu) => cpu.cpuSeconds.workerProcesses) > 0;
-  return {
-    cpuMsPerOrder: {
-      workers: perOrder((cpu) => (inProcesses ? cpu.cpuSeconds.workerProcesses : cpu.cpuSeconds.bench)),
-      workersIn: inProcesses ? 'workerProcesses' : 'benchProcess',
-      temporalServer: perOrder((cpu) => cpu.cpuSeconds.temporalServer),
-      postgres: perOrder((cpu) => cpu.cpuSeconds.postgres),
-    },
-  };
-}
 
 /** `total` split into `parts` near-equal whole parts, larger ones first. */
 export function splitEvenly(total: number, parts: number): number[] {
@@ -194,4 +173,8 @@ export function splitEvenly(total: number, parts: number): number[] {
 
 function sum<T>(items: T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);
+}
+
+function optionalCpu(cpuMsPerOrder: CpuPerOrder | undefined): { cpuMsPerOrder?: CpuPerOrder } {
+  return cpuMsPerOrder ? { cpuMsPerOrder } : {};
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Contender } from './contenders';
+import { cpuPerOrder, type CpuPerOrder, type ProcessKind } from './cpu-usage';
 import { runOpenLoop, type OpenLoopResult } from './open-loop';
 import { runPhase } from './phase';
 import { spreadOf, type Spread } from './spread';
@@ -42,6 +43,11 @@ export interface SideAtRate {
   /** The backlog grew in at least half the rounds: this side does not sustain this rate. */
   grows: boolean;
   failed: number;
+  /**
+   * Where the cores went at this rate, from the first arrival to the last close: the median over the rounds of the
+   * cores each kind kept busy, and CPU per completed order over all rounds. Undefined without /proc.
+   */
+  cpu?: { coresBusy: Record<ProcessKind | 'other', number>; msPerOrder: CpuPerOrder };
 }
 
 export interface SteadyRow {
@@ -185,7 +191,16 @@ function summarise(rounds: OpenLoopResult[]): SideAtRate {
     backlogAtEnd: Math.max(...rounds.map((r) => r.backlog.perSecond.at(-1) ?? 0)),
     grows: rounds.filter((r) => r.backlog.grows).length * 2 >= rounds.length,
     failed: rounds.reduce((n, r) => n + r.failed, 0),
+    ...cpuAtRate(rounds),
   };
+}
+
+function cpuAtRate(rounds: OpenLoopResult[]): Pick<SideAtRate, 'cpu'> {
+  const msPerOrder = cpuPerOrder(rounds.map((r) => r.cpu), rounds.reduce((n, r) => n + r.completed, 0));
+  if (!msPerOrder) return {};
+  const kinds = Object.keys(rounds[0].cpu!.coresBusy) as Array<ProcessKind | 'other'>;
+  const coresBusy = Object.fromEntries(kinds.map((kind) => [kind, percentile(rounds.map((r) => r.cpu!.coresBusy[kind]), 50)])) as Record<ProcessKind | 'other', number>;
+  return { cpu: { coresBusy, msPerOrder } };
 }
 
 function describe(side: SideAtRate): string {

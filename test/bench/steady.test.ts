@@ -79,4 +79,14 @@ describe('bench: steady load, a short sweep on the test server', function () {
     if (result.halfKnee) assert.equal(result.halfKnee.rate, 0.5);
     assert.match(steadyTable(result), /knee: baseline/);
   });
+
+  it('says where the cores went at each rate: per kind of process, and the workers’ CPU per order', function () {
+    if (process.platform !== 'linux') this.skip();
+    for (const side of [result.rows[0].baseline, result.rows[0].ordo]) {
+      assert.ok(side.cpu, 'a CPU reading per rate');
+      assert.equal(side.cpu.msPerOrder.workersIn, 'benchProcess');
+      assert.ok(side.cpu.msPerOrder.workers > 0 && side.cpu.coresBusy.temporalServer > 0, JSON.stringify(side.cpu));
+    }
+    assert.match(steadyTable(result), /Cores busy per rate/);
+  });
 });
