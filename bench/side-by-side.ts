@@ -28,7 +28,6 @@ export interface ContenderFigures {
   cpuMsPerOrder?: CpuPerOrder;
 }
 
-
 export interface Comparison {
   ordo: ContenderFigures;
   baseline: ContenderFigures;
@@ -150,6 +149,7 @@ async function figures(options: SideBySideOptions, phases: PhaseResult[]): Promi
   const orders = sum(phases, (p) => p.orders);
   const completed = sum(phases, (p) => p.completed);
   const history = await countHistories(options.temporal, phases.flatMap((p) => p.workflows), options.historySample);
+  const cpuMsPerOrder = cpuPerOrder(phases.map((p) => p.cpu), completed);
   return {
     orders,
     completed,
@@ -161,10 +161,9 @@ async function figures(options: SideBySideOptions, phases: PhaseResult[]): Promi
     history,
     eventsPerStep: history.eventsPerOrder / options.stepsPerOrder,
     rounds: phases.map((p) => ({ orders: p.orders, throughput: p.completed / (p.elapsedMs / 1000), p50: percentile(p.latenciesMs, 50), p95: percentile(p.latenciesMs, 95) })),
-    ...optionalCpu(cpuPerOrder(phases.map((p) => p.cpu), completed)),
+    ...(cpuMsPerOrder ? { cpuMsPerOrder } : {}),
   };
 }
-
 
 /** `total` split into `parts` near-equal whole parts, larger ones first. */
 export function splitEvenly(total: number, parts: number): number[] {
@@ -173,8 +172,4 @@ export function splitEvenly(total: number, parts: number): number[] {
 
 function sum<T>(items: T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);
-}
-
-function optionalCpu(cpuMsPerOrder: CpuPerOrder | undefined): { cpuMsPerOrder?: CpuPerOrder } {
-  return cpuMsPerOrder ? { cpuMsPerOrder } : {};
 }

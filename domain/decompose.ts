@@ -546,6 +546,9 @@ class FulfillmentOrderDrafts {
   }
 }
 
+/** lineItemIds' mark for a baseId whose lines have more than one scope (no scope is named so). */
+const SEVERAL_SCOPES = '(several)';
+
 /**
  * `<destination>:<scopeKey>`, unique in the order. A bundle- or order-scope line whose items were routed to
  * several locations appears in several fulfillment orders: each part gets `@<location>`
@@ -553,8 +556,6 @@ class FulfillmentOrderDrafts {
  * `<destination>:<scopeKey>` (a bundle root's own lineItem line and its bundle's line), the lineItem line keeps it
  * and the others get `~<scope>`: `F:OI-1~bundle`.
  */
-const SEVERAL_SCOPES = '(several)';
-
 function lineItemIds(drafts: LineItemDraft[]): Map<LineItemDraft, string> {
   const ids = new Map<LineItemDraft, string>();
   // The one scope of each baseId's lines, or SEVERAL_SCOPES (a string marker, not a set per baseId: large orders have one baseId per item).
