@@ -86,6 +86,8 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
 
   // Since lean-history the split starts with these values (its starter sets them), so none is written until one changes.
   let lastSearchAttributes = behaviour.startedWith('lean-history') ? signature(QUIET_SPLIT_ATTRIBUTES) : '';
+  /** Progress reports sent so far: the next one's `sequence` (the split never continues as new, so it never restarts). */
+  let progressReports = 0;
 
   if (peopleAndTime) {
     for (const [id, times] of plannedSchedule(fo.steps, fo.definitions, nowMs())) {
@@ -437,8 +439,9 @@ export async function FulfillmentOrderWorkflow(input: FulfillmentOrderInput): Pr
   function reportProgress(): void {
     const parent = workflowInfo().parent;
     if (!parent) return;
+    // Numbered: two reports sent from different workflow tasks may reach the order in either order (patch `ordered-progress`).
     getExternalWorkflowHandle(parent.workflowId)
-      .signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: fo.id, state: split.state, counts: countSteps(steps.values()) })
+      .signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: fo.id, state: split.state, counts: countSteps(steps.values()), sequence: ++progressReports })
       // A parent that has closed needs no progress; an unhandled rejection would fail this workflow's task.
       .catch((error: Error) => log.warn('progress not delivered to the order', { error: error.message }));
   }

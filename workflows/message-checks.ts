@@ -117,6 +117,7 @@ const FulfillmentOrderProgress = looseObject({
   // Any text: the split's states are its own to add to (workflows/types.ts); only the shape matters here.
   state: text,
   counts: looseObject({ total: number, completed: number, inProgress: number, fatallyFailed: number, inJeopardy: number }),
+  sequence: optional(number),
 });
 const Cancel = looseObject({ reason: optionalText, actor: optionalText });
 /** Only the outline: the order's validator checks every action in full (domain/order-actions.ts). */

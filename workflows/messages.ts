@@ -24,6 +24,12 @@ export interface FulfillmentOrderProgress {
   fulfillmentOrderId: string;
   state: FulfillmentOrderState;
   counts: StepCounts;
+  /**
+   * 1, 2, 3, … per split: each report is the split's whole state, so the order keeps only the newest (since patch
+   * `ordered-progress`; signals from different workflow tasks may arrive out of order). Absent from splits of
+   * builds before it.
+   */
+  sequence?: number;
 }
 export const fulfillmentOrderProgressSignal = defineSignal<[FulfillmentOrderProgress]>('fulfillmentOrderProgress');
 

@@ -339,7 +339,7 @@ export function listenToOrderMessages(run: OrderRun, work: OrderWork): void {
     fulfillmentOrders: [...finalPlans.values()],
     ...(summary.pointOfNoReturn ? { pointOfNoReturn: summary.pointOfNoReturn } : {}),
   }));
-  setHandler(fulfillmentOrderProgressSignal, checkedSignal('fulfillmentOrderProgress', refuseMalformed, (progress) => run.updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }, 'progress')));
+  setHandler(fulfillmentOrderProgressSignal, checkedSignal('fulfillmentOrderProgress', refuseMalformed, (progress) => run.updateSplit(progress.fulfillmentOrderId, { state: progress.state, steps: progress.counts }, 'progress', progress.sequence)));
 }
 
 /** Tells every split of the order to stop: a split that already finished needs no signal, its completed steps are compensated. */

@@ -37,6 +37,10 @@ export class OrderRun {
   crossPlan: CrossPlanRelay | undefined;
   /** Told after each change that may be an event for the order's subscribers (workflows/order-events.ts). */
   changed: () => void = () => undefined;
+  /** Since `ordered-progress`: a split's progress report older than one already applied is stale and ignored. */
+  orderedProgress = false;
+  /** The newest progress `sequence` applied from each split. */
+  private readonly lastProgress = new Map<string, number>();
 
   constructor(input: OrderWorkflowInput) {
     const { order } = input;
@@ -97,13 +101,19 @@ export class OrderRun {
 
   /**
    * What a split reports: its progress, or its result. Progress signals and the result reach the order
-   * independently, so progress that comes after the split finished is stale and changes nothing. A split an
-   * amendment stopped stays cancelled: its work is undone whatever it reports.
+   * independently, so progress that comes after the split finished is stale and changes nothing; so is, since
+   * `ordered-progress`, a report numbered lower than one already applied. A split an amendment stopped stays
+   * cancelled: its work is undone whatever it reports.
    */
-  updateSplit(id: string, change: Pick<FulfillmentOrderSummary, 'state' | 'steps'>, report: 'progress' | 'result'): void {
+  updateSplit(id: string, change: Pick<FulfillmentOrderSummary, 'state' | 'steps'>, report: 'progress' | 'result', sequence?: number): void {
     const { summary } = this;
     const split = summary.fulfillmentOrders.find((fo) => fo.id === id);
     if (!split || (report === 'progress' && isFinal(SPLIT_MACHINE, split.state))) return;
+    // Each report is the split's whole state: one that arrives after a newer one would set the summary back.
+    if (report === 'progress' && this.orderedProgress && sequence !== undefined) {
+      if (sequence <= (this.lastProgress.get(id) ?? 0)) return;
+      this.lastProgress.set(id, sequence);
+    }
     // Progress is a signal anyone may send: a state the split could not move to is refused, not taken for a bug.
     const stopped = this.stoppedSplits.has(id);
     if (report === 'progress' && !stopped && !canMove(SPLIT_MACHINE, split.state, change.state)) {
@@ -118,6 +128,11 @@ export class OrderRun {
     if (summary.state === 'inProgress' && anyHeld) this.setState('held', 'a step is in fallout and waits for an operator');
     else if (summary.state === 'held' && !anyHeld) this.setState('inProgress');
     this.changed();
+  }
+
+  /** A split (re)starts: an amendment may start a split again under the id of one it stopped, numbering from 1. */
+  splitStarting(id: string): void {
+    this.lastProgress.delete(id);
   }
 
   /** A split as the summary shows it, before it reports. */

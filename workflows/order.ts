@@ -78,6 +78,7 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
   const run = new OrderRun(input);
   const { order, summary } = run;
   if (everyTmfState) run.keepStateLog();
+  run.orderedProgress = behaviour.has('ordered-progress');
   /** Splits started and not ended: where cross-plan completions are relayed. */
   const liveSplits = new Set<string>();
   listenToOrderMessages(run, { changesInFlight, assessesCancellation: everyTmfState, decomposeOrder, startSplit, joinAccountWorks, crossPlanRelay });
@@ -253,6 +254,7 @@ async function runOrder(input: OrderWorkflowInput, behaviour: Behaviour, events:
 
   /** Starts one split as a child workflow and follows it to its end. */
   async function startSplit(fo: FulfillmentOrder, from: Plan): Promise<void> {
+    run.splitStarting(fo.id);
     const child = await startChild(FulfillmentOrderWorkflow, {
       workflowId: fulfillmentOrderWorkflowId(order.id, fo.id),
       args: [

@@ -78,6 +78,10 @@ export const PATCHES = {
     since: 5,
     why: 'a split sends the point-of-no-return requests of the steps that become ready in one round of a workflow task as one `ponrRequest` signal (with `steps`), and the order answers them with one `ponrDecision` (with `stepIds`): a 2,000-item order with a PONR step per bundle no longer costs two signals per step (workflows/ponr-batch.ts)',
   },
+  'ordered-progress': {
+    since: 6,
+    why: 'a split numbers its progress reports (`sequence`) and the order applies only the newest it has had from each split: Temporal does not promise that two signals sent from different workflow tasks arrive in the order they were sent, and a `held` report that arrived after the `inProgress` which resolved it left the order held while its split ran. Taken by orders started at version 6; older ones apply every report as it comes',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchId = keyof typeof PATCHES;

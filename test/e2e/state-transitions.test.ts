@@ -58,4 +58,41 @@ describe('state transitions a message asks for', function () {
       assert.deepEqual((history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).map((e) => e.workflowTaskFailedEventAttributes?.failure?.message), [], workflowId);
     }
   });
+
+  // Temporal does not promise that signals sent from different workflow tasks arrive in the order they were sent: a
+  // split's `held` report could reach the order after the `inProgress` that resolved it, and leave the order held.
+  it('applies only the newest report of a split: one numbered lower than one applied is stale (patch ordered-progress)', async () => {
+    const order = exampleOrder('network-kit.json', 'ordered');
+    await h.client.startOrder(order);
+    started.push(order.id);
+    const { handle, orderSummary, split } = await runningSplit(order.id);
+    const own = await eventually('the split’s own first report or none', async () => (await orderSummary()).fulfillmentOrders.find((fo) => fo.id === split));
+
+    // The newer report first (the fallout resolved), then the older one (the step in fallout) arriving late.
+    const resolved = { ...own.steps, inProgress: 1, fatallyFailed: 0 };
+    await handle.signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: split, state: 'inProgress', counts: resolved, sequence: 1001 });
+    await handle.signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: split, state: 'held', counts: { ...resolved, fatallyFailed: 1 }, sequence: 1000 });
+    // A report after both, so the test knows both were handled.
+    const newest = { ...resolved, inJeopardy: 1 };
+    await handle.signal(fulfillmentOrderProgressSignal, { fulfillmentOrderId: split, state: 'inProgress', counts: newest, sequence: 1002 });
+
+    const summary = await eventually('the newest report applied', async () => {
+      const s = await orderSummary();
+      return s.fulfillmentOrders.find((fo) => fo.id === split)?.steps.inJeopardy === 1 ? s : undefined;
+    });
+    assert.equal(summary.fulfillmentOrders.find((fo) => fo.id === split)!.state, 'inProgress', 'the late held report was not applied');
+    assert.equal(summary.state, 'inProgress', 'the order was never held');
+    assert.equal(summary.stateLog?.some((entry) => entry.state === 'held'), false, JSON.stringify(summary.stateLog));
+    assert.deepEqual(summary.rejectedMessages ?? [], [], 'a stale report is ignored, not refused');
+  });
+
+  /** The order's handle and own summary once its approval split runs (it waits for an operator, so it stays inProgress). */
+  async function runningSplit(orderId: string) {
+    const split = 'FO-WH-EAST-DG-BRANCH-7';
+    const handle = h.env.client.workflow.getHandle(orderWorkflowId(orderId));
+    type Summary = { state: string; stateLog?: Array<{ state: string }>; rejectedMessages?: unknown[]; fulfillmentOrders: Array<{ id: string; state: string; steps: { total: number; completed: number; inProgress: number; fatallyFailed: number; inJeopardy: number } }> };
+    const orderSummary = () => handle.query<Summary>('summary');
+    await eventually('the splits to run', async () => (await orderSummary()).fulfillmentOrders.find((fo) => fo.id === split && fo.state === 'inProgress'));
+    return { handle, orderSummary, split };
+  }
 });

@@ -6,7 +6,7 @@ type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
 /**
  * The paths a recorded history exercises, as a set of named features: every kind of event, every activity,
  * child workflow, signal and update by name (with the operator's action for fallout resolution), every
- * patch marker, every search attribute written, continue-as-new, and a behaviour version given in the input.
+ * patch marker, every search attribute written, continue-as-new, and each behaviour version given in the input.
  * Two histories with the same features test the same code paths on replay, so a recording keeps only histories
  * that add a feature.
  */
@@ -29,10 +29,11 @@ export function historyPaths(history: History): Set<string> {
     const upsert = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
     for (const key of Object.keys(upsert ?? {})) paths.add(`search-attribute:${key}`);
     if (event.workflowExecutionContinuedAsNewEventAttributes) paths.add('continued-as-new');
-    // A workflow told its behaviour version by its starter runs without a version marker: a path of its own per type.
+    // A workflow told its behaviour version by its starter runs without a version marker: a path of its own per type
+    // and version, so a new version's patches taken without asking are recorded too.
     const started = event.workflowExecutionStartedEventAttributes;
     const input = started && (decodeFirst(started.input) as { behaviourVersion?: unknown } | undefined);
-    if (typeof input?.behaviourVersion === 'number') paths.add(`version-in-input:${started?.workflowType?.name}`);
+    if (typeof input?.behaviourVersion === 'number') paths.add(`version-in-input:${started?.workflowType?.name}@${input.behaviourVersion}`);
   }
   return paths;
 }
