@@ -80,7 +80,7 @@ export const PATCHES = {
   },
   'ordered-progress': {
     since: 6,
-    why: 'a split numbers its progress reports (`sequence`) and the order applies only the newest it has had from each split: Temporal does not promise that two signals sent from different workflow tasks arrive in the order they were sent, and a `held` report that arrived after the `inProgress` which resolved it left the order held while its split ran. Taken by orders started at version 6; older ones apply every report as it comes',
+    why: 'a split numbers its progress reports (`sequence`) and the order applies only the newest it has had from each split: Temporal does not promise that two signals sent from different workflow tasks arrive in the order they were sent, and a `held` report that arrived after the `inProgress` which resolved it left the order held while its split ran. Decided when the order starts: orders started on this build take it (one an older client starts asks the patch, so its history records it); orders already in flight replay as recorded, applying every report as it comes',
   },
 } as const satisfies Record<string, PatchEntry>;
 
