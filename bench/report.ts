@@ -2,6 +2,7 @@ import type { DecomposeReport } from './decompose-bench';
 import { formatBytes, type MachineInfo } from './machine';
 import type { Comparison } from './side-by-side';
 import { spreadText } from './spread';
+import { ratio } from './stats';
 import type { SideAtRate, SteadyResult } from './steady';
 import type { TargetCheck } from './targets';
 
@@ -48,7 +49,7 @@ function cpuRows(c: Comparison): string[][] {
   return [
     [`CPU / order: ${where} (ms)`, f(b.cpuMsPerOrder.workers), f(o.cpuMsPerOrder.workers), x(c.ratios.workerCpuPerOrder ?? NaN)],
     ['CPU / order: Temporal server (ms)', f(b.cpuMsPerOrder.temporalServer), f(o.cpuMsPerOrder.temporalServer), x(c.ratios.serverCpuPerOrder ?? NaN)],
-    ...(o.cpuMsPerOrder.postgres > 0 || b.cpuMsPerOrder.postgres > 0 ? [['CPU / order: PostgreSQL (ms)', f(b.cpuMsPerOrder.postgres), f(o.cpuMsPerOrder.postgres), x(o.cpuMsPerOrder.postgres / b.cpuMsPerOrder.postgres)]] : []),
+    ...(o.cpuMsPerOrder.postgres > 0 || b.cpuMsPerOrder.postgres > 0 ? [['CPU / order: PostgreSQL (ms)', f(b.cpuMsPerOrder.postgres), f(o.cpuMsPerOrder.postgres), x(ratio(o.cpuMsPerOrder.postgres, b.cpuMsPerOrder.postgres))]] : []),
   ];
 }
 
